@@ -1,0 +1,194 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/refguard/refguard/examples"
+	"github.com/refguard/refguard/harness/check"
+	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
+)
+
+type checkOptions struct {
+	format     string
+	profile    string
+	inventory  []string
+	failOn     string
+	severities []string
+	policyDir  string
+}
+
+var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
+
+func newCheckCommand() *cobra.Command {
+	o := &checkOptions{}
+	cmd := &cobra.Command{
+		Use:   "check [PATH...]",
+		Short: "Check manifests (files, directories, - for stdin); with no PATH, the bundled examples",
+		Long: `Check every route's backendRefs against the Services, ServiceImports and
+ReferenceGrants in the same manifests (plus --inventory), report each failing
+reference with file and line, and predict the ResolvedRefs condition a
+controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
+2 the run failed (bad flag, unreadable input).`,
+		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd, o, args) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.format, "format", "text", "output format: text, json, github")
+	f.StringVar(&o.profile, "profile", "spec", "implementation profile that predicts the status")
+	f.StringArrayVar(&o.inventory, "inventory", nil, "lookup-only objects (e.g. kubectl get svc,referencegrants -A -o yaml); repeatable")
+	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above: error, warning, info, never")
+	f.StringArrayVar(&o.severities, "severity", nil, "override a rule's severity: RG401=warning, RG202=off; repeatable")
+	f.StringVar(&o.policyDir, "policy", "", "evaluate the Rego policy in this directory instead of the embedded one")
+	return cmd
+}
+
+func (o *checkOptions) config() (map[string]any, error) {
+	sev := map[string]any{}
+	for _, s := range o.severities {
+		id, level, ok := strings.Cut(s, "=")
+		if !ok {
+			return nil, fmt.Errorf("--severity %q: want RGnnn=error|warning|info|off", s)
+		}
+		switch level {
+		case "error", "warning", "info", "off":
+		default:
+			return nil, fmt.Errorf("--severity %q: level must be error, warning, info or off", s)
+		}
+		sev[id] = level
+	}
+	return map[string]any{"profile": o.profile, "severity": sev}, nil
+}
+
+func loadPolicy(dir string) (*policyset.Set, error) {
+	if dir != "" {
+		return policyset.Dir(dir)
+	}
+	return policyset.Embedded()
+}
+
+func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
+	switch o.format {
+	case "text", "json", "github":
+	default:
+		return fmt.Errorf("--format %q: want text, json or github", o.format)
+	}
+	if _, ok := severityRank[o.failOn]; !ok && o.failOn != "never" {
+		return fmt.Errorf("--fail-on %q: want error, warning, info or never", o.failOn)
+	}
+	config, err := o.config()
+	if err != nil {
+		return err
+	}
+	set, err := loadPolicy(o.policyDir)
+	if err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if err := checkProfile(cmd, set, o.profile); err != nil {
+		return err
+	}
+	var checked *manifest.Result
+	if len(args) == 0 {
+		checked, err = manifest.LoadFS(examples.FS, "examples/")
+	} else {
+		checked, err = manifest.Load(args, cmd.InOrStdin())
+	}
+	if err != nil {
+		return err
+	}
+	var lookup []manifest.Object
+	if len(o.inventory) > 0 {
+		inv, err := manifest.Load(o.inventory, cmd.InOrStdin())
+		if err != nil {
+			return err
+		}
+		lookup = inv.Objects
+		checked.Notes = append(checked.Notes, inv.Notes...)
+	}
+	for _, n := range checked.Notes {
+		fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
+	}
+	if len(checked.Objects) == 0 {
+		return fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(inputNames(args), ", "))
+	}
+	checker, err := check.NewChecker(ctx, set.Compiler)
+	if err != nil {
+		return err
+	}
+	rep, err := checker.Check(ctx, checked, lookup, config)
+	if err != nil {
+		return err
+	}
+	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: set.Revision}, Profile: o.profile}
+	out := cmd.OutOrStdout()
+	switch o.format {
+	case "json":
+		err = report.JSON(out, meta, rep)
+	case "github":
+		err = report.GitHub(out, rep)
+	default:
+		err = report.Text(out, meta, rep, report.Style{Color: colorWanted(out)})
+	}
+	if err != nil {
+		return err
+	}
+	if n := countAtOrAbove(rep, o.failOn); n > 0 {
+		return &failedError{reason: fmt.Sprintf("%d findings at or above %s", n, o.failOn)}
+	}
+	return nil
+}
+
+func inputNames(args []string) []string {
+	if len(args) == 0 {
+		return []string{"the bundled examples"}
+	}
+	return args
+}
+
+func countAtOrAbove(rep *check.Report, failOn string) int {
+	if failOn == "never" {
+		return 0
+	}
+	n := 0
+	for _, f := range rep.Findings {
+		if severityRank[f.Severity] >= severityRank[failOn] {
+			n++
+		}
+	}
+	return n
+}
+
+func colorWanted(out any) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	f, ok := out.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// checkProfile rejects a profile the policy does not define.
+func checkProfile(cmd *cobra.Command, set *policyset.Set, profile string) error {
+	rs, err := rego.New(rego.Query("object.keys(data.lib.refguard.profiles.profiles)"), rego.Compiler(set.Compiler)).Eval(cmd.Context())
+	if err != nil || len(rs) == 0 {
+		return fmt.Errorf("read profiles from policy: %v", err)
+	}
+	var names []string
+	for _, v := range rs[0].Expressions[0].Value.([]any) {
+		names = append(names, fmt.Sprint(v))
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if n == profile {
+			return nil
+		}
+	}
+	return fmt.Errorf("--profile %q: the policy defines %s", profile, strings.Join(names, ", "))
+}

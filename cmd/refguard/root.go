@@ -1,0 +1,27 @@
+package main
+
+import (
+	"io"
+
+	"github.com/spf13/cobra"
+)
+
+func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "refguard",
+		Short:         "Catch Gateway API backendRefs that will not resolve, before they reach a cluster",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetIn(stdin)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.AddCommand(
+		newCheckCommand(),
+		newRulesCommand(),
+		newExplainCommand(),
+		newTestCommand(),
+		newGenCommand(),
+	)
+	return root
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/rulemeta"
+	"github.com/refguard/refguard/policy"
+)
+
+func embeddedRules() ([]rulemeta.Rule, error) {
+	modules, err := engine.Modules(policy.FS)
+	if err != nil {
+		return nil, err
+	}
+	return rulemeta.Read(modules)
+}
+
+func newRulesCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "rules",
+		Short: "List the rules with ID, name, severity and since-version",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			rules, err := embeddedRules()
+			if err != nil {
+				return err
+			}
+			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(w, "ID\tNAME\tSEVERITY\tREASON\tSINCE")
+			for _, r := range rules {
+				sev := r.Severity
+				if !r.Enabled {
+					sev += " (off)"
+				}
+				reason := r.Reason
+				if reason == "" {
+					reason = "-"
+				}
+				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, sev, reason, r.Since)
+			}
+			return w.Flush()
+		},
+	}
+}
+
+func newExplainCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "explain RGnnn|NAME",
+		Short: "Print one rule's documentation page",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			rules, err := embeddedRules()
+			if err != nil {
+				return err
+			}
+			for _, r := range rules {
+				if strings.EqualFold(r.ID, args[0]) || r.Name == args[0] {
+					_, err := cmd.OutOrStdout().Write(rulemeta.Page(r))
+					return err
+				}
+			}
+			return fmt.Errorf("no rule %q (see refguard rules)", args[0])
+		},
+	}
+}

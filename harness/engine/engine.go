@@ -1,0 +1,215 @@
+// Package engine compiles the refguard policy once and evaluates it with
+// prepared queries against an in-memory store that holds the inventory.
+// It never decides anything itself: every finding comes from Rego.
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/open-policy-agent/opa/v1/storage"
+	"github.com/open-policy-agent/opa/v1/storage/inmem"
+)
+
+// Queries the harness evaluates.
+const (
+	RouteQuery = "data.refguard.harness.route_report"
+	GrantQuery = "data.refguard.harness.grant_report"
+)
+
+// Modules reads every non-test .rego file of a policy tree.
+func Modules(fsys fs.FS) (map[string]string, error) {
+	modules := map[string]string{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || path.Ext(p) != ".rego" || strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return fmt.Errorf("read policy %s: %w", p, err)
+		}
+		modules[p] = string(src)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read policy: %w", err)
+	}
+	if len(modules) == 0 {
+		return nil, fmt.Errorf("read policy: no .rego modules found")
+	}
+	return modules, nil
+}
+
+// Compile parses and compiles Rego v1 modules.
+func Compile(modules map[string]string) (*ast.Compiler, error) {
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	parsed := make(map[string]*ast.Module, len(modules))
+	for _, name := range names {
+		m, err := ast.ParseModuleWithOpts(name, modules[name], ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+		if err != nil {
+			return nil, fmt.Errorf("parse policy: %w", err)
+		}
+		parsed[name] = m
+	}
+	c := ast.NewCompiler().WithEnablePrintStatements(false)
+	c.Compile(parsed)
+	if c.Failed() {
+		return nil, fmt.Errorf("compile policy: %w", c.Errors)
+	}
+	return c, nil
+}
+
+// Engine holds a compiled policy, a store and prepared queries.
+type Engine struct {
+	route rego.PreparedEvalQuery
+	grant rego.PreparedEvalQuery
+	store storage.Store
+}
+
+// New prepares the harness queries over a compiled policy and the inventory
+// (kube-mgmt shape: {"services": {ns: {name: obj}}, …}) stored at
+// data.kubernetes.
+func New(ctx context.Context, compiler *ast.Compiler, inventory map[string]any) (*Engine, error) {
+	value, err := ast.InterfaceToValue(map[string]any{"kubernetes": inventory})
+	if err != nil {
+		return nil, fmt.Errorf("load inventory: %w", err)
+	}
+	obj, ok := value.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("load inventory: not an object")
+	}
+	store := inmem.NewFromObjectWithOpts(map[string]any{}, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
+	txn, err := store.NewTransaction(ctx, storage.WriteParams)
+	if err != nil {
+		return nil, fmt.Errorf("load inventory: %w", err)
+	}
+	if err := store.Write(ctx, txn, storage.AddOp, storage.RootPath, obj); err != nil {
+		store.Abort(ctx, txn)
+		return nil, fmt.Errorf("load inventory: %w", err)
+	}
+	if err := store.Commit(ctx, txn); err != nil {
+		return nil, fmt.Errorf("load inventory: %w", err)
+	}
+	e := &Engine{store: store}
+	if e.route, err = prepare(ctx, compiler, store, RouteQuery); err != nil {
+		return nil, err
+	}
+	if e.grant, err = prepare(ctx, compiler, store, GrantQuery); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, query string) (rego.PreparedEvalQuery, error) {
+	pq, err := rego.New(
+		rego.Query(query),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.SetRegoVersion(ast.RegoV1),
+	).PrepareForEval(ctx)
+	if err != nil {
+		return pq, fmt.Errorf("prepare %s: %w", query, err)
+	}
+	return pq, nil
+}
+
+// RouteReport is the policy's answer for one route.
+type RouteReport struct {
+	Findings    []Finding `json:"findings"`
+	Condition   Condition `json:"condition"`
+	UsedGrants  []string  `json:"used_grants"`
+	BackendRefs int       `json:"backend_refs"`
+}
+
+// GrantReport is the policy's answer for one ReferenceGrant.
+type GrantReport struct {
+	Findings []Finding `json:"findings"`
+}
+
+// Finding is one finding as the policy builds it.
+type Finding struct {
+	Rule       string         `json:"rule"`
+	Name       string         `json:"name"`
+	Severity   string         `json:"severity"`
+	Reason     string         `json:"reason"`
+	Object     ObjectRef      `json:"object"`
+	Field      string         `json:"field"`
+	Message    string         `json:"message"`
+	Fix        string         `json:"fix"`
+	Suggestion map[string]any `json:"suggestion,omitempty"`
+}
+
+// ObjectRef identifies an object.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+// Condition is a predicted route status condition.
+type Condition struct {
+	Type    string `json:"type"`
+	Status  string `json:"status"`
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
+
+// EvalRoute evaluates one route.
+func (e *Engine) EvalRoute(ctx context.Context, obj map[string]any, config map[string]any) (*RouteReport, error) {
+	var out RouteReport
+	if err := eval(ctx, e.route, map[string]any{"object": obj, "config": config}, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// EvalGrant evaluates one ReferenceGrant; usedGrants (may be nil when the
+// set is not complete) are the "ns/name" keys routes reported as used.
+func (e *Engine) EvalGrant(ctx context.Context, obj map[string]any, config map[string]any, usedGrants []string) (*GrantReport, error) {
+	input := map[string]any{"object": obj, "config": config}
+	if usedGrants != nil {
+		input["used_grants"] = usedGrants
+	}
+	var out GrantReport
+	if err := eval(ctx, e.grant, input, &out); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+func eval(ctx context.Context, pq rego.PreparedEvalQuery, input map[string]any, out any) error {
+	value, err := ast.InterfaceToValue(input)
+	if err != nil {
+		return fmt.Errorf("convert input: %w", err)
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(value))
+	if err != nil {
+		return fmt.Errorf("evaluate policy: %w", err)
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return fmt.Errorf("evaluate policy: no result (is the object a route or grant?)")
+	}
+	raw, err := json.Marshal(rs[0].Expressions[0].Value)
+	if err != nil {
+		return fmt.Errorf("decode policy result: %w", err)
+	}
+	if err := json.Unmarshal(raw, out); err != nil {
+		return fmt.Errorf("decode policy result: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,247 @@
+// Package rulemeta reads the METADATA annotations of the rule packages and
+// renders what is generated from them: the Rego catalog the result helper
+// reads, and one documentation page per rule. The annotations are the only
+// place a rule's id, name, severity and text are written.
+package rulemeta
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/format"
+)
+
+// RulePackagePrefix is the package path every rule lives under.
+const RulePackagePrefix = "data.lib.refguard.rules."
+
+// Rule is one rule's metadata.
+type Rule struct {
+	ID          string    `json:"id"`
+	Name        string    `json:"name"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	Severity    string    `json:"severity"`
+	Enabled     bool      `json:"enabled"`
+	Since       string    `json:"since"`
+	Reason      string    `json:"reason"`
+	Scope       string    `json:"scope"`
+	Package     string    `json:"package"`
+	File        string    `json:"file"`
+	Related     []Related `json:"related_resources"`
+}
+
+// Related is a link from a rule to documentation.
+type Related struct {
+	Description string `json:"description"`
+	Ref         string `json:"ref"`
+}
+
+var (
+	idPattern   = regexp.MustCompile(`^RG[1-9][0-9]{2}$`)
+	severities  = map[string]bool{"error": true, "warning": true, "info": true}
+	scopes      = map[string]bool{"route": true, "inventory": true, "grant": true, "set": true}
+	versionLike = regexp.MustCompile(`^[0-9]+\.[0-9]+\.[0-9]+$`)
+)
+
+// Read parses the modules and returns the rules sorted by ID. Every rule
+// package must carry complete package-scoped METADATA.
+func Read(modules map[string]string) ([]Rule, error) {
+	var rules []Rule
+	seen := map[string]string{}
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, file := range names {
+		m, err := ast.ParseModuleWithOpts(file, modules[file], ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", file, err)
+		}
+		pkg := m.Package.Path.String()
+		if !strings.HasPrefix(pkg, RulePackagePrefix) {
+			continue
+		}
+		r, err := fromModule(file, pkg, m)
+		if err != nil {
+			return nil, err
+		}
+		if other, dup := seen[r.ID]; dup {
+			return nil, fmt.Errorf("%s: rule id %s already used by %s", file, r.ID, other)
+		}
+		seen[r.ID] = file
+		rules = append(rules, r)
+	}
+	sort.Slice(rules, func(i, j int) bool { return rules[i].ID < rules[j].ID })
+	return rules, nil
+}
+
+func fromModule(file, pkg string, m *ast.Module) (Rule, error) {
+	var ann *ast.Annotations
+	for _, a := range m.Annotations {
+		if a.Scope == "package" {
+			ann = a
+		}
+	}
+	if ann == nil {
+		return Rule{}, fmt.Errorf("%s: rule package %s has no package METADATA", file, pkg)
+	}
+	str := func(key string) string {
+		v, _ := ann.Custom[key].(string)
+		return v
+	}
+	r := Rule{
+		ID:          str("id"),
+		Name:        str("name"),
+		Title:       ann.Title,
+		Description: strings.TrimSpace(ann.Description),
+		Severity:    str("severity"),
+		Enabled:     true,
+		Since:       str("since"),
+		Reason:      str("reason"),
+		Scope:       str("scope"),
+		Package:     strings.TrimPrefix(pkg, "data."),
+		File:        file,
+	}
+	if v, ok := ann.Custom["enabled"].(bool); ok {
+		r.Enabled = v
+	}
+	for _, rr := range ann.RelatedResources {
+		r.Related = append(r.Related, Related{Description: rr.Description, Ref: rr.Ref.String()})
+	}
+	var problems []string
+	if !idPattern.MatchString(r.ID) {
+		problems = append(problems, fmt.Sprintf("custom.id %q is not RGnnn", r.ID))
+	}
+	if want := strings.ReplaceAll(strings.TrimPrefix(pkg, RulePackagePrefix), "_", "-"); r.Name != want {
+		problems = append(problems, fmt.Sprintf("custom.name %q must be the package name with dashes (%q)", r.Name, want))
+	}
+	if r.Title == "" {
+		problems = append(problems, "title is missing")
+	}
+	if r.Description == "" {
+		problems = append(problems, "description is missing")
+	}
+	if !severities[r.Severity] {
+		problems = append(problems, fmt.Sprintf("custom.severity %q is not error, warning or info", r.Severity))
+	}
+	if !versionLike.MatchString(r.Since) {
+		problems = append(problems, fmt.Sprintf("custom.since %q is not a version", r.Since))
+	}
+	if !scopes[r.Scope] {
+		problems = append(problems, fmt.Sprintf("custom.scope %q is not route, inventory, grant or set", r.Scope))
+	}
+	if len(r.Related) == 0 {
+		problems = append(problems, "related_resources is empty")
+	}
+	if len(problems) > 0 {
+		return Rule{}, fmt.Errorf("%s: METADATA of %s: %s", file, pkg, strings.Join(problems, "; "))
+	}
+	return r, nil
+}
+
+// CatalogPath is where the generated catalog lives inside policy/.
+const CatalogPath = "lib/refguard/catalog/catalog.rego"
+
+// Catalog renders the generated Rego catalog.
+func Catalog(rules []Rule) ([]byte, error) {
+	type entry struct {
+		Name     string `json:"name"`
+		Severity string `json:"severity"`
+		Enabled  bool   `json:"enabled"`
+		Scope    string `json:"scope"`
+		Reason   string `json:"reason"`
+		Package  string `json:"package"`
+		Title    string `json:"title"`
+		Since    string `json:"since"`
+	}
+	entries := map[string]entry{}
+	for _, r := range rules {
+		entries[r.ID] = entry{r.Name, r.Severity, r.Enabled, r.Scope, r.Reason, r.Package, r.Title, r.Since}
+	}
+	body, err := json.MarshalIndent(entries, "", "\t")
+	if err != nil {
+		return nil, fmt.Errorf("render catalog: %w", err)
+	}
+	var b bytes.Buffer
+	b.WriteString("# Code generated by `refguard gen` from the METADATA of policy/lib/refguard/rules; DO NOT EDIT.\n")
+	b.WriteString("# METADATA\n# title: catalog\n# description: Every rule's id, name and default severity, generated from the rules' METADATA.\n# scope: package\n")
+	b.WriteString("package lib.refguard.catalog\n\nrules := ")
+	b.Write(body)
+	b.WriteString("\n")
+	return b.Bytes(), nil
+}
+
+// FormatRego formats generated Rego the way opa fmt does.
+func FormatRego(path string, src []byte) ([]byte, error) {
+	out, err := format.SourceWithOpts(path, src, format.Opts{RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, fmt.Errorf("format %s: %w", path, err)
+	}
+	return out, nil
+}
+
+// DocPath is the documentation page of a rule, relative to the repository.
+func DocPath(r Rule) string { return fmt.Sprintf("docs/rules/%s-%s.md", r.ID, r.Name) }
+
+// Page renders one rule's documentation page.
+func Page(r Rule) []byte {
+	var b strings.Builder
+	b.WriteString("<!-- Code generated by `refguard gen` from the rule's METADATA; DO NOT EDIT. -->\n")
+	fmt.Fprintf(&b, "# %s %s\n\n%s\n\n", r.ID, r.Name, r.Title)
+	b.WriteString("| | |\n|---|---|\n")
+	fmt.Fprintf(&b, "| ID | `%s` |\n| Name | `%s` |\n| Severity | %s%s |\n| Since | %s |\n", r.ID, r.Name, r.Severity, map[bool]string{true: "", false: " (off by default)"}[r.Enabled], r.Since)
+	reason := r.Reason
+	if reason == "" {
+		reason = "none (apply-time error or advice; no ResolvedRefs condition)"
+	}
+	fmt.Fprintf(&b, "| ResolvedRefs reason (spec) | %s |\n| Needs | %s |\n| Package | `%s` |\n| Source | [`policy/%s`](../../policy/%s) |\n\n", reason, scopeText(r.Scope), r.Package, r.File, r.File)
+	fmt.Fprintf(&b, "## Description\n\n%s\n\n", r.Description)
+	b.WriteString("## Configuration\n\n")
+	fmt.Fprintf(&b, "Change the severity or turn the rule off with `refguard check --severity %s=warning` (or `off`),\n", r.ID)
+	fmt.Fprintf(&b, "or in a config object passed to the policy: `{\"severity\": {\"%s\": \"warning\"}}`.\n\n", r.ID)
+	b.WriteString("## Fixtures\n\n")
+	fmt.Fprintf(&b, "Cases that fire and near misses that must not: [`fixtures/rules/%s-%s/`](../../fixtures/rules/%s-%s/).\n\n", r.ID, r.Name, r.ID, r.Name)
+	b.WriteString("## Related resources\n\n")
+	for _, rr := range r.Related {
+		fmt.Fprintf(&b, "- [%s](%s)\n", rr.Description, rr.Ref)
+	}
+	return []byte(b.String())
+}
+
+func scopeText(scope string) string {
+	switch scope {
+	case "route":
+		return "the route alone (runs in every context, also conftest without --combine)"
+	case "inventory":
+		return "the route and the Services/ReferenceGrants it points at"
+	case "grant":
+		return "the ReferenceGrant alone"
+	case "set":
+		return "the whole checked set (CLI, conftest --combine)"
+	}
+	return scope
+}
+
+// Table renders the Markdown rule table used in the README and docs index.
+func Table(rules []Rule, linkPrefix string) string {
+	var b strings.Builder
+	b.WriteString("| ID | name | severity | ResolvedRefs reason (spec) | since |\n|---|---|---|---|---|\n")
+	for _, r := range rules {
+		sev := r.Severity
+		if !r.Enabled {
+			sev += " (off)"
+		}
+		reason := r.Reason
+		if reason == "" {
+			reason = "—"
+		}
+		fmt.Fprintf(&b, "| [%s](%s%s) | %s | %s | %s | %s |\n", r.ID, linkPrefix, strings.TrimPrefix(DocPath(r), "docs/rules/"), r.Name, sev, reason, r.Since)
+	}
+	return b.String()
+}

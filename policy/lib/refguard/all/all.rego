@@ -1,0 +1,41 @@
+# METADATA
+# title: all
+# description: |
+#   Every rule, in one place: the CLI, the admission decision and the
+#   conftest --combine parity tests call these. A Go test fails when a rule
+#   package is missing here.
+# scope: package
+package lib.refguard.all
+
+import data.lib.refguard.rules.backend_app_protocol_nonstandard
+import data.lib.refguard.rules.backend_app_protocol_unsupported
+import data.lib.refguard.rules.backend_duplicate
+import data.lib.refguard.rules.backend_externalname_service
+import data.lib.refguard.rules.backend_implicit_group_kind
+import data.lib.refguard.rules.backend_kind_unsupported
+import data.lib.refguard.rules.backend_name_is_hostname
+import data.lib.refguard.rules.backend_not_found
+import data.lib.refguard.rules.backend_port_invalid
+import data.lib.refguard.rules.backend_port_missing
+import data.lib.refguard.rules.backend_port_not_found
+import data.lib.refguard.rules.backend_port_protocol_mismatch
+import data.lib.refguard.rules.backend_ref_not_permitted
+import data.lib.refguard.rules.backend_weight_invalid
+import data.lib.refguard.rules.grant_from_own_namespace
+import data.lib.refguard.rules.grant_unused
+import data.lib.refguard.rules.grant_wildcard_to
+import data.lib.refguard.rules.route_shape_invalid
+import data.lib.refguard.rules.route_version_not_served
+import data.lib.refguard.rules.rule_all_backends_invalid
+import data.lib.refguard.rules.rule_no_backends
+import data.lib.refguard.rules.rule_redirect_with_backends
+import data.lib.refguard.rules.rule_weights_all_zero
+
+# route_findings: every finding of every route-level rule for one context.
+route_findings(ctx) := ((((((((((((((((((backend_app_protocol_nonstandard.findings(ctx) | backend_app_protocol_unsupported.findings(ctx)) | backend_duplicate.findings(ctx)) | backend_externalname_service.findings(ctx)) | backend_implicit_group_kind.findings(ctx)) | backend_kind_unsupported.findings(ctx)) | backend_name_is_hostname.findings(ctx)) | backend_not_found.findings(ctx)) | backend_port_invalid.findings(ctx)) | backend_port_missing.findings(ctx)) | backend_port_not_found.findings(ctx)) | backend_port_protocol_mismatch.findings(ctx)) | backend_ref_not_permitted.findings(ctx)) | backend_weight_invalid.findings(ctx)) | route_shape_invalid.findings(ctx)) | route_version_not_served.findings(ctx)) | rule_all_backends_invalid.findings(ctx)) | rule_no_backends.findings(ctx)) | rule_redirect_with_backends.findings(ctx)) | rule_weights_all_zero.findings(ctx)
+
+# grant_findings: every finding of the rules that look at one ReferenceGrant.
+grant_findings(ctx) := grant_from_own_namespace.findings(ctx) | grant_wildcard_to.findings(ctx)
+
+# set_findings: findings that need the whole checked set (used grants).
+set_findings(ctx, used) := grant_unused.findings(ctx, used)

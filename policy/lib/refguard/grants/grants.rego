@@ -1,0 +1,145 @@
+# METADATA
+# title: grants
+# description: |
+#   ReferenceGrant semantics (GEP-709): a reference from a route in namespace N
+#   to an object in namespace T is permitted when some ReferenceGrant in T has
+#   a from entry {group gateway.networking.k8s.io, kind = route kind,
+#   namespace = N} and a to entry {group, kind of the target, name empty or
+#   equal}. Grants OR together. Also explains near misses field by field.
+# scope: package
+package lib.refguard.grants
+
+import data.lib.refguard.refs
+
+# grants_in returns the ReferenceGrants of one namespace from an inventory.
+grants_in(inv, ns) := object.get(inv, ["referencegrants", ns], {})
+
+_entries(grant, key) := es if {
+	es := grant.spec[key]
+	is_array(es)
+} else := []
+
+_str(obj, key) := v if {
+	v := obj[key]
+	is_string(v)
+} else := ""
+
+# from_mismatches lists the fields of one from entry that do not match.
+from_mismatches(entry, route) := {field |
+	some field, want in {
+		"group": refs.gateway_group,
+		"kind": route.kind,
+		"namespace": refs.namespace(route),
+	}
+	_str(entry, field) != want
+}
+
+# to_mismatches lists the fields of one to entry that do not match the ref.
+to_mismatches(entry, rec) := {field |
+	some field, want in {"group": rec.group, "kind": rec.kind}
+	_str(entry, field) != want
+} | {"name" |
+	_str(entry, "name") != ""
+	_str(entry, "name") != rec.name
+}
+
+# allows: this grant permits the reference.
+allows(grant, route, rec) if {
+	some from in _entries(grant, "from")
+	count(from_mismatches(from, route)) == 0
+	some to in _entries(grant, "to")
+	count(to_mismatches(to, rec)) == 0
+}
+
+# permitting lists the names of the grants in the target namespace that allow
+# the reference.
+permitting(inv, route, rec) := {name |
+	some name, grant in grants_in(inv, rec.namespace)
+	allows(grant, route, rec)
+}
+
+permitted(inv, route, rec) if count(permitting(inv, route, rec)) > 0
+
+_want_from(route) := {
+	"group": refs.gateway_group,
+	"kind": route.kind,
+	"namespace": refs.namespace(route),
+}
+
+_want_to(rec) := {"group": rec.group, "kind": rec.kind, "name": rec.name}
+
+# near_misses explains grants that would permit the reference but for one
+# field, or that would permit it if they lived in the target namespace.
+near_misses(inv, route, rec) := wrong_field | wrong_namespace if {
+	wrong_field := {miss |
+		some name, grant in grants_in(inv, rec.namespace)
+		some fi, from in _entries(grant, "from")
+		some ti, to in _entries(grant, "to")
+		fm := from_mismatches(from, route)
+		tm := to_mismatches(to, rec)
+		count(fm) + count(tm) == 1
+		miss := _field_miss(grant, name, fi, ti, fm, tm, route, rec)
+	}
+	wrong_namespace := {miss |
+		refs.namespace(route) != rec.namespace
+		some name, grant in grants_in(inv, refs.namespace(route))
+		_would_allow_elsewhere(grant, route, rec)
+		miss := {
+			"grant": sprintf("%s/%s", [refs.namespace(route), name]),
+			"field": "metadata.namespace",
+			"have": refs.namespace(route),
+			"want": rec.namespace,
+			"text": sprintf(
+				"ReferenceGrant %s/%s matches this reference but lives in the route's namespace %s; a grant must live in the target namespace %s",
+				[refs.namespace(route), name, refs.namespace(route), rec.namespace],
+			),
+		}
+	}
+}
+
+# A grant placed in the route's namespace usually names that namespace in
+# from.namespace already (or the target namespace by mistake); either counts.
+_would_allow_elsewhere(grant, route, rec) if {
+	some from in _entries(grant, "from")
+	_str(from, "group") == refs.gateway_group
+	_str(from, "kind") == route.kind
+	_str(from, "namespace") in {refs.namespace(route), rec.namespace}
+	some to in _entries(grant, "to")
+	count(to_mismatches(to, rec)) == 0
+}
+
+_field_miss(grant, name, fi, ti, fm, tm, route, rec) := miss if {
+	some field in fm
+	have := _str(grant.spec.from[fi], field)
+	want := _want_from(route)[field]
+	miss := {
+		"grant": sprintf("%s/%s", [rec.namespace, name]),
+		"field": sprintf("spec.from[%d].%s", [fi, field]),
+		"have": have, "want": want,
+		"text": sprintf("ReferenceGrant %s/%s would allow it, but its spec.from[%d].%s is %q (want %q)", [rec.namespace, name, fi, field, have, want]),
+	}
+} else := miss if {
+	some field in tm
+	have := _str(grant.spec.to[ti], field)
+	want := _want_to(rec)[field]
+	miss := {
+		"grant": sprintf("%s/%s", [rec.namespace, name]),
+		"field": sprintf("spec.to[%d].%s", [ti, field]),
+		"have": have, "want": want,
+		"text": sprintf("ReferenceGrant %s/%s would allow it, but its spec.to[%d].%s is %q (want %q)", [rec.namespace, name, ti, field, have, want]),
+	}
+}
+
+# suggested_grant is the smallest ReferenceGrant that permits the reference.
+suggested_grant(route, rec) := {
+	"apiVersion": "gateway.networking.k8s.io/v1beta1",
+	"kind": "ReferenceGrant",
+	"metadata": {
+		"name": sprintf("allow-%s-%s-to-%s", [lower(route.kind), refs.namespace(route), rec.name]),
+		"namespace": rec.namespace,
+	},
+	"spec": {
+		"from": [_want_from(route)],
+		"to": [_want_to(rec)],
+	},
+}

@@ -1,0 +1,30 @@
+# METADATA
+# title: result
+# description: |
+#   The one helper that builds every finding. Identity, name and default
+#   severity come from the catalog (generated from each rule's METADATA);
+#   the config may change the severity or turn the rule off.
+# scope: package
+package lib.refguard.result
+
+import data.lib.refguard.catalog
+import data.lib.refguard.config
+
+# finding builds a finding of rule id about ctx.object at field. details
+# holds message and, where they apply, reason, fix and suggestion.
+finding(id, ctx, field, details) := f if {
+	severity := config.severity(ctx.cfg, id)
+	severity != "off"
+	f := object.union(
+		{
+			"rule": id,
+			"name": catalog.rules[id].name,
+			"severity": severity,
+			"reason": "",
+			"object": ctx.object,
+			"field": field,
+			"fix": "",
+		},
+		details,
+	)
+}

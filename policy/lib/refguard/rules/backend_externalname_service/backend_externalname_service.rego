@@ -1,0 +1,52 @@
+# METADATA
+# title: Backend is an ExternalName Service
+# description: |
+#   The target Service is `type: ExternalName`. The specification says
+#   implementations SHOULD NOT support it (CVE-2021-25740: it can be used to
+#   reach services in other namespaces without a grant). Envoy Gateway ≥ 1.9
+#   reports UnsupportedValue, Contour BackendNotFound by default, Istio
+#   allows it. Use the implementation's own backend kind for external hosts.
+# related_resources:
+#   - description: "CVE-2021-25740"
+#     ref: https://github.com/kubernetes/kubernetes/issues/103675
+#   - description: "Gateway API BackendRef"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+# custom:
+#   id: RG108
+#   name: backend-externalname-service
+#   severity: warning
+#   since: 0.1.0
+#   reason: ""
+#   scope: inventory
+# scope: package
+package lib.refguard.rules.backend_externalname_service
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.target.spec.type == "ExternalName"
+	rec.resolution.step == "externalname"
+	f := result.finding("RG108", ctx, rec.field, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("%s/%s is an ExternalName Service (%s); implementations should not follow it (CVE-2021-25740): use your implementation's backend kind for external hosts", [rec.namespace, rec.name, object.get(rec.target.spec, "externalName", "")]),
+		"fix": "",
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

@@ -1,0 +1,51 @@
+# METADATA
+# title: backendRef without explicit group and kind
+# description: |
+#   A house rule for teams that want explicit references: the backendRef
+#   omits `group` or `kind` and relies on the defaults ("" and Service). Off
+#   by default; turn it on with a severity in the config.
+# related_resources:
+#   - description: "Gateway API BackendObjectReference"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+# custom:
+#   id: RG401
+#   name: backend-implicit-group-kind
+#   severity: info
+#   enabled: false
+#   since: 0.1.0
+#   reason: ""
+#   scope: route
+# scope: package
+package lib.refguard.rules.backend_implicit_group_kind
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+_missing(rec) := [k | some k in ["group", "kind"]; not object.get(rec, sprintf("explicit_%s", [k]), true)]
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	not rec.malformed
+	missing := _missing(rec)
+	count(missing) > 0
+	f := result.finding("RG401", ctx, rec.field, {
+		"message": sprintf("backendRef omits %s; state group: %q and kind: %s explicitly", [concat(" and ", missing), rec.group, rec.kind]),
+		"fix": sprintf(`set group: %q and kind: %s`, [rec.group, rec.kind]),
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

@@ -1,0 +1,64 @@
+# METADATA
+# title: backendRef group/kind not supported
+# description: |
+#   A backendRef names a group/kind the controller does not support: an
+#   unknown CRD, `kind: service` (kinds are case-sensitive), `group: core` (the
+#   core group is ""), or an implementation-specific kind the chosen profile
+#   does not accept. The controller sets ResolvedRefs=False/InvalidKind and
+#   the rule serves 500s. Note that `group: core` also skips the API server's
+#   "must have port" check.
+# related_resources:
+#   - description: "Gateway API BackendObjectReference"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+# custom:
+#   id: RG101
+#   name: backend-kind-unsupported
+#   severity: error
+#   since: 0.1.0
+#   reason: "InvalidKind"
+#   scope: route
+# scope: package
+package lib.refguard.rules.backend_kind_unsupported
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+_hint(rec, ctx) := "kinds are case-sensitive: use kind: Service" if {
+	lower(rec.kind) == "service"
+	rec.kind != "Service"
+} else := `the core API group is "", not "core": remove group or set group: ""` if {
+	rec.group == "core"
+} else := sprintf("the %s profile supports %s", [ctx.profile.name, concat(", ", sort([trim_prefix(k, "/") | some k, _ in ctx.profile.kinds]))])
+
+_fix(rec) := "set kind: Service" if {
+	lower(rec.kind) == "service"
+	rec.kind != "Service"
+} else := `set group: ""` if {
+	rec.group == "core"
+} else := ""
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step == "kind"
+	f := result.finding("RG101", ctx, rec.field, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("backend group %q kind %q is not supported; %s", [rec.group, rec.kind, _hint(rec, ctx)]),
+		"fix": _fix(rec),
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

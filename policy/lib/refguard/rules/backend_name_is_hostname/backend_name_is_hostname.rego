@@ -1,0 +1,67 @@
+# METADATA
+# title: backendRef name is a DNS name
+# description: |
+#   The backendRef name contains a dot, such as `web.prod.svc.cluster.local`.
+#   Service names cannot contain dots; a backendRef takes the Service's
+#   `metadata.name` and, for another namespace, `namespace`. The controller
+#   reports BackendNotFound (Istio: InvalidDestination).
+# related_resources:
+#   - description: "Gateway API BackendObjectReference"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+# custom:
+#   id: RG109
+#   name: backend-name-is-hostname
+#   severity: error
+#   since: 0.1.0
+#   reason: "BackendNotFound"
+#   scope: inventory
+# scope: package
+package lib.refguard.rules.backend_name_is_hostname
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+_parts(rec) := split(rec.name, ".")
+
+_service(rec) := _parts(rec)[0]
+
+# the namespace part of <svc>.<ns>.svc[.cluster.local], if any.
+_namespace(rec) := ns if {
+	count(_parts(rec)) >= 3
+	_parts(rec)[2] == "svc"
+	ns := _parts(rec)[1]
+} else := ns if {
+	count(_parts(rec)) == 2
+	ns := _parts(rec)[1]
+} else := rec.namespace
+
+_fix(rec) := sprintf("set name: %s", [_service(rec)]) if {
+	_namespace(rec) == rec.namespace
+} else := sprintf("set name: %s and namespace: %s", [_service(rec), _namespace(rec)])
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step == "not-found"
+	contains(rec.name, ".")
+	f := result.finding("RG109", ctx, rec.field, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("backendRef name %q is a DNS name, not a Service name; %s", [rec.name, _fix(rec)]),
+		"fix": _fix(rec),
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

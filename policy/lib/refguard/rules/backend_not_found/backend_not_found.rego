@@ -1,0 +1,75 @@
+# METADATA
+# title: Backend not found
+# description: |
+#   No Service (or ServiceImport, for that kind) of that name exists in the
+#   target namespace. The controller sets ResolvedRefs=False/BackendNotFound
+#   and requests matching the rule get 500s. The finding names the closest
+#   existing Service in that namespace when one is close enough.
+# related_resources:
+#   - description: "Gateway API BackendObjectReference"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+#   - description: "Gateway API conformance: HTTPRouteInvalidNonExistentBackendRef"
+#     ref: https://github.com/kubernetes-sigs/gateway-api/blob/main/conformance/tests/httproute-invalid-backendref-nonexistent.go
+# custom:
+#   id: RG103
+#   name: backend-not-found
+#   severity: error
+#   since: 0.1.0
+#   reason: "BackendNotFound"
+#   scope: inventory
+# scope: package
+package lib.refguard.rules.backend_not_found
+
+import data.lib.refguard.conftest
+import data.lib.refguard.resolve
+import data.lib.refguard.result
+import data.lib.refguard.similar
+
+_candidates(ctx, rec) := object.keys(object.get(ctx.inv, [resolve.collection(rec, ctx.profile), rec.namespace], {}))
+
+_hint(ctx, rec) := sprintf("did you mean %s?", [best[0]]) if {
+	best := similar.closest(rec.name, _candidates(ctx, rec))
+	count(best) == 1
+} else := sprintf("did you mean one of %s?", [concat(", ", best)]) if {
+	best := similar.closest(rec.name, _candidates(ctx, rec))
+	count(best) > 1
+} else := sprintf("there is no %s in namespace %s at all", [rec.kind, rec.namespace]) if {
+	count(_candidates(ctx, rec)) == 0
+} else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", _some_names(_candidates(ctx, rec)))])
+
+_some_names(names) := ns if {
+	count(names) <= 5
+	ns := sort(names)
+} else := array.concat(array.slice(sort(names), 0, 5), ["…"])
+
+_fix(ctx, rec) := sprintf("set name: %s", [best[0]]) if {
+	best := similar.closest(rec.name, _candidates(ctx, rec))
+	count(best) == 1
+} else := ""
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step == "not-found"
+	not contains(rec.name, ".")
+	f := result.finding("RG103", ctx, rec.field, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("%s %s/%s not found; %s", [rec.kind, rec.namespace, rec.name, _hint(ctx, rec)]),
+		"fix": _fix(ctx, rec),
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

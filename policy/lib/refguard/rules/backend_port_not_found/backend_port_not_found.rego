@@ -1,0 +1,73 @@
+# METADATA
+# title: Service does not expose the port
+# description: |
+#   The Service exists but none of its `spec.ports[].port` equals the
+#   backendRef's port. Contour and NGINX Gateway Fabric report
+#   BackendNotFound, Envoy Gateway PortNotFound, Istio does not report it at
+#   all (traffic still fails). A common slip is the container port: if the
+#   port equals a `targetPort`, use the Service port instead.
+# related_resources:
+#   - description: "Gateway API BackendRef port"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+#   - description: "Kubernetes Service ports"
+#     ref: https://kubernetes.io/docs/concepts/services-networking/service/#field-spec-ports
+# custom:
+#   id: RG105
+#   name: backend-port-not-found
+#   severity: error
+#   since: 0.1.0
+#   reason: "BackendNotFound"
+#   scope: inventory
+# scope: package
+package lib.refguard.rules.backend_port_not_found
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+_port_list(rec) := concat(", ", [sprintf("%v/%s", [p.port, object.get(p, "protocol", "TCP")]) | some p in rec.target.spec.ports])
+
+_by_target(rec) := {p.port |
+	some p in rec.target.spec.ports
+	p.targetPort == rec.port
+}
+
+_ports(rec) := {p.port | some p in rec.target.spec.ports}
+
+_hint(rec) := sprintf("; %v is a targetPort: use the Service port %v, not the target port", [rec.port, concat(" or ", [sprintf("%v", [p]) | some p in _by_target(rec)])]) if {
+	count(_by_target(rec)) > 0
+} else := ""
+
+_fix(rec) := sprintf("set port: %v", [p]) if {
+	count(_by_target(rec)) == 1
+	some p in _by_target(rec)
+} else := sprintf("set port: %v", [p]) if {
+	count(_by_target(rec)) == 0
+	count(_ports(rec)) == 1
+	some p in _ports(rec)
+} else := ""
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step == "port-not-found"
+	f := result.finding("RG105", ctx, rec.field, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("%s %s/%s has no port %v (ports: %s)%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec)]),
+		"fix": _fix(rec),
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

@@ -1,0 +1,48 @@
+# METADATA
+# title: Service port protocol does not fit the route
+# description: |
+#   The Service port the backendRef selects speaks the wrong transport: UDP or
+#   SCTP behind an HTTPRoute, GRPCRoute, TLSRoute or TCPRoute, or TCP behind a
+#   UDPRoute. No data can flow. Envoy Gateway reports PortNotFound, Contour
+#   BackendNotFound, GEP-1911 UnsupportedProtocol.
+# related_resources:
+#   - description: "GEP-1911 Backend Protocol Selection"
+#     ref: https://gateway-api.sigs.k8s.io/geps/gep-1911/
+# custom:
+#   id: RG106
+#   name: backend-port-protocol-mismatch
+#   severity: error
+#   since: 0.1.0
+#   reason: "UnsupportedProtocol"
+#   scope: inventory
+# scope: package
+package lib.refguard.rules.backend_port_protocol_mismatch
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step == "protocol"
+	f := result.finding("RG106", ctx, rec.field, {
+		"reason": rec.resolution.reason,
+		"message": rec.resolution.detail,
+		"fix": "",
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

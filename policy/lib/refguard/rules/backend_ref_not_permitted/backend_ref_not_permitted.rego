@@ -1,0 +1,79 @@
+# METADATA
+# title: Cross-namespace backendRef without ReferenceGrant
+# description: |
+#   The backendRef points into another namespace and no ReferenceGrant in the
+#   *target* namespace allows it: a grant must have a `from` entry {group
+#   gateway.networking.k8s.io, kind = the route's kind, namespace = the
+#   route's namespace} and a `to` entry {group, kind of the target, name
+#   empty or equal}. Grants OR together; for mirror refs the from kind is the
+#   route's kind too. The finding explains near misses: a grant in the wrong
+#   namespace, or one that differs in a single field.
+# related_resources:
+#   - description: "Gateway API ReferenceGrant"
+#     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/
+#   - description: "GEP-709 Cross Namespace References from Routes"
+#     ref: https://gateway-api.sigs.k8s.io/geps/gep-709/
+# custom:
+#   id: RG102
+#   name: backend-ref-not-permitted
+#   severity: error
+#   since: 0.1.0
+#   reason: "RefNotPermitted"
+#   scope: inventory
+# scope: package
+package lib.refguard.rules.backend_ref_not_permitted
+
+import data.lib.refguard.conftest
+import data.lib.refguard.grants
+import data.lib.refguard.result
+
+_route_ns(ctx) := ctx.object.namespace
+
+_message(ctx, rec, misses) := msg if {
+	base := sprintf(
+		"%s %s/%s is in another namespace and no ReferenceGrant in namespace %s allows %ss from namespace %s",
+		[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
+	)
+	texts := sort([m.text | some m in misses])
+	msg := concat("; ", array.concat([base], texts))
+}
+
+_fix(ctx, rec, misses) := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
+	count(misses) == 1
+	some m in misses
+	m.field != "metadata.namespace"
+} else := sprintf("move ReferenceGrant %s to namespace %s", [m.grant, rec.namespace]) if {
+	count(misses) == 1
+	some m in misses
+} else := sprintf(
+	"add a ReferenceGrant in namespace %s: from {group: gateway.networking.k8s.io, kind: %s, namespace: %s} to {group: %q, kind: %s, name: %s}",
+	[rec.namespace, ctx.route.kind, _route_ns(ctx), rec.group, rec.kind, rec.name],
+)
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step == "grant"
+	misses := grants.near_misses(ctx.inv, ctx.route, rec)
+	f := result.finding("RG102", ctx, rec.field, {
+		"reason": rec.resolution.reason,
+		"message": _message(ctx, rec, misses),
+		"fix": _fix(ctx, rec, misses),
+		"suggestion": {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)},
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

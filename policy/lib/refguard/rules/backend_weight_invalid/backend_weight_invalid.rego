@@ -1,0 +1,53 @@
+# METADATA
+# title: backendRef weight out of range
+# description: |
+#   The weight is not an integer from 0 to 1,000,000. The API server's schema
+#   rejects the route.
+# related_resources:
+#   - description: "Gateway API BackendRef weight"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
+# custom:
+#   id: RG502
+#   name: backend-weight-invalid
+#   severity: error
+#   since: 0.1.0
+#   reason: ""
+#   scope: route
+# scope: package
+package lib.refguard.rules.backend_weight_invalid
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+_valid(w) if {
+	is_number(w)
+	round(w) == w
+	w >= 0
+	w <= 1000000
+}
+
+findings(ctx) := {f |
+	some rec in ctx.records
+	not rec.malformed
+	not _valid(rec.weight)
+	f := result.finding("RG502", ctx, rec.field, {
+		"message": sprintf("weight %s is not an integer from 0 to 1000000", [json.marshal(rec.weight)]),
+		"fix": "",
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

@@ -1,0 +1,38 @@
+# METADATA
+# title: ReferenceGrant permits no reference
+# description: |
+#   No route in the checked set uses this ReferenceGrant. Only meaningful when
+#   the whole set is known (the CLI, conftest --combine): a grant that allows
+#   nothing is either stale or aimed at the wrong route kind or namespace.
+# related_resources:
+#   - description: "Gateway API ReferenceGrant"
+#     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/
+# custom:
+#   id: RG202
+#   name: grant-unused
+#   severity: info
+#   since: 0.1.0
+#   reason: ""
+#   scope: set
+# scope: package
+package lib.refguard.rules.grant_unused
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+# findings reports a grant when the key "ns/name" is not among the used ones.
+findings(ctx, used) := {f |
+	key := sprintf("%s/%s", [ctx.object.namespace, ctx.object.name])
+	not key in used
+	f := result.finding("RG202", ctx, "spec", {
+		"message": sprintf("ReferenceGrant %s permits no reference in the checked manifests; remove it or check its from/to entries", [key]),
+		"fix": "",
+	})
+}
+
+# conftest entrypoint: only with --combine is the whole set known.
+warn contains conftest.result(f) if {
+	conftest.combined
+	some ctx in conftest.grant_contexts
+	some f in findings(ctx, conftest.used_grants)
+}

@@ -1,0 +1,46 @@
+# METADATA
+# title: ReferenceGrant allows every object of a kind
+# description: |
+#   A ReferenceGrant `to` entry without `name` allows references to every
+#   object of that kind in the namespace, including ones created later. Scope
+#   it to the exact Service the route needs.
+# related_resources:
+#   - description: "Gateway API ReferenceGrant"
+#     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/
+# custom:
+#   id: RG201
+#   name: grant-wildcard-to
+#   severity: warning
+#   since: 0.1.0
+#   reason: ""
+#   scope: grant
+# scope: package
+package lib.refguard.rules.grant_wildcard_to
+
+import data.lib.refguard.conftest
+import data.lib.refguard.result
+
+findings(ctx) := {f |
+	some k, to in ctx.grant.spec.to
+	object.get(to, "name", "") == ""
+	f := result.finding("RG201", ctx, sprintf("spec.to[%d]", [k]), {
+		"message": sprintf("ReferenceGrant %s/%s allows references to every %s in namespace %s; scope it with to[%d].name", [ctx.object.namespace, ctx.object.name, object.get(to, "kind", "object"), ctx.object.namespace, k]),
+		"fix": sprintf("set spec.to[%d].name to the one %s the routes need", [k, object.get(to, "kind", "object")]),
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.grant_contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

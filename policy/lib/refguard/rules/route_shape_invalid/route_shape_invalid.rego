@@ -1,0 +1,78 @@
+# METADATA
+# title: Route or backendRef has the wrong shape
+# description: |
+#   A part of the route that holds backendRefs has the wrong type: spec.rules
+#   not a list, a rule not an object, backendRefs or filters not a list, a
+#   backendRef not an object or without a name. The API server's schema
+#   rejects it; the backendRef checks cannot run on it.
+# related_resources:
+#   - description: "Gateway API HTTPRoute"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#httproute
+# custom:
+#   id: RG505
+#   name: route-shape-invalid
+#   severity: error
+#   since: 0.1.0
+#   reason: ""
+#   scope: route
+# scope: package
+package lib.refguard.rules.route_shape_invalid
+
+import data.lib.refguard.conftest
+import data.lib.refguard.refs
+import data.lib.refguard.result
+
+_problems(ctx) := (((rule_list | rule_items) | ref_lists) | filter_lists) | ref_items if {
+	route := ctx.route
+	rule_list := {["spec.rules", "spec.rules is not a list"] |
+		route.spec.rules
+		not is_array(route.spec.rules)
+	}
+	rule_items := {[sprintf("spec.rules[%d]", [i]), "rule is not an object"] |
+		some i, rule in refs.rules(route)
+		not is_object(rule)
+	}
+	ref_lists := {[sprintf("spec.rules[%d].%s", [i, key]), sprintf("%s is not a list", [key])] |
+		some i, rule in refs.rules(route)
+		is_object(rule)
+		some key in ["backendRefs", "filters"]
+		value := rule[key]
+		not is_array(value)
+		value != null
+	}
+	filter_lists := {[sprintf("spec.rules[%d].backendRefs[%d].filters", [i, j]), "filters is not a list"] |
+		some i, rule in refs.rules(route)
+		some j, ref in rule.backendRefs
+		value := ref.filters
+		not is_array(value)
+		value != null
+	}
+	ref_items := {[rec.field, rec.resolution.detail] |
+		some rec in ctx.records
+		rec.resolution.step == "shape"
+	}
+}
+
+findings(ctx) := {f |
+	some [field, problem] in _problems(ctx)
+	f := result.finding("RG505", ctx, field, {
+		"message": sprintf("%s; the API server rejects it and its backendRefs cannot be checked", [problem]),
+		"fix": "",
+	})
+}
+
+# conftest entrypoints: errors are failures, everything else a warning.
+_conftest_findings contains f if {
+	some ctx in conftest.contexts
+	some f in findings(ctx)
+}
+
+deny contains conftest.result(f) if {
+	some f in _conftest_findings
+	conftest.is_deny(f)
+}
+
+warn contains conftest.result(f) if {
+	some f in _conftest_findings
+	not conftest.is_deny(f)
+}

@@ -1,0 +1,38 @@
+# METADATA
+# title: harness entrypoints
+# description: |
+#   What the refguard CLI evaluates, one object at a time, with the
+#   inventory in data.kubernetes (the kube-mgmt shape) loaded once.
+#   input: {"object": <route or grant>, "config": {...}} and, for grants,
+#   "used_grants": ["ns/name", …] collected from the route reports when the
+#   whole set is known.
+# scope: package
+package refguard.harness
+
+import data.lib.refguard.all
+import data.lib.refguard.context
+import data.lib.refguard.refs
+import data.lib.refguard.status
+import data.refguard.kubernetes
+
+_config := object.get(input, "config", {})
+
+route_report := {
+	"findings": all.route_findings(ctx),
+	"condition": status.condition(ctx),
+	"used_grants": context.used_grants(ctx),
+	"backend_refs": count(ctx.records),
+} if {
+	refs.is_route(input.object)
+	ctx := context.build(input.object, kubernetes.inventory(input.object), _config)
+}
+
+grant_report := {"findings": findings} if {
+	refs.is_grant(input.object)
+	ctx := context.grant_context(input.object, _config)
+	findings := all.grant_findings(ctx) | _unused(ctx)
+}
+
+_unused(ctx) := all.set_findings(ctx, {g | some g in input.used_grants}) if {
+	is_array(input.used_grants)
+} else := set()
