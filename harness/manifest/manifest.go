@@ -187,26 +187,36 @@ func (r *Result) add(file string, data []byte) error {
 		return nil
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	for doc := 0; ; doc++ {
+	docStart := 1 // where the next document starts, for errors without a line
+	for {
 		var node yaml.Node
 		err := dec.Decode(&node)
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
 		if err != nil {
-			return parseError(file, data, err)
+			return parseError(file, data, docStart, err)
 		}
 		if err := r.addDocument(file, &node); err != nil {
 			return err
 		}
+		docStart = lastLine(&node) + 1
 	}
+}
+
+// lastLine is the last line a node tree reaches (aliases not followed).
+func lastLine(n *yaml.Node) int {
+	for len(n.Content) > 0 {
+		n = n.Content[len(n.Content)-1]
+	}
+	return n.Line
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-func parseError(file string, data []byte, err error) error {
+func parseError(file string, data []byte, docStart int, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
+	line := docStart
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))

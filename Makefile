@@ -1,0 +1,56 @@
+# refguard — see README.md. `make test` is what CI runs.
+SHELL := /bin/bash
+GO ?= go
+TOOLS := $(CURDIR)/.tools
+OPA := $(TOOLS)/opa
+OPA_VERSION := v1.22.3
+GATEKEEPER_OPA := v1.17.1
+
+.PHONY: all test tools vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench build gen clean
+
+all: test
+
+build:
+	$(GO) build ./...
+
+$(OPA):
+	GOBIN=$(TOOLS) $(GO) install github.com/open-policy-agent/opa@$(OPA_VERSION)
+
+tools: $(OPA)
+
+## test: everything CI checks
+test: vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test
+
+vet:
+	$(GO) vet ./...
+
+fmt-check:
+	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+rego-fmt-check: $(OPA)
+	@out="$$($(OPA) fmt --list --fail policy)" || { echo "opa fmt needed:"; echo "$$out"; exit 1; }
+
+rego-check: $(OPA)
+	$(OPA) check --strict --capabilities $(GATEKEEPER_OPA) policy
+
+gen-check:
+	$(GO) run ./cmd/refguard gen --check
+
+rego-test: $(OPA)
+	$(OPA) test policy
+
+go-test:
+	$(GO) test -count=1 ./...
+
+gen:
+	$(GO) run ./cmd/refguard gen
+
+fuzz:
+	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzLoad -fuzztime 60s
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -count 1 ./harness/...
+
+clean:
+	rm -rf $(TOOLS)

@@ -1,0 +1,221 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+type runResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, stdin string, args ...string) runResult {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	return runResult{code, out.String(), errOut.String()}
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	return p
+}
+
+const validRoute = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: r
+  namespace: app
+spec:
+  rules:
+    - backendRefs:
+        - name: web
+          port: PORT
+`
+
+func TestCheckBundledExamples(t *testing.T) {
+	r := runCLI(t, "", "check")
+	require.Equal(t, 1, r.code, r.stderr)
+	for _, want := range []string{
+		"did you mean api-service?",
+		"use the Service port 8080, not the target port",
+		"no ReferenceGrant in namespace payments allows HTTPRoutes from namespace gateway-infra",
+		`the core API group is "", not "core"`,
+		"kinds are case-sensitive",
+		"lives in the route's namespace edge",
+		"HTTPRoute gateway-infra/invoices-route  ResolvedRefs=True",
+	} {
+		require.Contains(t, r.stdout, want)
+	}
+}
+
+func TestBadInputExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	deep := strings.Repeat("[", 20000) + strings.Repeat("]", 20000)
+	bomb := "a: &a [\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\",\"x\"]\n"
+	prev := "a"
+	for _, n := range []string{"b", "c", "d", "e", "f", "g", "h", "i"} {
+		bomb += n + ": &" + n + " [*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + ",*" + prev + "]\n"
+		prev = n
+	}
+	bomb = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: bomb}\ndata:\n  " + strings.ReplaceAll(strings.TrimSpace(bomb), "\n", "\n  ") + "\n"
+	cases := []struct {
+		name, file, content string
+		code                int
+		stderr              []string
+		stdout              []string
+	}{
+		{name: "malformed yaml", file: "bad.yaml", content: "apiVersion: v1\nkind: Service\nmetadata:\n  name: [unclosed\n", code: 2, stderr: []string{"bad.yaml:", "invalid YAML"}},
+		{name: "binary garbage", file: "garbage.yaml", content: "apiVersion: v1\n\x00\x01\x02\xff\xfe", code: 2, stderr: []string{"garbage.yaml:2:", "not a text file"}},
+		{name: "alias bomb", file: "bomb.yaml", content: bomb, code: 2, stderr: []string{"bomb.yaml:"}},
+		{name: "helm template", file: "chart.yaml", content: "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n  labels: {{- include \"x\" . | nindent 4 }}\n", code: 2, stderr: []string{"chart.yaml:", "Helm"}},
+		{name: "deep nesting", file: "deep.yaml", content: deep, code: 2, stderr: []string{"deep.yaml:1:"}},
+		{name: "string port", file: "port.yaml", content: strings.Replace(validRoute, "PORT", `"80"`, 1), code: 1, stdout: []string{"RG501", "set port: 80"}},
+		{name: "named port", file: "named.yaml", content: strings.Replace(validRoute, "PORT", "http", 1), code: 1, stdout: []string{"RG501", "not a port name"}},
+		{name: "wrong-shaped route", file: "shape.yaml", content: "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r}\nspec:\n  rules:\n    backendRefs: web\n", code: 1, stdout: []string{"RG505", "spec.rules is not a list"}},
+		{name: "scalar document", file: "scalar.yaml", content: "just a string\n", code: 2, stderr: []string{"scalar.yaml:1:", "expected a Kubernetes object"}},
+		{name: "empty file", file: "empty.yaml", content: "", code: 2, stderr: []string{"empty.yaml:1: empty file", "nothing was checked"}},
+		{name: "no apiVersion", file: "plain.yaml", content: "foo: bar\n", code: 2, stderr: []string{"plain.yaml:1: skipped: not a Kubernetes object"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := writeFile(t, dir, c.file, c.content)
+			r := runCLI(t, "", "check", p)
+			require.Equal(t, c.code, r.code, "stdout:\n%s\nstderr:\n%s", r.stdout, r.stderr)
+			for _, s := range c.stderr {
+				require.Contains(t, r.stderr, s)
+			}
+			for _, s := range c.stdout {
+				require.Contains(t, r.stdout, s)
+			}
+			require.NotContains(t, r.stderr, "panic")
+		})
+	}
+	t.Run("missing path", func(t *testing.T) {
+		r := runCLI(t, "", "check", filepath.Join(dir, "nope.yaml"))
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, "nope.yaml: no such file or directory")
+	})
+	t.Run("bad flag", func(t *testing.T) {
+		r := runCLI(t, "", "check", "--format", "xml")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, `--format "xml"`)
+	})
+	t.Run("unknown profile", func(t *testing.T) {
+		r := runCLI(t, "", "check", "--profile", "nope")
+		require.Equal(t, 2, r.code)
+		require.Contains(t, r.stderr, "the policy defines spec")
+	})
+}
+
+func TestStdinAndFailOn(t *testing.T) {
+	route := strings.Replace(validRoute, "PORT", "8080", 1)
+	r := runCLI(t, route, "check", "-")
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stdout, "<stdin>")
+	require.Contains(t, r.stdout, "RG103")
+	r = runCLI(t, route, "check", "--fail-on", "never", "-")
+	require.Equal(t, 0, r.code)
+	svc := "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: app}\nspec:\n  ports: [{port: 8080}]\n---\n"
+	r = runCLI(t, svc+route, "check", "-")
+	require.Equal(t, 0, r.code, r.stdout)
+	require.Contains(t, r.stdout, "ResolvedRefs=True")
+}
+
+func TestInventoryIsLookupOnly(t *testing.T) {
+	dir := t.TempDir()
+	route := writeFile(t, dir, "route.yaml", strings.Replace(validRoute, "PORT", "8080", 1))
+	inv := writeFile(t, dir, "cluster.yaml", `apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata: {name: web, namespace: app}
+    spec: {ports: [{port: 8080}]}
+  - apiVersion: gateway.networking.k8s.io/v1beta1
+    kind: ReferenceGrant
+    metadata: {name: unused, namespace: app}
+    spec: {from: [], to: [{group: "", kind: Service}]}
+`)
+	r := runCLI(t, "", "check", "--format", "json", "--inventory", inv, route)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	var rep struct {
+		Summary  map[string]int   `json:"summary"`
+		Findings []map[string]any `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	require.Empty(t, rep.Findings, "inventory objects' own findings are not reported")
+	require.Equal(t, 1, rep.Summary["routes"])
+}
+
+// TestOutputIsDeterministic: byte-identical JSON and text across runs and
+// argument orders.
+func TestOutputIsDeterministic(t *testing.T) {
+	ex, err := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, ex)
+	reversed := make([]string, len(ex))
+	for i := range ex {
+		reversed[len(ex)-1-i] = ex[i]
+	}
+	for _, format := range []string{"json", "text"} {
+		first := runCLI(t, "", append([]string{"check", "--format", format}, ex...)...)
+		again := runCLI(t, "", append([]string{"check", "--format", format}, ex...)...)
+		other := runCLI(t, "", append([]string{"check", "--format", format}, reversed...)...)
+		require.Equal(t, first.stdout, again.stdout)
+		require.Equal(t, first.stdout, other.stdout)
+	}
+	r := runCLI(t, "", append([]string{"check", "--format", "json"}, ex...)...)
+	var rep struct {
+		Tool     map[string]string `json:"tool"`
+		Profile  string            `json:"profile"`
+		Findings []struct {
+			Rule, Field, File, Message string
+			Line                       int
+		} `json:"findings"`
+		Routes []struct {
+			Conditions []map[string]string `json:"conditions"`
+		} `json:"routes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	require.Equal(t, "refguard", rep.Tool["name"])
+	require.Equal(t, "spec", rep.Profile)
+	require.Len(t, rep.Routes, 6)
+	for _, f := range rep.Findings {
+		require.NotEmpty(t, f.Field)
+		require.Positive(t, f.Line)
+		require.NotEmpty(t, f.File)
+	}
+}
+
+func TestRulesAndExplain(t *testing.T) {
+	r := runCLI(t, "", "rules")
+	require.Equal(t, 0, r.code)
+	require.Contains(t, r.stdout, "RG103  backend-not-found")
+	r = runCLI(t, "", "explain", "RG102")
+	require.Equal(t, 0, r.code)
+	require.Contains(t, r.stdout, "# RG102 backend-ref-not-permitted")
+	r = runCLI(t, "", "explain", "RG999")
+	require.Equal(t, 2, r.code)
+}
+
+func TestFixtureCommand(t *testing.T) {
+	r := runCLI(t, "", "test", filepath.Join("..", "..", "fixtures", "examples"))
+	require.Equal(t, 0, r.code, r.stdout)
+	require.Contains(t, r.stdout, "6 passed, 0 failed")
+	dir := t.TempDir()
+	writeFile(t, dir, "manifests.yaml", strings.Replace(validRoute, "PORT", "8080", 1))
+	writeFile(t, dir, "expected.yaml", "description: wrong on purpose\nfindings: []\nroutes: []\n")
+	r = runCLI(t, "", "test", dir)
+	require.Equal(t, 1, r.code)
+	require.Contains(t, r.stdout, "unexpected finding: RG103")
+}

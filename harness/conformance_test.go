@@ -1,0 +1,89 @@
+package harness_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/check"
+	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/policyset"
+)
+
+type conformanceCase struct {
+	Case           string   `json:"case"`
+	RemovedObjects []string `json:"removedObjects"`
+	Routes         []struct {
+		Kind      string `json:"kind"`
+		Namespace string `json:"namespace"`
+		Name      string `json:"name"`
+		Parents   []struct {
+			Conditions map[string]struct {
+				Status string `json:"status"`
+				Reason string `json:"reason"`
+			} `json:"conditions"`
+		} `json:"parents"`
+	} `json:"routes"`
+}
+
+// TestConformanceCorpus predicts the route status of every Gateway API
+// conformance case that touches backendRefs and asserts 100 % agreement
+// with every ResolvedRefs condition the suite asserts or implies.
+func TestConformanceCorpus(t *testing.T) {
+	dir := filepath.Join("..", "fixtures", "conformance")
+	expected, err := filepath.Glob(filepath.Join(dir, "*.expected.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, expected, "conformance corpus missing")
+
+	set, err := policyset.Embedded()
+	require.NoError(t, err)
+	ctx := context.Background()
+	checker, err := check.NewChecker(ctx, set.Compiler)
+	require.NoError(t, err)
+
+	compared, agreed := 0, 0
+	for _, path := range expected {
+		raw, err := os.ReadFile(path)
+		require.NoError(t, err)
+		var cc conformanceCase
+		require.NoError(t, json.Unmarshal(raw, &cc))
+		manifests := strings.TrimSuffix(path, ".expected.json") + ".yaml"
+		t.Run(cc.Case, func(t *testing.T) {
+			loaded, err := manifest.Load([]string{manifests}, nil)
+			require.NoError(t, err)
+			rep, err := checker.Check(ctx, loaded, nil, map[string]any{"profile": "spec"})
+			require.NoError(t, err)
+			predicted := map[string]check.Route{}
+			for _, r := range rep.Routes {
+				predicted[fixture.ObjectKey(r.Object.Kind, r.Object.Namespace, r.Object.Name)] = r
+			}
+			for _, want := range cc.Routes {
+				key := fixture.ObjectKey(want.Kind, want.Namespace, want.Name)
+				got, ok := predicted[key]
+				require.True(t, ok, "route %s not checked", key)
+				for _, parent := range want.Parents {
+					cond, ok := parent.Conditions["ResolvedRefs"]
+					if !ok {
+						continue
+					}
+					compared++
+					c := got.Conditions[0]
+					if c.Status == cond.Status && c.Reason == cond.Reason {
+						agreed++
+						continue
+					}
+					t.Errorf("%s: predicted ResolvedRefs=%s/%s (%s), conformance says %s/%s", key, c.Status, c.Reason, c.Message, cond.Status, cond.Reason)
+				}
+			}
+		})
+	}
+	t.Logf("conformance: %d/%d ResolvedRefs conditions agree", agreed, compared)
+	require.Equal(t, compared, agreed, "agreement must be 100%%")
+	require.GreaterOrEqual(t, compared, 35, "corpus shrank: fewer ResolvedRefs conditions than expected")
+}

@@ -1,0 +1,98 @@
+package harness_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/check"
+	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/rulemeta"
+	"github.com/refguard/refguard/policy"
+)
+
+func newChecker(t testing.TB) *check.Checker {
+	t.Helper()
+	set, err := policyset.Embedded()
+	require.NoError(t, err)
+	c, err := check.NewChecker(context.Background(), set.Compiler)
+	require.NoError(t, err)
+	return c
+}
+
+func allRules(t testing.TB) []rulemeta.Rule {
+	t.Helper()
+	modules, err := engine.Modules(policy.FS)
+	require.NoError(t, err)
+	rules, err := rulemeta.Read(modules)
+	require.NoError(t, err)
+	return rules
+}
+
+// TestFixtures runs every fixture case through the embedded policy.
+func TestFixtures(t *testing.T) {
+	cases, err := fixture.Discover(filepath.Join("..", "fixtures"))
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(cases), 60)
+	checker := newChecker(t)
+	for i := range cases {
+		c := &cases[i]
+		t.Run(c.Name, func(t *testing.T) {
+			o, err := fixture.Run(context.Background(), checker, c)
+			require.NoError(t, err)
+			require.Empty(t, o.Problems, "%s: %s", c.Name, c.Expected.Description)
+		})
+	}
+}
+
+// TestEveryRuleHasFixturesThatFireAndThatMustNot: fixtures/rules/<ID>-<name>/
+// holds fires-* cases that expect the rule and near-miss-* cases that do not.
+func TestEveryRuleHasFixturesThatFireAndThatMustNot(t *testing.T) {
+	root := filepath.Join("..", "fixtures", "rules")
+	for _, r := range allRules(t) {
+		dir := filepath.Join(root, r.ID+"-"+r.Name)
+		cases, err := fixture.Discover(dir)
+		require.NoError(t, err, r.ID)
+		fires, nearMisses := 0, 0
+		for _, c := range cases {
+			expects := false
+			for _, f := range c.Expected.Findings {
+				expects = expects || f.Rule == r.ID
+			}
+			base := filepath.Base(c.Dir)
+			switch {
+			case strings.HasPrefix(base, "fires-"):
+				require.True(t, expects, "%s: a fires- case must expect %s", c.Dir, r.ID)
+				fires++
+			case strings.HasPrefix(base, "near-miss-"):
+				require.False(t, expects, "%s: a near-miss case must not expect %s", c.Dir, r.ID)
+				nearMisses++
+			}
+		}
+		require.Positive(t, fires, "%s has no fires-* fixture in %s", r.ID, dir)
+		require.Positive(t, nearMisses, "%s has no near-miss-* fixture in %s", r.ID, dir)
+	}
+}
+
+// TestEveryRuleHasRegoTestsAndIsAggregated: a _test.rego beside every rule,
+// and lib.refguard.all calls every rule package.
+func TestEveryRuleHasRegoTestsAndIsAggregated(t *testing.T) {
+	all, err := os.ReadFile(filepath.Join("..", "policy", "lib", "refguard", "all", "all.rego"))
+	require.NoError(t, err)
+	for _, r := range allRules(t) {
+		test := strings.TrimSuffix(r.File, ".rego") + "_test.rego"
+		_, err := os.Stat(filepath.Join("..", "policy", test))
+		require.NoError(t, err, "%s has no %s", r.ID, test)
+		short := strings.TrimPrefix(r.Package, "lib.refguard.rules.")
+		require.Contains(t, string(all), short+".findings(", "%s is not called from lib.refguard.all", r.ID)
+		src, err := os.ReadFile(filepath.Join("..", "policy", r.File))
+		require.NoError(t, err)
+		require.Contains(t, string(src), `result.finding("`+r.ID+`"`, "%s builds findings under another id", r.File)
+	}
+}

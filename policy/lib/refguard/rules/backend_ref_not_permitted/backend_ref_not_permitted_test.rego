@@ -1,0 +1,44 @@
+package lib.refguard.rules.backend_ref_not_permitted_test
+
+import data.lib.refguard.rules.backend_ref_not_permitted
+import data.lib.refguard.testutil as t
+
+_ref := {"name": "api", "namespace": "pay", "port": 8080}
+
+_svc := t.svc("pay", "api", [t.port(8080)])
+
+test_no_grant_fires if {
+	fs := backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc]))
+	some f in fs
+	f.rule == "RG102"
+	f.reason == "RefNotPermitted"
+	f.suggestion.grant.metadata.namespace == "pay"
+}
+
+test_grant_in_route_namespace_is_a_near_miss if {
+	g := t.grant("app", "g", [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}], [{"group": "", "kind": "Service", "name": "api"}])
+	some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))
+	f.fix == "move ReferenceGrant app/g to namespace pay"
+}
+
+test_wrong_to_group_is_named if {
+	g := t.grant("pay", "g", [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}], [{"group": "core", "kind": "Service", "name": "api"}])
+	some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))
+	contains(f.message, "spec.to[0].group")
+}
+
+test_matching_grant_permits if {
+	g := t.grant("pay", "g", [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}], [{"group": "", "kind": "Service", "name": "api"}])
+	count(backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))) == 0
+}
+
+test_no_inventory_no_finding if {
+	count(backend_ref_not_permitted.findings(t.no_inventory(t.http([_ref])))) == 0
+}
+
+test_conftest_combine_denies_with_rule_id if {
+	msgs := backend_ref_not_permitted.deny with input as [{"path": "a.yaml", "contents": [t.http([_ref]), _svc]}]
+	some m in msgs
+	startswith(m.msg, "RG102: ")
+	m.field == "spec.rules[0].backendRefs[0]"
+}

@@ -1,0 +1,52 @@
+# Helpers for the rule tests: small objects and a context built the way the
+# harness builds it. A _test.rego file, so it never ships in the bundle.
+package lib.refguard.testutil
+
+import data.lib.refguard.context
+
+svc(ns, name, ports) := {
+	"apiVersion": "v1", "kind": "Service",
+	"metadata": {"namespace": ns, "name": name},
+	"spec": {"ports": ports},
+}
+
+port(n) := {"port": n}
+
+route(kind, ns, name, backend_refs) := {
+	"apiVersion": "gateway.networking.k8s.io/v1", "kind": kind,
+	"metadata": {"namespace": ns, "name": name},
+	"spec": {"parentRefs": [{"name": "gw"}], "rules": [{"backendRefs": backend_refs}]},
+}
+
+http(backend_refs) := route("HTTPRoute", "app", "r", backend_refs)
+
+grant(ns, name, from, to) := {
+	"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant",
+	"metadata": {"namespace": ns, "name": name},
+	"spec": {"from": from, "to": to},
+}
+
+_collections := {"Service": "services", "ReferenceGrant": "referencegrants", "BackendTLSPolicy": "backendtlspolicies", "ServiceImport": "serviceimports"}
+
+# inventory indexes objects the way every adapter does.
+inventory(objs) := {c: by_ns |
+	some kind, c in _collections
+	by_ns := {ns: {o.metadata.name: o | some o in objs; o.kind == kind; o.metadata.namespace == ns} |
+		some obj in objs
+		obj.kind == kind
+		ns := obj.metadata.namespace
+	}
+}
+
+ctx(route, objs) := context.build(route, inventory(objs), {})
+
+ctx_with(route, objs, cfg) := context.build(route, inventory(objs), cfg)
+
+# no_inventory is the context conftest builds one document at a time.
+no_inventory(route) := context.build(route, null, {})
+
+grant_ctx(g) := context.grant_context(g, {})
+
+rules(findings) := {f.rule | some f in findings}
+
+fields(findings) := {f.field | some f in findings}
