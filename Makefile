@@ -4,6 +4,8 @@ GO ?= go
 TOOLS := $(CURDIR)/.tools
 OPA := $(TOOLS)/opa
 OPA_VERSION := v1.22.3
+CONFTEST := $(TOOLS)/conftest
+CONFTEST_VERSION := v0.71.1
 GATEKEEPER_OPA := v1.17.1
 
 .PHONY: all test tools vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench build gen clean
@@ -16,7 +18,10 @@ build:
 $(OPA):
 	GOBIN=$(TOOLS) $(GO) install github.com/open-policy-agent/opa@$(OPA_VERSION)
 
-tools: $(OPA)
+$(CONFTEST):
+	GOBIN=$(TOOLS) $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
+
+tools: $(OPA) $(CONFTEST)
 
 ## test: everything CI checks
 test: vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test
@@ -37,11 +42,12 @@ rego-check: $(OPA)
 gen-check:
 	$(GO) run ./cmd/refguard gen --check
 
-rego-test: $(OPA)
+rego-test: $(OPA) $(CONFTEST)
 	$(OPA) test policy
+	$(CONFTEST) verify --policy policy
 
-go-test:
-	$(GO) test -count=1 ./...
+go-test: $(CONFTEST)
+	REFGUARD_CONFTEST=$(CONFTEST) $(GO) test -count=1 ./...
 
 gen:
 	$(GO) run ./cmd/refguard gen

@@ -1,0 +1,64 @@
+package harness_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/gen"
+	"github.com/refguard/refguard/harness/manifest"
+)
+
+// TestGeneratedSetFindsExactlyThePlantedFailures: every planted failure is
+// found once, nothing else is an error.
+func TestGeneratedSetFindsExactlyThePlantedFailures(t *testing.T) {
+	set := gen.Generate(1000, 1)
+	path := filepath.Join(t.TempDir(), "set.yaml")
+	require.NoError(t, os.WriteFile(path, set.YAML, 0o644))
+	loaded, err := manifest.Load([]string{path}, nil)
+	require.NoError(t, err)
+	rep, err := newChecker(t).Check(context.Background(), loaded, nil, nil)
+	require.NoError(t, err)
+	got := map[string]int{}
+	for _, f := range rep.Findings {
+		if f.Severity == "error" {
+			got[f.Rule]++
+		}
+	}
+	require.Equal(t, map[string]int(set.Planted), got)
+	require.Equal(t, 1000, rep.Summary.Routes)
+	require.Len(t, set.Planted, 4, "all four failure kinds planted")
+}
+
+func BenchmarkCheck(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		set := gen.Generate(n, 1)
+		path := filepath.Join(b.TempDir(), "set.yaml")
+		require.NoError(b, os.WriteFile(path, set.YAML, 0o644))
+		checker := newChecker(b)
+		b.Run(fmt.Sprintf("load/routes=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(set.YAML)))
+			for i := 0; i < b.N; i++ {
+				if _, err := manifest.Load([]string{path}, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("check/routes=%d", n), func(b *testing.B) {
+			b.SetBytes(int64(len(set.YAML)))
+			for i := 0; i < b.N; i++ {
+				loaded, err := manifest.Load([]string{path}, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := checker.Check(context.Background(), loaded, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

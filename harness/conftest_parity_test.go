@@ -1,0 +1,146 @@
+package harness_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/fixture"
+)
+
+// conftestBinary is the pinned conftest `make tools` installs.
+func conftestBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("REFGUARD_CONFTEST"); p != "" {
+		return p
+	}
+	p, err := filepath.Abs(filepath.Join("..", ".tools", "conftest"))
+	require.NoError(t, err)
+	_, err = os.Stat(p)
+	require.NoError(t, err, "conftest not installed: run `make tools` (the parity test must not be skipped)")
+	return p
+}
+
+type conftestResult struct {
+	Filename string `json:"filename"`
+	Warnings []struct {
+		Msg      string         `json:"msg"`
+		Metadata map[string]any `json:"metadata"`
+	} `json:"warnings"`
+	Failures []struct {
+		Msg      string         `json:"msg"`
+		Metadata map[string]any `json:"metadata"`
+	} `json:"failures"`
+}
+
+func conftestKey(meta map[string]any, severity string) string {
+	obj, _ := meta["object"].(map[string]any)
+	return fmt.Sprintf("%v %s %v %s", meta["rule"], fixture.ObjectKey(fmt.Sprint(obj["kind"]), fmt.Sprint(obj["namespace"]), fmt.Sprint(obj["name"])), meta["field"], severity)
+}
+
+// TestConftestCombineParity runs the real conftest (v0.71) with --combine
+// over every fixture, reading policy/ as it is, and asserts the same
+// (rule, object, field) set as the CLI; errors must be failures, every
+// other severity a warning.
+func TestConftestCombineParity(t *testing.T) {
+	bin := conftestBinary(t)
+	cases, err := fixture.Discover(filepath.Join("..", "fixtures"))
+	require.NoError(t, err)
+	checker := newChecker(t)
+	policyDir := filepath.Join("..", "policy")
+	scopes := map[string]string{}
+	for _, r := range allRules(t) {
+		scopes[r.ID] = r.Scope
+	}
+	compared := 0
+	for i := range cases {
+		c := &cases[i]
+		if len(c.Inventory) > 0 {
+			continue // conftest sees only the files it is given
+		}
+		t.Run(c.Name, func(t *testing.T) {
+			o, err := fixture.Run(context.Background(), checker, c)
+			require.NoError(t, err)
+			var want []string
+			for _, f := range o.Report.Findings {
+				sev := "warning"
+				if f.Severity == "error" {
+					sev = "error"
+				}
+				want = append(want, conftestKey(map[string]any{
+					"rule": f.Rule, "field": f.Field,
+					"object": map[string]any{"kind": f.Object.Kind, "namespace": f.Object.Namespace, "name": f.Object.Name},
+				}, sev))
+			}
+			args := []string{"test", "--combine", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}
+			if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" {
+				settings := map[string]any{"lib": map[string]any{"refguard_settings": c.Config()}}
+				raw, err := json.Marshal(settings)
+				require.NoError(t, err)
+				data := filepath.Join(t.TempDir(), "settings.json")
+				require.NoError(t, os.WriteFile(data, raw, 0o644))
+				args = append(args, "--data", data)
+			}
+			args = append(args, c.Manifests...)
+			out, err := exec.Command(bin, args...).Output()
+			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+				err = nil // failures found
+			}
+			require.NoError(t, err, string(out))
+			var results []conftestResult
+			require.NoError(t, json.Unmarshal(out, &results), string(out))
+			var got []string
+			for _, r := range results {
+				for _, w := range r.Warnings {
+					require.True(t, strings.HasPrefix(w.Msg, fmt.Sprint(w.Metadata["rule"])+": "), w.Msg)
+					got = append(got, conftestKey(w.Metadata, "warning"))
+				}
+				for _, f := range r.Failures {
+					require.True(t, strings.HasPrefix(f.Msg, fmt.Sprint(f.Metadata["rule"])+": "), f.Msg)
+					got = append(got, conftestKey(f.Metadata, "error"))
+				}
+			}
+			sort.Strings(want)
+			sort.Strings(got)
+			require.Equal(t, want, got)
+			compared++
+
+			// One document at a time: no false errors for refs conftest
+			// cannot see, nothing that needs another object, and a notice.
+			single := exec.Command(bin, append([]string{"test", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}, c.Manifests...)...)
+			out, err = single.Output()
+			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+				err = nil
+			}
+			require.NoError(t, err, string(out))
+			results = nil
+			require.NoError(t, json.Unmarshal(out, &results), string(out))
+			wanted := map[string]bool{}
+			for _, k := range want {
+				wanted[k] = true
+			}
+			for _, r := range results {
+				for _, f := range r.Failures {
+					require.True(t, wanted[conftestKey(f.Metadata, "error")], "single-document false error: %s", f.Msg)
+					require.NotContains(t, []string{"inventory", "set"}, scopes[fmt.Sprint(f.Metadata["rule"])], f.Msg)
+				}
+				for _, w := range r.Warnings {
+					if strings.HasPrefix(w.Msg, "refguard: ") {
+						require.Contains(t, w.Msg, "run conftest with --combine")
+						continue
+					}
+					require.True(t, wanted[conftestKey(w.Metadata, "warning")], "single-document false warning: %s", w.Msg)
+				}
+			}
+		})
+	}
+	require.GreaterOrEqual(t, compared, 60, "too few fixtures compared")
+}
