@@ -90,7 +90,7 @@ func (c *Checker) isGrant(o *manifest.Object) bool {
 // only serve as inventory. config is the policy config ({"profile": …}).
 func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []manifest.Object, config map[string]any) (*Report, error) {
 	inv := inventory.Build(lookup, checked.Objects)
-	eng, err := engine.New(ctx, c.compiler, inv)
+	eng, err := engine.New(ctx, c.compiler, inv, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -75,16 +75,23 @@ func Compile(modules map[string]string) (*ast.Compiler, error) {
 
 // Engine holds a compiled policy, a store and prepared queries.
 type Engine struct {
-	route rego.PreparedEvalQuery
-	grant rego.PreparedEvalQuery
-	store storage.Store
+	compiler *ast.Compiler
+	route    rego.PreparedEvalQuery
+	grant    rego.PreparedEvalQuery
+	store    storage.Store
 }
 
 // New prepares the harness queries over a compiled policy and the inventory
 // (kube-mgmt shape: {"services": {ns: {name: obj}}, …}) stored at
-// data.kubernetes.
-func New(ctx context.Context, compiler *ast.Compiler, inventory map[string]any) (*Engine, error) {
-	value, err := ast.InterfaceToValue(map[string]any{"kubernetes": inventory})
+// data.kubernetes. extra adds other top-level data documents (may be nil).
+func New(ctx context.Context, compiler *ast.Compiler, inventory map[string]any, extra map[string]any) (*Engine, error) {
+	data := map[string]any{"kubernetes": inventory}
+	for k, v := range extra {
+		if k != "kubernetes" {
+			data[k] = v
+		}
+	}
+	value, err := ast.InterfaceToValue(data)
 	if err != nil {
 		return nil, fmt.Errorf("load inventory: %w", err)
 	}
@@ -104,7 +111,7 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory map[string]any) 
 	if err := store.Commit(ctx, txn); err != nil {
 		return nil, fmt.Errorf("load inventory: %w", err)
 	}
-	e := &Engine{store: store}
+	e := &Engine{compiler: compiler, store: store}
 	if e.route, err = prepare(ctx, compiler, store, RouteQuery); err != nil {
 		return nil, err
 	}
@@ -125,6 +132,25 @@ func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, q
 		return pq, fmt.Errorf("prepare %s: %w", query, err)
 	}
 	return pq, nil
+}
+
+// Decision evaluates any query (such as the admission decision) against the
+// engine's policy and inventory and decodes its value into out.
+func (e *Engine) Decision(ctx context.Context, query string, input map[string]any, out any) error {
+	decide, err := e.Prepare(ctx, query)
+	if err != nil {
+		return err
+	}
+	return decide(ctx, input, out)
+}
+
+// Prepare prepares a query once; the returned function evaluates it.
+func (e *Engine) Prepare(ctx context.Context, query string) (func(context.Context, map[string]any, any) error, error) {
+	pq, err := prepare(ctx, e.compiler, e.store, query)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context, input map[string]any, out any) error { return eval(ctx, pq, input, out) }, nil
 }
 
 // RouteReport is the policy's answer for one route.

@@ -1,0 +1,57 @@
+# METADATA
+# title: admission decision
+# description: |
+#   An admission.k8s.io/v1 AdmissionReview in, the AdmissionReview response
+#   out, for OPA as a Kubernetes admission controller (kube-mgmt). Routes
+#   are checked against the replicated data.kubernetes.services,
+#   .serviceimports, .referencegrants and .backendtlspolicies; a
+#   ReferenceGrant under review gets its own checks. Errors deny, warnings
+#   and infos become response.warnings. Serve it as the default decision:
+#   --set=default_decision=refguard/admission/response.
+# scope: package
+package refguard.admission
+
+import data.lib.refguard.all
+import data.lib.refguard.conftest
+import data.lib.refguard.context
+import data.lib.refguard.refs
+import data.refguard.kubernetes
+
+# Settings from data (optional): data.refguard_settings {"profile", "severity"}.
+_settings := s if {
+	s := data.refguard_settings
+	is_object(s)
+} else := {}
+
+_object := input.request.object
+
+findings := all.route_findings(ctx) if {
+	refs.is_route(_object)
+	ctx := context.build(_object, kubernetes.inventory(_object), _settings)
+} else := all.grant_findings(context.grant_context(_object, _settings)) if {
+	refs.is_grant(_object)
+} else := set()
+
+_messages(severities) := sort([conftest.result(f).msg | some f in findings; f.severity in severities])
+
+_errors := _messages({"error"})
+
+_warnings := _messages({"warning", "info"})
+
+_denied := {
+	"allowed": false,
+	"status": {"code": 403, "reason": "Invalid", "message": concat("\n", _errors)},
+}
+
+_verdict := _denied if count(_errors) > 0
+
+else := {"allowed": true}
+
+response := {
+	"apiVersion": "admission.k8s.io/v1",
+	"kind": "AdmissionReview",
+	"response": object.union(
+		object.union({"uid": object.get(input, ["request", "uid"], "")}, _verdict),
+		{"warnings": _warnings},
+	),
+}
