@@ -12,12 +12,14 @@ import data.lib.refguard.refs
 
 collections := ["services", "serviceimports", "referencegrants", "backendtlspolicies"]
 
-_lookup(collection, ns) := objs if {
-	objs := data.kubernetes[collection][ns]
-	is_object(objs)
-} else := {}
-
+# inventory: namespaces without replicated objects are simply absent; the
+# core reads the inventory with defaults.
 inventory(route) := {collection: by_ns |
 	some collection in collections
-	by_ns := {ns: _lookup(collection, ns) | some ns in refs.namespaces(route)}
+	by_ns := {ns: objs |
+		some ns in namespaces
+		objs := data.kubernetes[collection][ns]
+	}
+} if {
+	namespaces := refs.namespaces(route)
 }

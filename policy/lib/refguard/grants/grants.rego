@@ -43,13 +43,23 @@ to_mismatches(entry, rec) := {field |
 	_str(entry, "name") != rec.name
 }
 
-# allows: this grant permits the reference.
+# allows: this grant permits the reference (plain comparisons: this runs for
+# every cross-namespace reference, on the admission path too).
 allows(grant, route, rec) if {
-	some from in _entries(grant, "from")
-	count(from_mismatches(from, route)) == 0
-	some to in _entries(grant, "to")
-	count(to_mismatches(to, rec)) == 0
+	route_ns := refs.namespace(route)
+	some from in grant.spec.from
+	from.group == refs.gateway_group
+	from.kind == route.kind
+	from.namespace == route_ns
+	some to in grant.spec.to
+	object.get(to, "group", "") == rec.group
+	to.kind == rec.kind
+	_name_allows(to, rec.name)
 }
+
+_name_allows(to, _) if object.get(to, "name", "") == ""
+
+_name_allows(to, name) if to.name == name
 
 # permitting lists the names of the grants in the target namespace that allow
 # the reference.

@@ -145,8 +145,22 @@ sort_locations(locs) := [loc |
 	loc.order == key
 ]
 
-# namespaces the route's references can point at, plus its own.
+# namespaces the route's references can point at, plus its own. Cheap on
+# purpose (no field paths): adapters call it before building the inventory.
 namespaces(route) := {namespace(route)} | {ns |
-	some loc in locations(route)
-	ns := _string_or(loc.ref, "namespace", namespace(route))
+	some rule in rules(route)
+	some holder in array.concat([rule], _backend_refs(rule))
+	some ref in _refs_in(holder)
+	ns := ref.namespace
+	is_string(ns)
+	ns != ""
 }
+
+# _refs_in: a backendRef holder itself, and the refs of its filters.
+_refs_in(holder) := array.concat([holder], [ref |
+	some filter in _filters(holder)
+	some key, _ in filter_kinds
+	ref := filter[key].backendRef
+]) if is_object(holder)
+
+else := []

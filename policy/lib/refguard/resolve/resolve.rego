@@ -14,14 +14,13 @@ import data.lib.refguard.grants
 # resolve adds the resolution (and the target object, when found) to a record.
 resolve(rec, route, inv, profile) := object.union(rec, {
 	"resolution": object.union(res, {"reason": object.get(profile.reasons, res.step, "")}),
-	"target": _target(rec, inv, profile),
+	"target": target,
 }) if {
-	res := resolution(rec, route, inv, profile)
+	target := _target(rec, inv, profile)
+	res := resolution(rec, route, inv, profile, target)
 }
 
-_kind_key(rec) := sprintf("%s/%s", [rec.group, rec.kind])
-
-collection(rec, profile) := profile.kinds[_kind_key(rec)]
+collection(rec, profile) := profile.kinds[rec.group][rec.kind]
 
 # target returns the referenced object, or null.
 _target(rec, inv, profile) := t if {
@@ -94,7 +93,7 @@ _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 # resolution decides one reference. detail is a short, controller-style
 # sentence; rules build their messages on it.
-resolution(rec, route, inv, profile) := _fail("shape", "backendRef is not an object") if {
+resolution(rec, route, inv, profile, target) := _fail("shape", "backendRef is not an object") if {
 	rec.malformed
 } else := _fail("shape", "backendRef has no name") if {
 	not is_string(rec.name)
@@ -115,16 +114,16 @@ resolution(rec, route, inv, profile) := _fail("shape", "backendRef is not an obj
 } else := {"ok": null, "step": "unresolved", "detail": "no inventory: existence, ports and grants not checked"} if {
 	inv == null
 } else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
-	_target(rec, inv, profile) == null
+	target == null
 } else := {"ok": true, "step": "externalname", "detail": sprintf("%s is an ExternalName Service", [_ref_text(rec)])} if {
-	is_external_name(_target(rec, inv, profile))
+	is_external_name(target)
 } else := _fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
-	not service_port(_target(rec, inv, profile), rec.port)
+	not service_port(target, rec.port)
 } else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(entry), route.kind, _wanted_protocol(route)])) if {
-	entry := service_port(_target(rec, inv, profile), rec.port)
+	entry := service_port(target, rec.port)
 	_protocol(entry) != _wanted_protocol(route)
 } else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use", [rec.port, _ref_text(rec), entry.appProtocol, route.kind])) if {
-	entry := service_port(_target(rec, inv, profile), rec.port)
+	entry := service_port(target, rec.port)
 	app_protocol_incompatible(route, entry, rec, inv)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}

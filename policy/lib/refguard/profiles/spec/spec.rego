@@ -8,11 +8,11 @@ package lib.refguard.profiles.spec
 
 profile := {
 	"name": "spec",
-	# group/kind pairs a backendRef may name, and the inventory collection the
+	# group → kind a backendRef may name → the inventory collection the
 	# target is looked up in.
 	"kinds": {
-		"/Service": "services",
-		"multicluster.x-k8s.io/ServiceImport": "serviceimports",
+		"": {"Service": "services"},
+		"multicluster.x-k8s.io": {"ServiceImport": "serviceimports"},
 	},
 	# the ResolvedRefs reason written for each resolution failure; "" means
 	# no condition (an apply-time error or a warning only).

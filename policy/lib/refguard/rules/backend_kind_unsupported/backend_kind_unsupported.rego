@@ -28,7 +28,7 @@ _hint(rec, ctx) := "kinds are case-sensitive: use kind: Service" if {
 	rec.kind != "Service"
 } else := `the core API group is "", not "core": remove group or set group: ""` if {
 	rec.group == "core"
-} else := sprintf("the %s profile supports %s", [ctx.profile.name, concat(", ", sort([trim_prefix(k, "/") | some k, _ in ctx.profile.kinds]))])
+} else := sprintf("the %s profile supports %s", [ctx.profile.name, concat(", ", sort([trim_prefix(sprintf("%s/%s", [g, k]), "/") | some g, kinds in ctx.profile.kinds; some k, _ in kinds]))])
 
 _fix(rec) := "set kind: Service" if {
 	lower(rec.kind) == "service"
