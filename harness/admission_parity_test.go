@@ -55,9 +55,15 @@ func TestAdmissionParity(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			o, err := fixture.Run(ctx, checker, c)
 			require.NoError(t, err)
-			loaded, err := manifest.Load(append(append([]string{}, c.Manifests...), c.Inventory...), nil)
+			loaded, err := manifest.Load(c.Manifests, nil)
 			require.NoError(t, err)
-			eng, err := engine.New(ctx, set.Compiler, inventory.Build(loaded.Objects), map[string]any{"refguard_settings": c.Config()})
+			replicated := []manifest.Object{}
+			if len(c.Inventory) > 0 {
+				inv, err := manifest.Load(c.Inventory, nil)
+				require.NoError(t, err)
+				replicated = inv.Objects
+			}
+			eng, err := engine.New(ctx, set.Compiler, inventory.Build(replicated, loaded.Objects), map[string]any{"refguard_settings": c.Config()})
 			require.NoError(t, err)
 			for _, obj := range loaded.Objects {
 				if obj.Kind == "Service" {

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/inventory"
+	"github.com/refguard/refguard/harness/manifest"
 )
 
 // conftestBinary is the pinned conftest `make tools` installs.
@@ -63,9 +65,6 @@ func TestConftestCombineParity(t *testing.T) {
 	compared := 0
 	for i := range cases {
 		c := &cases[i]
-		if len(c.Inventory) > 0 {
-			continue // conftest sees only the files it is given
-		}
 		t.Run(c.Name, func(t *testing.T) {
 			o, err := fixture.Run(context.Background(), checker, c)
 			require.NoError(t, err)
@@ -80,16 +79,18 @@ func TestConftestCombineParity(t *testing.T) {
 					"object": map[string]any{"kind": f.Object.Kind, "namespace": f.Object.Namespace, "name": f.Object.Name},
 				}, sev))
 			}
-			args := []string{"test", "--combine", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}
+			var settingsArgs, inventoryArgs []string
 			if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" {
-				settings := map[string]any{"lib": map[string]any{"refguard_settings": c.Config()}}
-				raw, err := json.Marshal(settings)
-				require.NoError(t, err)
-				data := filepath.Join(t.TempDir(), "settings.json")
-				require.NoError(t, os.WriteFile(data, raw, 0o644))
-				args = append(args, "--data", data)
+				settingsArgs = []string{"--data", writeJSON(t, "settings.json", map[string]any{"lib": map[string]any{"refguard_settings": c.Config()}})}
 			}
-			args = append(args, c.Manifests...)
+			if len(c.Inventory) > 0 {
+				// Lookup-only objects reach conftest as a cluster inventory (--data).
+				inv, err := manifest.Load(c.Inventory, nil)
+				require.NoError(t, err)
+				inventoryArgs = []string{"--data", writeJSON(t, "inventory.json", inventory.GatekeeperShape(inv.Objects))}
+			}
+			args := []string{"test", "--combine", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}
+			args = append(append(append(args, settingsArgs...), inventoryArgs...), c.Manifests...)
 			out, err := exec.Command(bin, args...).Output()
 			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
 				err = nil // failures found
@@ -115,7 +116,8 @@ func TestConftestCombineParity(t *testing.T) {
 
 			// One document at a time: no false errors for refs conftest
 			// cannot see, nothing that needs another object, and a notice.
-			single := exec.Command(bin, append([]string{"test", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}, c.Manifests...)...)
+			singleArgs := append([]string{"test", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}, settingsArgs...)
+			single := exec.Command(bin, append(singleArgs, c.Manifests...)...)
 			out, err = single.Output()
 			if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
 				err = nil
@@ -142,5 +144,14 @@ func TestConftestCombineParity(t *testing.T) {
 			}
 		})
 	}
-	require.GreaterOrEqual(t, compared, 60, "too few fixtures compared")
+	require.Equal(t, len(cases), compared, "every fixture must run through conftest")
+}
+
+func writeJSON(t *testing.T, name string, v any) string {
+	t.Helper()
+	raw, err := json.Marshal(v)
+	require.NoError(t, err)
+	p := filepath.Join(t.TempDir(), name)
+	require.NoError(t, os.WriteFile(p, raw, 0o644))
+	return p
 }

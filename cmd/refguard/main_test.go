@@ -219,3 +219,21 @@ func TestFixtureCommand(t *testing.T) {
 	require.Equal(t, 1, r.code)
 	require.Contains(t, r.stdout, "unexpected finding: RG103")
 }
+
+func TestInventoryCommand(t *testing.T) {
+	dir := t.TempDir()
+	src := writeFile(t, dir, "cluster.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {ports: [{port: 80}]}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n")
+	out := filepath.Join(dir, "inventory.json")
+	r := runCLI(t, "", "inventory", src, "-o", out)
+	require.Equal(t, 0, r.code, r.stderr)
+	raw, err := os.ReadFile(out)
+	require.NoError(t, err)
+	var inv struct {
+		Inventory struct {
+			Namespace map[string]map[string]map[string]map[string]any `json:"namespace"`
+		} `json:"inventory"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &inv))
+	require.Contains(t, inv.Inventory.Namespace["default"]["v1"]["Service"], "web")
+	require.NotContains(t, string(raw), "Deployment", "only objects references resolve against")
+}

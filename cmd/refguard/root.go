@@ -22,6 +22,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newExplainCommand(),
 		newTestCommand(),
 		newGenCommand(),
+		newInventoryCommand(),
 	)
 	return root
 }

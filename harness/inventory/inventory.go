@@ -79,3 +79,36 @@ func Build(sets ...[]manifest.Object) map[string]any {
 	}
 	return out
 }
+
+// GatekeeperShape renders the inventory objects the way Gatekeeper syncs
+// them — {"inventory": {"namespace": {ns: {apiVersion: {Kind: {name: obj}}}}}}
+// — which is also the data file conftest --data reads for cluster objects.
+func GatekeeperShape(sets ...[]manifest.Object) map[string]any {
+	byNS := map[string]any{}
+	for _, objs := range sets {
+		for i := range objs {
+			o := &objs[i]
+			if CollectionOf(o.APIVersion, o.Kind) == "" || o.Name == "" {
+				continue
+			}
+			ns := Namespace(o)
+			gvs, _ := byNS[ns].(map[string]any)
+			if gvs == nil {
+				gvs = map[string]any{}
+				byNS[ns] = gvs
+			}
+			kinds, _ := gvs[o.APIVersion].(map[string]any)
+			if kinds == nil {
+				kinds = map[string]any{}
+				gvs[o.APIVersion] = kinds
+			}
+			names, _ := kinds[o.Kind].(map[string]any)
+			if names == nil {
+				names = map[string]any{}
+				kinds[o.Kind] = names
+			}
+			names[o.Name] = o.Body
+		}
+	}
+	return map[string]any{"inventory": map[string]any{"namespace": byNS}}
+}

@@ -27,6 +27,6 @@ severity(cfg, id) := s if {
 	catalog.rules[id].enabled == false
 } else := catalog.rules[id].severity
 
-profile(cfg) := profiles.profiles[cfg.profile] if cfg.profile in object.keys(profiles.profiles)
-
-else := profiles.profiles.spec
+profile(cfg) := p if {
+	p := profiles.profiles[cfg.profile]
+} else := profiles.profiles.spec

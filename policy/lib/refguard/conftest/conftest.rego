@@ -11,6 +11,7 @@
 package lib.refguard.conftest
 
 import data.lib.refguard.context
+import data.lib.refguard.inventory as cluster_inventory
 import data.lib.refguard.refs
 
 combined if is_array(input)
@@ -65,6 +66,27 @@ inventory := object.union({c: {} | some c, _ in _collections}, _indexed) if comb
 
 else := null
 
+# inventory_for: the objects in the --combine set, plus a cluster inventory
+# given with conftest --data (data.inventory, written by `refguard
+# inventory`), restricted to the namespaces the route can reach. Objects in
+# the set win over the cluster's. null when there is neither.
+inventory_for(route) := {collection: by_ns |
+	some collection, _ in _collections
+	by_ns := {ns: objs |
+		some ns in namespaces
+		objs := object.union(object.get(cluster, [collection, ns], {}), _in_set(collection, ns))
+		count(objs) > 0
+	}
+} if {
+	cluster_inventory.present
+	cluster := cluster_inventory.for_route(route)
+	namespaces := refs.namespaces(route)
+} else := inventory
+
+_in_set(collection, ns) := object.get(inventory, [collection, ns], {}) if combined
+
+else := {}
+
 # Settings may be given with conftest --data as lib.refguard_settings
 # ({"profile": …, "severity": {…}}).
 settings := s if {
@@ -75,7 +97,7 @@ settings := s if {
 contexts := {ctx |
 	some obj in objects
 	refs.is_route(obj)
-	ctx := context.build(obj, inventory, settings)
+	ctx := context.build(obj, inventory_for(obj), settings)
 }
 
 grant_contexts := {ctx |
@@ -105,9 +127,11 @@ result(f) := {
 	"fix": f.fix,
 }
 
-# One document at a time there is nothing to resolve references against.
+# One document at a time, without a cluster inventory, there is nothing to
+# resolve references against.
 warn contains msg if {
 	not combined
+	not cluster_inventory.present
 	refs.is_route(input)
 	msg := sprintf(
 		"refguard: %s %s/%s: cross-object checks (ReferenceGrants, Service existence, ports) need the whole set: run conftest with --combine",

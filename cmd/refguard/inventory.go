@@ -1,0 +1,50 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/refguard/refguard/harness/inventory"
+	"github.com/refguard/refguard/harness/manifest"
+)
+
+func newInventoryCommand() *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "inventory PATH...",
+		Short: "Write the Services, ServiceImports, ReferenceGrants and BackendTLSPolicies of manifests as a data file for conftest --data (Gatekeeper's data.inventory shape)",
+		Long: `Reads manifests or cluster dumps (kubectl get svc,serviceimports,referencegrants,backendtlspolicies -A -o yaml)
+and writes {"inventory": {"namespace": {ns: {apiVersion: {Kind: {name: object}}}}}}, the shape Gatekeeper
+syncs. Give it to conftest with --data so routes resolve against cluster objects:
+  refguard inventory cluster.yaml -o inventory.json
+  conftest test --combine --policy policy --all-namespaces --data inventory.json routes/`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			loaded, err := manifest.Load(args, cmd.InOrStdin())
+			if err != nil {
+				return err
+			}
+			for _, n := range loaded.Notes {
+				fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
+			}
+			data, err := json.MarshalIndent(inventory.GatekeeperShape(loaded.Objects), "", "  ")
+			if err != nil {
+				return fmt.Errorf("render inventory: %w", err)
+			}
+			data = append(data, '\n')
+			if out == "" || out == "-" {
+				_, err = cmd.OutOrStdout().Write(data)
+				return err
+			}
+			if err := os.WriteFile(out, data, 0o644); err != nil {
+				return fmt.Errorf("write %s: %w", out, err)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
+	return cmd
+}
