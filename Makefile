@@ -46,8 +46,8 @@ rego-test: $(OPA) $(CONFTEST)
 	$(OPA) test policy
 	$(CONFTEST) verify --policy policy
 
-go-test: $(CONFTEST)
-	REFGUARD_CONFTEST=$(CONFTEST) $(GO) test -count=1 ./...
+go-test: $(CONFTEST) $(OPA)
+	REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) $(GO) test -count=1 ./...
 
 gen:
 	$(GO) run ./cmd/refguard gen

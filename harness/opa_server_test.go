@@ -1,0 +1,73 @@
+package harness_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+func opaBinary(t *testing.T) string {
+	t.Helper()
+	if p := os.Getenv("REFGUARD_OPA"); p != "" {
+		return p
+	}
+	p, err := filepath.Abs(filepath.Join("..", ".tools", "opa"))
+	require.NoError(t, err)
+	_, err = os.Stat(p)
+	require.NoError(t, err, "opa not installed: run `make tools`")
+	return p
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+// TestOPAServerDefaultDecision runs the real opa server the way the README
+// documents for kube-mgmt (default_decision = refguard/admission/response)
+// and posts an AdmissionReview to "/".
+func TestOPAServerDefaultDecision(t *testing.T) {
+	bin := opaBinary(t)
+	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
+	policyDir, err := filepath.Abs(filepath.Join("..", "policy"))
+	require.NoError(t, err)
+	data, err := filepath.Abs(filepath.Join("..", "docs", "admission", "replicated.json"))
+	require.NoError(t, err)
+	cmd := exec.Command(bin, "run", "--server", "--addr", addr, "--log-level", "error",
+		"--set", "default_decision=refguard/admission/response", policyDir, data)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+
+	review, err := os.ReadFile(filepath.Join("..", "docs", "admission", "review.json"))
+	require.NoError(t, err)
+	client := &http.Client{Timeout: 2 * time.Second}
+	var resp *http.Response
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		resp, err = client.Post("http://"+addr+"/", "application/json", bytes.NewReader(review))
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	require.NoError(t, err, "opa server did not answer within 20s")
+	defer resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+	var got admissionReview
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&got))
+	require.Equal(t, "AdmissionReview", got.Kind)
+	require.False(t, got.Response.Allowed)
+	require.Contains(t, got.Response.Status.Message, "RG105: Service payments/payments-api has no port 443")
+}
