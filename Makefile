@@ -6,6 +6,8 @@ OPA := $(TOOLS)/opa
 OPA_VERSION := v1.22.3
 CONFTEST := $(TOOLS)/conftest
 CONFTEST_VERSION := v0.71.1
+GATOR := $(TOOLS)/gator
+GATOR_VERSION := v3.23.1
 GATEKEEPER_OPA := v1.17.1
 
 .PHONY: all test tools vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench build gen clean
@@ -21,7 +23,10 @@ $(OPA):
 $(CONFTEST):
 	GOBIN=$(TOOLS) $(GO) install github.com/open-policy-agent/conftest@$(CONFTEST_VERSION)
 
-tools: $(OPA) $(CONFTEST)
+$(GATOR):
+	GOBIN=$(TOOLS) $(GO) install github.com/open-policy-agent/gatekeeper/v3/cmd/gator@$(GATOR_VERSION)
+
+tools: $(OPA) $(CONFTEST) $(GATOR)
 
 ## test: everything CI checks
 test: vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test
@@ -46,8 +51,8 @@ rego-test: $(OPA) $(CONFTEST)
 	$(OPA) test policy
 	$(CONFTEST) verify --policy policy
 
-go-test: $(CONFTEST) $(OPA)
-	REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) $(GO) test -count=1 ./...
+go-test: $(CONFTEST) $(OPA) $(GATOR)
+	REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 ./...
 
 gen:
 	$(GO) run ./cmd/refguard gen

@@ -2,15 +2,20 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
 )
 
@@ -113,14 +118,37 @@ func generated(root string) (map[string][]byte, error) {
 		return nil, fmt.Errorf("README.md has no %q … %q markers", tableStart, tableEnd)
 	}
 	files["README.md"] = []byte(s[:i+len(tableStart)] + "\n" + rulemeta.Table(rules, "docs/rules/") + s[j:])
+	set, err := policyset.Dir(filepath.Join(root, "policy"))
+	if err != nil {
+		return nil, err
+	}
+	deploy, verify, err := gatekeeperFiles(context.Background(), set, filepath.Join(root, "fixtures"), "../gatekeeper")
+	if err != nil {
+		return nil, err
+	}
+	for p, content := range deploy {
+		files[path.Join(bundle.GatekeeperDir, p)] = content
+	}
+	for p, content := range verify {
+		files[path.Join(bundle.GatekeeperVerifyDir, p)] = content
+	}
 	return files, nil
 }
 
-// orphanDocs lists rule pages that no rule generates any more.
+// orphanDocs lists generated files that nothing generates any more: rule
+// pages and anything in the Gatekeeper folder.
 func orphanDocs(root string, files map[string][]byte) ([]string, error) {
 	matches, err := filepath.Glob(filepath.Join(root, "docs/rules/RG*.md"))
 	if err != nil {
 		return nil, err
+	}
+	for _, dir := range []string{bundle.GatekeeperDir, bundle.GatekeeperVerifyDir} {
+		_ = filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				matches = append(matches, p)
+			}
+			return nil
+		})
 	}
 	var extra []string
 	for _, m := range matches {
@@ -130,5 +158,6 @@ func orphanDocs(root string, files map[string][]byte) ([]string, error) {
 			extra = append(extra, rel)
 		}
 	}
+	sort.Strings(extra)
 	return extra, nil
 }

@@ -23,6 +23,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newTestCommand(),
 		newGenCommand(),
 		newInventoryCommand(),
+		newGatekeeperCommand(),
 	)
 	return root
 }

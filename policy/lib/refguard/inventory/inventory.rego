@@ -31,8 +31,12 @@ _objects(ns, gv, kind) := objs if {
 	is_object(objs)
 } else := {}
 
-# Later entries of union_n win, so the most preferred version goes last.
-_merged(collection, ns) := object.union_n(array.reverse([_objects(ns, gv, kind) | some [gv, kind] in sources[collection]]))
+# One version, or two with the first preferred (object.union: right wins).
+_merged(collection, ns) := _objects(ns, gv, kind) if {
+	[[gv, kind]] := sources[collection]
+} else := object.union(_objects(ns, gv2, kind2), _objects(ns, gv1, kind1)) if {
+	[[gv1, kind1], [gv2, kind2]] := sources[collection]
+}
 
 # for_route returns the inventory for the namespaces the route can reach.
 for_route(route) := {collection: by_ns |

@@ -1,0 +1,230 @@
+package bundle
+
+import (
+	"fmt"
+	"path"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/inventory"
+	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/rulemeta"
+)
+
+// SampleObject is one object a gator case reviews.
+type SampleObject struct {
+	Key  string // Kind/namespace/name
+	File string // sample file name
+	Body map[string]any
+}
+
+// SampleCase is a fixture case turned into gator verify material.
+type SampleCase struct {
+	Name      string // fixture case name, e.g. rules/RG103-backend-not-found/fires-typo
+	Dir       string // samples/<dir>
+	Reviewed  []SampleObject
+	Inventory []map[string]any
+	Severity  map[string]string
+	Profile   string
+	Findings  []fixture.FindingExpect
+}
+
+var unsafeName = regexp.MustCompile(`[^a-z0-9-]+`)
+
+// SamplesFromFixtures turns every fixture case into sample objects:
+// routes and ReferenceGrants of the manifests are reviewed, every object
+// (lookup-only ones too) is inventory, as Gatekeeper would have synced it.
+func SamplesFromFixtures(cases []fixture.Case) ([]SampleCase, error) {
+	var out []SampleCase
+	for _, c := range cases {
+		checked, err := manifest.Load(c.Manifests, nil)
+		if err != nil {
+			return nil, fmt.Errorf("fixture %s: %w", c.Name, err)
+		}
+		lookup := &manifest.Result{}
+		if len(c.Inventory) > 0 {
+			if lookup, err = manifest.Load(c.Inventory, nil); err != nil {
+				return nil, fmt.Errorf("fixture %s: %w", c.Name, err)
+			}
+		}
+		sc := SampleCase{
+			Name:     c.Name,
+			Dir:      strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(c.Name), "-"), "-"),
+			Severity: c.Expected.Severity,
+			Profile:  c.Expected.Profile,
+			Findings: c.Expected.Findings,
+		}
+		for _, o := range append(append([]manifest.Object{}, lookup.Objects...), checked.Objects...) {
+			sc.Inventory = append(sc.Inventory, withNamespace(o))
+		}
+		for i, o := range checked.Objects {
+			if o.Kind == "ReferenceGrant" || strings.HasSuffix(o.Kind, "Route") {
+				sc.Reviewed = append(sc.Reviewed, SampleObject{
+					Key:  fixture.ObjectKey(o.Kind, inventory.Namespace(&checked.Objects[i]), o.Name),
+					File: fmt.Sprintf("%s-%s.yaml", strings.ToLower(o.Kind), unsafeName.ReplaceAllString(o.Name, "-")),
+					Body: withNamespace(o),
+				})
+			}
+		}
+		out = append(out, sc)
+	}
+	return out, nil
+}
+
+// withNamespace sets metadata.namespace the way the API server defaults it.
+func withNamespace(o manifest.Object) map[string]any {
+	body := map[string]any{}
+	for k, v := range o.Body {
+		body[k] = v
+	}
+	md := map[string]any{}
+	if m, ok := o.Body["metadata"].(map[string]any); ok {
+		for k, v := range m {
+			md[k] = v
+		}
+	}
+	md["namespace"] = inventory.Namespace(&o)
+	body["metadata"] = md
+	return body
+}
+
+// severityParam is the constraint parameter a case needs for a rule.
+func severityParam(r rulemeta.Rule, c SampleCase) string {
+	if s, ok := c.Severity[r.ID]; ok {
+		return s
+	}
+	if !r.Enabled {
+		return "off"
+	}
+	return ""
+}
+
+// addSuite writes the gator verify suite of one rule: every fixture case,
+// every reviewed object, with the violations the fixture expects of this
+// rule (count, and one assertion per field).
+func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir string) error {
+	type assertion struct {
+		Violations any    `json:"violations"`
+		Message    string `json:"message,omitempty"`
+	}
+	type testCase struct {
+		Name       string      `json:"name"`
+		Object     string      `json:"object"`
+		Inventory  []string    `json:"inventory,omitempty"`
+		Assertions []assertion `json:"assertions"`
+	}
+	type test struct {
+		Name       string     `json:"name"`
+		Template   string     `json:"template"`
+		Constraint string     `json:"constraint"`
+		Cases      []testCase `json:"cases"`
+	}
+	tests := map[string]*test{}
+	for _, c := range g.Samples {
+		param := severityParam(r, c)
+		constraintFile := "constraint.yaml"
+		if param != "" || !r.Enabled || (c.Profile != "" && c.Profile != "spec") {
+			profile := c.Profile
+			if profile == "" {
+				profile = "spec"
+			}
+			constraintFile = fmt.Sprintf("constraint-%s-%s.yaml", profile, orDefault(param))
+			content, err := toYAML(constraint(r, param, profile))
+			if err != nil {
+				return err
+			}
+			files[path.Join(dir, constraintFile)] = content
+		}
+		constraintPath := constraintFile
+		if constraintFile == "constraint.yaml" {
+			constraintPath = path.Join("..", g.TemplatesFromVerify, dir, "constraint.yaml")
+		}
+		t := tests[constraintFile]
+		if t == nil {
+			t = &test{Name: strings.TrimSuffix(constraintFile, ".yaml"), Template: path.Join("..", g.TemplatesFromVerify, dir, "template.yaml"), Constraint: constraintPath}
+			tests[constraintFile] = t
+		}
+		for _, obj := range c.Reviewed {
+			fields := map[string]int{}
+			total := 0
+			for _, f := range c.Findings {
+				if f.Rule == r.ID && f.Object == obj.Key {
+					fields[f.Field]++
+					total++
+				}
+			}
+			asserts := []assertion{{Violations: total}}
+			names := make([]string, 0, len(fields))
+			for f := range fields {
+				names = append(names, f)
+			}
+			sort.Strings(names)
+			for _, f := range names {
+				asserts = append(asserts, assertion{Violations: fields[f], Message: `\(` + regexp.QuoteMeta(f) + `\)$`})
+			}
+			t.Cases = append(t.Cases, testCase{
+				Name:       c.Dir + "/" + strings.TrimSuffix(obj.File, ".yaml"),
+				Object:     path.Join("..", "samples", c.Dir, obj.File),
+				Inventory:  []string{path.Join("..", "samples", c.Dir, "inventory.yaml")},
+				Assertions: asserts,
+			})
+		}
+	}
+	keys := make([]string, 0, len(tests))
+	for k := range tests {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	suite := map[string]any{
+		"kind":       "Suite",
+		"apiVersion": "test.gatekeeper.sh/v1alpha1",
+		"metadata":   map[string]any{"name": dir},
+	}
+	var ts []*test
+	for _, k := range keys {
+		ts = append(ts, tests[k])
+	}
+	suite["tests"] = ts
+	content, err := toYAML(suite)
+	if err != nil {
+		return err
+	}
+	files[path.Join(dir, "suite.yaml")] = content
+	return nil
+}
+
+// addSamples writes the sample objects every suite shares: the reviewed
+// objects, one file each, and each case's inventory.
+func (g *Gatekeeper) addSamples(files map[string][]byte) error {
+	for _, c := range g.Samples {
+		for _, obj := range c.Reviewed {
+			content, err := toYAML(obj.Body)
+			if err != nil {
+				return err
+			}
+			files[path.Join("samples", c.Dir, obj.File)] = content
+		}
+		var inv []byte
+		for i, o := range c.Inventory {
+			y, err := toYAML(o)
+			if err != nil {
+				return err
+			}
+			if i > 0 {
+				inv = append(inv, []byte("---\n")...)
+			}
+			inv = append(inv, y...)
+		}
+		files[path.Join("samples", c.Dir, "inventory.yaml")] = inv
+	}
+	return nil
+}
+
+func orDefault(s string) string {
+	if s == "" {
+		return "default"
+	}
+	return s
+}
