@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/examples"
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/manifest"
@@ -24,6 +25,8 @@ type checkOptions struct {
 	failOn     string
 	severities []string
 	policyDir  string
+	bundleFile string
+	verify     bundle.VerifyOptions
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -47,6 +50,11 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above: error, warning, info, never")
 	f.StringArrayVar(&o.severities, "severity", nil, "override a rule's severity: RG401=warning, RG202=off; repeatable")
 	f.StringVar(&o.policyDir, "policy", "", "evaluate the Rego policy in this directory instead of the embedded one")
+	f.StringVar(&o.bundleFile, "bundle", "", "evaluate this signed OPA bundle instead of the embedded policy (needs --verification-key)")
+	f.StringVar(&o.verify.VerificationKey, "verification-key", "", "PEM public key (or file) the --bundle signature must verify with")
+	f.StringVar(&o.verify.Algorithm, "verification-alg", "RS256", "signature algorithm of --bundle")
+	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
+	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
 	return cmd
 }
 
@@ -87,7 +95,17 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	set, err := loadPolicy(o.policyDir)
+	var set *policyset.Set
+	switch {
+	case o.bundleFile != "" && o.verify.VerificationKey == "":
+		return fmt.Errorf("--bundle needs --verification-key: an unverified bundle is never evaluated")
+	case o.bundleFile != "" && o.policyDir != "":
+		return fmt.Errorf("--bundle and --policy exclude each other")
+	case o.bundleFile != "":
+		set, err = policyFromBundle(o.bundleFile, o.verify)
+	default:
+		set, err = loadPolicy(o.policyDir)
+	}
 	if err != nil {
 		return err
 	}

@@ -24,6 +24,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newGenCommand(),
 		newInventoryCommand(),
 		newGatekeeperCommand(),
+		newBundleCommand(),
 	)
 	return root
 }

@@ -1,0 +1,7 @@
+package bundle
+
+// Test helpers shared with the external test package.
+var (
+	TestKeyPairForTests = testKeyPair
+	TamperForTests      = Tamper
+)

@@ -1,0 +1,152 @@
+package bundle
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	opabundle "github.com/open-policy-agent/opa/v1/bundle"
+	"github.com/open-policy-agent/opa/v1/keys"
+
+	"github.com/refguard/refguard/harness/engine"
+)
+
+// Roots are the data paths the bundle owns. Never all of data: kube-mgmt
+// replicates into data.kubernetes, Gatekeeper into data.inventory.
+var Roots = []string{"lib/refguard", "refguard"}
+
+// DefaultKeyID is the key id OPA assumes when none is configured.
+const DefaultKeyID = "default"
+
+// BuildOptions configure an OPA bundle build.
+type BuildOptions struct {
+	Revision   string
+	SigningKey string // PEM, or a path to a PEM file; empty: unsigned
+	SigningAlg string // RS256 (default), RS384, RS512, ES256, ES384, ES512, PS256…, HS256…
+	KeyID      string
+	ClaimsFile string // extra JWT claims (e.g. scope)
+}
+
+// Build writes an OPA bundle of the policy's non-test modules with a
+// manifest (roots, rego_version 1, revision) and, with a key, a
+// .signatures.json. The same sources and options give the same bytes for
+// deterministic algorithms (RS*, PS* are randomized, ES* too).
+func Build(policy fs.FS, opts BuildOptions) ([]byte, error) {
+	modules, err := engine.Modules(policy)
+	if err != nil {
+		return nil, err
+	}
+	names := make([]string, 0, len(modules))
+	for name := range modules {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	regoV1 := 1
+	roots := append([]string{}, Roots...)
+	b := opabundle.Bundle{
+		Manifest: opabundle.Manifest{Revision: opts.Revision, Roots: &roots, RegoVersion: &regoV1},
+		Data:     map[string]any{},
+	}
+	for _, name := range names {
+		p := "/" + path.Clean(name)
+		parsed, err := ast.ParseModuleWithOpts(p, modules[name], ast.ParserOptions{RegoVersion: ast.RegoV1})
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		b.Modules = append(b.Modules, opabundle.ModuleFile{URL: p, Path: p, Raw: []byte(modules[name]), Parsed: parsed})
+	}
+	if opts.SigningKey != "" {
+		alg := opts.SigningAlg
+		if alg == "" {
+			alg = "RS256"
+		}
+		keyID := opts.KeyID
+		if keyID == "" {
+			keyID = DefaultKeyID
+		}
+		if err := b.GenerateSignature(opabundle.NewSigningConfig(opts.SigningKey, alg, opts.ClaimsFile), keyID, true); err != nil {
+			return nil, fmt.Errorf("sign bundle: %w", err)
+		}
+	}
+	var buf bytes.Buffer
+	if err := opabundle.NewWriter(&buf).UseModulePath(true).Write(b); err != nil {
+		return nil, fmt.Errorf("write bundle: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// SHA256 is the hex digest printed next to a built bundle.
+func SHA256(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
+}
+
+// VerifyOptions configure signature verification.
+type VerifyOptions struct {
+	VerificationKey string // PEM, or a path to a PEM file
+	Algorithm       string // default RS256
+	KeyID           string
+	Scope           string
+}
+
+// ErrUnsigned, ErrTampered and ErrWrongKey say why a bundle was refused.
+var (
+	ErrUnsigned = errors.New("bundle is not signed (no .signatures.json)")
+	ErrTampered = errors.New("bundle content does not match its signature (tampered or corrupted)")
+	ErrWrongKey = errors.New("signature does not verify with this key")
+	ErrScope    = errors.New("signature scope does not match")
+)
+
+// Verify reads a bundle and checks its signature; it returns the bundle
+// only when the signature covers exactly its content.
+func Verify(data []byte, opts VerifyOptions) (*opabundle.Bundle, error) {
+	alg := opts.Algorithm
+	if alg == "" {
+		alg = "RS256"
+	}
+	keyID := opts.KeyID
+	if keyID == "" {
+		keyID = DefaultKeyID
+	}
+	key, err := keys.NewKeyConfig(opts.VerificationKey, alg, opts.Scope)
+	if err != nil {
+		return nil, fmt.Errorf("verification key: %w", err)
+	}
+	vc := opabundle.NewVerificationConfig(map[string]*opabundle.KeyConfig{keyID: key}, keyID, opts.Scope, nil)
+	b, err := opabundle.NewReader(bytes.NewReader(data)).WithBundleVerificationConfig(vc).WithRegoVersion(ast.RegoV1).Read()
+	if err != nil {
+		return nil, classify(err)
+	}
+	return &b, nil
+}
+
+func classify(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.Contains(msg, "missing .signatures.json"):
+		return fmt.Errorf("%w: %v", ErrUnsigned, err)
+	case strings.Contains(msg, "digest mismatch"), strings.Contains(msg, "not included in bundle"), strings.Contains(msg, "no hash"), strings.Contains(msg, "file(s) not included"), strings.Contains(msg, "files in the bundle"):
+		return fmt.Errorf("%w: %v", ErrTampered, err)
+	case strings.Contains(msg, "scope"):
+		return fmt.Errorf("%w: %v", ErrScope, err)
+	case strings.Contains(msg, "verif"), strings.Contains(msg, "signature"):
+		return fmt.Errorf("%w: %v", ErrWrongKey, err)
+	}
+	return fmt.Errorf("read bundle: %w", err)
+}
+
+// Modules returns a verified bundle's Rego modules by path, for the engine.
+func Modules(b *opabundle.Bundle) map[string]string {
+	out := make(map[string]string, len(b.Modules))
+	for _, m := range b.Modules {
+		out[strings.TrimPrefix(m.Path, "/")] = string(m.Raw)
+	}
+	return out
+}
