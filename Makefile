@@ -10,7 +10,12 @@ GATOR := $(TOOLS)/gator
 GATOR_VERSION := v3.23.1
 GATEKEEPER_OPA := v1.17.1
 
-.PHONY: all test tools vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench build gen clean
+VERSION ?= $(shell $(GO) run ./cmd/refguard version)
+SIGNING_KEY ?=
+SIGNING_ALG ?= RS256
+KEY_ID ?= default
+
+.PHONY: all test tools bundle vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench build gen clean
 
 all: test
 
@@ -63,5 +68,16 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -count 1 ./harness/...
 
+## bundle: dist/ with the (signed, when SIGNING_KEY is set) OPA bundle, the
+## Gatekeeper folder and SHA256SUMS. Never committed.
+bundle:
+	rm -rf dist && mkdir -p dist
+	$(GO) run ./cmd/refguard bundle build -o dist/refguard-$(VERSION).tar.gz --revision $(VERSION) \
+		$(if $(SIGNING_KEY),--signing-key $(SIGNING_KEY) --signing-alg $(SIGNING_ALG) --key-id $(KEY_ID))
+	$(GO) run ./cmd/refguard gatekeeper --out dist/gatekeeper
+	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner --mtime='1970-01-01' -czf dist/refguard-gatekeeper-$(VERSION).tar.gz gatekeeper
+	cd dist && sha256sum refguard-$(VERSION).tar.gz refguard-gatekeeper-$(VERSION).tar.gz > SHA256SUMS
+	cat dist/SHA256SUMS
+
 clean:
-	rm -rf $(TOOLS)
+	rm -rf $(TOOLS) dist

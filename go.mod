@@ -3,6 +3,7 @@ module github.com/refguard/refguard
 go 1.26.0
 
 require (
+	github.com/google/go-containerregistry v0.22.1
 	github.com/open-policy-agent/opa v1.22.3
 	github.com/opencontainers/image-spec v1.1.1
 	github.com/spf13/cobra v1.10.2

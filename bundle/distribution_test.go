@@ -27,6 +27,7 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
 )
 
@@ -34,7 +35,7 @@ type keyPair struct{ private, public string }
 
 func keys(t *testing.T) keyPair {
 	t.Helper()
-	priv, pub := bundle.TestKeyPairForTests(t)
+	priv, pub := testsupport.RSA(t)
 	return keyPair{priv, pub}
 }
 
@@ -209,7 +210,7 @@ func TestOPARefusesBadBundles(t *testing.T) {
 	require.NoError(t, err)
 	for name, data := range map[string][]byte{
 		"unsigned":          unsigned,
-		"tampered":          bundle.TamperForTests(t, signed),
+		"tampered":          testsupport.TamperedBundle(t, signed),
 		"signed-by-another": byOtherKey,
 	} {
 		t.Run(name, func(t *testing.T) {

@@ -4,34 +4,14 @@ import (
 	"archive/tar"
 	"bytes"
 	"compress/gzip"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
 )
-
-// testKeyPair writes an RSA key pair (PEM files) for tests.
-func testKeyPair(t *testing.T) (private, public string) {
-	t.Helper()
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	require.NoError(t, err)
-	dir := t.TempDir()
-	private = filepath.Join(dir, "private.pem")
-	public = filepath.Join(dir, "public.pem")
-	require.NoError(t, os.WriteFile(private, pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}), 0o600))
-	pub, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(public, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pub}), 0o644))
-	return private, public
-}
 
 func tarEntries(t *testing.T, data []byte) map[string][]byte {
 	t.Helper()
@@ -52,7 +32,7 @@ func tarEntries(t *testing.T, data []byte) map[string][]byte {
 }
 
 func TestBuildIsReproducibleAndScoped(t *testing.T) {
-	private, _ := testKeyPair(t)
+	private, _ := testsupport.RSA(t)
 	opts := BuildOptions{Revision: "1.2.3", SigningKey: private}
 	a, err := Build(policy.FS, opts)
 	require.NoError(t, err)
@@ -71,8 +51,8 @@ func TestBuildIsReproducibleAndScoped(t *testing.T) {
 }
 
 func TestVerifyRefusesWhatItShould(t *testing.T) {
-	private, public := testKeyPair(t)
-	_, otherPublic := testKeyPair(t)
+	private, public := testsupport.RSA(t)
+	_, otherPublic := testsupport.RSA(t)
 	signed, err := Build(policy.FS, BuildOptions{Revision: "1", SigningKey: private})
 	require.NoError(t, err)
 	unsigned, err := Build(policy.FS, BuildOptions{Revision: "1"})
@@ -88,31 +68,6 @@ func TestVerifyRefusesWhatItShould(t *testing.T) {
 	_, err = Verify(signed, VerifyOptions{VerificationKey: otherPublic})
 	require.ErrorIs(t, err, ErrWrongKey)
 
-	_, err = Verify(Tamper(t, signed), VerifyOptions{VerificationKey: public})
+	_, err = Verify(testsupport.TamperedBundle(t, signed), VerifyOptions{VerificationKey: public})
 	require.ErrorIs(t, err, ErrTampered)
-}
-
-// Tamper rewrites one module of a bundle, keeping its signatures.
-func Tamper(t *testing.T, data []byte) []byte {
-	t.Helper()
-	entries := tarEntries(t, data)
-	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
-	tw := tar.NewWriter(gz)
-	names := []string{}
-	for name := range entries {
-		names = append(names, name)
-	}
-	for _, name := range names {
-		content := entries[name]
-		if name == "/lib/refguard/rules/backend_not_found/backend_not_found.rego" {
-			content = bytes.Replace(content, []byte(`"RG103"`), []byte(`"RG999"`), 1)
-		}
-		require.NoError(t, tw.WriteHeader(&tar.Header{Name: name, Mode: 0o600, Size: int64(len(content)), Typeflag: tar.TypeReg}))
-		_, err := tw.Write(content)
-		require.NoError(t, err)
-	}
-	require.NoError(t, tw.Close())
-	require.NoError(t, gz.Close())
-	return buf.Bytes()
 }

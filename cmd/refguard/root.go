@@ -25,6 +25,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newInventoryCommand(),
 		newGatekeeperCommand(),
 		newBundleCommand(),
+		newVersionCommand(),
 	)
 	return root
 }

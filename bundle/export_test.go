@@ -1,7 +1,0 @@
-package bundle
-
-// Test helpers shared with the external test package.
-var (
-	TestKeyPairForTests = testKeyPair
-	TamperForTests      = Tamper
-)
