@@ -18,6 +18,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 	root.SetErr(stderr)
 	root.AddCommand(
 		newCheckCommand(),
+		newFixCommand(),
 		newRulesCommand(),
 		newExplainCommand(),
 		newTestCommand(),

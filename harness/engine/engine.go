@@ -177,6 +177,17 @@ type Finding struct {
 	Message    string         `json:"message"`
 	Fix        string         `json:"fix"`
 	Suggestion map[string]any `json:"suggestion,omitempty"`
+	Edits      []Edit         `json:"edits,omitempty"`
+}
+
+// Edit is a repair the policy proposes: set Field of Object to Value, or
+// add Manifest next to Object.
+type Edit struct {
+	Op       string         `json:"op"` // set | add
+	Object   ObjectRef      `json:"object"`
+	Field    string         `json:"field,omitempty"`
+	Value    any            `json:"value,omitempty"`
+	Manifest map[string]any `json:"manifest,omitempty"`
 }
 
 // ObjectRef identifies an object.

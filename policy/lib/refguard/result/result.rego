@@ -28,3 +28,10 @@ finding(id, ctx, field, details) := f if {
 		details,
 	)
 }
+
+# set_edit: a repair that sets field (a path like
+# "spec.rules[0].backendRefs[0].port") of obj (an identity) to value.
+set_edit(obj, field, value) := {"op": "set", "object": obj, "field": field, "value": value}
+
+# add_edit: a repair that adds a new object next to obj (in its file).
+add_edit(obj, manifest) := {"op": "add", "object": obj, "manifest": manifest}

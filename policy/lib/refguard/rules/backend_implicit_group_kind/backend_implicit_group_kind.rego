@@ -31,6 +31,7 @@ findings(ctx) := {f |
 	f := result.finding("RG401", ctx, rec.field, {
 		"message": sprintf("backendRef omits %s; state group: %q and kind: %s explicitly", [concat(" and ", missing), rec.group, rec.kind]),
 		"fix": sprintf(`set group: %q and kind: %s`, [rec.group, rec.kind]),
+		"edits": [result.set_edit(ctx.object, sprintf("%s.%s", [rec.field, k]), rec[k]) | some k in missing],
 	})
 }
 

@@ -37,6 +37,13 @@ _fix(rec) := "set kind: Service" if {
 	rec.group == "core"
 } else := ""
 
+_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.kind", [rec.field]), "Service")] if {
+	lower(rec.kind) == "service"
+	rec.kind != "Service"
+} else := [result.set_edit(ctx.object, sprintf("%s.group", [rec.field]), "")] if {
+	rec.group == "core"
+} else := []
+
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "kind"
@@ -44,6 +51,7 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": sprintf("backend group %q kind %q is not supported; %s", [rec.group, rec.kind, _hint(rec, ctx)]),
 		"fix": _fix(rec),
+		"edits": _edits(ctx, rec),
 	})
 }
 

@@ -47,6 +47,10 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": sprintf("backendRef name %q is a DNS name, not a Service name; %s", [rec.name, _fix(rec)]),
 		"fix": _fix(rec),
+		"edits": array.concat(
+			[result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), _service(rec))],
+			[result.set_edit(ctx.object, sprintf("%s.namespace", [rec.field]), ns) | ns := _namespace(rec); ns != rec.namespace],
+		),
 	})
 }
 

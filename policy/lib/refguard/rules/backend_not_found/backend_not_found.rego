@@ -47,6 +47,11 @@ _fix(ctx, rec) := sprintf("set name: %s", [best[0]]) if {
 	count(best) == 1
 } else := ""
 
+_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), best[0])] if {
+	best := similar.closest(rec.name, _candidates(ctx, rec))
+	count(best) == 1
+} else := []
+
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "not-found"
@@ -55,6 +60,7 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": sprintf("%s %s/%s not found; %s", [rec.kind, rec.namespace, rec.name, _hint(ctx, rec)]),
 		"fix": _fix(ctx, rec),
+		"edits": _edits(ctx, rec),
 	})
 }
 

@@ -33,6 +33,12 @@ _fix(port) := sprintf("set port: %s", [port]) if {
 	regex.match(`^[0-9]+$`, port)
 } else := ""
 
+_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), to_number(rec.port))] if {
+	is_string(rec.port)
+	regex.match(`^[0-9]+$`, rec.port)
+	resolve.valid_port(to_number(rec.port))
+} else := []
+
 findings(ctx) := {f |
 	some rec in ctx.records
 	not rec.malformed
@@ -41,6 +47,7 @@ findings(ctx) := {f |
 	f := result.finding("RG501", ctx, rec.field, {
 		"message": sprintf("port %s is not a port number (an integer from 1 to 65535)%s", [json.marshal(rec.port), _hint(rec.port)]),
 		"fix": _fix(rec.port),
+		"edits": _edits(ctx, rec),
 	})
 }
 

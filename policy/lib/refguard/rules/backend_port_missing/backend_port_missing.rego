@@ -42,6 +42,7 @@ findings(ctx) := {f |
 		"reason": object.get(ctx.profile.reasons, "port-missing", ""),
 		"message": sprintf("backendRef to Service %s/%s has no port; the API server rejects it (Must have port for Service reference)%s", [rec.namespace, rec.name, _exposes(rec)]),
 		"fix": _port_fix(rec),
+		"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | ports := _ports(rec); count(ports) == 1; p := ports[0]],
 	})
 }
 

@@ -37,14 +37,18 @@ _hint(rec) := sprintf("; %v is a targetPort: use the Service port %v, not the ta
 	count(_by_target(rec)) > 0
 } else := ""
 
-_fix(rec) := sprintf("set port: %v", [p]) if {
+_port(rec) := p if {
 	count(_by_target(rec)) == 1
 	some p in _by_target(rec)
-} else := sprintf("set port: %v", [p]) if {
+} else := p if {
 	count(_by_target(rec)) == 0
 	count(_ports(rec)) == 1
 	some p in _ports(rec)
-} else := ""
+}
+
+_fix(rec) := sprintf("set port: %v", [_port(rec)]) if _port(rec)
+
+else := ""
 
 findings(ctx) := {f |
 	some rec in ctx.records
@@ -53,6 +57,7 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": sprintf("%s %s/%s has no port %v (ports: %s)%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec)]),
 		"fix": _fix(rec),
+		"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | p := _port(rec)],
 	})
 }
 

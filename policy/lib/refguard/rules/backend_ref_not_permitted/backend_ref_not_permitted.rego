@@ -50,6 +50,20 @@ _fix(ctx, rec, misses) := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m
 	[rec.namespace, ctx.route.kind, _route_ns(ctx), rec.group, rec.kind, rec.name],
 )
 
+# _edits: the one near miss repaired in place, or (no grant at all to
+# repair) a new grant scoped to the one Service; several near misses are
+# ambiguous and left to the user.
+_edits(ctx, rec, misses) := [result.set_edit(_grant_identity(m.grant), m.field, m.want)] if {
+	count(misses) == 1
+	some m in misses
+} else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))] if {
+	count(misses) == 0
+} else := []
+
+_grant_identity(key) := {"apiVersion": "", "kind": "ReferenceGrant", "namespace": parts[0], "name": parts[1]} if {
+	parts := split(key, "/")
+}
+
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "grant"
@@ -58,6 +72,7 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": _message(ctx, rec, misses),
 		"fix": _fix(ctx, rec, misses),
+		"edits": _edits(ctx, rec, misses),
 		"suggestion": {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)},
 	})
 }

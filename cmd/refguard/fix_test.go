@@ -1,0 +1,170 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/fixture"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+// copyFiles copies files into a fresh directory, keeping base names.
+func copyFiles(t *testing.T, files ...string) (string, []string) {
+	t.Helper()
+	dir := t.TempDir()
+	var out []string
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		p := filepath.Join(dir, filepath.Base(f))
+		require.NoError(t, os.WriteFile(p, data, 0o644))
+		out = append(out, p)
+	}
+	return dir, out
+}
+
+func TestFixExamplesGoldenAndClean(t *testing.T) {
+	examples, err := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
+	require.NoError(t, err)
+	dir, files := copyFiles(t, examples...)
+
+	r := runCLI(t, "", "fix", dir)
+	require.Equal(t, 0, r.code, r.stderr)
+	diff := strings.ReplaceAll(r.stdout, strings.TrimPrefix(dir, "/"), "examples")
+	golden := filepath.Join("testdata", "fix-examples.diff")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(diff), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	require.Equal(t, string(want), diff, "the repair diff changed (go test ./cmd/refguard -run TestFixExamples -update)")
+
+	before := map[string][]string{}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		before[f] = strings.Split(string(data), "\n")
+	}
+	r = runCLI(t, "", "fix", "--write", "--format", "json", dir)
+	require.Equal(t, 0, r.code, r.stderr)
+	var plan struct {
+		Changes []struct {
+			File string
+			Line int
+			Rule string
+			Old  string
+			New  string
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan))
+	require.Len(t, plan.Changes, 6)
+	changed := map[string]map[int]bool{}
+	for _, c := range plan.Changes {
+		if changed[c.File] == nil {
+			changed[c.File] = map[int]bool{}
+		}
+		changed[c.File][c.Line] = true
+	}
+	// Every byte outside the edited lines is untouched, comments included;
+	// new objects are only appended.
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		require.NoError(t, err)
+		after := strings.Split(string(data), "\n")
+		old := before[f]
+		require.GreaterOrEqual(t, len(after), len(old))
+		for i := range old {
+			if old[i] != after[i] {
+				require.True(t, changed[f][i+1], "%s:%d changed but no edit names it:\n- %s\n+ %s", f, i+1, old[i], after[i])
+			}
+			if strings.Contains(old[i], "#") {
+				require.Contains(t, after[i], old[i][strings.Index(old[i], "#"):], "comment lost at %s:%d", f, i+1)
+			}
+		}
+		if len(after) > len(old) {
+			require.Equal(t, "---", after[len(old)-1], "%s: additions must be appended as new documents", f)
+		}
+	}
+	r = runCLI(t, "", "check", dir)
+	require.Equal(t, 0, r.code, "after fix --write check must be clean:\n%s", r.stdout)
+	require.Contains(t, r.stdout, "0 errors, 0 warnings, 0 info")
+}
+
+func TestFixRefusesATie(t *testing.T) {
+	dir := t.TempDir()
+	p := writeFile(t, dir, "tie.yaml", `apiVersion: v1
+kind: Service
+metadata: {name: api-v1, namespace: app}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: api-v2, namespace: app}
+spec: {ports: [{port: 80}]}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: r, namespace: app}
+spec:
+  rules:
+    - backendRefs:
+        - name: api-v3
+          port: 80
+`)
+	before, err := os.ReadFile(p)
+	require.NoError(t, err)
+	r := runCLI(t, "", "fix", "--write", p)
+	require.Equal(t, 1, r.code)
+	require.Empty(t, r.stdout, "no diff for an ambiguous repair")
+	require.Contains(t, r.stderr, "not fixed")
+	require.Contains(t, r.stderr, "did you mean one of api-v1, api-v2?")
+	after, err := os.ReadFile(p)
+	require.NoError(t, err)
+	require.Equal(t, string(before), string(after))
+}
+
+// TestFixEveryFixableFixture: every finding that carries a repair is gone
+// after fix --write.
+func TestFixEveryFixableFixture(t *testing.T) {
+	cases, err := fixture.Discover(filepath.Join("..", "..", "fixtures", "rules"))
+	require.NoError(t, err)
+	fixed := 0
+	for _, c := range cases {
+		if len(c.Inventory) > 0 {
+			continue
+		}
+		dir, _ := copyFiles(t, c.Manifests...)
+		r := runCLI(t, "", "fix", "--format", "json", dir)
+		require.NotEqual(t, 2, r.code, "%s: %s", c.Name, r.stderr)
+		var plan struct {
+			Changes []struct{ Rule string }
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &plan), c.Name)
+		if len(plan.Changes) == 0 {
+			continue
+		}
+		rules := map[string]bool{}
+		for _, ch := range plan.Changes {
+			rules[ch.Rule] = true
+		}
+		runCLI(t, "", "fix", "--write", dir)
+		r = runCLI(t, "", "check", "--format", "json", "--fail-on", "never", dir)
+		require.Equal(t, 0, r.code, r.stderr)
+		var rep struct {
+			Findings []struct{ Rule string }
+		}
+		require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+		for _, f := range rep.Findings {
+			require.False(t, rules[f.Rule], "%s: %s still reported after its repair", c.Name, f.Rule)
+		}
+		fixed++
+	}
+	require.GreaterOrEqual(t, fixed, 10, "fixtures repaired")
+}

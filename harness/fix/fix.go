@@ -1,0 +1,487 @@
+// Package fix applies the repairs the policy proposes (finding edits) to
+// manifest files as byte-level splices at the positions yaml.v3 reports:
+// everything an edit does not touch — comments, key order, quoting,
+// indentation — stays byte for byte. It decides nothing: which repair is
+// right, and when a repair is ambiguous, is the rules' call.
+package fix
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+	yaml "go.yaml.in/yaml/v3"
+	sigsyaml "sigs.k8s.io/yaml"
+
+	"github.com/refguard/refguard/harness/check"
+	"github.com/refguard/refguard/harness/engine"
+)
+
+// Change is one applied edit, as reported by --format json.
+type Change struct {
+	File string `json:"file"`
+	Line int    `json:"line"`
+	Rule string `json:"rule"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+}
+
+// Skipped is a finding the rules proposed no (unambiguous) repair for, or
+// whose repair could not be applied.
+type Skipped struct {
+	Finding check.Finding `json:"finding"`
+	Reason  string        `json:"reason"`
+}
+
+// Plan is the result of applying every edit in memory.
+type Plan struct {
+	Files   map[string][]byte // new content of changed files
+	Old     map[string][]byte
+	Changes []Change
+	Skipped []Skipped
+}
+
+type splice struct {
+	start, end int // byte offsets in the old content
+	text       string
+	change     Change
+}
+
+// Build plans the edits of a report's findings over the given files.
+func Build(rep *check.Report, files map[string][]byte) (*Plan, error) {
+	plan := &Plan{Files: map[string][]byte{}, Old: map[string][]byte{}}
+	docs := map[string][]*yaml.Node{}
+	for name, content := range files {
+		nodes, err := parseDocs(content)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		docs[name] = nodes
+	}
+	splices := map[string][]splice{}
+	appends := map[string][]string{}
+	for _, f := range rep.Findings {
+		if len(f.Edits) == 0 {
+			if f.Severity == "error" {
+				plan.Skipped = append(plan.Skipped, Skipped{Finding: f, Reason: "no unambiguous repair; " + f.Message})
+			}
+			continue
+		}
+		var pending []splice
+		var failed error
+		for _, e := range f.Edits {
+			file, obj, err := locate(docs, files, f, e)
+			if err != nil {
+				failed = err
+				break
+			}
+			switch e.Op {
+			case "set":
+				sp, err := setSplice(files[file], obj, e, f.Rule)
+				if err != nil {
+					failed = err
+					break
+				}
+				sp.change.File = file
+				pending = append(pending, sp)
+			case "add":
+				text, err := manifestText(e.Manifest)
+				if err != nil {
+					failed = err
+					break
+				}
+				appends[file] = append(appends[file], text)
+				plan.Changes = append(plan.Changes, Change{File: file, Line: lineCount(files[file]) + 1, Rule: f.Rule, Old: "", New: strings.TrimSpace(text)})
+			default:
+				failed = fmt.Errorf("unknown edit op %q", e.Op)
+			}
+			if failed != nil {
+				break
+			}
+		}
+		if failed != nil {
+			plan.Skipped = append(plan.Skipped, Skipped{Finding: f, Reason: failed.Error()})
+			continue
+		}
+		for _, sp := range pending {
+			splices[sp.change.File] = append(splices[sp.change.File], sp)
+			plan.Changes = append(plan.Changes, sp.change)
+		}
+	}
+	for name, content := range files {
+		if len(splices[name]) == 0 && len(appends[name]) == 0 {
+			continue
+		}
+		out, err := apply(content, splices[name], appends[name])
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		plan.Files[name] = out
+		plan.Old[name] = content
+	}
+	sort.Slice(plan.Changes, func(i, j int) bool {
+		a, b := plan.Changes[i], plan.Changes[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Line < b.Line
+	})
+	return plan, nil
+}
+
+func parseDocs(content []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(content))
+	var out []*yaml.Node
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &n)
+	}
+}
+
+// objects lists the mapping nodes of Kubernetes objects in a document
+// (a mapping, a list of them, or kind: List).
+func objects(doc *yaml.Node) []*yaml.Node {
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+	}
+	var out []*yaml.Node
+	var visit func(n *yaml.Node)
+	visit = func(n *yaml.Node) {
+		switch n.Kind {
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				visit(c)
+			}
+		case yaml.MappingNode:
+			if items := value(n, "items"); items != nil && strings.HasSuffix(scalar(value(n, "kind")), "List") {
+				visit(items)
+				return
+			}
+			out = append(out, n)
+		}
+	}
+	visit(root)
+	return out
+}
+
+func value(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Value == key {
+			return m.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func scalar(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+// locate finds the file and object node an edit targets: the finding's
+// object for set edits on it, or the object the edit names (a grant).
+func locate(docs map[string][]*yaml.Node, files map[string][]byte, f check.Finding, e engine.Edit) (string, *yaml.Node, error) {
+	want := e.Object
+	if want.Kind == "" {
+		want = f.Object
+	}
+	// Prefer the finding's own file.
+	names := []string{f.File}
+	for name := range files {
+		if name != f.File {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names[1:])
+	for _, name := range names {
+		for _, doc := range docs[name] {
+			for _, obj := range objects(doc) {
+				md := value(obj, "metadata")
+				ns := scalar(value(md, "namespace"))
+				if ns == "" {
+					ns = "default"
+				}
+				if scalar(value(obj, "kind")) == want.Kind && scalar(value(md, "name")) == want.Name && ns == want.Namespace {
+					return name, obj, nil
+				}
+			}
+		}
+	}
+	return "", nil, fmt.Errorf("%s %s/%s is not in the given files", want.Kind, want.Namespace, want.Name)
+}
+
+var pathPart = regexp.MustCompile(`^([^.\[]+)((?:\[\d+\])*)`)
+
+// walk follows a field path; it returns the parent mapping and the last
+// key, and the value node when the key exists.
+func walk(obj *yaml.Node, field string) (parent *yaml.Node, key string, node *yaml.Node, err error) {
+	cur := obj
+	parts := strings.Split(field, ".")
+	for i, part := range parts {
+		m := pathPart.FindStringSubmatch(part)
+		if m == nil {
+			return nil, "", nil, fmt.Errorf("bad field path %q", field)
+		}
+		if cur.Kind != yaml.MappingNode {
+			return nil, "", nil, fmt.Errorf("%s: not a block mapping", field)
+		}
+		next := value(cur, m[1])
+		if i == len(parts)-1 && m[2] == "" {
+			return cur, m[1], next, nil
+		}
+		if next == nil {
+			return nil, "", nil, fmt.Errorf("%s: %s missing", field, m[1])
+		}
+		for _, idx := range regexp.MustCompile(`\d+`).FindAllString(m[2], -1) {
+			n, _ := strconv.Atoi(idx)
+			if next.Kind != yaml.SequenceNode || n >= len(next.Content) {
+				return nil, "", nil, fmt.Errorf("%s: index %d out of range", field, n)
+			}
+			next = next.Content[n]
+		}
+		cur = next
+	}
+	return nil, "", nil, fmt.Errorf("bad field path %q", field)
+}
+
+// offset converts a 1-based line and column to a byte offset.
+func offset(content []byte, line, col int) int {
+	off := 0
+	for l := 1; l < line && off < len(content); l++ {
+		i := bytes.IndexByte(content[off:], '\n')
+		if i < 0 {
+			return len(content)
+		}
+		off += i + 1
+	}
+	return off + col - 1
+}
+
+// render writes a value as a YAML scalar, quoted like the old one when it
+// was a quoted string.
+func render(v any, old *yaml.Node) (string, error) {
+	if s, ok := v.(string); ok {
+		if old != nil && old.Style&yaml.SingleQuotedStyle != 0 {
+			return "'" + strings.ReplaceAll(s, "'", "''") + "'", nil
+		}
+		if s == "" || (old != nil && old.Style&yaml.DoubleQuotedStyle != 0) || needsQuotes(s) {
+			return strconv.Quote(s), nil
+		}
+		return s, nil
+	}
+	if f, ok := v.(float64); ok && f == float64(int64(f)) {
+		return strconv.FormatInt(int64(f), 10), nil
+	}
+	out, err := sigsyaml.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+func needsQuotes(s string) bool {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte("v: "+s), &n); err != nil {
+		return true
+	}
+	v := value(n.Content[0], "v")
+	return v == nil || v.Tag != "!!str" || v.Value != s
+}
+
+// tokenEnd finds where a scalar's source token ends (plain or quoted).
+func tokenEnd(content []byte, start int, n *yaml.Node) (int, error) {
+	switch {
+	case n.Style&yaml.DoubleQuotedStyle != 0, n.Style&yaml.SingleQuotedStyle != 0:
+		q := content[start]
+		for i := start + 1; i < len(content); i++ {
+			if content[i] == '\\' && q == '"' {
+				i++
+				continue
+			}
+			if content[i] == q {
+				if q == '\'' && i+1 < len(content) && content[i+1] == '\'' {
+					i++
+					continue
+				}
+				return i + 1, nil
+			}
+			if content[i] == '\n' {
+				break
+			}
+		}
+		return 0, errors.New("multi-line quoted scalar")
+	case n.Style == 0 || n.Style == yaml.TaggedStyle:
+		end := start + len(n.Value)
+		if end > len(content) || string(content[start:end]) != n.Value {
+			return 0, errors.New("scalar spans lines")
+		}
+		return end, nil
+	}
+	return 0, errors.New("block or flow scalar")
+}
+
+func setSplice(content []byte, obj *yaml.Node, e engine.Edit, rule string) (splice, error) {
+	parent, key, node, err := walk(obj, e.Field)
+	if err != nil {
+		return splice{}, err
+	}
+	text, err := render(e.Value, node)
+	if err != nil {
+		return splice{}, err
+	}
+	if node != nil {
+		if node.Kind != yaml.ScalarNode {
+			return splice{}, fmt.Errorf("%s is not a scalar", e.Field)
+		}
+		start := offset(content, node.Line, node.Column)
+		end, err := tokenEnd(content, start, node)
+		if err != nil {
+			return splice{}, fmt.Errorf("%s: %w", e.Field, err)
+		}
+		return splice{start: start, end: end, text: text, change: Change{Line: node.Line, Rule: rule, Old: string(content[start:end]), New: text}}, nil
+	}
+	// Insert key: value as a new line after the mapping's last line, at
+	// the column of its keys. Flow mappings are left alone.
+	if parent.Style&yaml.FlowStyle != 0 || len(parent.Content) == 0 {
+		return splice{}, fmt.Errorf("%s: cannot insert into a flow mapping", e.Field)
+	}
+	last := lastLine(parent)
+	at := offset(content, last+1, 1)
+	indent := strings.Repeat(" ", parent.Content[0].Column-1)
+	line := indent + key + ": " + text + "\n"
+	if at > len(content) {
+		at = len(content)
+		if len(content) > 0 && content[len(content)-1] != '\n' {
+			line = "\n" + line
+		}
+	}
+	return splice{start: at, end: at, text: line, change: Change{Line: last + 1, Rule: rule, Old: "", New: strings.TrimSpace(line)}}, nil
+}
+
+func lastLine(n *yaml.Node) int {
+	line := n.Line
+	for _, c := range n.Content {
+		if l := lastLine(c); l > line {
+			line = l
+		}
+	}
+	return line
+}
+
+func lineCount(content []byte) int {
+	n := bytes.Count(content, []byte("\n"))
+	if len(content) > 0 && content[len(content)-1] != '\n' {
+		n++
+	}
+	return n
+}
+
+// manifestText renders a new object in the usual kubectl style: sorted
+// keys, two-space indentation, list items indented under their key.
+func manifestText(m map[string]any) (string, error) {
+	var b bytes.Buffer
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(m); err != nil {
+		return "", fmt.Errorf("render manifest: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return "", fmt.Errorf("render manifest: %w", err)
+	}
+	return b.String(), nil
+}
+
+func apply(content []byte, splices []splice, appends []string) ([]byte, error) {
+	sort.Slice(splices, func(i, j int) bool { return splices[i].start < splices[j].start })
+	for i := 1; i < len(splices); i++ {
+		if splices[i].start < splices[i-1].end || (splices[i].start == splices[i-1].start && splices[i].end == splices[i-1].end && splices[i].text != splices[i-1].text) {
+			return nil, fmt.Errorf("two repairs touch line %d", splices[i].change.Line)
+		}
+	}
+	var out bytes.Buffer
+	prev := 0
+	for i, sp := range splices {
+		if i > 0 && sp.start == splices[i-1].start && sp.end == splices[i-1].end {
+			continue // the same repair proposed twice
+		}
+		out.Write(content[prev:sp.start])
+		out.WriteString(sp.text)
+		prev = sp.end
+	}
+	out.Write(content[prev:])
+	for _, a := range uniq(appends) {
+		if out.Len() > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
+			out.WriteByte('\n')
+		}
+		out.WriteString("---\n")
+		out.WriteString(a)
+	}
+	return out.Bytes(), nil
+}
+
+func uniq(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Diff renders a unified diff of every changed file, sorted by name.
+func (p *Plan) Diff() (string, error) {
+	names := make([]string, 0, len(p.Files))
+	for name := range p.Files {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	for _, name := range names {
+		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+			A: difflib.SplitLines(string(p.Old[name])), B: difflib.SplitLines(string(p.Files[name])),
+			FromFile: "a/" + strings.TrimPrefix(name, "/"), ToFile: "b/" + strings.TrimPrefix(name, "/"), Context: 3,
+		})
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(d)
+	}
+	return b.String(), nil
+}
+
+// Write applies the plan to the files on disk.
+func (p *Plan) Write() error {
+	for name, content := range p.Files {
+		info, err := os.Stat(name)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(name, content, info.Mode().Perm()); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	return nil
+}
