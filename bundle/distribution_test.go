@@ -25,7 +25,6 @@ import (
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/inventory"
-	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
@@ -135,14 +134,8 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		c := &cases[i]
 		o, err := fixture.Run(context.Background(), checker, c)
 		require.NoError(t, err)
-		checked, err := manifest.Load(c.Manifests, nil)
+		checked, lookup, err := c.Load()
 		require.NoError(t, err)
-		lookup := []manifest.Object{}
-		if len(c.Inventory) > 0 {
-			inv, err := manifest.Load(c.Inventory, nil)
-			require.NoError(t, err)
-			lookup = inv.Objects
-		}
 		writeData(t, store, "/kubernetes", inventory.Build(lookup, checked.Objects))
 		var used []string
 		var got []engine.Finding

@@ -16,6 +16,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard/internal/testsupport"
+
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/policy"
@@ -47,20 +49,8 @@ func TestOPAPullsSignedBundleFromOCIRegistry(t *testing.T) {
 	assertSameFindingsAsCLI(t, opa, store)
 }
 
-func conftestBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("REFGUARD_CONFTEST"); p != "" {
-		return p
-	}
-	p, err := filepath.Abs(filepath.Join("..", ".tools", "conftest"))
-	require.NoError(t, err)
-	_, err = os.Stat(p)
-	require.NoError(t, err, "conftest not installed: run `make tools`")
-	return p
-}
-
 func TestConftestPullsTheConftestLayout(t *testing.T) {
-	bin := conftestBinary(t)
+	bin := testsupport.Tool(t, "conftest")
 	host := localRegistry(t)
 	modules, err := engine.Modules(policy.FS)
 	require.NoError(t, err)

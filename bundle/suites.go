@@ -39,15 +39,9 @@ var unsafeName = regexp.MustCompile(`[^a-z0-9-]+`)
 func SamplesFromFixtures(cases []fixture.Case) ([]SampleCase, error) {
 	var out []SampleCase
 	for _, c := range cases {
-		checked, err := manifest.Load(c.Manifests, nil)
+		checked, lookup, err := c.Load()
 		if err != nil {
-			return nil, fmt.Errorf("fixture %s: %w", c.Name, err)
-		}
-		lookup := &manifest.Result{}
-		if len(c.Inventory) > 0 {
-			if lookup, err = manifest.Load(c.Inventory, nil); err != nil {
-				return nil, fmt.Errorf("fixture %s: %w", c.Name, err)
-			}
+			return nil, err
 		}
 		sc := SampleCase{
 			Name:     c.Name,
@@ -56,7 +50,7 @@ func SamplesFromFixtures(cases []fixture.Case) ([]SampleCase, error) {
 			Profile:  c.Expected.Profile,
 			Findings: c.Expected.Findings,
 		}
-		for _, o := range append(append([]manifest.Object{}, lookup.Objects...), checked.Objects...) {
+		for _, o := range append(append([]manifest.Object{}, lookup...), checked.Objects...) {
 			sc.Inventory = append(sc.Inventory, withNamespace(o))
 		}
 		for i, o := range checked.Objects {

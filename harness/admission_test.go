@@ -46,14 +46,8 @@ func admissionMessage(f engine.Finding) string {
 // It returns how many objects were reviewed.
 func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *check.Report) int {
 	ctx := context.Background()
-	loaded, err := manifest.Load(c.Manifests, nil)
+	loaded, replicated, err := c.Load()
 	require.NoError(t, err)
-	replicated := []manifest.Object{}
-	if len(c.Inventory) > 0 {
-		inv, err := manifest.Load(c.Inventory, nil)
-		require.NoError(t, err)
-		replicated = inv.Objects
-	}
 	eng, err := engine.New(ctx, compiler, inventory.Build(replicated, loaded.Objects), map[string]any{"refguard_settings": c.Config()})
 	require.NoError(t, err)
 	decide, err := eng.Prepare(ctx, "data.refguard.admission.response")

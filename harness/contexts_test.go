@@ -13,25 +13,14 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard/internal/testsupport"
+
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 )
-
-// conftestBinary is the pinned conftest `make tools` installs.
-func conftestBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("REFGUARD_CONFTEST"); p != "" {
-		return p
-	}
-	p, err := filepath.Abs(filepath.Join("..", ".tools", "conftest"))
-	require.NoError(t, err)
-	_, err = os.Stat(p)
-	require.NoError(t, err, "conftest not installed: run `make tools` (the parity test must not be skipped)")
-	return p
-}
 
 type conftestResult struct {
 	Filename string `json:"filename"`
@@ -136,7 +125,7 @@ func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string
 // AdmissionReview against kube-mgmt-shaped data — and asserts identical
 // findings. A missing conftest fails the test; no context is skipped.
 func TestEveryContextAgrees(t *testing.T) {
-	bin := conftestBinary(t)
+	bin := testsupport.Tool(t, "conftest")
 	cases, err := fixture.Discover(filepath.Join("..", "fixtures"))
 	require.NoError(t, err)
 	set, err := policyset.Embedded()

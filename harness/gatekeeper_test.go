@@ -2,7 +2,6 @@ package harness_test
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -10,19 +9,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-)
 
-func gatorBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("REFGUARD_GATOR"); p != "" {
-		return p
-	}
-	p, err := filepath.Abs(filepath.Join("..", ".tools", "gator"))
-	require.NoError(t, err)
-	_, err = os.Stat(p)
-	require.NoError(t, err, "gator not installed: run `make tools`")
-	return p
-}
+	"github.com/refguard/refguard/internal/testsupport"
+)
 
 // TestGatorVerifyEveryFixture runs the real Gatekeeper engine (gator
 // v3.23) over the generated suites: every rule's template reviews every
@@ -30,7 +19,7 @@ func gatorBinary(t *testing.T) string {
 // objects as synced inventory, and must produce exactly the findings the
 // fixture (and so the CLI) expects — count per object and one per field.
 func TestGatorVerifyEveryFixture(t *testing.T) {
-	bin := gatorBinary(t)
+	bin := testsupport.Tool(t, "gator")
 	root := filepath.Join("..", "bundle", "gatekeeper-verify")
 	suites, err := filepath.Glob(filepath.Join(root, "*", "suite.yaml"))
 	require.NoError(t, err)
@@ -63,7 +52,7 @@ func TestGatorVerifyEveryFixture(t *testing.T) {
 // TestGatorTestFlagsTheIncidents is the documented flow: gator test on the
 // generated folder and plain manifests.
 func TestGatorTestFlagsTheIncidents(t *testing.T) {
-	bin := gatorBinary(t)
+	bin := testsupport.Tool(t, "gator")
 	deploy := filepath.Join("..", "bundle", "gatekeeper")
 	gator := func(files ...string) (string, int) {
 		args := []string{"test", "-f", deploy}

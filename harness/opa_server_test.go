@@ -13,19 +13,9 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
-)
 
-func opaBinary(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("REFGUARD_OPA"); p != "" {
-		return p
-	}
-	p, err := filepath.Abs(filepath.Join("..", ".tools", "opa"))
-	require.NoError(t, err)
-	_, err = os.Stat(p)
-	require.NoError(t, err, "opa not installed: run `make tools`")
-	return p
-}
+	"github.com/refguard/refguard/internal/testsupport"
+)
 
 func freePort(t *testing.T) int {
 	t.Helper()
@@ -39,7 +29,7 @@ func freePort(t *testing.T) int {
 // documents for kube-mgmt (default_decision = refguard/admission/response)
 // and posts an AdmissionReview to "/".
 func TestOPAServerDefaultDecision(t *testing.T) {
-	bin := opaBinary(t)
+	bin := testsupport.Tool(t, "opa")
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	policyDir, err := filepath.Abs(filepath.Join("..", "policy"))
 	require.NoError(t, err)

@@ -63,12 +63,7 @@ func TestBundleBuildVerifyAndCheck(t *testing.T) {
 // TestRealOPAVerifiesTheBundle: the opa CLI (v1.22.3) accepts the signed
 // bundle with --verification-key and refuses a tampered copy.
 func TestRealOPAVerifiesTheBundle(t *testing.T) {
-	bin := os.Getenv("REFGUARD_OPA")
-	if bin == "" {
-		bin = filepath.Join("..", "..", ".tools", "opa")
-	}
-	_, err := os.Stat(bin)
-	require.NoError(t, err, "opa not installed: run `make tools`")
+	bin := testsupport.Tool(t, "opa")
 	private, public := testsupport.RSA(t)
 	dir := t.TempDir()
 	signed := filepath.Join(dir, "signed.tar.gz")
