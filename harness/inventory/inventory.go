@@ -16,10 +16,11 @@ const (
 	ServiceImports     = "serviceimports"
 	ReferenceGrants    = "referencegrants"
 	BackendTLSPolicies = "backendtlspolicies"
+	Backends           = "backends" // Envoy Gateway's gateway.envoyproxy.io Backend
 )
 
 // Collections lists every collection the policy reads.
-var Collections = []string{Services, ServiceImports, ReferenceGrants, BackendTLSPolicies}
+var Collections = []string{Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, Backends}
 
 // CollectionOf names the collection an object belongs to, or "".
 func CollectionOf(apiVersion, kind string) string {
@@ -36,6 +37,8 @@ func CollectionOf(apiVersion, kind string) string {
 		return ReferenceGrants
 	case group == "gateway.networking.k8s.io" && kind == "BackendTLSPolicy":
 		return BackendTLSPolicies
+	case group == "gateway.envoyproxy.io" && kind == "Backend":
+		return Backends
 	}
 	return ""
 }

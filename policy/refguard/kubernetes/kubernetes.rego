@@ -10,7 +10,7 @@ package refguard.kubernetes
 
 import data.lib.refguard.refs
 
-collections := ["services", "serviceimports", "referencegrants", "backendtlspolicies"]
+collections := ["services", "serviceimports", "referencegrants", "backendtlspolicies", "backends"]
 
 # inventory: namespaces without replicated objects are simply absent; the
 # core reads the inventory with defaults.

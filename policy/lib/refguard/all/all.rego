@@ -2,8 +2,8 @@
 # title: all
 # description: |
 #   Every rule, in one place: the CLI, the admission decision and the
-#   conftest --combine parity tests call these. A Go test fails when a rule
-#   package is missing here.
+#   parity tests call these. A Go test fails when a rule package is missing
+#   here.
 # scope: package
 package lib.refguard.all
 
@@ -11,6 +11,7 @@ import data.lib.refguard.rules.backend_app_protocol_nonstandard
 import data.lib.refguard.rules.backend_app_protocol_unsupported
 import data.lib.refguard.rules.backend_duplicate
 import data.lib.refguard.rules.backend_externalname_service
+import data.lib.refguard.rules.backend_filter_unsupported
 import data.lib.refguard.rules.backend_implicit_group_kind
 import data.lib.refguard.rules.backend_kind_unsupported
 import data.lib.refguard.rules.backend_name_is_hostname
@@ -32,10 +33,41 @@ import data.lib.refguard.rules.rule_redirect_with_backends
 import data.lib.refguard.rules.rule_weights_all_zero
 
 # route_findings: every finding of every route-level rule for one context.
-route_findings(ctx) := ((((((((((((((((((backend_app_protocol_nonstandard.findings(ctx) | backend_app_protocol_unsupported.findings(ctx)) | backend_duplicate.findings(ctx)) | backend_externalname_service.findings(ctx)) | backend_implicit_group_kind.findings(ctx)) | backend_kind_unsupported.findings(ctx)) | backend_name_is_hostname.findings(ctx)) | backend_not_found.findings(ctx)) | backend_port_invalid.findings(ctx)) | backend_port_missing.findings(ctx)) | backend_port_not_found.findings(ctx)) | backend_port_protocol_mismatch.findings(ctx)) | backend_ref_not_permitted.findings(ctx)) | backend_weight_invalid.findings(ctx)) | route_shape_invalid.findings(ctx)) | route_version_not_served.findings(ctx)) | rule_all_backends_invalid.findings(ctx)) | rule_no_backends.findings(ctx)) | rule_redirect_with_backends.findings(ctx)) | rule_weights_all_zero.findings(ctx)
+route_findings(ctx) := {f |
+	some findings in [
+		backend_app_protocol_nonstandard.findings(ctx),
+		backend_app_protocol_unsupported.findings(ctx),
+		backend_duplicate.findings(ctx),
+		backend_externalname_service.findings(ctx),
+		backend_filter_unsupported.findings(ctx),
+		backend_implicit_group_kind.findings(ctx),
+		backend_kind_unsupported.findings(ctx),
+		backend_name_is_hostname.findings(ctx),
+		backend_not_found.findings(ctx),
+		backend_port_invalid.findings(ctx),
+		backend_port_missing.findings(ctx),
+		backend_port_not_found.findings(ctx),
+		backend_port_protocol_mismatch.findings(ctx),
+		backend_ref_not_permitted.findings(ctx),
+		backend_weight_invalid.findings(ctx),
+		route_shape_invalid.findings(ctx),
+		route_version_not_served.findings(ctx),
+		rule_all_backends_invalid.findings(ctx),
+		rule_no_backends.findings(ctx),
+		rule_redirect_with_backends.findings(ctx),
+		rule_weights_all_zero.findings(ctx),
+	]
+	some f in findings
+}
 
 # grant_findings: every finding of the rules that look at one ReferenceGrant.
-grant_findings(ctx) := grant_from_own_namespace.findings(ctx) | grant_wildcard_to.findings(ctx)
+grant_findings(ctx) := {f |
+	some findings in [
+		grant_from_own_namespace.findings(ctx),
+		grant_wildcard_to.findings(ctx),
+	]
+	some f in findings
+}
 
 # set_findings: findings that need the whole checked set (used grants).
 set_findings(ctx, used) := grant_unused.findings(ctx, used)

@@ -106,6 +106,16 @@ rules := {
 		"title": "Non-standard appProtocol behind an HTTP or gRPC route",
 		"since": "0.1.0",
 	},
+	"RG111": {
+		"name": "backend-filter-unsupported",
+		"severity": "error",
+		"enabled": true,
+		"scope": "route",
+		"reason": "",
+		"package": "lib.refguard.rules.backend_filter_unsupported",
+		"title": "backendRef filter the controller rejects",
+		"since": "0.1.0",
+	},
 	"RG201": {
 		"name": "grant-wildcard-to",
 		"severity": "warning",

@@ -45,6 +45,7 @@ _collections := {
 	"serviceimports": ["multicluster.x-k8s.io", "ServiceImport"],
 	"referencegrants": [refs.gateway_group, "ReferenceGrant"],
 	"backendtlspolicies": [refs.gateway_group, "BackendTLSPolicy"],
+	"backends": ["gateway.envoyproxy.io", "Backend"],
 }
 
 _indexes[collection][ns][name] contains i if {

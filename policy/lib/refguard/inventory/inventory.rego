@@ -20,6 +20,7 @@ sources := {
 		["gateway.networking.k8s.io/v1", "ReferenceGrant"],
 		["gateway.networking.k8s.io/v1beta1", "ReferenceGrant"],
 	],
+	"backends": [["gateway.envoyproxy.io/v1alpha1", "Backend"]],
 	"backendtlspolicies": [
 		["gateway.networking.k8s.io/v1", "BackendTLSPolicy"],
 		["gateway.networking.k8s.io/v1alpha3", "BackendTLSPolicy"],

@@ -22,12 +22,44 @@ resolve(rec, route, inv, profile) := object.union(rec, {
 
 collection(rec, profile) := profile.kinds[rec.group][rec.kind]
 
-# target returns the referenced object, or null.
+# target returns the referenced object, or null (also for kinds the
+# profile accepts without looking anything up).
 _target(rec, inv, profile) := t if {
 	not rec.malformed
 	is_string(rec.name)
-	t := inv[collection(rec, profile)][rec.namespace][rec.name]
+	c := collection(rec, profile)
+	c != ""
+	t := inv[c][rec.namespace][rec.name]
 } else := null
+
+# Kinds whose ports are Service-style spec.ports.
+_port_collections := {"services", "serviceimports"}
+
+_checks_ports(rec, profile) if collection(rec, profile) in _port_collections
+
+# filter_rejected: a filter on the backendRef itself the profile does not
+# allow ("any" allows all).
+filter_rejected(rec, profile) := type if {
+	rec.via == "backendRef"
+	allowed := profile.backendref_filters
+	allowed != "any"
+	some filter in rec.ref.filters
+	type := object.get(filter, "type", "")
+	not type in allowed
+}
+
+# app_protocol_rejected: by GEP-1911 incompatibility, or outside the
+# profile's own list of accepted values.
+app_protocol_rejected(route, entry, rec, inv, profile) if {
+	profile.app_protocols == "gep-1911"
+	app_protocol_incompatible(route, entry, rec, inv)
+}
+
+app_protocol_rejected(_, entry, _, _, profile) if {
+	profile.app_protocols != "gep-1911"
+	entry.appProtocol
+	not entry.appProtocol in profile.app_protocols
+}
 
 valid_port(p) if {
 	is_number(p)
@@ -99,8 +131,13 @@ resolution(rec, route, inv, profile, target) := _fail("shape", "backendRef is no
 	not is_string(rec.name)
 } else := _fail("shape", "backendRef has an empty name") if {
 	rec.name == ""
+} else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef by the %s controller", [filter_rejected(rec, profile), profile.name])) if {
+	filter_rejected(rec, profile)
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
 	not collection(rec, profile)
+} else := _fail("grant", sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
+	rec.cross_namespace
+	rec.kind in profile.never_cross_namespace
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	inv != null
@@ -113,17 +150,24 @@ resolution(rec, route, inv, profile, target) := _fail("shape", "backendRef is no
 	not valid_port(rec.port)
 } else := {"ok": null, "step": "unresolved", "detail": "no inventory: existence, ports and grants not checked"} if {
 	inv == null
+} else := {"ok": true, "step": "external", "detail": sprintf("%s is accepted without a lookup", [_ref_text(rec)])} if {
+	collection(rec, profile) == ""
 } else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
 	target == null
+} else := _fail("externalname", sprintf("%s is an ExternalName Service, which the %s controller rejects", [_ref_text(rec), profile.name])) if {
+	is_external_name(target)
+	profile.externalname == "rejected"
 } else := {"ok": true, "step": "externalname", "detail": sprintf("%s is an ExternalName Service", [_ref_text(rec)])} if {
 	is_external_name(target)
+} else := {"ok": true, "step": "resolved", "detail": "resolved"} if {
+	not _checks_ports(rec, profile)
 } else := _fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
 	not service_port(target, rec.port)
 } else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(entry), route.kind, _wanted_protocol(route)])) if {
 	entry := service_port(target, rec.port)
 	_protocol(entry) != _wanted_protocol(route)
-} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use", [rec.port, _ref_text(rec), entry.appProtocol, route.kind])) if {
+} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), entry.appProtocol, route.kind, profile.name])) if {
 	entry := service_port(target, rec.port)
-	app_protocol_incompatible(route, entry, rec, inv)
+	app_protocol_rejected(route, entry, rec, inv, profile)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}

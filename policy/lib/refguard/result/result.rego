@@ -35,3 +35,10 @@ set_edit(obj, field, value) := {"op": "set", "object": obj, "field": field, "val
 
 # add_edit: a repair that adds a new object next to obj (in its file).
 add_edit(obj, manifest) := {"op": "add", "object": obj, "manifest": manifest}
+
+# undetected: a note for findings the profile's controller does not report
+# in status (ResolvedRefs stays True while the traffic fails).
+undetected(ctx, rec) := sprintf(" (the %s controller does not report this: ResolvedRefs stays True, yet requests to this backend fail)", [ctx.profile.name]) if {
+	rec.resolution.ok == false
+	rec.resolution.reason == ""
+} else := ""

@@ -26,7 +26,7 @@ grant(ns, name, from, to) := {
 	"spec": {"from": from, "to": to},
 }
 
-_collections := {"Service": "services", "ReferenceGrant": "referencegrants", "BackendTLSPolicy": "backendtlspolicies", "ServiceImport": "serviceimports"}
+_collections := {"Service": "services", "ReferenceGrant": "referencegrants", "BackendTLSPolicy": "backendtlspolicies", "ServiceImport": "serviceimports", "Backend": "backends"}
 
 # inventory indexes objects the way every adapter does.
 inventory(objs) := {c: by_ns |

@@ -3,20 +3,18 @@
 # description: |
 #   A controller that follows the Gateway API specification (v1.6) and its
 #   conformance tests to the letter.
+#   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.spec
 
 profile := {
 	"name": "spec",
-	# group → kind a backendRef may name → the inventory collection the
-	# target is looked up in.
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "serviceimports"},
 	},
-	# the ResolvedRefs reason written for each resolution failure; "" means
-	# no condition (an apply-time error or a warning only).
 	"reasons": {
+		"filter": "",
 		"kind": "InvalidKind",
 		"grant": "RefNotPermitted",
 		"port-missing": "",
@@ -28,4 +26,9 @@ profile := {
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "",
 	},
+	"externalname": "allowed",
+	"backendref_filters": "any",
+	"app_protocols": "gep-1911",
+	"never_cross_namespace": {},
+	"join": "first",
 }

@@ -31,7 +31,7 @@ findings(ctx) := {f |
 	rec.resolution.step == "app-protocol"
 	f := result.finding("RG107", ctx, rec.field, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s%s", [rec.resolution.detail, _hint(ctx)]),
+		"message": sprintf("%s%s%s", [rec.resolution.detail, _hint(ctx), result.undetected(ctx, rec)]),
 		"fix": "",
 	})
 }

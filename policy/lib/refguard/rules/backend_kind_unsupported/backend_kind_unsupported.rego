@@ -44,15 +44,31 @@ _edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.kind", [rec.field])
 	rec.group == "core"
 } else := []
 
-findings(ctx) := {f |
-	some rec in ctx.records
-	rec.resolution.step == "kind"
-	f := result.finding("RG101", ctx, rec.field, {
-		"reason": rec.resolution.reason,
-		"message": sprintf("backend group %q kind %q is not supported; %s", [rec.group, rec.kind, _hint(rec, ctx)]),
-		"fix": _fix(rec),
-		"edits": _edits(ctx, rec),
-	})
+findings(ctx) := unsupported | tolerated if {
+	unsupported := {f |
+		some rec in ctx.records
+		rec.resolution.step == "kind"
+		f := result.finding("RG101", ctx, rec.field, {
+			"reason": rec.resolution.reason,
+			"message": sprintf("backend group %q kind %q is not supported; %s", [rec.group, rec.kind, _hint(rec, ctx)]),
+			"fix": _fix(rec),
+			"edits": _edits(ctx, rec),
+		})
+	}
+
+	# group: core is never the core group, even where a controller
+	# tolerates it: the finding stays, only the predicted status differs.
+	tolerated := {f |
+		some rec in ctx.records
+		rec.group == "core"
+		rec.resolution.step != "kind"
+		f := result.finding("RG101", ctx, rec.field, {
+			"reason": "",
+			"message": sprintf(`group "core" is accepted by the %s controller, but the core API group is "": other implementations reject it (InvalidKind) and the API server skips its port check`, [ctx.profile.name]),
+			"fix": _fix(rec),
+			"edits": _edits(ctx, rec),
+		})
+	}
 }
 
 # conftest entrypoints: errors are failures, everything else a warning.

@@ -55,7 +55,7 @@ findings(ctx) := {f |
 	rec.resolution.step == "port-not-found"
 	f := result.finding("RG105", ctx, rec.field, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s %s/%s has no port %v (ports: %s)%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec)]),
+		"message": sprintf("%s %s/%s has no port %v (ports: %s)%s%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec), result.undetected(ctx, rec)]),
 		"fix": _fix(rec),
 		"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | p := _port(rec)],
 	})

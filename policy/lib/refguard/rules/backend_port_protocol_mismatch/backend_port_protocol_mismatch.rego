@@ -26,7 +26,7 @@ findings(ctx) := {f |
 	rec.resolution.step == "protocol"
 	f := result.finding("RG106", ctx, rec.field, {
 		"reason": rec.resolution.reason,
-		"message": rec.resolution.detail,
+		"message": sprintf("%s%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
 		"fix": "",
 	})
 }

@@ -29,7 +29,11 @@ import data.lib.refguard.result
 
 _route_ns(ctx) := ctx.object.namespace
 
-_message(ctx, rec, misses) := msg if {
+_never(ctx, rec) if rec.kind in ctx.profile.never_cross_namespace
+
+_message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]) if {
+	_never(ctx, rec)
+} else := msg if {
 	base := sprintf(
 		"%s %s/%s is in another namespace and no ReferenceGrant in namespace %s allows %ss from namespace %s",
 		[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
@@ -38,7 +42,9 @@ _message(ctx, rec, misses) := msg if {
 	msg := concat("; ", array.concat([base], texts))
 }
 
-_fix(ctx, rec, misses) := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
+_fix(ctx, rec, misses) := "" if {
+	_never(ctx, rec)
+} else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
 	count(misses) == 1
 	some m in misses
 	m.field != "metadata.namespace"
@@ -53,7 +59,9 @@ _fix(ctx, rec, misses) := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m
 # _edits: the one near miss repaired in place, or (no grant at all to
 # repair) a new grant scoped to the one Service; several near misses are
 # ambiguous and left to the user.
-_edits(ctx, rec, misses) := [result.set_edit(_grant_identity(m.grant), m.field, m.want)] if {
+_edits(ctx, rec, misses) := [] if {
+	_never(ctx, rec)
+} else := [result.set_edit(_grant_identity(m.grant), m.field, m.want)] if {
 	count(misses) == 1
 	some m in misses
 } else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))] if {

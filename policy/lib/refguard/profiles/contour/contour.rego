@@ -1,0 +1,33 @@
+# METADATA
+# title: contour profile
+# description: |
+#   Contour: Services only (ServiceImport is InvalidKind), BackendNotFound for
+#   a missing port, a protocol mismatch and an ExternalName Service (its
+#   default), Degraded for a missing port, UnsupportedProtocol for any
+#   appProtocol outside kubernetes.io/h2c, kubernetes.io/ws, http, https.
+#   Sources and the versions they were read at: docs/profiles.md.
+# scope: package
+package lib.refguard.profiles.contour
+
+profile := {
+	"name": "contour",
+	"kinds": {"": {"Service": "services"}},
+	"reasons": {
+		"filter": "",
+		"kind": "InvalidKind",
+		"grant": "RefNotPermitted",
+		"port-missing": "Degraded",
+		"port-invalid": "",
+		"shape": "",
+		"not-found": "BackendNotFound",
+		"port-not-found": "BackendNotFound",
+		"protocol": "BackendNotFound",
+		"app-protocol": "UnsupportedProtocol",
+		"externalname": "BackendNotFound",
+	},
+	"externalname": "rejected",
+	"backendref_filters": "any",
+	"app_protocols": {"kubernetes.io/h2c", "kubernetes.io/ws", "http", "https"},
+	"never_cross_namespace": {},
+	"join": "first",
+}

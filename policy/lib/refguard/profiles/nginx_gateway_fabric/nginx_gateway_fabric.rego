@@ -1,0 +1,37 @@
+# METADATA
+# title: nginx-gateway-fabric profile
+# description: |
+#   NGINX Gateway Fabric: Services (and InferencePools on HTTPRoutes), accepts
+#   group: core, does not check the port protocol, UnsupportedValue for a
+#   missing port, an ExternalName Service without a DNS resolver and any
+#   per-backendRef filter.
+#   Sources and the versions they were read at: docs/profiles.md.
+# scope: package
+package lib.refguard.profiles.nginx_gateway_fabric
+
+profile := {
+	"name": "nginx-gateway-fabric",
+	"kinds": {
+		"": {"Service": "services"},
+		"core": {"Service": "services"},
+		"inference.networking.k8s.io": {"InferencePool": ""},
+	},
+	"reasons": {
+		"filter": "UnsupportedValue",
+		"kind": "InvalidKind",
+		"grant": "RefNotPermitted",
+		"port-missing": "UnsupportedValue",
+		"port-invalid": "",
+		"shape": "",
+		"not-found": "BackendNotFound",
+		"port-not-found": "BackendNotFound",
+		"protocol": "",
+		"app-protocol": "UnsupportedProtocol",
+		"externalname": "UnsupportedValue",
+	},
+	"externalname": "rejected",
+	"backendref_filters": set(),
+	"app_protocols": "gep-1911",
+	"never_cross_namespace": {},
+	"join": "first",
+}
