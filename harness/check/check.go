@@ -6,7 +6,9 @@ package check
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
@@ -97,16 +99,19 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	rep := &Report{Findings: []Finding{}, Routes: []Route{}}
 	rep.Summary.Files = len(checked.Files)
 	rep.Summary.Objects = len(checked.Objects)
-	var used []string
+	var routes []*manifest.Object
 	for i := range checked.Objects {
-		o := &checked.Objects[i]
-		if !c.isRoute(o) {
-			continue
+		if c.isRoute(&checked.Objects[i]) {
+			routes = append(routes, &checked.Objects[i])
 		}
-		rr, err := eng.EvalRoute(ctx, o.Body, config)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
-		}
+	}
+	reports, err := evalRoutes(ctx, eng, routes, config)
+	if err != nil {
+		return nil, err
+	}
+	var used []string
+	for i, o := range routes {
+		rr := reports[i]
 		rep.Summary.Routes++
 		rep.Summary.BackendRefs += rr.BackendRefs
 		used = append(used, rr.UsedGrants...)
@@ -206,4 +211,38 @@ func Sort(rep *Report) {
 
 func objectKey(o engine.ObjectRef) string {
 	return o.Kind + "/" + o.Namespace + "/" + o.Name + "/" + o.APIVersion
+}
+
+// evalRoutes evaluates routes on every core; reports keep the input order.
+func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config map[string]any) ([]*engine.RouteReport, error) {
+	reports := make([]*engine.RouteReport, len(routes))
+	errs := make([]error, len(routes))
+	workers := min(runtime.GOMAXPROCS(0), max(len(routes), 1))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				o := routes[i]
+				rr, err := eng.EvalRoute(ctx, o.Body, config)
+				if err != nil {
+					err = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+				}
+				reports[i], errs[i] = rr, err
+			}
+		}()
+	}
+	for i := range routes {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return reports, nil
 }

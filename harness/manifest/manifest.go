@@ -345,8 +345,10 @@ func mappingValue(n *yaml.Node, key string) *yaml.Node {
 	return nil
 }
 
-// recordLines maps each field path to the line where it starts: the key's
-// line for mapping entries, the item's line for list items.
+// recordLines maps each field path that holds a mapping or a list to the
+// line where it starts (the key's line for mapping entries, the item's line
+// for list items). Findings point at such containers — rules, backendRefs,
+// filters, grant entries — never at a leaf, so leaves are not recorded.
 func recordLines(n *yaml.Node, path string, lines map[string]int, depth int) {
 	if depth > 12 {
 		return
@@ -354,17 +356,20 @@ func recordLines(n *yaml.Node, path string, lines map[string]int, depth int) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			key := n.Content[i].Value
-			p := key
+			value := n.Content[i+1]
+			if value.Kind != yaml.MappingNode && value.Kind != yaml.SequenceNode {
+				continue
+			}
+			p := n.Content[i].Value
 			if path != "" {
-				p = path + "." + key
+				p = path + "." + p
 			}
 			lines[p] = n.Content[i].Line
-			recordLines(n.Content[i+1], p, lines, depth+1)
+			recordLines(value, p, lines, depth+1)
 		}
 	case yaml.SequenceNode:
 		for i, item := range n.Content {
-			p := fmt.Sprintf("%s[%d]", path, i)
+			p := path + "[" + strconv.Itoa(i) + "]"
 			lines[p] = item.Line
 			recordLines(item, p, lines, depth+1)
 		}

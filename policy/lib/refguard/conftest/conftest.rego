@@ -69,9 +69,17 @@ else := null
 
 # inventory_for: the objects in the --combine set, plus a cluster inventory
 # given with conftest --data (data.inventory, written by `refguard
-# inventory`), restricted to the namespaces the route can reach. Objects in
-# the set win over the cluster's. null when there is neither.
-inventory_for(route) := {collection: by_ns |
+# inventory`), restricted to the namespaces the route can reach — never the
+# whole set: function arguments are compared on every call, so a whole-set
+# inventory would make the check quadratic. Objects in the set win over the
+# cluster's. null when there is neither.
+inventory_for(route) := _restricted(route, cluster_inventory.for_route(route)) if {
+	cluster_inventory.present
+} else := _restricted(route, {}) if {
+	combined
+} else := null
+
+_restricted(route, cluster) := {collection: by_ns |
 	some collection, _ in _collections
 	by_ns := {ns: objs |
 		some ns in namespaces
@@ -79,10 +87,8 @@ inventory_for(route) := {collection: by_ns |
 		count(objs) > 0
 	}
 } if {
-	cluster_inventory.present
-	cluster := cluster_inventory.for_route(route)
 	namespaces := refs.namespaces(route)
-} else := inventory
+}
 
 _in_set(collection, ns) := object.get(inventory, [collection, ns], {}) if combined
 
