@@ -65,8 +65,11 @@ gen:
 fuzz:
 	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzLoad -fuzztime 60s
 
+## bench: load, check, admission and Gatekeeper-shaped review benchmarks at
+## 1k / 10k / 50k routes; -count 3 output feeds benchstat. Not part of test.
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x -count 1 ./harness/...
+	REFGUARD_BENCH_LARGE=1 $(GO) test -run '^$$' -bench 'BenchmarkCheck' -benchmem -benchtime 1x -count 3 -timeout 60m ./harness/
+	$(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview' -benchmem -benchtime 2000x -count 3 ./harness/
 
 ## bundle: dist/ with the (signed, when SIGNING_KEY is set) OPA bundle, the
 ## Gatekeeper folder and SHA256SUMS. Never committed.

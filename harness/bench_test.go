@@ -35,7 +35,11 @@ func TestGeneratedSetFindsExactlyThePlantedFailures(t *testing.T) {
 }
 
 func BenchmarkCheck(b *testing.B) {
-	for _, n := range []int{100, 1000, 10000} {
+	sizes := []int{1000, 10000}
+	if os.Getenv("REFGUARD_BENCH_LARGE") != "" {
+		sizes = append(sizes, 50000)
+	}
+	for _, n := range sizes {
 		set := gen.Generate(n, 1)
 		path := filepath.Join(b.TempDir(), "set.yaml")
 		require.NoError(b, os.WriteFile(path, set.YAML, 0o644))
