@@ -16,6 +16,7 @@ import (
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
+	"github.com/refguard/refguard/harness/rulemeta"
 )
 
 type checkOptions struct {
@@ -44,7 +45,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 		RunE: func(cmd *cobra.Command, args []string) error { return runCheck(cmd, o, args) },
 	}
 	f := cmd.Flags()
-	f.StringVar(&o.format, "format", "text", "output format: text, json, github")
+	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, junit, github")
 	f.StringVar(&o.profile, "profile", "spec", "implementation profile that predicts the status")
 	f.StringArrayVar(&o.inventory, "inventory", nil, "lookup-only objects (e.g. kubectl get svc,referencegrants -A -o yaml); repeatable")
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above: error, warning, info, never")
@@ -84,9 +85,9 @@ func loadPolicy(dir string) (*policyset.Set, error) {
 
 func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	switch o.format {
-	case "text", "json", "github":
+	case "text", "json", "github", "sarif", "junit":
 	default:
-		return fmt.Errorf("--format %q: want text, json or github", o.format)
+		return fmt.Errorf("--format %q: want text, json, sarif, junit or github", o.format)
 	}
 	if _, ok := severityRank[o.failOn]; !ok && o.failOn != "never" {
 		return fmt.Errorf("--fail-on %q: want error, warning, info or never", o.failOn)
@@ -152,6 +153,13 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		err = report.JSON(out, meta, rep)
 	case "github":
 		err = report.GitHub(out, rep)
+	case "sarif":
+		var rules []rulemeta.Rule
+		if rules, err = rulemeta.Read(set.Modules); err == nil {
+			err = report.SARIF(out, meta, rules, rep)
+		}
+	case "junit":
+		err = report.JUnit(out, meta, rep)
 	default:
 		err = report.Text(out, meta, rep, report.Style{Color: colorWanted(out)})
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"path/filepath"
 	"strings"
@@ -167,7 +168,7 @@ func TestOutputIsDeterministic(t *testing.T) {
 	for i := range ex {
 		reversed[len(ex)-1-i] = ex[i]
 	}
-	for _, format := range []string{"json", "text"} {
+	for _, format := range []string{"json", "text", "sarif", "junit", "github"} {
 		first := runCLI(t, "", append([]string{"check", "--format", format}, ex...)...)
 		again := runCLI(t, "", append([]string{"check", "--format", format}, ex...)...)
 		other := runCLI(t, "", append([]string{"check", "--format", format}, reversed...)...)
@@ -236,4 +237,47 @@ func TestInventoryCommand(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &inv))
 	require.Contains(t, inv.Inventory.Namespace["default"]["v1"]["Service"], "web")
 	require.NotContains(t, string(raw), "Deployment", "only objects references resolve against")
+}
+
+func TestSARIFAndJUnit(t *testing.T) {
+	r := runCLI(t, "", "check", "--format", "sarif")
+	require.Equal(t, 1, r.code, r.stderr)
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				RuleID    string `json:"ruleId"`
+				RuleIndex int    `json:"ruleIndex"`
+				Level     string `json:"level"`
+				Locations []struct {
+					PhysicalLocation struct {
+						Region struct{ StartLine int } `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &log))
+	require.Equal(t, "2.1.0", log.Version)
+	run := log.Runs[0]
+	require.Len(t, run.Results, 8)
+	for _, res := range run.Results {
+		require.Equal(t, res.RuleID, run.Tool.Driver.Rules[res.RuleIndex].ID)
+		require.Positive(t, res.Locations[0].PhysicalLocation.Region.StartLine)
+	}
+
+	r = runCLI(t, "", "check", "--format", "junit")
+	require.Equal(t, 1, r.code)
+	var suite struct {
+		Tests    int `xml:"tests,attr"`
+		Failures int `xml:"failures,attr"`
+	}
+	require.NoError(t, xml.Unmarshal([]byte(r.stdout), &suite))
+	require.Equal(t, 7, suite.Tests, "six routes and the grant with findings")
+	require.Equal(t, 5, suite.Failures, "five routes with errors")
 }
