@@ -44,6 +44,8 @@ type Gatekeeper struct {
 	// TemplatesFromVerify is the path from the verify folder to the
 	// deployable folder, used in suite.yaml (e.g. "../gatekeeper").
 	TemplatesFromVerify string
+
+	routeKinds []string
 }
 
 // TemplateName and ConstraintKind name a rule's template.
@@ -222,11 +224,20 @@ violation contains {"msg": msg, "details": details} if {
 	return strings.ReplaceAll(b.String(), "%s.findings", short+".findings")
 }
 
-// routeMatch and grantMatch are the kinds a constraint reviews.
-var (
-	routeKinds = []string{"GRPCRoute", "HTTPRoute", "TCPRoute", "TLSRoute", "UDPRoute"}
-	grantKinds = []string{"ReferenceGrant"}
-)
+// RouteKinds reads the route kinds from the policy (refs.route_kinds), so
+// the constraints match exactly what the rules review.
+func RouteKinds(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
+	rs, err := rego.New(rego.Query("data.lib.refguard.refs.route_kinds"), rego.Compiler(compiler)).Eval(ctx)
+	if err != nil || len(rs) == 0 {
+		return nil, fmt.Errorf("read route kinds from policy: %v", err)
+	}
+	var kinds []string
+	for _, v := range rs[0].Expressions[0].Value.([]any) {
+		kinds = append(kinds, fmt.Sprint(v))
+	}
+	sort.Strings(kinds)
+	return kinds, nil
+}
 
 func requiresSyncData(gvks []GVK) (string, error) {
 	type requirement struct {
@@ -280,10 +291,10 @@ func literalBlocks(n *yaml.Node) {
 	}
 }
 
-func constraint(r rulemeta.Rule, severity, profile string) map[string]any {
-	kinds := routeKinds
+func (g *Gatekeeper) constraint(r rulemeta.Rule, severity, profile string) map[string]any {
+	kinds := g.routeKinds
 	if r.Scope == "grant" {
-		kinds = grantKinds
+		kinds = []string{"ReferenceGrant"}
 	}
 	action := "deny"
 	if r.Severity != "error" {
@@ -338,6 +349,9 @@ func (g *Gatekeeper) files(ctx context.Context, files, verify map[string][]byte)
 	if err != nil {
 		return err
 	}
+	if g.routeKinds, err = RouteKinds(ctx, g.Compiler); err != nil {
+		return err
+	}
 	var resources []string
 	for _, r := range gatekeeperRules(g.Rules) {
 		libs, err := libsFor(g.Modules, r.Package)
@@ -386,7 +400,7 @@ func (g *Gatekeeper) files(ctx context.Context, files, verify map[string][]byte)
 		// A rule that is off by default ships its template only: applying a
 		// constraint of its kind is how a team turns it on.
 		if r.Enabled {
-			if files[path.Join(dir, "constraint.yaml")], err = toYAML(constraint(r, "", "spec")); err != nil {
+			if files[path.Join(dir, "constraint.yaml")], err = toYAML(g.constraint(r, "", "spec")); err != nil {
 				return err
 			}
 			resources = append(resources, path.Join(dir, "constraint.yaml"))

@@ -125,7 +125,7 @@ func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir stri
 				profile = "spec"
 			}
 			constraintFile = fmt.Sprintf("constraint-%s-%s.yaml", profile, orDefault(param))
-			content, err := toYAML(constraint(r, param, profile))
+			content, err := toYAML(g.constraint(r, param, profile))
 			if err != nil {
 				return err
 			}

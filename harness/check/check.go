@@ -55,7 +55,6 @@ type Report struct {
 type Checker struct {
 	compiler   *ast.Compiler
 	routeKinds map[string]bool
-	grantKind  string
 }
 
 // NewChecker reads the route kinds from the policy itself, so Go and Rego
@@ -69,7 +68,7 @@ func NewChecker(ctx context.Context, compiler *ast.Compiler) (*Checker, error) {
 	if !ok {
 		return nil, fmt.Errorf("read route kinds from policy: unexpected %T", rs[0].Expressions[0].Value)
 	}
-	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}, grantKind: "ReferenceGrant"}
+	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}}
 	for _, k := range kinds {
 		if s, ok := k.(string); ok {
 			c.routeKinds[s] = true
