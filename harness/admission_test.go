@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"sort"
 	"strconv"
 	"testing"
@@ -16,9 +15,7 @@ import (
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/fixture"
-	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/inventory"
-	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 )
 
@@ -113,18 +110,7 @@ func BenchmarkAdmissionReview(b *testing.B) {
 	if v, err := strconv.Atoi(os.Getenv("REFGUARD_BENCH_ROUTES")); err == nil {
 		n = v
 	}
-	set := gen.Generate(n, 1)
-	path := filepath.Join(b.TempDir(), "set.yaml")
-	require.NoError(b, os.WriteFile(path, set.YAML, 0o644))
-	loaded, err := manifest.Load([]string{path}, nil)
-	require.NoError(b, err)
-	var route map[string]any
-	for _, o := range loaded.Objects {
-		if o.Kind == "HTTPRoute" && o.Name == "route-15" {
-			route = o.Body
-		}
-	}
-	require.NotNil(b, route)
+	_, loaded, route := generatedSet(b, n)
 	ps, err := policyset.Embedded()
 	require.NoError(b, err)
 	ctx := context.Background()

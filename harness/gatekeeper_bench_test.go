@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -15,9 +14,7 @@ import (
 
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
-	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/inventory"
-	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/policy"
 )
 
@@ -26,17 +23,7 @@ import (
 // 10,000 Services in 500 namespaces synced into data.inventory — what
 // Gatekeeper does per admission request, minus its webhook plumbing.
 func BenchmarkGatekeeperReview(b *testing.B) {
-	set := gen.Generate(10000, 1)
-	path := filepath.Join(b.TempDir(), "set.yaml")
-	require.NoError(b, os.WriteFile(path, set.YAML, 0o644))
-	loaded, err := manifest.Load([]string{path}, nil)
-	require.NoError(b, err)
-	var route map[string]any
-	for _, o := range loaded.Objects {
-		if o.Kind == "HTTPRoute" && o.Name == "route-15" {
-			route = o.Body
-		}
-	}
+	_, loaded, route := generatedSet(b, 10000)
 	modules, err := engine.Modules(policy.FS)
 	require.NoError(b, err)
 	rules := allRules(b)
