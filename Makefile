@@ -77,8 +77,8 @@ bundle:
 	rm -rf dist && mkdir -p dist
 	$(GO) run ./cmd/refguard bundle build -o dist/refguard-$(VERSION).tar.gz --revision $(VERSION) \
 		$(if $(SIGNING_KEY),--signing-key $(SIGNING_KEY) --signing-alg $(SIGNING_ALG) --key-id $(KEY_ID))
-	$(GO) run ./cmd/refguard gatekeeper --out dist/gatekeeper
-	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner --mtime='1970-01-01' -czf dist/refguard-gatekeeper-$(VERSION).tar.gz gatekeeper
+	$(GO) run ./cmd/refguard gatekeeper --out dist/gatekeeper --aggregate-out dist/gatekeeper-aggregate
+	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner --mtime='1970-01-01' -czf dist/refguard-gatekeeper-$(VERSION).tar.gz gatekeeper gatekeeper-aggregate
 	cd dist && sha256sum refguard-$(VERSION).tar.gz refguard-gatekeeper-$(VERSION).tar.gz > SHA256SUMS
 	cat dist/SHA256SUMS
 

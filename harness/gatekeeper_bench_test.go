@@ -27,7 +27,14 @@ func BenchmarkGatekeeperReview(b *testing.B) {
 	modules, err := engine.Modules(policy.FS)
 	require.NoError(b, err)
 	rules := allRules(b)
-	var queries []string
+	modules["template-aggregate.rego"] = bundle.AggregateModule()
+	if os.Getenv("REFGUARD_BENCH_AGGREGATE") != "" {
+		rules = nil
+	}
+	queries := []string{}
+	if os.Getenv("REFGUARD_BENCH_AGGREGATE") != "" {
+		queries = append(queries, "data.refguardbackendrefs.violation")
+	}
 	for _, r := range rules {
 		if (r.Scope == "route" || r.Scope == "inventory") && (os.Getenv("REFGUARD_BENCH_RULE") == "" || os.Getenv("REFGUARD_BENCH_RULE") == r.ID) {
 			modules["template-"+r.ID+".rego"] = bundle.EntryModule(r)
@@ -44,7 +51,7 @@ func BenchmarkGatekeeperReview(b *testing.B) {
 	require.NoError(b, err)
 	require.NoError(b, store.Write(ctx, txn, addOp, rootPath, value))
 	require.NoError(b, store.Commit(ctx, txn))
-	input, err := ast.InterfaceToValue(map[string]any{"review": map[string]any{"object": route}, "parameters": map[string]any{}})
+	input, err := ast.InterfaceToValue(map[string]any{"review": map[string]any{"object": route}, "parameters": map[string]any{"severities": []any{"error", "warning", "info"}}})
 	require.NoError(b, err)
 	var prepared []rego.PreparedEvalQuery
 	for _, q := range queries {

@@ -53,7 +53,12 @@ func TestGatorVerifyEveryFixture(t *testing.T) {
 // generated folder and plain manifests.
 func TestGatorTestFlagsTheIncidents(t *testing.T) {
 	bin := testsupport.Tool(t, "gator")
-	deploy := filepath.Join("..", "bundle", "gatekeeper")
+	for _, folder := range []string{"gatekeeper", "gatekeeper-aggregate"} {
+		t.Run(folder, func(t *testing.T) { gatorFlagsIncidents(t, bin, filepath.Join("..", "bundle", folder)) })
+	}
+}
+
+func gatorFlagsIncidents(t *testing.T, bin, deploy string) {
 	gator := func(files ...string) (string, int) {
 		args := []string{"test", "-f", deploy}
 		for _, f := range files {

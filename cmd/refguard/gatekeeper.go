@@ -17,19 +17,19 @@ import (
 
 // gatekeeperFiles generates the Gatekeeper folder from a policy set; the
 // gator suites come from the fixtures below fixturesDir ("" for none).
-func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templatesFromVerify string) (deploy, verify map[string][]byte, err error) {
+func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templatesFromVerify string) (deploy, aggregate, verify map[string][]byte, err error) {
 	rules, err := rulemeta.Read(set.Modules)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var samples []bundle.SampleCase
 	if fixturesDir != "" {
 		cases, err := fixture.Discover(fixturesDir)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if samples, err = bundle.SamplesFromFixtures(cases); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	}
 	g := &bundle.Gatekeeper{Modules: set.Modules, Compiler: set.Compiler, Rules: rules, Version: policyset.Version, Samples: samples, TemplatesFromVerify: templatesFromVerify}
@@ -37,7 +37,7 @@ func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templ
 }
 
 func newGatekeeperCommand() *cobra.Command {
-	var out, verifyOut, fixtures, policyDir string
+	var out, aggregateOut, verifyOut, fixtures, policyDir string
 	cmd := &cobra.Command{
 		Use:   "gatekeeper --out DIR",
 		Short: "Write ConstraintTemplates, Constraints, SyncSet/Config and kustomization for Gatekeeper, generated from the policy",
@@ -59,12 +59,17 @@ func newGatekeeperCommand() *cobra.Command {
 					return err
 				}
 			}
-			deploy, verify, err := gatekeeperFiles(cmd.Context(), set, fixtures, filepath.ToSlash(rel))
+			deploy, aggregate, verify, err := gatekeeperFiles(cmd.Context(), set, fixtures, filepath.ToSlash(rel))
 			if err != nil {
 				return err
 			}
 			if err := writeTree(cmd, out, deploy); err != nil {
 				return err
+			}
+			if aggregateOut != "" {
+				if err := writeTree(cmd, aggregateOut, aggregate); err != nil {
+					return err
+				}
 			}
 			if verifyOut != "" {
 				return writeTree(cmd, verifyOut, verify)
@@ -72,7 +77,8 @@ func newGatekeeperCommand() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&out, "out", "", "output directory")
+	cmd.Flags().StringVar(&out, "out", "", "output directory (one template per rule)")
+	cmd.Flags().StringVar(&aggregateOut, "aggregate-out", "", "also write the one-template alternative (all rules, one context per review) here")
 	cmd.Flags().StringVar(&fixtures, "fixtures", "", "also write gator verify suites generated from these fixture cases (with --verify-out)")
 	cmd.Flags().StringVar(&verifyOut, "verify-out", "", "directory for the gator verify suites and samples")
 	cmd.Flags().StringVar(&policyDir, "policy", "", "use the Rego policy in this directory instead of the embedded one")

@@ -122,12 +122,15 @@ func generated(root string) (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	deploy, verify, err := gatekeeperFiles(context.Background(), set, filepath.Join(root, "fixtures"), "../gatekeeper")
+	deploy, aggregate, verify, err := gatekeeperFiles(context.Background(), set, filepath.Join(root, "fixtures"), "../gatekeeper")
 	if err != nil {
 		return nil, err
 	}
 	for p, content := range deploy {
 		files[path.Join(bundle.GatekeeperDir, p)] = content
+	}
+	for p, content := range aggregate {
+		files[path.Join(bundle.GatekeeperAggregateDir, p)] = content
 	}
 	for p, content := range verify {
 		files[path.Join(bundle.GatekeeperVerifyDir, p)] = content
@@ -142,7 +145,7 @@ func orphanDocs(root string, files map[string][]byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{bundle.GatekeeperDir, bundle.GatekeeperVerifyDir} {
+	for _, dir := range []string{bundle.GatekeeperDir, bundle.GatekeeperAggregateDir, bundle.GatekeeperVerifyDir} {
 		_ = filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				matches = append(matches, p)
