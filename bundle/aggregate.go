@@ -23,47 +23,27 @@ func aggregateModule() string {
 package refguardbackendrefs
 
 import data.lib.refguard.all
-import data.lib.refguard.context
-import data.lib.refguard.inventory
-import data.lib.refguard.refs
-
-_profile := p if {
-	p := input.parameters.profile
-	is_string(p)
-} else := "spec"
+import data.lib.refguard.gatekeeper
 
 _overrides := o if {
-	o := input.parameters.severity
+	o := gatekeeper.parameters.severity
 	is_object(o)
 } else := {}
 
-_config := {"profile": _profile, "severity": _overrides}
+_config := gatekeeper.config(_overrides)
 
 # severities this constraint reports: its enforcementAction applies to them.
-_severities := {s | some s in input.parameters.severities} if {
-	is_array(input.parameters.severities)
+_severities := {s | some s in gatekeeper.parameters.severities} if {
+	is_array(gatekeeper.parameters.severities)
 } else := {"error"}
 
-_findings := all.route_findings(ctx) if {
-	route := input.review.object
-	refs.is_route(route)
-	ctx := context.build(route, inventory.for_route(route), _config)
-} else := all.grant_findings(context.grant_context(input.review.object, _config)) if {
-	refs.is_grant(input.review.object)
-}
+_findings := all.route_findings(gatekeeper.route_context(_config)) if {
+	gatekeeper.route_context(_config)
+} else := all.grant_findings(gatekeeper.grant_context(_config))
 
-violation contains {"msg": msg, "details": details} if {
+violation contains gatekeeper.report(f) if {
 	some f in _findings
 	f.severity in _severities
-	msg := sprintf("%s: %s (%s)", [f.rule, f.message, f.field])
-	details := {
-		"rule": f.rule,
-		"name": f.name,
-		"severity": f.severity,
-		"field": f.field,
-		"reason": f.reason,
-		"fix": f.fix,
-	}
 }
 `
 }
@@ -94,16 +74,9 @@ func (g *Gatekeeper) aggregateConstraint(name, action string, severities []strin
 // errors, a warn constraint for the rest, SyncSet, kustomization) and its
 // gator suite.
 func (g *Gatekeeper) aggregate(deploy, verify map[string][]byte, syncSet []byte, syncData string, profiles []string) error {
-	libs, err := libsFor(g.Modules, "lib.refguard.all")
+	libs, err := libsFor(g.Modules, "lib.refguard.all", "lib.refguard.gatekeeper")
 	if err != nil {
 		return err
-	}
-	for _, extra := range []string{"lib.refguard.inventory"} {
-		more, err := libsFor(g.Modules, extra)
-		if err != nil {
-			return err
-		}
-		libs = uniqSorted(append(libs, more...))
 	}
 	template := map[string]any{
 		"apiVersion": "templates.gatekeeper.sh/v1",
@@ -164,23 +137,7 @@ var fileSafe = regexp.MustCompile(`[^a-z0-9]+`)
 // constraint and once with the warnings constraint; RG202 needs the whole
 // set and is no Gatekeeper check.
 func (g *Gatekeeper) aggregateSuite(verify map[string][]byte) error {
-	type assertion struct {
-		Violations int    `json:"violations"`
-		Message    string `json:"message,omitempty"`
-	}
-	type testCase struct {
-		Name       string      `json:"name"`
-		Object     string      `json:"object"`
-		Inventory  []string    `json:"inventory,omitempty"`
-		Assertions []assertion `json:"assertions"`
-	}
-	type test struct {
-		Name       string     `json:"name"`
-		Template   string     `json:"template"`
-		Constraint string     `json:"constraint"`
-		Cases      []testCase `json:"cases"`
-	}
-	tests := map[string]*test{}
+	tests := map[string]*suiteTest{}
 	for _, c := range g.Samples {
 		profile := c.Profile
 		if profile == "" {
@@ -201,7 +158,7 @@ func (g *Gatekeeper) aggregateSuite(verify map[string][]byte) error {
 			}
 			t := tests[file]
 			if t == nil {
-				t = &test{Name: strings.TrimSuffix(file, ".yaml"), Template: "../../gatekeeper-aggregate/template.yaml", Constraint: file}
+				t = &suiteTest{Name: strings.TrimSuffix(file, ".yaml"), Template: "../../gatekeeper-aggregate/template.yaml", Constraint: file}
 				tests[file] = t
 			}
 			for _, obj := range c.Reviewed {
@@ -211,28 +168,16 @@ func (g *Gatekeeper) aggregateSuite(verify map[string][]byte) error {
 						want++
 					}
 				}
-				t.Cases = append(t.Cases, testCase{
+				t.Cases = append(t.Cases, suiteCase{
 					Name:       c.Dir + "/" + strings.TrimSuffix(obj.File, ".yaml"),
 					Object:     path.Join("..", "samples", c.Dir, obj.File),
 					Inventory:  []string{path.Join("..", "samples", c.Dir, "inventory.yaml")},
-					Assertions: []assertion{{Violations: want}},
+					Assertions: []suiteAssertion{{Violations: want}},
 				})
 			}
 		}
 	}
-	names := make([]string, 0, len(tests))
-	for k := range tests {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var ts []*test
-	for _, k := range names {
-		ts = append(ts, tests[k])
-	}
-	content, err := toYAML(map[string]any{
-		"kind": "Suite", "apiVersion": "test.gatekeeper.sh/v1alpha1",
-		"metadata": map[string]any{"name": "aggregate"}, "tests": ts,
-	})
+	content, err := renderSuite("aggregate", tests)
 	if err != nil {
 		return err
 	}
@@ -247,17 +192,4 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-func uniqSorted(in []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range in {
-		if !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
-	return out
 }

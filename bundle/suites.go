@@ -95,27 +95,50 @@ func severityParam(r rulemeta.Rule, c SampleCase) string {
 	return ""
 }
 
+// The gator verify suite format (test.gatekeeper.sh/v1alpha1 Suite).
+type suiteAssertion struct {
+	Violations int    `json:"violations"`
+	Message    string `json:"message,omitempty"`
+}
+
+type suiteCase struct {
+	Name       string           `json:"name"`
+	Object     string           `json:"object"`
+	Inventory  []string         `json:"inventory,omitempty"`
+	Assertions []suiteAssertion `json:"assertions"`
+}
+
+type suiteTest struct {
+	Name       string      `json:"name"`
+	Template   string      `json:"template"`
+	Constraint string      `json:"constraint"`
+	Cases      []suiteCase `json:"cases"`
+}
+
+// renderSuite renders a suite with its tests sorted by name.
+func renderSuite(name string, tests map[string]*suiteTest) ([]byte, error) {
+	keys := make([]string, 0, len(tests))
+	for k := range tests {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	ts := make([]*suiteTest, 0, len(keys))
+	for _, k := range keys {
+		ts = append(ts, tests[k])
+	}
+	return toYAML(map[string]any{
+		"kind":       "Suite",
+		"apiVersion": "test.gatekeeper.sh/v1alpha1",
+		"metadata":   map[string]any{"name": name},
+		"tests":      ts,
+	})
+}
+
 // addSuite writes the gator verify suite of one rule: every fixture case,
 // every reviewed object, with the violations the fixture expects of this
 // rule (count, and one assertion per field).
 func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir string) error {
-	type assertion struct {
-		Violations any    `json:"violations"`
-		Message    string `json:"message,omitempty"`
-	}
-	type testCase struct {
-		Name       string      `json:"name"`
-		Object     string      `json:"object"`
-		Inventory  []string    `json:"inventory,omitempty"`
-		Assertions []assertion `json:"assertions"`
-	}
-	type test struct {
-		Name       string     `json:"name"`
-		Template   string     `json:"template"`
-		Constraint string     `json:"constraint"`
-		Cases      []testCase `json:"cases"`
-	}
-	tests := map[string]*test{}
+	tests := map[string]*suiteTest{}
 	for _, c := range g.Samples {
 		param := severityParam(r, c)
 		constraintFile := "constraint.yaml"
@@ -137,7 +160,7 @@ func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir stri
 		}
 		t := tests[constraintFile]
 		if t == nil {
-			t = &test{Name: strings.TrimSuffix(constraintFile, ".yaml"), Template: path.Join("..", g.TemplatesFromVerify, dir, "template.yaml"), Constraint: constraintPath}
+			t = &suiteTest{Name: strings.TrimSuffix(constraintFile, ".yaml"), Template: path.Join("..", g.TemplatesFromVerify, dir, "template.yaml"), Constraint: constraintPath}
 			tests[constraintFile] = t
 		}
 		for _, obj := range c.Reviewed {
@@ -149,16 +172,16 @@ func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir stri
 					total++
 				}
 			}
-			asserts := []assertion{{Violations: total}}
+			asserts := []suiteAssertion{{Violations: total}}
 			names := make([]string, 0, len(fields))
 			for f := range fields {
 				names = append(names, f)
 			}
 			sort.Strings(names)
 			for _, f := range names {
-				asserts = append(asserts, assertion{Violations: fields[f], Message: `\(` + regexp.QuoteMeta(f) + `\)$`})
+				asserts = append(asserts, suiteAssertion{Violations: fields[f], Message: `\(` + regexp.QuoteMeta(f) + `\)$`})
 			}
-			t.Cases = append(t.Cases, testCase{
+			t.Cases = append(t.Cases, suiteCase{
 				Name:       c.Dir + "/" + strings.TrimSuffix(obj.File, ".yaml"),
 				Object:     path.Join("..", "samples", c.Dir, obj.File),
 				Inventory:  []string{path.Join("..", "samples", c.Dir, "inventory.yaml")},
@@ -166,22 +189,7 @@ func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir stri
 			})
 		}
 	}
-	keys := make([]string, 0, len(tests))
-	for k := range tests {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	suite := map[string]any{
-		"kind":       "Suite",
-		"apiVersion": "test.gatekeeper.sh/v1alpha1",
-		"metadata":   map[string]any{"name": dir},
-	}
-	var ts []*test
-	for _, k := range keys {
-		ts = append(ts, tests[k])
-	}
-	suite["tests"] = ts
-	content, err := toYAML(suite)
+	content, err := renderSuite(dir, tests)
 	if err != nil {
 		return err
 	}

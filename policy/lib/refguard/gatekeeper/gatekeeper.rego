@@ -1,0 +1,50 @@
+# METADATA
+# title: Gatekeeper adapter
+# description: |
+#   What every generated ConstraintTemplate shares: the profile parameter,
+#   the route context built from input.review.object and the synced
+#   data.inventory, and the shape of a violation. The templates' own
+#   modules only pick the rules. Reads only input and data.inventory (via
+#   lib.refguard.inventory), so it is a valid Gatekeeper lib.
+# scope: package
+package lib.refguard.gatekeeper
+
+import data.lib.refguard.context
+import data.lib.refguard.inventory
+import data.lib.refguard.refs
+
+# parameters of the constraint under evaluation ({} when it has none).
+parameters := object.get(input, "parameters", {})
+
+profile := p if {
+	p := parameters.profile
+	is_string(p)
+} else := "spec"
+
+# config builds the policy config from the profile and severity overrides.
+config(severity) := {"profile": profile, "severity": severity}
+
+# route_context is the context of the route under review, if it is one.
+route_context(cfg) := context.build(input.review.object, inventory.for_route(input.review.object), cfg) if {
+	refs.is_route(input.review.object)
+}
+
+# grant_context is the context of the ReferenceGrant under review, if it is one.
+grant_context(cfg) := context.grant_context(input.review.object, cfg) if {
+	refs.is_grant(input.review.object)
+}
+
+# report is the violation Gatekeeper reports for a finding (not named
+# "violation": conftest would take it for an entrypoint): the message starts
+# with the rule ID; details carry the finding's fields.
+report(f) := {
+	"msg": sprintf("%s: %s (%s)", [f.rule, f.message, f.field]),
+	"details": {
+		"rule": f.rule,
+		"name": f.name,
+		"severity": f.severity,
+		"field": f.field,
+		"reason": f.reason,
+		"fix": f.fix,
+	},
+}
