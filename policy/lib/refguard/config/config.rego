@@ -28,5 +28,5 @@ severity(cfg, id) := s if {
 } else := catalog.rules[id].severity
 
 profile(cfg) := p if {
-	p := profiles.profiles[cfg.profile]
-} else := profiles.profiles.spec
+	p := profiles.named(cfg.profile)
+} else := profiles.named("spec")

@@ -21,3 +21,17 @@ profiles := {
 	nginx_gateway_fabric.profile.name: nginx_gateway_fabric.profile,
 	spec.profile.name: spec.profile,
 }
+
+# named returns one profile by name without building the whole map (the
+# CLI and the admission path look a profile up for every route).
+named(name) := spec.profile if {
+	name == spec.profile.name
+} else := envoy_gateway.profile if {
+	name == envoy_gateway.profile.name
+} else := istio.profile if {
+	name == istio.profile.name
+} else := contour.profile if {
+	name == contour.profile.name
+} else := nginx_gateway_fabric.profile if {
+	name == nginx_gateway_fabric.profile.name
+}

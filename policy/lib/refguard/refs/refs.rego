@@ -66,44 +66,8 @@ _backend_refs(rule) := bs if {
 # filter_kinds maps a filter field to the location kind it holds.
 filter_kinds := {"requestMirror": "mirror", "externalAuth": "externalAuth"}
 
-# locations lists every place a backendRef can live, with its exact field path.
-# via: backendRef | mirror | externalAuth. order sorts them the way a
-# controller walks a rule: backendRefs (and their filters) first, then the
-# rule's filters.
-locations(route) := (backend_locs | filter_locs) | nested_locs if {
-	backend_locs := {loc |
-		some i, rule in rules(route)
-		some j, ref in _backend_refs(rule)
-		loc := {
-			"field": sprintf("spec.rules[%d].backendRefs[%d]", [i, j]),
-			"rule": i, "via": "backendRef", "index": j,
-			"order": [i, 0, j, -1, ""], "ref": ref,
-		}
-	}
-	filter_locs := {loc |
-		some i, rule in rules(route)
-		some k, filter in _filters(rule)
-		some key, via in filter_kinds
-		ref := filter[key].backendRef
-		loc := {
-			"field": sprintf("spec.rules[%d].filters[%d].%s.backendRef", [i, k, key]),
-			"rule": i, "via": via, "index": null,
-			"order": [i, 1, k, -1, key], "ref": ref,
-		}
-	}
-	nested_locs := {loc |
-		some i, rule in rules(route)
-		some j, backend in _backend_refs(rule)
-		some k, filter in _filters(backend)
-		some key, via in filter_kinds
-		ref := filter[key].backendRef
-		loc := {
-			"field": sprintf("spec.rules[%d].backendRefs[%d].filters[%d].%s.backendRef", [i, j, k, key]),
-			"rule": i, "via": via, "index": j,
-			"order": [i, 0, j, k, key], "ref": ref,
-		}
-	}
-}
+# The filter fields in the order a controller walks them.
+_filter_keys := ["externalAuth", "requestMirror"]
 
 _string_or(obj, key, fallback) := v if {
 	v := obj[key]
@@ -111,56 +75,80 @@ _string_or(obj, key, fallback) := v if {
 	v != ""
 } else := fallback
 
-# normalize applies the API defaults to one location's reference.
-normalize(route, loc) := rec if {
-	ref := loc.ref
-	is_object(ref)
-	rec := object.union(loc, {
-		"group": _group(ref),
-		"kind": _string_or(ref, "kind", "Service"),
-		"namespace": _string_or(ref, "namespace", namespace(route)),
-		"name": object.get(ref, "name", null),
-		"port": object.get(ref, "port", null),
-		"weight": object.get(ref, "weight", 1),
-		"explicit_group": "group" in object.keys(ref),
-		"explicit_kind": "kind" in object.keys(ref),
-		"cross_namespace": _string_or(ref, "namespace", namespace(route)) != namespace(route),
-	})
-} else := object.union(loc, {"malformed": true})
-
 _group(ref) := g if {
 	g := ref.group
 	is_string(g)
 } else := ""
 
-# records returns the normalised references of a route, sorted by order.
+_has(obj, key) if {
+	_ = obj[key]
+} else := false
+
+# records returns one normalised record per backendRef location, in the
+# order a controller walks a rule: each backendRef followed by the refs of
+# its own filters, then the refs of the rule's filters. A record carries the
+# location (field, rule, via, index, order, ref) and the reference with the
+# API defaults applied (group, kind, namespace, name, port, weight). One
+# pass over the route, no sorting: this runs for every route on every path.
 records(route) := [rec |
-	some loc in sort_locations(locations(route))
-	rec := normalize(route, loc)
+	route_ns := namespace(route)
+	some i, rule in rules(route)
+	some loc in array.concat(_backend_locations(i, rule), _filter_locations(i, rule))
+	rec := _record(route_ns, loc)
 ]
 
-sort_locations(locs) := [loc |
-	some key in sort([l.order | some l in locs])
-	some loc in locs
-	loc.order == key
+_backend_locations(i, rule) := [loc |
+	some j, ref in _backend_refs(rule)
+	some loc in array.concat(
+		[{
+			"field": sprintf("spec.rules[%d].backendRefs[%d]", [i, j]),
+			"rule": i, "via": "backendRef", "index": j,
+			"order": [i, 0, j, -1, ""], "ref": ref,
+		}],
+		[nested |
+			some k, filter in _filters(ref)
+			some key in _filter_keys
+			nested := {
+				"field": sprintf("spec.rules[%d].backendRefs[%d].filters[%d].%s.backendRef", [i, j, k, key]),
+				"rule": i, "via": filter_kinds[key], "index": j,
+				"order": [i, 0, j, k, key], "ref": filter[key].backendRef,
+			}
+		],
+	)
 ]
 
-# namespaces the route's references can point at, plus its own. Cheap on
-# purpose (no field paths): adapters call it before building the inventory.
-namespaces(route) := {namespace(route)} | {ns |
-	some rule in rules(route)
-	some holder in array.concat([rule], _backend_refs(rule))
-	some ref in _refs_in(holder)
-	ns := ref.namespace
-	is_string(ns)
-	ns != ""
+_filter_locations(i, rule) := [loc |
+	some k, filter in _filters(rule)
+	some key in _filter_keys
+	loc := {
+		"field": sprintf("spec.rules[%d].filters[%d].%s.backendRef", [i, k, key]),
+		"rule": i, "via": filter_kinds[key], "index": null,
+		"order": [i, 1, k, -1, key], "ref": filter[key].backendRef,
+	}
+]
+
+_record(route_ns, loc) := rec if {
+	ref := loc.ref
+	is_object(ref)
+	ns := _string_or(ref, "namespace", route_ns)
+	rec := {
+		"field": loc.field, "rule": loc.rule, "via": loc.via,
+		"index": loc.index, "order": loc.order, "ref": ref,
+		"group": _group(ref),
+		"kind": _string_or(ref, "kind", "Service"),
+		"namespace": ns,
+		"name": object.get(ref, "name", null),
+		"port": object.get(ref, "port", null),
+		"weight": object.get(ref, "weight", 1),
+		"explicit_group": _has(ref, "group"),
+		"explicit_kind": _has(ref, "kind"),
+		"cross_namespace": ns != route_ns,
+	}
+} else := object.union(loc, {"malformed": true})
+
+# namespaces the route's references can point at, plus its own: what an
+# adapter reads from its inventory before building the context.
+namespaces(route) := {namespace(route)} | {rec.namespace |
+	some rec in records(route)
+	not rec.malformed
 }
-
-# _refs_in: a backendRef holder itself, and the refs of its filters.
-_refs_in(holder) := array.concat([holder], [ref |
-	some filter in _filters(holder)
-	some key, _ in filter_kinds
-	ref := filter[key].backendRef
-]) if is_object(holder)
-
-else := []

@@ -12,30 +12,46 @@ package lib.refguard.resolve
 import data.lib.refguard.grants
 
 # resolve adds the resolution (and the target object, when found) to a record.
+# The collection, the target and the selected port entry are looked up once
+# here and handed to resolution: this runs for every backendRef on every
+# path (admission included), so the common, resolvable case costs plain
+# comparisons rather than function calls.
 resolve(rec, route, inv, profile) := object.union(rec, {
 	"resolution": object.union(res, {"reason": object.get(profile.reasons, res.step, "")}),
 	"target": target,
 }) if {
-	target := _target(rec, inv, profile)
-	res := resolution(rec, route, inv, profile, target)
+	coll := _collection_or_null(rec, profile)
+	target := _target(rec, inv, coll)
+	entry := _entry_or_null(target, object.get(rec, "port", null))
+	res := resolution(rec, route, inv, profile, {"collection": coll, "target": target, "entry": entry})
 }
 
+# collection: the inventory collection a record's kind lives in ("" for
+# kinds the profile accepts without a lookup); undefined when unsupported.
 collection(rec, profile) := profile.kinds[rec.group][rec.kind]
+
+_collection_or_null(rec, profile) := c if {
+	c := profile.kinds[rec.group][rec.kind]
+} else := null
 
 # target returns the referenced object, or null (also for kinds the
 # profile accepts without looking anything up).
-_target(rec, inv, profile) := t if {
+_target(rec, inv, coll) := t if {
 	not rec.malformed
 	is_string(rec.name)
-	c := collection(rec, profile)
-	c != ""
-	t := inv[c][rec.namespace][rec.name]
+	is_string(coll)
+	coll != ""
+	t := inv[coll][rec.namespace][rec.name]
+} else := null
+
+_entry_or_null(target, port) := e if {
+	target != null
+	port != null
+	e := service_port(target, port)
 } else := null
 
 # Kinds whose ports are Service-style spec.ports.
 _port_collections := {"services", "serviceimports"}
-
-_checks_ports(rec, profile) if collection(rec, profile) in _port_collections
 
 # filter_rejected: a filter on the backendRef itself the profile does not
 # allow ("any" allows all).
@@ -68,11 +84,6 @@ valid_port(p) if {
 	p <= 65535
 }
 
-_needs_port(rec) if {
-	rec.group == ""
-	rec.kind == "Service"
-}
-
 _ports(target) := ps if {
 	ps := target.spec.ports
 	is_array(ps)
@@ -86,11 +97,9 @@ service_port(target, port) := p if {
 
 _protocol(entry) := object.get(entry, "protocol", "TCP")
 
-_wanted_protocol(route) := "UDP" if route.kind == "UDPRoute"
+_wanted_protocols := {"UDPRoute": "UDP"}
 
-else := "TCP"
-
-is_external_name(target) if target.spec.type == "ExternalName"
+_wanted_protocol(route) := object.get(_wanted_protocols, route.kind, "TCP")
 
 # GEP-1911: appProtocol values a route kind cannot carry.
 incompatible_app_protocols := {
@@ -123,18 +132,21 @@ _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
-# resolution decides one reference. detail is a short, controller-style
-# sentence; rules build their messages on it.
-resolution(rec, route, inv, profile, target) := _fail("shape", "backendRef is not an object") if {
+# resolution decides one reference; found holds the lookups resolve made
+# (collection, target, entry: null when absent). detail is a short,
+# controller-style sentence; rules build their messages on it. Each branch
+# starts with the cheap test that rules it out for a healthy reference.
+resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not an object") if {
 	rec.malformed
 } else := _fail("shape", "backendRef has no name") if {
 	not is_string(rec.name)
 } else := _fail("shape", "backendRef has an empty name") if {
 	rec.name == ""
 } else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef by the %s controller", [filter_rejected(rec, profile), profile.name])) if {
+	profile.backendref_filters != "any"
 	filter_rejected(rec, profile)
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
-	not collection(rec, profile)
+	found.collection == null
 } else := _fail("grant", sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace
@@ -143,31 +155,32 @@ resolution(rec, route, inv, profile, target) := _fail("shape", "backendRef is no
 	inv != null
 	not grants.permitted(inv, route, rec)
 } else := _fail("port-missing", sprintf("%s has no port", [_ref_text(rec)])) if {
-	_needs_port(rec)
 	rec.port == null
+	rec.group == ""
+	rec.kind == "Service"
 } else := _fail("port-invalid", sprintf("%s has an invalid port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
 	not valid_port(rec.port)
 } else := {"ok": null, "step": "unresolved", "detail": "no inventory: existence, ports and grants not checked"} if {
 	inv == null
 } else := {"ok": true, "step": "external", "detail": sprintf("%s is accepted without a lookup", [_ref_text(rec)])} if {
-	collection(rec, profile) == ""
+	found.collection == ""
 } else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
-	target == null
+	found.target == null
 } else := _fail("externalname", sprintf("%s is an ExternalName Service, which the %s controller rejects", [_ref_text(rec), profile.name])) if {
-	is_external_name(target)
+	found.target.spec.type == "ExternalName"
 	profile.externalname == "rejected"
 } else := {"ok": true, "step": "externalname", "detail": sprintf("%s is an ExternalName Service", [_ref_text(rec)])} if {
-	is_external_name(target)
+	found.target.spec.type == "ExternalName"
 } else := {"ok": true, "step": "resolved", "detail": "resolved"} if {
-	not _checks_ports(rec, profile)
+	not found.collection in _port_collections
 } else := _fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
-	not service_port(target, rec.port)
-} else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(entry), route.kind, _wanted_protocol(route)])) if {
-	entry := service_port(target, rec.port)
-	_protocol(entry) != _wanted_protocol(route)
-} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), entry.appProtocol, route.kind, profile.name])) if {
-	entry := service_port(target, rec.port)
-	app_protocol_rejected(route, entry, rec, inv, profile)
+	found.entry == null
+} else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(found.entry), route.kind, _wanted_protocol(route)])) if {
+	found.entry != null
+	object.get(found.entry, "protocol", "TCP") != object.get(_wanted_protocols, route.kind, "TCP")
+} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, route.kind, profile.name])) if {
+	_ = found.entry.appProtocol
+	app_protocol_rejected(route, found.entry, rec, inv, profile)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}
