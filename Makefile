@@ -63,7 +63,8 @@ gen:
 	$(GO) run ./cmd/refguard gen
 
 fuzz:
-	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzLoad -fuzztime 60s
+	$(GO) test ./harness/manifest -run '^$$' -fuzz 'FuzzLoad$$' -fuzztime 60s -fuzzminimizetime 5s
+	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzValueMatchesDecoder -fuzztime 60s -fuzzminimizetime 5s
 
 ## bench: load, check, admission and Gatekeeper-shaped review benchmarks at
 ## 1k / 10k / 50k routes; -count 3 output feeds benchstat. Not part of test.

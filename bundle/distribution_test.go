@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/open-policy-agent/opa/v1/ast"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -136,14 +137,16 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		require.NoError(t, err)
 		checked, lookup, err := c.Load()
 		require.NoError(t, err)
-		writeData(t, store, "/kubernetes", inventory.Build(lookup, checked.Objects))
+		replicated, err := ast.JSON(inventory.Build(lookup, checked.Objects))
+		require.NoError(t, err)
+		writeData(t, store, "/kubernetes", replicated)
 		var used []string
 		var got []engine.Finding
 		for _, obj := range checked.Objects {
 			if !strings.HasSuffix(obj.Kind, "Route") {
 				continue
 			}
-			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/route_report", Input: map[string]any{"object": obj.Body, "config": c.Config()}})
+			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/route_report", Input: map[string]any{"object": obj.Body(), "config": c.Config()}})
 			require.NoError(t, err, c.Name)
 			var rr engine.RouteReport
 			remarshal(t, res.Result, &rr)
@@ -158,7 +161,7 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 			if obj.Kind != "ReferenceGrant" {
 				continue
 			}
-			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/grant_report", Input: map[string]any{"object": obj.Body, "config": c.Config(), "used_grants": used}})
+			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/grant_report", Input: map[string]any{"object": obj.Body(), "config": c.Config(), "used_grants": used}})
 			require.NoError(t, err, c.Name)
 			var gr engine.GrantReport
 			remarshal(t, res.Result, &gr)

@@ -69,15 +69,10 @@ func SamplesFromFixtures(cases []fixture.Case) ([]SampleCase, error) {
 
 // withNamespace sets metadata.namespace the way the API server defaults it.
 func withNamespace(o manifest.Object) map[string]any {
-	body := map[string]any{}
-	for k, v := range o.Body {
-		body[k] = v
-	}
-	md := map[string]any{}
-	if m, ok := o.Body["metadata"].(map[string]any); ok {
-		for k, v := range m {
-			md[k] = v
-		}
+	body := o.Body()
+	md, ok := body["metadata"].(map[string]any)
+	if !ok {
+		md = map[string]any{}
 	}
 	md["namespace"] = inventory.Namespace(&o)
 	body["metadata"] = md

@@ -71,7 +71,7 @@ func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *
 		sort.Strings(wantWarnings)
 		input := map[string]any{
 			"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
-			"request": map[string]any{"uid": "uid-1", "operation": "CREATE", "object": obj.Body},
+			"request": map[string]any{"uid": "uid-1", "operation": "CREATE", "object": obj.Body()},
 		}
 		var got admissionReview
 		require.NoError(t, decide(ctx, input, &got))

@@ -19,9 +19,10 @@ func TestGeneratedSetFindsExactlyThePlantedFailures(t *testing.T) {
 	set := gen.Generate(1000, 1)
 	path := filepath.Join(t.TempDir(), "set.yaml")
 	require.NoError(t, os.WriteFile(path, set.YAML, 0o644))
-	loaded, err := manifest.Load([]string{path}, nil)
+	checker := newChecker(t)
+	loaded, err := manifest.LoadWithOptions([]string{path}, nil, checker.LoadOptions())
 	require.NoError(t, err)
-	rep, err := newChecker(t).Check(context.Background(), loaded, nil, nil)
+	rep, err := checker.Check(context.Background(), loaded, nil, nil)
 	require.NoError(t, err)
 	got := map[string]int{}
 	for _, f := range rep.Findings {
@@ -45,7 +46,7 @@ func generatedSet(b *testing.B, n int) (path string, loaded *manifest.Result, ro
 	require.NoError(b, err)
 	for _, o := range loaded.Objects {
 		if o.Kind == "HTTPRoute" && o.Name == "route-15" {
-			route = o.Body
+			route = o.Body()
 		}
 	}
 	require.NotNil(b, route)
@@ -73,7 +74,7 @@ func BenchmarkCheck(b *testing.B) {
 		b.Run(fmt.Sprintf("check/routes=%d", n), func(b *testing.B) {
 			b.SetBytes(info.Size())
 			for i := 0; i < b.N; i++ {
-				loaded, err := manifest.Load([]string{path}, nil)
+				loaded, err := manifest.LoadWithOptions([]string{path}, nil, checker.LoadOptions())
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -114,11 +114,15 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err := checkProfile(cmd, set, o.profile); err != nil {
 		return err
 	}
+	checker, err := check.NewChecker(ctx, set.Compiler)
+	if err != nil {
+		return err
+	}
 	var checked *manifest.Result
 	if len(args) == 0 {
 		checked, err = manifest.LoadFS(examples.FS, "examples/")
 	} else {
-		checked, err = manifest.Load(args, cmd.InOrStdin())
+		checked, err = manifest.LoadWithOptions(args, cmd.InOrStdin(), checker.LoadOptions())
 	}
 	if err != nil {
 		return err
@@ -137,10 +141,6 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	}
 	if len(checked.Objects) == 0 {
 		return fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(inputNames(args), ", "))
-	}
-	checker, err := check.NewChecker(ctx, set.Compiler)
-	if err != nil {
-		return err
 	}
 	rep, err := checker.Check(ctx, checked, lookup, config)
 	if err != nil {

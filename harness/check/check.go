@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -77,11 +78,20 @@ func NewChecker(ctx context.Context, compiler *ast.Compiler) (*Checker, error) {
 	return c, nil
 }
 
-const gatewayGroup = "gateway.networking.k8s.io/"
-
-func (c *Checker) isRoute(o *manifest.Object) bool {
-	return len(o.APIVersion) > len(gatewayGroup) && o.APIVersion[:len(gatewayGroup)] == gatewayGroup && c.routeKinds[o.Kind]
+// IsRoute tells whether objects of this apiVersion and kind are routes the
+// policy checks. As a manifest.Options.Defer it keeps routes as text until
+// they are evaluated, one per worker at a time.
+func (c *Checker) IsRoute(apiVersion, kind string) bool {
+	group, _, ok := strings.Cut(apiVersion, "/")
+	return ok && group == manifest.GatewayGroup && c.routeKinds[kind]
 }
+
+// LoadOptions are the manifest options a check works best with.
+func (c *Checker) LoadOptions() manifest.Options {
+	return manifest.Options{Defer: c.IsRoute}
+}
+
+func (c *Checker) isRoute(o *manifest.Object) bool { return c.IsRoute(o.APIVersion, o.Kind) }
 
 func (c *Checker) isGrant(o *manifest.Object) bool {
 	return inventory.CollectionOf(o.APIVersion, o.Kind) == inventory.ReferenceGrants
@@ -95,6 +105,10 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	if err != nil {
 		return nil, err
 	}
+	cfg, err := engine.Config(config)
+	if err != nil {
+		return nil, err
+	}
 	rep := &Report{Findings: []Finding{}, Routes: []Route{}}
 	rep.Summary.Files = len(checked.Files)
 	rep.Summary.Objects = len(checked.Objects)
@@ -104,7 +118,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 			routes = append(routes, &checked.Objects[i])
 		}
 	}
-	reports, err := evalRoutes(ctx, eng, routes, config)
+	reports, err := evalRoutes(ctx, eng, routes, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +128,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 		rep.Summary.Routes++
 		rep.Summary.BackendRefs += rr.BackendRefs
 		used = append(used, rr.UsedGrants...)
-		for _, f := range rr.Findings {
-			rep.Findings = append(rep.Findings, locate(o, f))
-		}
+		rep.Findings = append(rep.Findings, rr.located...)
 		rep.Routes = append(rep.Routes, Route{
 			Object:     engine.ObjectRef{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: inventory.Namespace(o), Name: o.Name},
 			File:       o.File,
@@ -128,12 +140,13 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 		used = []string{}
 	}
 	sort.Strings(used)
+	usedTerm := engine.UsedGrants(used)
 	for i := range checked.Objects {
 		o := &checked.Objects[i]
 		if !c.isGrant(o) {
 			continue
 		}
-		gr, err := eng.EvalGrant(ctx, o.Body, config, used)
+		gr, err := eng.EvalGrant(ctx, o.Value, cfg, usedTerm)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
 		}
@@ -212,9 +225,16 @@ func objectKey(o engine.ObjectRef) string {
 	return o.Kind + "/" + o.Namespace + "/" + o.Name + "/" + o.APIVersion
 }
 
-// evalRoutes evaluates routes on every core; reports keep the input order.
-func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config map[string]any) ([]*engine.RouteReport, error) {
-	reports := make([]*engine.RouteReport, len(routes))
+// routeResult is a route's report with its findings located in its file.
+type routeResult struct {
+	*engine.RouteReport
+	located []Finding
+}
+
+// evalRoutes evaluates routes on every core, materialising deferred ones
+// one at a time per worker; results keep the input order.
+func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config ast.Value) ([]routeResult, error) {
+	reports := make([]routeResult, len(routes))
 	errs := make([]error, len(routes))
 	workers := min(runtime.GOMAXPROCS(0), max(len(routes), 1))
 	next := make(chan int)
@@ -224,12 +244,7 @@ func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Obje
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				o := routes[i]
-				rr, err := eng.EvalRoute(ctx, o.Body, config)
-				if err != nil {
-					err = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
-				}
-				reports[i], errs[i] = rr, err
+				reports[i], errs[i] = evalRoute(ctx, eng, routes[i], config)
 			}
 		}()
 	}
@@ -244,4 +259,20 @@ func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Obje
 		}
 	}
 	return reports, nil
+}
+
+func evalRoute(ctx context.Context, eng *engine.Engine, o *manifest.Object, config ast.Value) (routeResult, error) {
+	full, err := o.Materialize()
+	if err != nil {
+		return routeResult{}, err
+	}
+	rr, err := eng.EvalRoute(ctx, full.Value, config)
+	if err != nil {
+		return routeResult{}, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+	}
+	res := routeResult{RouteReport: rr}
+	for _, f := range rr.Findings {
+		res.located = append(res.located, locate(full, f))
+	}
+	return res, nil
 }

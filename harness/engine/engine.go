@@ -83,22 +83,19 @@ type Engine struct {
 
 // New prepares the harness queries over a compiled policy and the inventory
 // (kube-mgmt shape: {"services": {ns: {name: obj}}, …}) stored at
-// data.kubernetes. extra adds other top-level data documents (may be nil).
-func New(ctx context.Context, compiler *ast.Compiler, inventory map[string]any, extra map[string]any) (*Engine, error) {
-	data := map[string]any{"kubernetes": inventory}
-	for k, v := range extra {
-		if k != "kubernetes" {
-			data[k] = v
-		}
-	}
-	value, err := ast.InterfaceToValue(data)
+// data.kubernetes, as OPA values (nothing is converted per query). extra
+// adds other top-level data documents (may be nil).
+func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extra map[string]any) (*Engine, error) {
+	delete(extra, "kubernetes")
+	value, err := ast.InterfaceToValue(extra)
 	if err != nil {
-		return nil, fmt.Errorf("load inventory: %w", err)
+		return nil, fmt.Errorf("load data: %w", err)
 	}
 	obj, ok := value.(ast.Object)
 	if !ok {
-		return nil, fmt.Errorf("load inventory: not an object")
+		obj = ast.NewObject()
 	}
+	obj.Insert(ast.InternedTerm("kubernetes"), ast.NewTerm(inventory))
 	store := inmem.NewFromObjectWithOpts(map[string]any{}, inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(true))
 	txn, err := store.NewTransaction(ctx, storage.WriteParams)
 	if err != nil {
@@ -206,10 +203,27 @@ type Condition struct {
 	Message string `json:"message"`
 }
 
+// Config converts a policy config ({"profile": …}; nil for the defaults)
+// once, for EvalRoute and EvalGrant.
+func Config(config map[string]any) (ast.Value, error) {
+	if config == nil {
+		return ast.NewObject(), nil
+	}
+	v, err := ast.InterfaceToValue(config)
+	if err != nil {
+		return nil, fmt.Errorf("convert config: %w", err)
+	}
+	return v, nil
+}
+
 // EvalRoute evaluates one route.
-func (e *Engine) EvalRoute(ctx context.Context, obj map[string]any, config map[string]any) (*RouteReport, error) {
+func (e *Engine) EvalRoute(ctx context.Context, obj ast.Object, config ast.Value) (*RouteReport, error) {
 	var out RouteReport
-	if err := eval(ctx, e.route, map[string]any{"object": obj, "config": config}, &out); err != nil {
+	input := ast.NewObject(
+		ast.Item(ast.InternedTerm("object"), ast.NewTerm(obj)),
+		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
+	)
+	if err := evalValue(ctx, e.route, input, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -217,16 +231,28 @@ func (e *Engine) EvalRoute(ctx context.Context, obj map[string]any, config map[s
 
 // EvalGrant evaluates one ReferenceGrant; usedGrants (may be nil when the
 // set is not complete) are the "ns/name" keys routes reported as used.
-func (e *Engine) EvalGrant(ctx context.Context, obj map[string]any, config map[string]any, usedGrants []string) (*GrantReport, error) {
-	input := map[string]any{"object": obj, "config": config}
+func (e *Engine) EvalGrant(ctx context.Context, obj ast.Object, config ast.Value, usedGrants *ast.Term) (*GrantReport, error) {
+	input := ast.NewObject(
+		ast.Item(ast.InternedTerm("object"), ast.NewTerm(obj)),
+		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
+	)
 	if usedGrants != nil {
-		input["used_grants"] = usedGrants
+		input.Insert(ast.InternedTerm("used_grants"), usedGrants)
 	}
 	var out GrantReport
-	if err := eval(ctx, e.grant, input, &out); err != nil {
+	if err := evalValue(ctx, e.grant, input, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
+}
+
+// UsedGrants converts the "ns/name" keys of used grants once, for EvalGrant.
+func UsedGrants(keys []string) *ast.Term {
+	terms := make([]*ast.Term, len(keys))
+	for i, k := range keys {
+		terms[i] = ast.StringTerm(k)
+	}
+	return ast.ArrayTerm(terms...)
 }
 
 func eval(ctx context.Context, pq rego.PreparedEvalQuery, input map[string]any, out any) error {
@@ -234,6 +260,10 @@ func eval(ctx context.Context, pq rego.PreparedEvalQuery, input map[string]any, 
 	if err != nil {
 		return fmt.Errorf("convert input: %w", err)
 	}
+	return evalValue(ctx, pq, value, out)
+}
+
+func evalValue(ctx context.Context, pq rego.PreparedEvalQuery, value ast.Value, out any) error {
 	rs, err := pq.Eval(ctx, rego.EvalParsedInput(value))
 	if err != nil {
 		return fmt.Errorf("evaluate policy: %w", err)

@@ -5,7 +5,10 @@
 package inventory
 
 import (
+	"sort"
 	"strings"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/refguard/refguard/harness/manifest"
 )
@@ -51,12 +54,14 @@ func Namespace(o *manifest.Object) string {
 	return o.Namespace
 }
 
-// Build indexes objects; later objects of the same name win, as with
-// kubectl apply.
-func Build(sets ...[]manifest.Object) map[string]any {
-	idx := map[string]map[string]map[string]any{}
+// Build indexes objects in the kube-mgmt shape
+// ({collection: {namespace: {name: object}}}, every collection present);
+// later objects of the same name win, as with kubectl apply. The objects'
+// values are shared, not copied.
+func Build(sets ...[]manifest.Object) ast.Object {
+	idx := map[string]map[string]map[string]*ast.Term{}
 	for _, c := range Collections {
-		idx[c] = map[string]map[string]any{}
+		idx[c] = map[string]map[string]*ast.Term{}
 	}
 	for _, objs := range sets {
 		for i := range objs {
@@ -67,20 +72,33 @@ func Build(sets ...[]manifest.Object) map[string]any {
 			}
 			ns := Namespace(o)
 			if idx[c][ns] == nil {
-				idx[c][ns] = map[string]any{}
+				idx[c][ns] = map[string]*ast.Term{}
 			}
-			idx[c][ns][o.Name] = o.Body
+			idx[c][ns][o.Name] = ast.NewTerm(o.Value)
 		}
 	}
-	out := make(map[string]any, len(idx))
-	for c, byNS := range idx {
-		m := make(map[string]any, len(byNS))
-		for ns, byName := range byNS {
-			m[ns] = byName
+	out := ast.NewObjectWithCapacity(len(idx))
+	for _, c := range sortedKeys(idx) {
+		byNS := ast.NewObjectWithCapacity(len(idx[c]))
+		for _, ns := range sortedKeys(idx[c]) {
+			byName := ast.NewObjectWithCapacity(len(idx[c][ns]))
+			for _, name := range sortedKeys(idx[c][ns]) {
+				byName.Insert(ast.StringTerm(name), idx[c][ns][name])
+			}
+			byNS.Insert(ast.StringTerm(ns), ast.NewTerm(byName))
 		}
-		out[c] = m
+		out.Insert(ast.StringTerm(c), ast.NewTerm(byNS))
 	}
 	return out
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // GatekeeperShape renders the inventory objects the way Gatekeeper syncs
@@ -110,7 +128,7 @@ func GatekeeperShape(sets ...[]manifest.Object) map[string]any {
 				names = map[string]any{}
 				kinds[o.Kind] = names
 			}
-			names[o.Name] = o.Body
+			names[o.Name] = o.Body()
 		}
 	}
 	return map[string]any{"inventory": map[string]any{"namespace": byNS}}

@@ -9,16 +9,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"math"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf8"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	yaml "go.yaml.in/yaml/v3"
 )
 
@@ -39,11 +38,66 @@ type Object struct {
 	Kind       string
 	Namespace  string // as written; "" when absent
 	Name       string
-	Body       map[string]any
-	File       string
-	Line       int
-	// Lines maps a field path ("spec.rules[0].backendRefs[0]") to its line.
+	// Value is the object as the policy evaluates it (OPA's value type, so
+	// it is converted once, at load, and shared by the inventory and the
+	// inputs without copies). Read-only.
+	Value ast.Object
+	File  string
+	Line  int
+	// Lines maps a field path ("spec.rules[0].backendRefs[0]") to its line,
+	// for objects of the Gateway API group: findings only ever point into
+	// routes and ReferenceGrants. Nil for other objects.
 	Lines map[string]int
+
+	// source is the text of a deferred document (Options.Defer), which
+	// starts at sourceLine of File; Value and Lines are nil until
+	// Materialize parses it again.
+	source     []byte
+	sourceLine int
+}
+
+// Options tune a load.
+type Options struct {
+	// Defer names kinds whose documents are kept as source text, not as
+	// values: Materialize parses one when it is needed. A checker that
+	// evaluates each route once then holds one route's value per worker
+	// instead of all of them. Documents that share a chunk of text with
+	// others (JSON arrays, kind: List, inputs with directives) are never
+	// deferred.
+	Defer func(apiVersion, kind string) bool
+}
+
+// Deferred reports whether the object is held as source text.
+func (o *Object) Deferred() bool { return o.source != nil }
+
+// Materialize returns the object with its value and lines: the object
+// itself, or, when it was deferred, the document parsed again.
+func (o *Object) Materialize() (*Object, error) {
+	if o.source == nil {
+		return o, nil
+	}
+	objects, _, err := parseChunk(o.File, o.source, chunk{start: 0, end: len(o.source), line: o.sourceLine, single: true}, nil)
+	if err != nil {
+		return nil, err
+	}
+	if len(objects) != 1 {
+		return nil, &Error{File: o.File, Line: o.Line, Err: errors.New("deferred document changed")}
+	}
+	return &objects[0], nil
+}
+
+// Body returns the object as JSON-compatible Go values (a fresh copy).
+func (o *Object) Body() map[string]any {
+	full, err := o.Materialize()
+	if err != nil {
+		return nil
+	}
+	v, err := ast.JSON(full.Value)
+	if err != nil {
+		return nil
+	}
+	m, _ := v.(map[string]any)
+	return m
 }
 
 // Note is something worth telling the user that is not an error, such as a
@@ -81,33 +135,47 @@ type Result struct {
 
 // Load reads every path: a file, a directory (recursively, *.yaml, *.yml,
 // *.json, sorted) or "-" for stdin. The first unreadable or unparseable
-// input stops the load with an *Error.
+// input stops the load with an *Error. Documents are parsed on every core;
+// the result is in input order whatever the scheduling.
 func Load(paths []string, stdin io.Reader) (*Result, error) {
-	res := &Result{}
+	return LoadWithOptions(paths, stdin, Options{})
+}
+
+// LoadWithOptions is Load with options.
+func LoadWithOptions(paths []string, stdin io.Reader, opts Options) (*Result, error) {
+	var sources []source
+	var readErr error
+read:
 	for _, p := range paths {
 		if p == "-" {
 			data, err := io.ReadAll(io.LimitReader(stdin, MaxFileSize+1))
 			if err != nil {
-				return nil, &Error{File: "<stdin>", Err: fmt.Errorf("read: %w", err)}
+				readErr = &Error{File: "<stdin>", Err: fmt.Errorf("read: %w", err)}
+				break
 			}
-			if err := res.add("<stdin>", data); err != nil {
-				return nil, err
-			}
+			sources = append(sources, source{file: "<stdin>", data: data})
 			continue
 		}
 		files, err := expand(p)
 		if err != nil {
-			return nil, err
+			readErr = err
+			break
 		}
 		for _, f := range files {
 			data, err := readFile(f)
 			if err != nil {
-				return nil, err
+				readErr = err
+				break read
 			}
-			if err := res.add(f, data); err != nil {
-				return nil, err
-			}
+			sources = append(sources, source{file: f, data: data})
 		}
+	}
+	res, err := parse(sources, opts.Defer)
+	if err != nil {
+		return nil, err
+	}
+	if readErr != nil {
+		return nil, readErr
 	}
 	return res, nil
 }
@@ -173,34 +241,61 @@ func expand(path string) ([]string, error) {
 
 var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
 
-// add parses one file's bytes.
-func (r *Result) add(file string, data []byte) error {
-	r.Files = append(r.Files, file)
-	if len(data) > MaxFileSize {
-		return &Error{File: file, Err: fmt.Errorf("input larger than the %d byte limit", MaxFileSize)}
+// parseChunk parses the documents of data[c.start:c.end], whose first line
+// is line c.line of the file. With deferKind, a chunk that holds a single
+// object of a deferred kind keeps its text instead of its value.
+func parseChunk(file string, data []byte, c chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
+	var out chunkResult
+	offset := c.line - 1
+	text := data[c.start:c.end]
+	if c.single {
+		var node yaml.Node
+		if err := yaml.Unmarshal(text, &node); err != nil {
+			return nil, nil, parseError(file, data, c.line, offset, err)
+		}
+		if node.Kind == 0 {
+			return nil, nil, nil
+		}
+		shiftLines(&node, offset)
+		if err := out.addDocument(file, &node); err != nil {
+			return nil, nil, err
+		}
+		if deferKind != nil && len(out.objects) == 1 {
+			if o := &out.objects[0]; deferKind(o.APIVersion, o.Kind) {
+				o.Value, o.Lines = nil, nil
+				o.source, o.sourceLine = text, c.line
+			}
+		}
+		return out.objects, out.notes, nil
 	}
-	if bytes.IndexByte(data, 0) >= 0 || !utf8.Valid(data) {
-		return &Error{File: file, Line: firstBadLine(data), Err: errors.New("not a text file (binary data or invalid UTF-8)")}
-	}
-	if len(bytes.TrimSpace(data)) == 0 {
-		r.Notes = append(r.Notes, Note{File: file, Line: 1, Message: "empty file, nothing to check"})
-		return nil
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	docStart := 1 // where the next document starts, for errors without a line
+	dec := yaml.NewDecoder(bytes.NewReader(text))
+	docStart := c.line // where the next document starts, for errors without a line
 	for {
 		var node yaml.Node
 		err := dec.Decode(&node)
 		if errors.Is(err, io.EOF) {
-			return nil
+			return out.objects, out.notes, nil
 		}
 		if err != nil {
-			return parseError(file, data, docStart, err)
+			return nil, nil, parseError(file, data, docStart, offset, err)
 		}
-		if err := r.addDocument(file, &node); err != nil {
-			return err
+		shiftLines(&node, offset)
+		if err := out.addDocument(file, &node); err != nil {
+			return nil, nil, err
 		}
 		docStart = lastLine(&node) + 1
+	}
+}
+
+// shiftLines moves a chunk's node lines to file lines (each node once:
+// aliases are not followed).
+func shiftLines(n *yaml.Node, offset int) {
+	if offset == 0 {
+		return
+	}
+	n.Line += offset
+	for _, c := range n.Content {
+		shiftLines(c, offset)
 	}
 }
 
@@ -214,11 +309,12 @@ func lastLine(n *yaml.Node) int {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-func parseError(file string, data []byte, docStart int, err error) error {
+func parseError(file string, data []byte, docStart, offset int, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := docStart
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
+		line += offset
 		msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))
 		msg = strings.TrimPrefix(msg, ": ")
 	}
@@ -245,7 +341,7 @@ func firstBadLine(data []byte) int {
 
 // addDocument turns one YAML document into objects: a mapping is one
 // object, a sequence (JSON array) or kind: List holds several.
-func (r *Result) addDocument(file string, doc *yaml.Node) error {
+func (r *chunkResult) addDocument(file string, doc *yaml.Node) error {
 	root := doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {
@@ -253,19 +349,20 @@ func (r *Result) addDocument(file string, doc *yaml.Node) error {
 		}
 		root = root.Content[0]
 	}
-	if err := checkShape(file, root); err != nil {
+	plain, err := checkShape(file, root)
+	if err != nil {
 		return err
 	}
 	switch root.Kind {
 	case yaml.SequenceNode:
 		for _, item := range root.Content {
-			if err := r.addItem(file, item); err != nil {
+			if err := r.addItem(file, item, plain); err != nil {
 				return err
 			}
 		}
 		return nil
 	case yaml.MappingNode:
-		return r.addItem(file, root)
+		return r.addItem(file, root, plain)
 	case yaml.ScalarNode:
 		if root.Tag == "!!null" {
 			return nil
@@ -293,22 +390,21 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func (r *Result) addItem(file string, node *yaml.Node) error {
+func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 	if node.Kind == yaml.AliasNode && node.Alias != nil {
 		node = node.Alias
 	}
 	if node.Kind != yaml.MappingNode {
 		return &Error{File: file, Line: node.Line, Err: fmt.Errorf("expected a Kubernetes object (a mapping), found %s", describe(node))}
 	}
-	value, err := toValue(node)
+	value, err := objectValue(node, plain)
 	if err != nil {
 		return &Error{File: file, Line: node.Line, Err: err}
 	}
-	body, _ := value.(map[string]any)
-	apiVersion, _ := body["apiVersion"].(string)
-	kind, _ := body["kind"].(string)
+	apiVersion := stringAt(value, "apiVersion")
+	kind := stringAt(value, "kind")
 	if apiVersion == "" || kind == "" {
-		r.Notes = append(r.Notes, Note{File: file, Line: node.Line, Message: "skipped: not a Kubernetes object (no apiVersion or kind)"})
+		r.notes = append(r.notes, Note{File: file, Line: node.Line, Message: "skipped: not a Kubernetes object (no apiVersion or kind)"})
 		return nil
 	}
 	if strings.HasSuffix(kind, "List") && apiVersion == "v1" {
@@ -320,20 +416,38 @@ func (r *Result) addItem(file string, node *yaml.Node) error {
 			return &Error{File: file, Line: items.Line, Err: fmt.Errorf("%s items is not a list", kind)}
 		}
 		for _, item := range items.Content {
-			if err := r.addItem(file, item); err != nil {
+			if err := r.addItem(file, item, plain); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	obj := Object{APIVersion: apiVersion, Kind: kind, Body: body, File: file, Line: node.Line, Lines: map[string]int{}}
-	if md, ok := body["metadata"].(map[string]any); ok {
-		obj.Namespace, _ = md["namespace"].(string)
-		obj.Name, _ = md["name"].(string)
+	obj := Object{APIVersion: apiVersion, Kind: kind, Value: value, File: file, Line: node.Line}
+	if md := value.Get(ast.InternedTerm("metadata")); md != nil {
+		if md, ok := md.Value.(ast.Object); ok {
+			obj.Namespace = stringAt(md, "namespace")
+			obj.Name = stringAt(md, "name")
+		}
 	}
-	recordLines(node, "", obj.Lines, 0)
-	r.Objects = append(r.Objects, obj)
+	if strings.HasPrefix(apiVersion, GatewayGroup+"/") {
+		obj.Lines = map[string]int{}
+		recordLines(node, "", obj.Lines, 0)
+	}
+	r.objects = append(r.objects, obj)
 	return nil
+}
+
+// GatewayGroup is the Gateway API group: the objects findings point into.
+const GatewayGroup = "gateway.networking.k8s.io"
+
+// stringAt reads a string field of an object ("" when absent or not a string).
+func stringAt(obj ast.Object, key string) string {
+	t := obj.Get(ast.InternedTerm(key))
+	if t == nil {
+		return ""
+	}
+	s, _ := t.Value.(ast.String)
+	return string(s)
 }
 
 func mappingValue(n *yaml.Node, key string) *yaml.Node {
@@ -377,12 +491,24 @@ func recordLines(n *yaml.Node, path string, lines map[string]int, depth int) {
 }
 
 // checkShape rejects documents nested deeper than MaxDepth or expanding to
-// more than MaxNodes nodes (alias bombs), before anything is decoded.
-func checkShape(file string, root *yaml.Node) error {
+// more than MaxNodes nodes (alias bombs), before anything is decoded, and
+// tells whether the document is plain: no anchors, aliases or merge keys.
+func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 	count := 0
+	plain = true
 	var walk func(n *yaml.Node, depth int) error
 	walk = func(n *yaml.Node, depth int) error {
 		count++
+		switch {
+		case n.Anchor != "" || n.Kind == yaml.AliasNode:
+			plain = false
+		case n.Kind == yaml.ScalarNode:
+			if n.Value == "<<" {
+				plain = false
+			}
+		case n.ShortTag() != "!!map" && n.ShortTag() != "!!seq":
+			plain = false
+		}
 		if count > MaxNodes {
 			return &Error{File: file, Line: n.Line, Err: fmt.Errorf("document expands to more than %d nodes (YAML alias bomb?)", MaxNodes)}
 		}
@@ -402,58 +528,13 @@ func checkShape(file string, root *yaml.Node) error {
 		}
 		return nil
 	}
-	return walk(root, 0)
-}
-
-// toValue decodes a node into JSON-compatible Go values: string-keyed maps,
-// slices, strings, bools, nil, int64 and float64.
-func toValue(n *yaml.Node) (any, error) {
-	var v any
-	if err := n.Decode(&v); err != nil {
-		return nil, fmt.Errorf("invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
-	}
-	return normalize(v), nil
-}
-
-func normalize(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, e := range t {
-			t[k] = normalize(e)
-		}
-		return t
-	case map[any]any:
-		m := make(map[string]any, len(t))
-		for k, e := range t {
-			m[fmt.Sprint(k)] = normalize(e)
-		}
-		return m
-	case []any:
-		for i, e := range t {
-			t[i] = normalize(e)
-		}
-		return t
-	case int:
-		return int64(t)
-	case uint64:
-		return float64(t)
-	case float64:
-		if math.IsNaN(t) || math.IsInf(t, 0) {
-			return strconv.FormatFloat(t, 'g', -1, 64)
-		}
-		return t
-	case time.Time:
-		return t.Format(time.RFC3339Nano)
-	case []byte:
-		return string(t)
-	}
-	return v
+	err = walk(root, 0)
+	return plain, err
 }
 
 // LoadFS reads every manifest file of a file system (sorted), naming each
 // file prefix + its path.
 func LoadFS(fsys fs.FS, prefix string) (*Result, error) {
-	res := &Result{}
 	var names []string
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -468,14 +549,13 @@ func LoadFS(fsys fs.FS, prefix string) (*Result, error) {
 		return nil, fmt.Errorf("read %s: %w", prefix, err)
 	}
 	sort.Strings(names)
+	var sources []source
 	for _, name := range names {
 		data, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return nil, &Error{File: prefix + name, Err: err}
 		}
-		if err := res.add(prefix+name, data); err != nil {
-			return nil, err
-		}
+		sources = append(sources, source{file: prefix + name, data: data})
 	}
-	return res, nil
+	return parse(sources, nil)
 }

@@ -3,10 +3,12 @@ package manifest
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 func TestLinesOfBackendRefs(t *testing.T) {
@@ -59,4 +61,103 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 	})
+}
+
+// FuzzValueMatchesDecoder: the direct node-to-value path gives exactly
+// what yaml.v3's decoder gives, for every document it accepts.
+func FuzzValueMatchesDecoder(f *testing.F) {
+	for _, seed := range []string{
+		"a: 1\nb: [true, false, null, ~, 1.5, -7, 007, 0x1F, 1e3, .inf, yes, on, '3']\n",
+		"a: {b: {c: [1, {d: e}]}}\n", "a: 2001-12-14\n", "a: !!str 12\n", "a: !!int '12'\n",
+		"a: 9223372036854775808\n", "a: -9223372036854775808\n", "\"a\": |\n  x\n  y\n", "a: b\na: c\n",
+		"? [a]\n: b\n", "1: a\n", "a: !custom {b: 1}\n", "a: !!binary aGVsbG8=\n", "a: -0\n", "a: +1\n",
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var node yaml.Node
+		if err := yaml.Unmarshal(data, &node); err != nil || node.Kind != yaml.DocumentNode || len(node.Content) == 0 {
+			return
+		}
+		root := node.Content[0]
+		if plain, err := checkShape("fuzz", root); err != nil || !plain {
+			return
+		}
+		fast, fastErr := fastValue(root)
+		slow, slowErr := decodedValue(root)
+		if errors.Is(fastErr, errNotPlain) {
+			return
+		}
+		if (fastErr == nil) != (slowErr == nil) {
+			t.Fatalf("fast error %v, decoder error %v", fastErr, slowErr)
+		}
+		if fastErr == nil && fast.Compare(slow) != 0 {
+			t.Fatalf("fast %v != decoder %v", fast, slow)
+		}
+	})
+}
+
+// A large input is split at document markers and parsed concurrently; the
+// objects, their lines and the notes are those of one sequential parse,
+// and deferred documents materialise to the same objects.
+func TestConcurrentParseMatchesSequential(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 3000; i++ {
+		fmt.Fprintf(&b, "# object %d\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r%d\nspec:\n  rules:\n    - backendRefs:\n        - name: s%d\n          port: %d\n", i, i, i, 1000+i)
+		if i%7 == 0 {
+			b.WriteString("---\n# only a comment\n")
+		}
+		if i%11 == 0 {
+			fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d}\nspec:\n  ports: [{port: %d}]\n", i, 1000+i)
+		}
+		if i%13 == 0 {
+			b.WriteString("--- \r\nkind: NotAnObject\n")
+		}
+	}
+	data := []byte(b.String())
+	require.Greater(t, len(data), 4*minGroup, "big enough to be spread over goroutines")
+	sequential, notes, err := parseChunk("set.yaml", data, chunk{start: 0, end: len(data), line: 1}, nil)
+	require.NoError(t, err)
+	require.Greater(t, len(groupChunks(splitDocuments(data), 8)), 1)
+	isRoute := func(_, kind string) bool { return kind == "HTTPRoute" }
+	for _, deferKind := range []func(string, string) bool{nil, isRoute} {
+		res, err := parse([]source{{file: "set.yaml", data: data}}, deferKind)
+		require.NoError(t, err)
+		require.Equal(t, notes, res.Notes)
+		require.Len(t, res.Objects, len(sequential))
+		deferred := 0
+		for i := range res.Objects {
+			if res.Objects[i].Deferred() {
+				deferred++
+			}
+			got, err := res.Objects[i].Materialize()
+			require.NoError(t, err)
+			want := sequential[i]
+			require.Equal(t, want.Line, got.Line)
+			require.Equal(t, want.Lines, got.Lines)
+			require.Equal(t, 0, want.Value.Compare(got.Value), "object %d", i)
+			require.Equal(t, want.Body(), got.Body())
+		}
+		if deferKind != nil {
+			require.Equal(t, 3000, deferred)
+		}
+	}
+}
+
+// Inputs whose documents cannot be cut at markers stay whole: directives;
+// a chunk holding a "..." end marker is never deferred (YAML would allow a
+// bare document after it).
+func TestSplitKeepsWhatCannotBeCut(t *testing.T) {
+	require.Len(t, splitDocuments([]byte("%YAML 1.2\n---\na: 1\n---\nb: 2\n")), 1)
+	chunks := splitDocuments([]byte("a: 1\n...\n---\nc: 3\n"))
+	require.Len(t, chunks, 2)
+	require.False(t, chunks[0].single)
+	require.True(t, chunks[1].single)
+	res, err := LoadWithOptions([]string{"-"}, strings.NewReader("apiVersion: v1\nkind: A\n...\n---\napiVersion: v1\nkind: B\n---\napiVersion: v1\nkind: C\n"), Options{Defer: func(string, string) bool { return true }})
+	require.NoError(t, err)
+	require.Len(t, res.Objects, 3)
+	require.False(t, res.Objects[0].Deferred())
+	require.True(t, res.Objects[2].Deferred())
+	require.True(t, res.Objects[1].Deferred())
+	require.Equal(t, []int{1, 5, 8}, []int{res.Objects[0].Line, res.Objects[1].Line, res.Objects[2].Line})
 }

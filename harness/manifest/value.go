@@ -1,0 +1,181 @@
+package manifest
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// errNotPlain sends a document down the general decoding path: it uses
+// anchors, aliases, merge keys, non-string keys or repeated keys, whose
+// meaning yaml.v3's decoder defines (and whose errors it words).
+var errNotPlain = errors.New("document needs the general decoder")
+
+// objectValue turns a mapping node into the value the policy evaluates.
+// Plain documents (the overwhelming majority) are converted node by node
+// straight into OPA values, without an intermediate Go map; anything else
+// goes through yaml.v3's decoder, so both paths give the same value
+// (FuzzValueMatchesDecoder holds them to it).
+func objectValue(n *yaml.Node, plain bool) (ast.Object, error) {
+	if plain {
+		v, err := fastValue(n)
+		if err == nil {
+			if obj, ok := v.(ast.Object); ok {
+				return obj, nil
+			}
+		}
+		if err != nil && !errors.Is(err, errNotPlain) {
+			return nil, err
+		}
+	}
+	v, err := decodedValue(n)
+	if err != nil {
+		return nil, err
+	}
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("expected a mapping, found %s", describe(n))
+	}
+	return obj, nil
+}
+
+// decodedValue is the general path: yaml.v3 decodes into Go values, which
+// are normalised to JSON types and converted.
+func decodedValue(n *yaml.Node) (ast.Value, error) {
+	v, err := toValue(n)
+	if err != nil {
+		return nil, err
+	}
+	value, err := ast.InterfaceToValue(v)
+	if err != nil {
+		return nil, fmt.Errorf("invalid value: %w", err)
+	}
+	return value, nil
+}
+
+func fastValue(n *yaml.Node) (ast.Value, error) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		obj := ast.NewObjectWithCapacity(len(n.Content) / 2)
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
+				return nil, errNotPlain
+			}
+			key := ast.InternedTerm(k.Value)
+			if obj.Get(key) != nil {
+				return nil, errNotPlain
+			}
+			v, err := fastValue(n.Content[i+1])
+			if err != nil {
+				return nil, err
+			}
+			obj.Insert(key, ast.NewTerm(v))
+		}
+		return obj, nil
+	case yaml.SequenceNode:
+		terms := make([]*ast.Term, len(n.Content))
+		for i, item := range n.Content {
+			v, err := fastValue(item)
+			if err != nil {
+				return nil, err
+			}
+			terms[i] = ast.NewTerm(v)
+		}
+		return ast.NewArray(terms...), nil
+	case yaml.ScalarNode:
+		return scalarValue(n)
+	}
+	return nil, errNotPlain
+}
+
+// scalarValue resolves a scalar the way yaml.v3 does when decoding into
+// an interface{}: the common tags directly, the rest through the decoder.
+func scalarValue(n *yaml.Node) (ast.Value, error) {
+	switch n.ShortTag() {
+	case "!!str":
+		return ast.String(n.Value), nil
+	case "!!null":
+		return ast.Null{}, nil
+	case "!!bool":
+		switch n.Value {
+		case "true", "True", "TRUE":
+			return ast.Boolean(true), nil
+		case "false", "False", "FALSE":
+			return ast.Boolean(false), nil
+		}
+	case "!!int":
+		if decimal(n.Value) {
+			if i, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
+				return ast.Number(strconv.FormatInt(i, 10)), nil
+			}
+		}
+	}
+	return decodedValue(n)
+}
+
+// decimal: an optional minus and digits without a leading zero, the only
+// integer spelling whose value does not depend on YAML's base prefixes.
+func decimal(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	if s == "" || (s[0] == '0' && len(s) > 1) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// toValue decodes a node into JSON-compatible Go values: string-keyed maps,
+// slices, strings, bools, nil, int64 and float64.
+func toValue(n *yaml.Node) (any, error) {
+	var v any
+	if err := n.Decode(&v); err != nil {
+		return nil, fmt.Errorf("invalid YAML: %s", strings.TrimPrefix(err.Error(), "yaml: "))
+	}
+	return normalize(v), nil
+}
+
+func normalize(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, e := range t {
+			t[k] = normalize(e)
+		}
+		return t
+	case map[any]any:
+		m := make(map[string]any, len(t))
+		for k, e := range t {
+			m[fmt.Sprint(k)] = normalize(e)
+		}
+		return m
+	case []any:
+		for i, e := range t {
+			t[i] = normalize(e)
+		}
+		return t
+	case int:
+		return int64(t)
+	case uint64:
+		return float64(t)
+	case float64:
+		if math.IsNaN(t) || math.IsInf(t, 0) {
+			return strconv.FormatFloat(t, 'g', -1, 64)
+		}
+		return t
+	case time.Time:
+		return t.Format(time.RFC3339Nano)
+	case []byte:
+		return string(t)
+	}
+	return v
+}
