@@ -15,7 +15,7 @@ SIGNING_KEY ?=
 SIGNING_ALG ?= RS256
 KEY_ID ?= default
 
-.PHONY: all test tools bundle vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench build gen clean
+.PHONY: all test tools bundle vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench bench-compare build gen clean
 
 all: test
 
@@ -71,6 +71,12 @@ fuzz:
 bench:
 	REFGUARD_BENCH_LARGE=1 $(GO) test -run '^$$' -bench 'BenchmarkCheck' -benchmem -benchtime 1x -count 3 -timeout 60m ./harness/
 	$(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview' -benchmem -benchtime 2000x -count 3 ./harness/
+
+## bench-compare: refguard against the parse floor, conftest (indexed
+## hand-written policy, and refguard's policy) and gator, as separate
+## processes, wall time and peak RSS; prints the README's table. Minutes.
+bench-compare: $(CONFTEST) $(GATOR)
+	REFGUARD_COMPARE=1 REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 -run TestCompareTable -v -timeout 60m ./harness/
 
 ## bundle: dist/ with the (signed, when SIGNING_KEY is set) OPA bundle, the
 ## Gatekeeper folder and SHA256SUMS. Never committed.

@@ -7,7 +7,6 @@ import (
 	"sort"
 	"strconv"
 	"testing"
-	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/require"
@@ -119,21 +118,13 @@ func BenchmarkAdmissionReview(b *testing.B) {
 	decide, err := eng.Prepare(ctx, "data.refguard.admission.response")
 	require.NoError(b, err)
 	input := map[string]any{"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview", "request": map[string]any{"uid": "u", "object": route}}
-	durations := make([]time.Duration, 0, b.N)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		start := time.Now()
+	latencies(b, func() {
 		var got admissionReview
 		if err := decide(ctx, input, &got); err != nil {
 			b.Fatal(err)
 		}
-		durations = append(durations, time.Since(start))
 		if !got.Response.Allowed {
 			b.Fatalf("route-15 is valid: %+v", got.Response)
 		}
-	}
-	b.StopTimer()
-	sort.Slice(durations, func(i, j int) bool { return durations[i] < durations[j] })
-	b.ReportMetric(float64(durations[len(durations)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(durations[len(durations)*99/100].Microseconds()), "p99-µs")
+	})
 }
