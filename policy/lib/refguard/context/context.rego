@@ -11,7 +11,6 @@
 package lib.refguard.context
 
 import data.lib.refguard.config
-import data.lib.refguard.grants
 import data.lib.refguard.refs
 import data.lib.refguard.resolve
 
@@ -41,5 +40,5 @@ used_grants(ctx) := {sprintf("%s/%s", [rec.namespace, name]) |
 	ctx.inv != null
 	some rec in ctx.records
 	rec.cross_namespace
-	some name in grants.permitting(ctx.inv, ctx.route, rec)
+	some name in rec.permitted_by
 }

@@ -16,15 +16,24 @@ import data.lib.refguard.grants
 # here and handed to resolution: this runs for every backendRef on every
 # path (admission included), so the common, resolvable case costs plain
 # comparisons rather than function calls.
+# permitted_by names the ReferenceGrants that allow a cross-namespace
+# reference (empty otherwise); the set's used grants are read from it.
 resolve(rec, route, inv, profile) := object.union(rec, {
 	"resolution": object.union(res, {"reason": object.get(profile.reasons, res.step, "")}),
 	"target": target,
+	"permitted_by": permitted_by,
 }) if {
 	coll := _collection_or_null(rec, profile)
 	target := _target(rec, inv, coll)
 	entry := _entry_or_null(target, object.get(rec, "port", null))
-	res := resolution(rec, route, inv, profile, {"collection": coll, "target": target, "entry": entry})
+	permitted_by := _permitted_by(rec, route, inv)
+	res := resolution(rec, route, inv, profile, {"collection": coll, "target": target, "entry": entry, "permitted_by": permitted_by})
 }
+
+_permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
+	rec.cross_namespace
+	inv != null
+} else := set()
 
 # collection: the inventory collection a record's kind lives in ("" for
 # kinds the profile accepts without a lookup); undefined when unsupported.
@@ -133,7 +142,7 @@ _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 # resolution decides one reference; found holds the lookups resolve made
-# (collection, target, entry: null when absent). detail is a short,
+# (collection, target, entry: null when absent; permitted_by). detail is a short,
 # controller-style sentence; rules build their messages on it. Each branch
 # starts with the cheap test that rules it out for a healthy reference.
 resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not an object") if {
@@ -153,7 +162,7 @@ resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	inv != null
-	not grants.permitted(inv, route, rec)
+	count(found.permitted_by) == 0
 } else := _fail("port-missing", sprintf("%s has no port", [_ref_text(rec)])) if {
 	rec.port == null
 	rec.group == ""

@@ -36,14 +36,33 @@ _candidate_score(name, candidate) := 1 if _prefix(name, candidate)
 else := score(name, candidate)
 
 # closest returns the candidates that tie for the best score at or above the
-# threshold, sorted; empty when nothing is close.
+# threshold, sorted; empty when nothing is close. The scores are those of
+# _candidate_score, computed inline: a hint may look at every Service of a
+# namespace, and a function call per candidate tripled the cost.
 closest(name, candidates) := best if {
-	scored := {[s, c] |
+	ba := bigrams(name)
+	prefixed := {c |
+		count(name) >= 3
 		some c in candidates
 		c != name
-		s := _candidate_score(name, c)
+		startswith(c, name)
+	} | {c |
+		some c in candidates
+		c != name
+		count(c) >= 3
+		startswith(name, c)
+	}
+	dice := {[s, c] |
+		some c in candidates
+		c != name
+		not c in prefixed
+		bb := {substring(c, i, 2) | some i in numbers.range(0, count(c) - 2)}
+		n := count(ba) + count(bb)
+		n > 0
+		s := (2 * count(ba & bb)) / n
 		s >= threshold
 	}
+	scored := {[1, c] | some c in prefixed} | dice
 	count(scored) > 0
 	top := max({s | some [s, _] in scored})
 	best := sort([c | some [s, c] in scored; s == top])
