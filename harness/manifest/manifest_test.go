@@ -60,6 +60,24 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("bad object %+v", o)
 			}
 		}
+		// Deferring every kind changes what is held, never what is loaded.
+		deferred, err := LoadWithOptions([]string{"-"}, bytes.NewReader(data), Options{Defer: func(string, string) bool { return true }})
+		if err != nil {
+			t.Fatalf("loads plainly but not deferred: %v", err)
+		}
+		if len(deferred.Objects) != len(res.Objects) {
+			t.Fatalf("deferred load has %d objects, want %d", len(deferred.Objects), len(res.Objects))
+		}
+		for i := range deferred.Objects {
+			got, err := deferred.Objects[i].Materialize()
+			if err != nil {
+				t.Fatalf("materialize: %v", err)
+			}
+			want := res.Objects[i]
+			if got.Line != want.Line || got.Value.Compare(want.Value) != 0 || fmt.Sprint(got.Lines) != fmt.Sprint(want.Lines) {
+				t.Fatalf("object %d differs when deferred", i)
+			}
+		}
 	})
 }
 
