@@ -137,7 +137,9 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		require.NoError(t, err)
 		checked, lookup, err := c.Load()
 		require.NoError(t, err)
-		replicated, err := ast.JSON(inventory.Build(lookup, checked.Objects))
+		inv, err := inventory.Build(lookup, checked.Objects)
+		require.NoError(t, err)
+		replicated, err := ast.JSON(inv)
 		require.NoError(t, err)
 		writeData(t, store, "/kubernetes", replicated)
 		var used []string

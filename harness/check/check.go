@@ -100,7 +100,10 @@ func (c *Checker) isGrant(o *manifest.Object) bool {
 // Check evaluates every route and ReferenceGrant in checked; lookup objects
 // only serve as inventory. config is the policy config ({"profile": …}).
 func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []manifest.Object, config map[string]any) (*Report, error) {
-	inv := inventory.Build(lookup, checked.Objects)
+	inv, err := inventory.Build(lookup, checked.Objects)
+	if err != nil {
+		return nil, err
+	}
 	eng, err := engine.New(ctx, c.compiler, inv, nil)
 	if err != nil {
 		return nil, err

@@ -84,9 +84,9 @@ type Engine struct {
 // New prepares the harness queries over a compiled policy and the inventory
 // (kube-mgmt shape: {"services": {ns: {name: obj}}, …}) stored at
 // data.kubernetes, as OPA values (nothing is converted per query). extra
-// adds other top-level data documents (may be nil).
+// adds other top-level data documents (may be nil; its "kubernetes", if
+// any, is replaced by the inventory).
 func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extra map[string]any) (*Engine, error) {
-	delete(extra, "kubernetes")
 	value, err := ast.InterfaceToValue(extra)
 	if err != nil {
 		return nil, fmt.Errorf("load data: %w", err)

@@ -57,8 +57,8 @@ func Namespace(o *manifest.Object) string {
 // Build indexes objects in the kube-mgmt shape
 // ({collection: {namespace: {name: object}}}, every collection present);
 // later objects of the same name win, as with kubectl apply. The objects'
-// values are shared, not copied.
-func Build(sets ...[]manifest.Object) ast.Object {
+// values are shared, not copied; deferred objects are parsed.
+func Build(sets ...[]manifest.Object) (ast.Object, error) {
 	idx := map[string]map[string]map[string]*ast.Term{}
 	for _, c := range Collections {
 		idx[c] = map[string]map[string]*ast.Term{}
@@ -74,7 +74,11 @@ func Build(sets ...[]manifest.Object) ast.Object {
 			if idx[c][ns] == nil {
 				idx[c][ns] = map[string]*ast.Term{}
 			}
-			idx[c][ns][o.Name] = ast.NewTerm(o.Value)
+			full, err := o.Materialize()
+			if err != nil {
+				return nil, err
+			}
+			idx[c][ns][o.Name] = ast.NewTerm(full.Value)
 		}
 	}
 	out := ast.NewObjectWithCapacity(len(idx))
@@ -89,7 +93,7 @@ func Build(sets ...[]manifest.Object) ast.Object {
 		}
 		out.Insert(ast.StringTerm(c), ast.NewTerm(byNS))
 	}
-	return out
+	return out, nil
 }
 
 func sortedKeys[V any](m map[string]V) []string {

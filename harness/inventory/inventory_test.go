@@ -6,10 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refguard/refguard/harness/inventory"
+	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 )
 
@@ -40,4 +42,25 @@ func keys(m map[string][][2]string) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// TestBuildReadsDeferredObjects: objects kept as text index exactly like
+// loaded ones, and later objects of the same name win.
+func TestBuildReadsDeferredObjects(t *testing.T) {
+	src := "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\nspec: {ports: [{port: 80}]}\n---\n" +
+		"apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\nspec: {ports: [{port: 81}]}\n---\n" +
+		"apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: x}\nspec: {from: [], to: []}\n"
+	plain, err := manifest.Load([]string{"-"}, strings.NewReader(src))
+	require.NoError(t, err)
+	deferred, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), manifest.Options{Defer: func(string, string) bool { return true }})
+	require.NoError(t, err)
+	require.True(t, deferred.Objects[0].Deferred())
+	want, err := inventory.Build(plain.Objects)
+	require.NoError(t, err)
+	got, err := inventory.Build(deferred.Objects)
+	require.NoError(t, err)
+	require.Equal(t, 0, want.Compare(got))
+	port, err := got.Find(ast.MustParseRef("x.services.x.a.spec.ports[0].port")[1:])
+	require.NoError(t, err)
+	require.Equal(t, ast.Number("81"), port)
 }
