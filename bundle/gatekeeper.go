@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/rulemeta"
 )
 
@@ -196,21 +197,6 @@ violation contains gatekeeper.report(f) if {
 `, r.File, TemplateName(r), short, r.ID, short, ctx)
 }
 
-// RouteKinds reads the route kinds from the policy (refs.route_kinds), so
-// the constraints match exactly what the rules review.
-func RouteKinds(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
-	rs, err := rego.New(rego.Query("data.lib.refguard.refs.route_kinds"), rego.Compiler(compiler)).Eval(ctx)
-	if err != nil || len(rs) == 0 {
-		return nil, fmt.Errorf("read route kinds from policy: %v", err)
-	}
-	var kinds []string
-	for _, v := range rs[0].Expressions[0].Value.([]any) {
-		kinds = append(kinds, fmt.Sprint(v))
-	}
-	sort.Strings(kinds)
-	return kinds, nil
-}
-
 func requiresSyncData(gvks []GVK) (string, error) {
 	type requirement struct {
 		Groups   []string `json:"groups"`
@@ -318,11 +304,11 @@ func (g *Gatekeeper) files(ctx context.Context, files, aggregate, verify map[str
 	if err != nil {
 		return err
 	}
-	profiles, err := profileNames(ctx, g.Compiler)
+	profiles, err := engine.ProfileNames(ctx, g.Compiler)
 	if err != nil {
 		return err
 	}
-	if g.routeKinds, err = RouteKinds(ctx, g.Compiler); err != nil {
+	if g.routeKinds, err = engine.RouteKinds(ctx, g.Compiler); err != nil {
 		return err
 	}
 	var resources []string
@@ -420,17 +406,4 @@ func (g *Gatekeeper) files(ctx context.Context, files, aggregate, verify map[str
 		return err
 	}
 	return nil
-}
-
-func profileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
-	rs, err := rego.New(rego.Query("object.keys(data.lib.refguard.profiles.profiles)"), rego.Compiler(compiler)).Eval(ctx)
-	if err != nil || len(rs) == 0 {
-		return nil, fmt.Errorf("read profiles from policy: %v", err)
-	}
-	var names []string
-	for _, v := range rs[0].Expressions[0].Value.([]any) {
-		names = append(names, fmt.Sprint(v))
-	}
-	sort.Strings(names)
-	return names, nil
 }

@@ -3,16 +3,15 @@ package main
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 
-	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/examples"
 	"github.com/refguard/refguard/harness/check"
+	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
@@ -202,15 +201,10 @@ func colorWanted(out any) bool {
 
 // checkProfile rejects a profile the policy does not define.
 func checkProfile(cmd *cobra.Command, set *policyset.Set, profile string) error {
-	rs, err := rego.New(rego.Query("object.keys(data.lib.refguard.profiles.profiles)"), rego.Compiler(set.Compiler)).Eval(cmd.Context())
-	if err != nil || len(rs) == 0 {
-		return fmt.Errorf("read profiles from policy: %v", err)
+	names, err := engine.ProfileNames(cmd.Context(), set.Compiler)
+	if err != nil {
+		return err
 	}
-	var names []string
-	for _, v := range rs[0].Expressions[0].Value.([]any) {
-		names = append(names, fmt.Sprint(v))
-	}
-	sort.Strings(names)
 	for _, n := range names {
 		if n == profile {
 			return nil

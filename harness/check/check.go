@@ -12,7 +12,6 @@ import (
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/inventory"
@@ -61,19 +60,13 @@ type Checker struct {
 // NewChecker reads the route kinds from the policy itself, so Go and Rego
 // agree on what a route is.
 func NewChecker(ctx context.Context, compiler *ast.Compiler) (*Checker, error) {
-	rs, err := rego.New(rego.Query("data.lib.refguard.refs.route_kinds"), rego.Compiler(compiler)).Eval(ctx)
-	if err != nil || len(rs) == 0 {
-		return nil, fmt.Errorf("read route kinds from policy: %v", err)
-	}
-	kinds, ok := rs[0].Expressions[0].Value.([]any)
-	if !ok {
-		return nil, fmt.Errorf("read route kinds from policy: unexpected %T", rs[0].Expressions[0].Value)
+	kinds, err := engine.RouteKinds(ctx, compiler)
+	if err != nil {
+		return nil, err
 	}
 	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}}
 	for _, k := range kinds {
-		if s, ok := k.(string); ok {
-			c.routeKinds[s] = true
-		}
+		c.routeKinds[k] = true
 	}
 	return c, nil
 }

@@ -24,6 +24,42 @@ const (
 	GrantQuery = "data.refguard.harness.grant_report"
 )
 
+// RouteKinds returns the route kinds the policy checks
+// (lib.refguard.refs.route_kinds), sorted: Go reads them, never restates them.
+func RouteKinds(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
+	return stringList(ctx, compiler, "data.lib.refguard.refs.route_kinds", "route kinds")
+}
+
+// ProfileNames returns the implementation profiles the policy defines, sorted.
+func ProfileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
+	return stringList(ctx, compiler, "object.keys(data.lib.refguard.profiles.profiles)", "profiles")
+}
+
+// stringList evaluates a query whose value is a collection of strings.
+func stringList(ctx context.Context, compiler *ast.Compiler, query, what string) ([]string, error) {
+	rs, err := rego.New(rego.Query(query), rego.Compiler(compiler)).Eval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read %s from policy: %w", what, err)
+	}
+	if len(rs) == 0 {
+		return nil, fmt.Errorf("read %s from policy: %s is undefined", what, query)
+	}
+	values, ok := rs[0].Expressions[0].Value.([]any)
+	if !ok {
+		return nil, fmt.Errorf("read %s from policy: %s is a %T, not a collection", what, query, rs[0].Expressions[0].Value)
+	}
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("read %s from policy: %v is not a string", what, v)
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
 // Modules reads every non-test .rego file of a policy tree.
 func Modules(fsys fs.FS) (map[string]string, error) {
 	modules := map[string]string{}
