@@ -7,8 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -154,11 +156,7 @@ func libsFor(modules map[string]string, pkgs ...string) ([]string, error) {
 			return nil, err
 		}
 	}
-	needed := make([]string, 0, len(seen))
-	for p := range seen {
-		needed = append(needed, p)
-	}
-	sort.Strings(needed)
+	needed := slices.Sorted(maps.Keys(seen))
 	libs := make([]string, 0, len(needed))
 	for _, p := range needed {
 		libs = append(libs, byPkg[p])

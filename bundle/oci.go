@@ -3,7 +3,8 @@ package bundle
 import (
 	"context"
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	ocispec "github.com/opencontainers/image-spec/specs-go/v1"
@@ -108,11 +109,7 @@ func PushOPA(ctx context.Context, ref string, bundleTarball []byte, opts PushOpt
 
 // PushConftest pushes Rego modules in the layout `conftest pull` reads.
 func PushConftest(ctx context.Context, ref string, modules map[string]string, opts PushOptions) (ocispec.Descriptor, error) {
-	paths := make([]string, 0, len(modules))
-	for p := range modules {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
+	paths := slices.Sorted(maps.Keys(modules))
 	layers := make([]layer, 0, len(paths))
 	for _, p := range paths {
 		layers = append(layers, layer{ConftestPolicyLayerMediaType, p, []byte(modules[p])})

@@ -2,9 +2,10 @@ package bundle
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/refguard/refguard/harness/fixture"
@@ -112,11 +113,7 @@ type suiteTest struct {
 
 // renderSuite renders a suite with its tests sorted by name.
 func renderSuite(name string, tests map[string]*suiteTest) ([]byte, error) {
-	keys := make([]string, 0, len(tests))
-	for k := range tests {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
+	keys := slices.Sorted(maps.Keys(tests))
 	ts := make([]*suiteTest, 0, len(keys))
 	for _, k := range keys {
 		ts = append(ts, tests[k])
@@ -168,11 +165,7 @@ func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir stri
 				}
 			}
 			asserts := []suiteAssertion{{Violations: total}}
-			names := make([]string, 0, len(fields))
-			for f := range fields {
-				names = append(names, f)
-			}
-			sort.Strings(names)
+			names := slices.Sorted(maps.Keys(fields))
 			for _, f := range names {
 				asserts = append(asserts, suiteAssertion{Violations: fields[f], Message: `\(` + regexp.QuoteMeta(f) + `\)$`})
 			}

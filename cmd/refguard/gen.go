@@ -5,9 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,11 +40,7 @@ func newGenCommand() *cobra.Command {
 				return err
 			}
 			var stale []string
-			paths := make([]string, 0, len(files))
-			for p := range files {
-				paths = append(paths, p)
-			}
-			sort.Strings(paths)
+			paths := slices.Sorted(maps.Keys(files))
 			for _, p := range paths {
 				full := filepath.Join(root, p)
 				old, err := os.ReadFile(full)

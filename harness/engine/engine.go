@@ -8,7 +8,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -88,11 +90,7 @@ func Modules(fsys fs.FS) (map[string]string, error) {
 
 // Compile parses and compiles Rego v1 modules.
 func Compile(modules map[string]string) (*ast.Compiler, error) {
-	names := make([]string, 0, len(modules))
-	for name := range modules {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(modules))
 	parsed := make(map[string]*ast.Module, len(modules))
 	for _, name := range names {
 		m, err := ast.ParseModuleWithOpts(name, modules[name], ast.ParserOptions{RegoVersion: ast.RegoV1, ProcessAnnotation: true})

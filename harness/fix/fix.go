@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -453,11 +455,7 @@ func uniq(in []string) []string {
 
 // Diff renders a unified diff of every changed file, sorted by name.
 func (p *Plan) Diff() (string, error) {
-	names := make([]string, 0, len(p.Files))
-	for name := range p.Files {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(p.Files))
 	var b strings.Builder
 	for _, name := range names {
 		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{

@@ -5,7 +5,8 @@
 package inventory
 
 import (
-	"sort"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -82,11 +83,11 @@ func Build(sets ...[]manifest.Object) (ast.Object, error) {
 		}
 	}
 	out := ast.NewObjectWithCapacity(len(idx))
-	for _, c := range sortedKeys(idx) {
+	for _, c := range slices.Sorted(maps.Keys(idx)) {
 		byNS := ast.NewObjectWithCapacity(len(idx[c]))
-		for _, ns := range sortedKeys(idx[c]) {
+		for _, ns := range slices.Sorted(maps.Keys(idx[c])) {
 			byName := ast.NewObjectWithCapacity(len(idx[c][ns]))
-			for _, name := range sortedKeys(idx[c][ns]) {
+			for _, name := range slices.Sorted(maps.Keys(idx[c][ns])) {
 				byName.Insert(ast.StringTerm(name), idx[c][ns][name])
 			}
 			byNS.Insert(ast.StringTerm(ns), ast.NewTerm(byName))
@@ -94,15 +95,6 @@ func Build(sets ...[]manifest.Object) (ast.Object, error) {
 		out.Insert(ast.StringTerm(c), ast.NewTerm(byNS))
 	}
 	return out, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // GatekeeperShape renders the inventory objects the way Gatekeeper syncs

@@ -5,7 +5,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/rulemeta"
@@ -127,11 +128,7 @@ func JUnit(w io.Writer, meta Meta, rep *check.Report) error {
 			keys[k] = fs[0].File
 		}
 	}
-	names := make([]string, 0, len(keys))
-	for k := range keys {
-		names = append(names, k)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(keys))
 	s := suite{Name: "refguard (" + meta.Profile + ")"}
 	for _, k := range names {
 		tc := testcase{Name: k, Classname: keys[k]}

@@ -5,7 +5,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
-	"sort"
+	"maps"
+	"slices"
 	"testing"
 )
 
@@ -33,11 +34,7 @@ func TamperedBundle(t testing.TB, data []byte) []byte {
 		}
 		entries[h.Name] = b
 	}
-	names := make([]string, 0, len(entries))
-	for name := range entries {
-		names = append(names, name)
-	}
-	sort.Strings(names)
+	names := slices.Sorted(maps.Keys(entries))
 	var buf bytes.Buffer
 	zw := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(zw)
