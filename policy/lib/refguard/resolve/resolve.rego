@@ -12,12 +12,10 @@ package lib.refguard.resolve
 import data.lib.refguard.grants
 
 # resolve adds the resolution (and the target object, when found) to a record.
-# The collection, the target and the selected port entry are looked up once
-# here and handed to resolution: this runs for every backendRef on every
-# path (admission included), so the common, resolvable case costs plain
-# comparisons rather than function calls.
-# permitted_by names the ReferenceGrants that allow a cross-namespace
-# reference (empty otherwise); the set's used grants are read from it.
+# The collection, the target, the selected port entry and the grants are
+# looked up once here and handed to resolution. permitted_by names the
+# ReferenceGrants that allow a cross-namespace reference (empty otherwise);
+# the set's used grants are read from it.
 resolve(rec, route, inv, profile) := object.union(rec, {
 	"resolution": object.union(res, {"reason": object.get(profile.reasons, res.step, "")}),
 	"target": target,
@@ -40,7 +38,7 @@ _permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
 collection(rec, profile) := profile.kinds[rec.group][rec.kind]
 
 _collection_or_null(rec, profile) := c if {
-	c := profile.kinds[rec.group][rec.kind]
+	c := collection(rec, profile)
 } else := null
 
 # target returns the referenced object, or null (also for kinds the
@@ -143,8 +141,7 @@ _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 # resolution decides one reference; found holds the lookups resolve made
 # (collection, target, entry: null when absent; permitted_by). detail is a short,
-# controller-style sentence; rules build their messages on it. Each branch
-# starts with the cheap test that rules it out for a healthy reference.
+# controller-style sentence; rules build their messages on it.
 resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not an object") if {
 	rec.malformed
 } else := _fail("shape", "backendRef has no name") if {
@@ -152,7 +149,6 @@ resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not
 } else := _fail("shape", "backendRef has an empty name") if {
 	rec.name == ""
 } else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef by the %s controller", [filter_rejected(rec, profile), profile.name])) if {
-	profile.backendref_filters != "any"
 	filter_rejected(rec, profile)
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
 	found.collection == null
@@ -188,7 +184,7 @@ resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not
 	found.entry == null
 } else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(found.entry), route.kind, _wanted_protocol(route)])) if {
 	found.entry != null
-	object.get(found.entry, "protocol", "TCP") != object.get(_wanted_protocols, route.kind, "TCP")
+	_protocol(found.entry) != _wanted_protocol(route)
 } else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, route.kind, profile.name])) if {
 	_ = found.entry.appProtocol
 	app_protocol_rejected(route, found.entry, rec, inv, profile)

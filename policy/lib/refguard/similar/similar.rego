@@ -12,33 +12,12 @@ threshold := 0.5
 
 bigrams(s) := {substring(s, i, 2) | some i in numbers.range(0, count(s) - 2)}
 
-score(a, b) := 1 if a == b
-
-else := s if {
-	ba := bigrams(a)
-	bb := bigrams(b)
-	count(ba) + count(bb) > 0
-	s := (2 * count(ba & bb)) / (count(ba) + count(bb))
-} else := 0
-
-_prefix(a, b) if {
-	count(a) >= 3
-	startswith(b, a)
-}
-
-_prefix(a, b) if {
-	count(b) >= 3
-	startswith(a, b)
-}
-
-_candidate_score(name, candidate) := 1 if _prefix(name, candidate)
-
-else := score(name, candidate)
-
 # closest returns the candidates that tie for the best score at or above the
-# threshold, sorted; empty when nothing is close. The scores are those of
-# _candidate_score, computed inline: a hint may look at every Service of a
-# namespace, and a function call per candidate tripled the cost.
+# threshold, sorted; empty when nothing is close. A candidate that is a
+# prefix of the name, or has the name as a prefix (three characters or
+# more), scores 1; any other scores its Dice coefficient. Scored in
+# comprehensions rather than through scoring functions per candidate (a
+# third cheaper): a hint may look at every Service of a namespace.
 closest(name, candidates) := best if {
 	ba := bigrams(name)
 	prefixed := {c |
@@ -56,7 +35,7 @@ closest(name, candidates) := best if {
 		some c in candidates
 		c != name
 		not c in prefixed
-		bb := {substring(c, i, 2) | some i in numbers.range(0, count(c) - 2)}
+		bb := bigrams(c)
 		n := count(ba) + count(bb)
 		n > 0
 		s := (2 * count(ba & bb)) / n
