@@ -2,6 +2,7 @@ package bundle
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -25,6 +26,10 @@ var Roots = []string{"lib/refguard", "refguard"}
 
 // DefaultKeyID is the key id OPA assumes when none is configured.
 const DefaultKeyID = "default"
+
+// DefaultAlgorithm signs and verifies when no algorithm is given (RS256
+// signatures are deterministic, so builds are byte-reproducible).
+const DefaultAlgorithm = "RS256"
 
 // BuildOptions configure an OPA bundle build.
 type BuildOptions struct {
@@ -60,15 +65,8 @@ func Build(policy fs.FS, opts BuildOptions) ([]byte, error) {
 		b.Modules = append(b.Modules, opabundle.ModuleFile{URL: p, Path: p, Raw: []byte(modules[name]), Parsed: parsed})
 	}
 	if opts.SigningKey != "" {
-		alg := opts.SigningAlg
-		if alg == "" {
-			alg = "RS256"
-		}
-		keyID := opts.KeyID
-		if keyID == "" {
-			keyID = DefaultKeyID
-		}
-		if err := b.GenerateSignature(opabundle.NewSigningConfig(opts.SigningKey, alg, opts.ClaimsFile), keyID, true); err != nil {
+		signing := opabundle.NewSigningConfig(opts.SigningKey, cmp.Or(opts.SigningAlg, DefaultAlgorithm), opts.ClaimsFile)
+		if err := b.GenerateSignature(signing, cmp.Or(opts.KeyID, DefaultKeyID), true); err != nil {
 			return nil, fmt.Errorf("sign bundle: %w", err)
 		}
 	}
@@ -104,15 +102,8 @@ var (
 // Verify reads a bundle and checks its signature; it returns the bundle
 // only when the signature covers exactly its content.
 func Verify(data []byte, opts VerifyOptions) (*opabundle.Bundle, error) {
-	alg := opts.Algorithm
-	if alg == "" {
-		alg = "RS256"
-	}
-	keyID := opts.KeyID
-	if keyID == "" {
-		keyID = DefaultKeyID
-	}
-	key, err := keys.NewKeyConfig(opts.VerificationKey, alg, opts.Scope)
+	keyID := cmp.Or(opts.KeyID, DefaultKeyID)
+	key, err := keys.NewKeyConfig(opts.VerificationKey, cmp.Or(opts.Algorithm, DefaultAlgorithm), opts.Scope)
 	if err != nil {
 		return nil, fmt.Errorf("verification key: %w", err)
 	}

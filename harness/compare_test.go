@@ -37,7 +37,7 @@ func TestCompareTable(t *testing.T) {
 	// holds every object several times.
 	ownMax := intsFromEnv(t, "REFGUARD_COMPARE_CONFTEST_OWN_MAX", []int{1000})[0]
 	gatorMax := intsFromEnv(t, "REFGUARD_COMPARE_GATOR_MAX", []int{10000})[0]
-	root := repoRoot(t)
+	root := testsupport.ModuleRoot(t)
 	bin := t.TempDir()
 	build(t, root, filepath.Join(bin, "refguard"), "./cmd/refguard")
 	build(t, root, filepath.Join(bin, "parsefloor"), "./internal/parsefloor")
@@ -125,15 +125,6 @@ func build(t *testing.T, dir, out, pkg string) {
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build %s: %v\n%s", pkg, err, b)
 	}
-}
-
-func repoRoot(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs("..")
-	require.NoError(t, err)
-	_, err = os.Stat(filepath.Join(dir, "go.mod"))
-	require.NoError(t, err)
-	return dir
 }
 
 func intsFromEnv(t *testing.T, name string, fallback []int) []int {

@@ -51,7 +51,7 @@ func newBundleBuildCommand() *cobra.Command {
 	f.StringVarP(&out, "output", "o", "bundle.tar.gz", "bundle file to write")
 	f.StringVar(&opts.Revision, "revision", policyset.Version, "bundle revision (default: the release version)")
 	f.StringVar(&opts.SigningKey, "signing-key", "", "PEM private key (or file) to sign with")
-	f.StringVar(&opts.SigningAlg, "signing-alg", "RS256", "signing algorithm (RS256 builds are byte-reproducible)")
+	f.StringVar(&opts.SigningAlg, "signing-alg", bundle.DefaultAlgorithm, "signing algorithm (RS256 builds are byte-reproducible)")
 	f.StringVar(&opts.KeyID, "key-id", bundle.DefaultKeyID, "key id recorded in the signature")
 	f.StringVar(&opts.ClaimsFile, "claims-file", "", "JSON file with extra claims (e.g. scope)")
 	f.StringVar(&policyDir, "policy", "", "bundle the Rego policy in this directory instead of the embedded one")
@@ -83,7 +83,7 @@ func newBundleVerifyCommand() *cobra.Command {
 func addVerifyFlags(cmd *cobra.Command, opts *bundle.VerifyOptions) {
 	f := cmd.Flags()
 	f.StringVar(&opts.VerificationKey, "verification-key", "", "PEM public key (or file) to verify with")
-	f.StringVar(&opts.Algorithm, "verification-alg", "RS256", "signature algorithm")
+	f.StringVar(&opts.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm")
 	f.StringVar(&opts.KeyID, "key-id", bundle.DefaultKeyID, "key id the signature must name")
 	f.StringVar(&opts.Scope, "scope", "", "scope the signature must carry")
 }
@@ -174,7 +174,7 @@ func newBundlePushCommand() *cobra.Command {
 	f.BoolVar(&push.PlainHTTP, "plain-http", false, "use HTTP instead of HTTPS (a local registry)")
 	f.StringVar(&build.Revision, "revision", policyset.Version, "bundle revision when building")
 	f.StringVar(&build.SigningKey, "signing-key", "", "PEM private key (or file) to sign with when building")
-	f.StringVar(&build.SigningAlg, "signing-alg", "RS256", "signing algorithm when building")
+	f.StringVar(&build.SigningAlg, "signing-alg", bundle.DefaultAlgorithm, "signing algorithm when building")
 	f.StringVar(&build.KeyID, "key-id", bundle.DefaultKeyID, "key id when building")
 	f.StringVar(&policyDir, "policy", "", "use the Rego policy in this directory instead of the embedded one")
 	return cmd

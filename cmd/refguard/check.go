@@ -52,7 +52,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.policyDir, "policy", "", "evaluate the Rego policy in this directory instead of the embedded one")
 	f.StringVar(&o.bundleFile, "bundle", "", "evaluate this signed OPA bundle instead of the embedded policy (needs --verification-key)")
 	f.StringVar(&o.verify.VerificationKey, "verification-key", "", "PEM public key (or file) the --bundle signature must verify with")
-	f.StringVar(&o.verify.Algorithm, "verification-alg", "RS256", "signature algorithm of --bundle")
+	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
 	return cmd

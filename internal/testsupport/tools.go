@@ -15,23 +15,28 @@ func Tool(t testing.TB, name string) string {
 	if p := os.Getenv("REFGUARD_" + strings.ToUpper(name)); p != "" {
 		return p
 	}
+	p := filepath.Join(ModuleRoot(t), ".tools", name)
+	if _, err := os.Stat(p); err != nil {
+		t.Fatalf("%s not installed: run `make tools` (%v)", name, err)
+	}
+	return p
+}
+
+// ModuleRoot is the directory of the go.mod above the test's directory.
+func ModuleRoot(t testing.TB) string {
+	t.Helper()
 	dir, err := os.Getwd()
 	if err != nil {
 		t.Fatal(err)
 	}
 	for {
 		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
+			return dir
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Fatalf("%s: no go.mod above the test directory", name)
+			t.Fatal("no go.mod above the test directory")
 		}
 		dir = parent
 	}
-	p := filepath.Join(dir, ".tools", name)
-	if _, err := os.Stat(p); err != nil {
-		t.Fatalf("%s not installed: run `make tools` (%v)", name, err)
-	}
-	return p
 }
