@@ -257,14 +257,18 @@ func parseChunk(file string, data []byte, c chunk, deferKind func(apiVersion, ki
 			return nil, nil, nil
 		}
 		shiftLines(&node, offset)
+		if deferKind != nil {
+			o, ok, err := deferredObject(file, &node, deferKind)
+			if err != nil {
+				return nil, nil, err
+			}
+			if ok {
+				o.source, o.sourceLine = text, c.line
+				return []Object{o}, nil, nil
+			}
+		}
 		if err := out.addDocument(file, &node); err != nil {
 			return nil, nil, err
-		}
-		if deferKind != nil && len(out.objects) == 1 {
-			if o := &out.objects[0]; deferKind(o.APIVersion, o.Kind) {
-				o.Value, o.Lines = nil, nil
-				o.source, o.sourceLine = text, c.line
-			}
 		}
 		return out.objects, out.notes, nil
 	}
@@ -285,6 +289,52 @@ func parseChunk(file string, data []byte, c chunk, deferKind func(apiVersion, ki
 		}
 		docStart = lastLine(&node) + 1
 	}
+}
+
+// deferredObject reads the identity of a document of a deferred kind from
+// its nodes, without building its value or its line map: both are built
+// once, when Materialize parses the text again. Only plain mappings whose
+// top-level keys are distinct strings qualify; anything else (and every
+// other kind) takes the full path, with its checks and errors.
+func deferredObject(file string, doc *yaml.Node, deferKind func(apiVersion, kind string) bool) (Object, bool, error) {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
+		return Object{}, false, nil
+	}
+	root := doc.Content[0]
+	seen := make(map[string]bool, len(root.Content)/2)
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		k := root.Content[i]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" || seen[k.Value] {
+			return Object{}, false, nil
+		}
+		seen[k.Value] = true
+	}
+	apiVersion, kind := scalarString(mappingValue(root, "apiVersion")), scalarString(mappingValue(root, "kind"))
+	if apiVersion == "" || kind == "" || isList(apiVersion, kind) || !deferKind(apiVersion, kind) {
+		return Object{}, false, nil
+	}
+	if plain, err := checkShape(file, root); err != nil || !plain {
+		return Object{}, false, err
+	}
+	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line}
+	if md := mappingValue(root, "metadata"); md != nil && md.Kind == yaml.MappingNode {
+		o.Namespace = scalarString(mappingValue(md, "namespace"))
+		o.Name = scalarString(mappingValue(md, "name"))
+	}
+	return o, true, nil
+}
+
+// isList: a v1 kind: List (or ServiceList, …) whose items are the objects.
+func isList(apiVersion, kind string) bool {
+	return apiVersion == "v1" && strings.HasSuffix(kind, "List")
+}
+
+// scalarString is a string scalar's value, "" for anything else.
+func scalarString(n *yaml.Node) string {
+	if n != nil && n.Kind == yaml.ScalarNode && n.ShortTag() == "!!str" {
+		return n.Value
+	}
+	return ""
 }
 
 // shiftLines moves a chunk's node lines to file lines (each node once:
@@ -407,7 +457,7 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 		r.notes = append(r.notes, Note{File: file, Line: node.Line, Message: "skipped: not a Kubernetes object (no apiVersion or kind)"})
 		return nil
 	}
-	if strings.HasSuffix(kind, "List") && apiVersion == "v1" {
+	if isList(apiVersion, kind) {
 		items := mappingValue(node, "items")
 		if items == nil {
 			return nil
