@@ -113,6 +113,7 @@ type Engine struct {
 	route    rego.PreparedEvalQuery
 	grant    rego.PreparedEvalQuery
 	store    storage.Store
+	caches   *cachePool
 }
 
 // New prepares the harness queries over a compiled policy and the inventory
@@ -142,7 +143,7 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extr
 	if err := store.Commit(ctx, txn); err != nil {
 		return nil, fmt.Errorf("load inventory: %w", err)
 	}
-	e := &Engine{compiler: compiler, store: store}
+	e := &Engine{compiler: compiler, store: store, caches: &cachePool{}}
 	if e.route, err = prepare(ctx, compiler, store, RouteQuery); err != nil {
 		return nil, err
 	}
@@ -181,7 +182,7 @@ func (e *Engine) Prepare(ctx context.Context, query string) (func(context.Contex
 	if err != nil {
 		return nil, err
 	}
-	return func(ctx context.Context, input map[string]any, out any) error { return eval(ctx, pq, input, out) }, nil
+	return func(ctx context.Context, input map[string]any, out any) error { return e.eval(ctx, pq, input, out) }, nil
 }
 
 // RouteReport is the policy's answer for one route.
@@ -257,7 +258,7 @@ func (e *Engine) EvalRoute(ctx context.Context, obj ast.Object, config ast.Value
 		ast.Item(ast.InternedTerm("object"), ast.NewTerm(obj)),
 		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
 	)
-	if err := evalValue(ctx, e.route, input, &out); err != nil {
+	if err := e.evalValue(ctx, e.route, input, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -274,7 +275,7 @@ func (e *Engine) EvalGrant(ctx context.Context, obj ast.Object, config ast.Value
 		input.Insert(ast.InternedTerm("used_grants"), usedGrants)
 	}
 	var out GrantReport
-	if err := evalValue(ctx, e.grant, input, &out); err != nil {
+	if err := e.evalValue(ctx, e.grant, input, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -289,16 +290,19 @@ func UsedGrants(keys []string) *ast.Term {
 	return ast.ArrayTerm(terms...)
 }
 
-func eval(ctx context.Context, pq rego.PreparedEvalQuery, input map[string]any, out any) error {
+func (e *Engine) eval(ctx context.Context, pq rego.PreparedEvalQuery, input map[string]any, out any) error {
 	value, err := ast.InterfaceToValue(input)
 	if err != nil {
 		return fmt.Errorf("convert input: %w", err)
 	}
-	return evalValue(ctx, pq, value, out)
+	return e.evalValue(ctx, pq, value, out)
 }
 
-func evalValue(ctx context.Context, pq rego.PreparedEvalQuery, value ast.Value, out any) error {
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(value))
+// evalValue evaluates with a pooled virtual cache (see refCache).
+func (e *Engine) evalValue(ctx context.Context, pq rego.PreparedEvalQuery, value ast.Value, out any) error {
+	cache := e.caches.get()
+	defer e.caches.put(cache)
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(value), rego.EvalVirtualCache(cache))
 	if err != nil {
 		return fmt.Errorf("evaluate policy: %w", err)
 	}
