@@ -13,9 +13,15 @@ import data.lib.refguard.all
 import data.lib.refguard.context
 import data.lib.refguard.refs
 import data.lib.refguard.status
-import data.refguard.kubernetes
 
 _config := object.get(input, "config", {})
+
+# The CLI's inventory is already in the core's shape and its store hands out
+# values without converting them, so the whole of it is the context's
+# inventory: the core only reads it by namespace and name. (An OPA server
+# converts what it reads unless configured not to; refguard.admission reads
+# through refguard.kubernetes, key by key, for that reason.)
+_inventory := data.kubernetes
 
 route_report := {
 	"findings": all.route_findings(ctx),
@@ -24,7 +30,7 @@ route_report := {
 	"backend_refs": count(ctx.records),
 } if {
 	refs.is_route(input.object)
-	ctx := context.build(input.object, kubernetes.inventory(input.object), _config)
+	ctx := context.build(input.object, _inventory, _config)
 }
 
 grant_report := {"findings": findings} if {
