@@ -128,7 +128,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	}
 	var lookup []manifest.Object
 	if len(o.inventory) > 0 {
-		inv, err := manifest.Load(o.inventory, cmd.InOrStdin())
+		inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), checker.InventoryOptions())
 		if err != nil {
 			return err
 		}

@@ -55,6 +55,7 @@ type Report struct {
 type Checker struct {
 	compiler   *ast.Compiler
 	routeKinds map[string]bool
+	fields     map[string]manifest.Fields // by inventory collection
 }
 
 // NewChecker reads the route kinds from the policy itself, so Go and Rego
@@ -64,9 +65,16 @@ func NewChecker(ctx context.Context, compiler *ast.Compiler) (*Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}}
+	fields, err := engine.InventoryFields(ctx, compiler)
+	if err != nil {
+		return nil, err
+	}
+	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}, fields: map[string]manifest.Fields{}}
 	for _, k := range kinds {
 		c.routeKinds[k] = true
+	}
+	for collection, f := range fields {
+		c.fields[collection] = f
 	}
 	return c, nil
 }
@@ -79,9 +87,23 @@ func (c *Checker) IsRoute(apiVersion, kind string) bool {
 	return ok && group == manifest.GatewayGroup && c.routeKinds[kind]
 }
 
-// LoadOptions are the manifest options a check works best with.
+// InventoryFields names what the policy reads of objects of this kind when
+// a reference resolves to one (nil: everything). As a
+// manifest.Options.Fields it drops the rest of every Service as it loads.
+func (c *Checker) InventoryFields(apiVersion, kind string) manifest.Fields {
+	return c.fields[inventory.CollectionOf(apiVersion, kind)]
+}
+
+// LoadOptions are the manifest options a check works best with: routes
+// kept as text, inventory objects kept to the fields the policy reads.
 func (c *Checker) LoadOptions() manifest.Options {
-	return manifest.Options{Defer: c.IsRoute}
+	return manifest.Options{Defer: c.IsRoute, Fields: c.InventoryFields}
+}
+
+// InventoryOptions are the manifest options for files that only serve as
+// inventory (refguard check --inventory).
+func (c *Checker) InventoryOptions() manifest.Options {
+	return manifest.Options{Fields: c.InventoryFields}
 }
 
 func (c *Checker) isRoute(o *manifest.Object) bool { return c.IsRoute(o.APIVersion, o.Kind) }

@@ -37,6 +37,57 @@ func ProfileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error)
 	return stringList(ctx, compiler, "object.keys(data.lib.refguard.profiles.profiles)", "profiles")
 }
 
+// InventoryFields returns, per inventory collection, the fields the policy
+// reads of the objects references resolve to
+// (lib.refguard.resolve.inventory_fields): top-level field → the keys of it
+// that are read, none for the whole field. Collections not listed are read
+// whole.
+func InventoryFields(ctx context.Context, compiler *ast.Compiler) (map[string]map[string][]string, error) {
+	const query = "data.lib.refguard.resolve.inventory_fields"
+	rs, err := rego.New(rego.Query(query), rego.Compiler(compiler)).Eval(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read inventory fields from policy: %w", err)
+	}
+	if len(rs) == 0 {
+		return map[string]map[string][]string{}, nil // a policy without the declaration reads everything
+	}
+	collections, ok := rs[0].Expressions[0].Value.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("read inventory fields from policy: %s is a %T, not an object", query, rs[0].Expressions[0].Value)
+	}
+	out := make(map[string]map[string][]string, len(collections))
+	for collection, v := range collections {
+		fields, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("read inventory fields from policy: %s[%q] is a %T, not an object", query, collection, v)
+		}
+		out[collection] = make(map[string][]string, len(fields))
+		for field, keep := range fields {
+			switch keep := keep.(type) {
+			case string:
+				if keep != "*" {
+					return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] is %q: want \"*\" or a list of keys", query, collection, field, keep)
+				}
+				out[collection][field] = nil
+			case []any:
+				if len(keep) == 0 {
+					return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] lists no keys: want \"*\" or a list of keys", query, collection, field)
+				}
+				for _, k := range keep {
+					key, ok := k.(string)
+					if !ok {
+						return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] holds %v, not a key", query, collection, field, k)
+					}
+					out[collection][field] = append(out[collection][field], key)
+				}
+			default:
+				return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] is a %T: want \"*\" or a list of keys", query, collection, field, keep)
+			}
+		}
+	}
+	return out, nil
+}
+
 // stringList evaluates a query whose value is a collection of strings.
 func stringList(ctx context.Context, compiler *ast.Compiler, query, what string) ([]string, error) {
 	rs, err := rego.New(rego.Query(query), rego.Compiler(compiler)).Eval(ctx)

@@ -65,6 +65,48 @@ type Options struct {
 	// others (JSON arrays, kind: List, inputs with directives) are never
 	// deferred.
 	Defer func(apiVersion, kind string) bool
+	// Fields names, per kind, the fields a load keeps of an object's value
+	// (nil: all of them). A checker that holds thousands of Services needs
+	// their ports, not their labels, annotations or status.
+	Fields func(apiVersion, kind string) Fields
+}
+
+// Fields selects what of an object's value is kept: each listed top-level
+// field whole (no keys) or only the listed keys of it, when it is a
+// mapping. Fields not listed are dropped.
+type Fields map[string][]string
+
+// keepFields drops what f does not list from the object's value (a nil f
+// keeps everything). Values are shared, not copied.
+func (o *Object) keepFields(f Fields) {
+	if f == nil || o.Value == nil {
+		return
+	}
+	kept := ast.NewObjectWithCapacity(len(f))
+	o.Value.Foreach(func(k, v *ast.Term) {
+		name, ok := k.Value.(ast.String)
+		if !ok {
+			return
+		}
+		keys, listed := f[string(name)]
+		if !listed {
+			return
+		}
+		inner, isObject := v.Value.(ast.Object)
+		if len(keys) == 0 || !isObject {
+			kept.Insert(k, v)
+			return
+		}
+		sub := ast.NewObjectWithCapacity(len(keys))
+		for _, key := range keys {
+			kt := ast.StringTerm(key)
+			if t := inner.Get(kt); t != nil {
+				sub.Insert(kt, t)
+			}
+		}
+		kept.Insert(k, ast.NewTerm(sub))
+	})
+	o.Value = kept
 }
 
 // Deferred reports whether the object is held as source text.
@@ -170,7 +212,7 @@ read:
 			sources = append(sources, source{file: f, data: data})
 		}
 	}
-	res, err := parse(sources, opts.Defer)
+	res, err := parse(sources, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -607,5 +649,5 @@ func LoadFS(fsys fs.FS, prefix string) (*Result, error) {
 		}
 		sources = append(sources, source{file: prefix + name, data: data})
 	}
-	return parse(sources, nil)
+	return parse(sources, Options{})
 }

@@ -2,11 +2,14 @@ package manifest
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/require"
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -78,6 +81,37 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("object %d differs when deferred", i)
 			}
 		}
+		// Keeping fields changes values, never what loads or where.
+		fields := Fields{"kind": nil, "metadata": {"name"}, "spec": {"ports"}}
+		kept, err := LoadWithOptions([]string{"-"}, bytes.NewReader(data), Options{Fields: func(string, string) Fields { return fields }})
+		if err != nil {
+			t.Fatalf("loads plainly but not with fields: %v", err)
+		}
+		if len(kept.Objects) != len(res.Objects) {
+			t.Fatalf("load with fields has %d objects, want %d", len(kept.Objects), len(res.Objects))
+		}
+		for i, o := range kept.Objects {
+			want := res.Objects[i]
+			if o.APIVersion != want.APIVersion || o.Kind != want.Kind || o.Name != want.Name || o.Namespace != want.Namespace || o.Line != want.Line {
+				t.Fatalf("object %d: identity differs with fields", i)
+			}
+			o.Value.Foreach(func(k, v *ast.Term) {
+				keys, listed := fields[string(k.Value.(ast.String))]
+				if !listed {
+					t.Fatalf("object %d keeps %v", i, k)
+				}
+				if inner, ok := v.Value.(ast.Object); ok && len(keys) > 0 {
+					for _, ik := range inner.Keys() {
+						if !slices.Contains(keys, string(ik.Value.(ast.String))) {
+							t.Fatalf("object %d keeps %v.%v", i, k, ik)
+						}
+					}
+				}
+				if w := want.Value.Get(k); w == nil || (len(keys) == 0 && w.Value.Compare(v.Value) != 0) {
+					t.Fatalf("object %d: %v differs from the plain load", i, k)
+				}
+			})
+		}
 	})
 }
 
@@ -139,7 +173,7 @@ func TestConcurrentParseMatchesSequential(t *testing.T) {
 	require.Greater(t, len(groupChunks(splitDocuments(data), 8)), 1)
 	isRoute := func(_, kind string) bool { return kind == "HTTPRoute" }
 	for _, deferKind := range []func(string, string) bool{nil, isRoute} {
-		res, err := parse([]source{{file: "set.yaml", data: data}}, deferKind)
+		res, err := parse([]source{{file: "set.yaml", data: data}}, Options{Defer: deferKind})
 		require.NoError(t, err)
 		require.Equal(t, notes, res.Notes)
 		require.Len(t, res.Objects, len(sequential))
@@ -178,4 +212,55 @@ func TestSplitKeepsWhatCannotBeCut(t *testing.T) {
 	require.True(t, res.Objects[2].Deferred())
 	require.True(t, res.Objects[1].Deferred())
 	require.Equal(t, []int{1, 5, 8}, []int{res.Objects[0].Line, res.Objects[1].Line, res.Objects[2].Line})
+}
+
+func TestFieldsKeepOnlyWhatIsListed(t *testing.T) {
+	src := `apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  namespace: prod
+  labels: {app: web}
+  annotations:
+    kubectl.kubernetes.io/last-applied-configuration: '{"big": "blob"}'
+spec:
+  type: ClusterIP
+  selector: {app: web}
+  ports:
+    - {name: http, port: 80}
+status:
+  loadBalancer: {}
+---
+apiVersion: v1
+kind: Service
+metadata: not-a-mapping
+spec: {}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: untouched, labels: {a: b}}
+data: {k: v}
+`
+	fields := Fields{"apiVersion": nil, "kind": nil, "metadata": {"name", "namespace"}, "spec": {"type", "externalName", "ports"}}
+	res, err := LoadWithOptions([]string{"-"}, strings.NewReader(src), Options{Fields: func(_, kind string) Fields {
+		if kind == "Service" {
+			return fields
+		}
+		return nil
+	}})
+	require.NoError(t, err)
+	require.Len(t, res.Objects, 3)
+	require.Equal(t, map[string]any{
+		"apiVersion": "v1",
+		"kind":       "Service",
+		"metadata":   map[string]any{"name": "web", "namespace": "prod"},
+		"spec":       map[string]any{"type": "ClusterIP", "ports": []any{map[string]any{"name": "http", "port": json.Number("80")}}},
+	}, res.Objects[0].Body())
+	require.Equal(t, "web", res.Objects[0].Name, "identity is read before fields are dropped")
+	require.Equal(t, 1, res.Objects[0].Line)
+	require.Equal(t, map[string]any{"apiVersion": "v1", "kind": "Service", "metadata": "not-a-mapping", "spec": map[string]any{}},
+		res.Objects[1].Body(), "a listed field that is not a mapping is kept as it is, so the rules see the same shape")
+	plain, err := Load([]string{"-"}, strings.NewReader(src))
+	require.NoError(t, err)
+	require.Equal(t, plain.Objects[2].Body(), res.Objects[2].Body(), "kinds without fields keep everything")
 }

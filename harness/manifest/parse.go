@@ -38,7 +38,7 @@ const minGroup = 64 << 10
 // boundaries into chunks that are parsed concurrently; results are merged
 // in source and chunk order, and the first failure in that order wins, so
 // the outcome is the one a sequential parse gives.
-func parse(sources []source, deferKind func(apiVersion, kind string) bool) (*Result, error) {
+func parse(sources []source, opts Options) (*Result, error) {
 	type job struct {
 		src    int
 		chunks []chunk
@@ -74,10 +74,15 @@ func parse(sources []source, deferKind func(apiVersion, kind string) bool) (*Res
 				src := sources[jobs[j].src]
 				r := &results[j]
 				for _, c := range jobs[j].chunks {
-					objects, notes, err := parseChunk(src.file, src.data, c, deferKind)
+					objects, notes, err := parseChunk(src.file, src.data, c, opts.Defer)
 					if err != nil {
 						r.err = err
 						break
+					}
+					if opts.Fields != nil {
+						for k := range objects {
+							objects[k].keepFields(opts.Fields(objects[k].APIVersion, objects[k].Kind))
+						}
 					}
 					r.objects = append(r.objects, objects...)
 					r.notes = append(r.notes, notes...)

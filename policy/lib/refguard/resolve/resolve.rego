@@ -28,6 +28,25 @@ resolve(rec, route, inv, profile) := object.union(rec, {
 	res := resolution(rec, route, inv, profile, {"collection": coll, "target": target, "entry": entry, "permitted_by": permitted_by})
 }
 
+# inventory_fields: what resolution and the rules read of the objects a
+# reference resolves to, per inventory collection: "*" keeps a top-level
+# field whole, a list keeps those keys of it. Collections not listed are
+# read whole. The CLI keeps only these fields of the objects it holds (a
+# cluster dump's Services carry labels, annotations and status nobody
+# reads); a rule that reads another field of a target adds it here, or the
+# context parity tests, which run conftest on whole objects, disagree.
+inventory_fields := {
+	"services": _target_fields,
+	"serviceimports": _target_fields,
+}
+
+_target_fields := {
+	"apiVersion": "*",
+	"kind": "*",
+	"metadata": ["name", "namespace"],
+	"spec": ["type", "externalName", "ports"],
+}
+
 _permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
 	rec.cross_namespace
 	inv != null

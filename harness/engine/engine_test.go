@@ -1,0 +1,50 @@
+package engine
+
+import (
+	"context"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/policy"
+)
+
+func TestInventoryFieldsOfTheEmbeddedPolicy(t *testing.T) {
+	modules, err := Modules(policy.FS)
+	require.NoError(t, err)
+	compiler, err := Compile(modules)
+	require.NoError(t, err)
+	fields, err := InventoryFields(context.Background(), compiler)
+	require.NoError(t, err)
+	services := fields["services"]
+	require.NotNil(t, services, "Services are read field by field")
+	assert.Contains(t, services, "apiVersion")
+	assert.Nil(t, services["apiVersion"], `"*" keeps the field whole`)
+	assert.Subset(t, services["spec"], []string{"ports", "type", "externalName"})
+	assert.NotContains(t, services, "status")
+	assert.NotContains(t, fields, "referencegrants", "grants are read whole")
+}
+
+func TestInventoryFieldsRejectsMalformedDeclarations(t *testing.T) {
+	for name, tc := range map[string]struct{ decl, want string }{
+		"absent":        {decl: ``, want: ""},
+		"not an object": {decl: `inventory_fields := ["services"]`, want: "is a []interface {}, not an object"},
+		"bad keep":      {decl: `inventory_fields := {"services": {"spec": "all"}}`, want: `["services"]["spec"] is "all"`},
+		"empty list":    {decl: `inventory_fields := {"services": {"spec": []}}`, want: "lists no keys"},
+		"not a key":     {decl: `inventory_fields := {"services": {"spec": [1]}}`, want: "holds 1, not a key"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			compiler, err := Compile(map[string]string{"r.rego": "package lib.refguard.resolve\n\n" + tc.decl + "\n"})
+			require.NoError(t, err)
+			fields, err := InventoryFields(context.Background(), compiler)
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.Empty(t, fields, "without a declaration everything is read")
+				return
+			}
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+}
