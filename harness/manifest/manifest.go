@@ -287,35 +287,58 @@ var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
 // is line c.line of the file. With deferKind, a chunk that holds a single
 // object of a deferred kind keeps its text instead of its value.
 func parseChunk(file string, data []byte, c chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
+	if !c.single {
+		return parseStream(file, data, c, nil, nil)
+	}
 	var out chunkResult
 	offset := c.line - 1
 	text := data[c.start:c.end]
-	if c.single {
-		var node yaml.Node
-		if err := yaml.Unmarshal(text, &node); err != nil {
-			return nil, nil, parseError(file, data, c.line, offset, err)
-		}
-		if node.Kind == 0 {
-			return nil, nil, nil
-		}
-		shiftLines(&node, offset)
-		if deferKind != nil {
-			o, ok, err := deferredObject(file, &node, deferKind)
-			if err != nil {
-				return nil, nil, err
-			}
-			if ok {
-				o.source, o.sourceLine = text, c.line
-				return []Object{o}, nil, nil
-			}
-		}
-		if err := out.addDocument(file, &node); err != nil {
+	var node yaml.Node
+	if err := yaml.Unmarshal(text, &node); err != nil {
+		return nil, nil, parseError(file, data, c.line, offset, err)
+	}
+	if node.Kind == 0 {
+		return nil, nil, nil
+	}
+	shiftLines(&node, offset)
+	if deferKind != nil {
+		o, ok, err := deferredObject(file, &node, deferKind)
+		if err != nil {
 			return nil, nil, err
 		}
-		return out.objects, out.notes, nil
+		if ok {
+			o.source, o.sourceLine = text, c.line
+			return []Object{o}, nil, nil
+		}
 	}
-	dec := yaml.NewDecoder(bytes.NewReader(text))
+	if err := out.addDocument(file, &node); err != nil {
+		return nil, nil, err
+	}
+	return out.objects, out.notes, nil
+}
+
+// parseRun parses consecutive single-document chunks with one decoder: a
+// yaml.v3 parser of its own per document costs more in buffers and token
+// queue than most Kubernetes documents do. Each document is matched to its
+// chunk by the line it starts on, so a document of a deferred kind still
+// keeps only its own text.
+func parseRun(file string, data []byte, run []chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
+	if len(run) == 1 {
+		return parseChunk(file, data, run[0], deferKind)
+	}
+	whole := chunk{start: run[0].start, end: run[len(run)-1].end, line: run[0].line}
+	return parseStream(file, data, whole, run, deferKind)
+}
+
+// parseStream decodes the documents of data[c.start:c.end] in order. When
+// singles are the single-document chunks c is made of, a document that is
+// the only one to start in its chunk may be deferred.
+func parseStream(file string, data []byte, c chunk, singles []chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
+	var out chunkResult
+	offset := c.line - 1
+	dec := yaml.NewDecoder(bytes.NewReader(data[c.start:c.end]))
 	docStart := c.line // where the next document starts, for errors without a line
+	next := 0          // the first of singles a later document may start in
 	for {
 		var node yaml.Node
 		err := dec.Decode(&node)
@@ -326,11 +349,39 @@ func parseChunk(file string, data []byte, c chunk, deferKind func(apiVersion, ki
 			return nil, nil, parseError(file, data, docStart, offset, err)
 		}
 		shiftLines(&node, offset)
+		docStart = lastLine(&node) + 1
+		if deferKind != nil && len(singles) > 0 {
+			i := chunkOf(singles, next, node.Line)
+			if i >= 0 && chunkOf(singles, i, docStart-1) == i {
+				next = i + 1
+				o, ok, err := deferredObject(file, &node, deferKind)
+				if err != nil {
+					return nil, nil, err
+				}
+				if ok {
+					o.source, o.sourceLine = data[singles[i].start:singles[i].end], singles[i].line
+					out.objects = append(out.objects, o)
+					continue
+				}
+			}
+		}
 		if err := out.addDocument(file, &node); err != nil {
 			return nil, nil, err
 		}
-		docStart = lastLine(&node) + 1
 	}
+}
+
+// chunkOf finds, from singles[from:], the chunk that holds line, or -1.
+func chunkOf(singles []chunk, from, line int) int {
+	for i := from; i < len(singles); i++ {
+		if line < singles[i].line {
+			return -1
+		}
+		if i+1 == len(singles) || line < singles[i+1].line {
+			return i
+		}
+	}
+	return -1
 }
 
 // deferredObject reads the identity of a document of a deferred kind from

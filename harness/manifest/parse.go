@@ -73,8 +73,8 @@ func parse(sources []source, opts Options) (*Result, error) {
 			for j := range next {
 				src := sources[jobs[j].src]
 				r := &results[j]
-				for _, c := range jobs[j].chunks {
-					objects, notes, err := parseChunk(src.file, src.data, c, opts.Defer)
+				for _, run := range singleRuns(jobs[j].chunks) {
+					objects, notes, err := parseRun(src.file, src.data, run, opts.Defer)
 					if err != nil {
 						r.err = err
 						break
@@ -143,6 +143,23 @@ func splitDocuments(data []byte) []chunk {
 		pos = end
 	}
 	return append(chunks, chunk{start: start, end: len(data), line: startLine, single: single})
+}
+
+// singleRuns splits chunks into runs of consecutive single-document
+// chunks and the other chunks, each alone.
+func singleRuns(chunks []chunk) [][]chunk {
+	var runs [][]chunk
+	for i := 0; i < len(chunks); {
+		j := i + 1
+		if chunks[i].single {
+			for j < len(chunks) && chunks[j].single && chunks[j].start == chunks[j-1].end {
+				j++
+			}
+		}
+		runs = append(runs, chunks[i:j])
+		i = j
+	}
+	return runs
 }
 
 // groupChunks gathers consecutive chunks into at most parts groups of
