@@ -249,25 +249,38 @@ type routeResult struct {
 	located []Finding
 }
 
-// evalRoutes evaluates routes on every core, materialising deferred ones
-// one at a time per worker; results keep the input order.
+// maxRouteBatch is the most routes a worker takes at a time: adjacent
+// deferred routes of a batch are parsed with one decoder, and a batch's
+// values are all a worker holds.
+const maxRouteBatch = 32
+
+// evalRoutes evaluates routes on every core, materialising deferred ones a
+// batch at a time per worker; results keep the input order.
 func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config ast.Value) ([]routeResult, error) {
 	reports := make([]routeResult, len(routes))
 	errs := make([]error, len(routes))
 	workers := min(runtime.GOMAXPROCS(0), max(len(routes), 1))
+	batch := min(max(len(routes)/(workers*4), 1), maxRouteBatch) // small sets still spread over the cores
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i := range next {
-				reports[i], errs[i] = evalRoute(ctx, eng, routes[i], config)
+			for start := range next {
+				end := min(start+batch, len(routes))
+				full, err := manifest.MaterializeAll(routes[start:end])
+				if err != nil { // each route on its own, so every error is its own
+					full = routes[start:end]
+				}
+				for i := start; i < end; i++ {
+					reports[i], errs[i] = evalRoute(ctx, eng, full[i-start], config)
+				}
 			}
 		}()
 	}
-	for i := range routes {
-		next <- i
+	for start := 0; start < len(routes); start += batch {
+		next <- start
 	}
 	close(next)
 	wg.Wait()

@@ -49,11 +49,12 @@ type Object struct {
 	// routes and ReferenceGrants. Nil for other objects.
 	Lines map[string]int
 
-	// source is the text of a deferred document (Options.Defer), which
-	// starts at sourceLine of File; Value and Lines are nil until
+	// A deferred document (Options.Defer) is src[srcStart:srcEnd], the
+	// text of File from line sourceLine; Value and Lines are nil until
 	// Materialize parses it again.
-	source     []byte
-	sourceLine int
+	src              []byte
+	srcStart, srcEnd int
+	sourceLine       int
 }
 
 // Options tune a load.
@@ -110,15 +111,15 @@ func (o *Object) keepFields(f Fields) {
 }
 
 // Deferred reports whether the object is held as source text.
-func (o *Object) Deferred() bool { return o.source != nil }
+func (o *Object) Deferred() bool { return o.src != nil }
 
 // Materialize returns the object with its value and lines: the object
 // itself, or, when it was deferred, the document parsed again.
 func (o *Object) Materialize() (*Object, error) {
-	if o.source == nil {
+	if o.src == nil {
 		return o, nil
 	}
-	objects, _, err := parseChunk(o.File, o.source, chunk{start: 0, end: len(o.source), line: o.sourceLine, single: true}, nil)
+	objects, _, err := parseChunk(o.File, o.src, chunk{start: o.srcStart, end: o.srcEnd, line: o.sourceLine, single: true}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -126,6 +127,53 @@ func (o *Object) Materialize() (*Object, error) {
 		return nil, &Error{File: o.File, Line: o.Line, Err: errors.New("deferred document changed")}
 	}
 	return &objects[0], nil
+}
+
+// MaterializeAll materializes objects, in order. Deferred documents that
+// follow one another in an input are parsed with one decoder, as the load
+// parsed them; the result is the objects Materialize gives one by one.
+func MaterializeAll(objs []*Object) ([]*Object, error) {
+	out := make([]*Object, len(objs))
+	for i := 0; i < len(objs); {
+		j := i + 1
+		for objs[i].Deferred() && j < len(objs) && objs[j].Deferred() && adjacent(objs[j-1], objs[j]) {
+			j++
+		}
+		if j-i > 1 && materializeRun(objs[i:j], out[i:j]) {
+			i = j
+			continue
+		}
+		for ; i < j; i++ { // a single document, or a run that did not parse as one
+			o, err := objs[i].Materialize()
+			if err != nil {
+				return nil, err
+			}
+			out[i] = o
+		}
+	}
+	return out, nil
+}
+
+// adjacent tells whether b's text follows a's in the same input.
+func adjacent(a, b *Object) bool {
+	return &a.src[0] == &b.src[0] && a.srcEnd == b.srcStart
+}
+
+// materializeRun parses adjacent deferred documents with one decoder into
+// out, or reports false when they do not come back as the same objects.
+func materializeRun(run, out []*Object) bool {
+	first, last := run[0], run[len(run)-1]
+	objects, _, err := parseStream(first.File, first.src, chunk{start: first.srcStart, end: last.srcEnd, line: first.sourceLine}, nil, nil)
+	if err != nil || len(objects) != len(run) {
+		return false
+	}
+	for k, o := range run {
+		if objects[k].Line != o.Line || objects[k].Kind != o.Kind || objects[k].APIVersion != o.APIVersion || objects[k].Name != o.Name || objects[k].Namespace != o.Namespace {
+			return false
+		}
+		out[k] = &objects[k]
+	}
+	return true
 }
 
 // Body returns the object as JSON-compatible Go values (a fresh copy).
@@ -307,7 +355,7 @@ func parseChunk(file string, data []byte, c chunk, deferKind func(apiVersion, ki
 			return nil, nil, err
 		}
 		if ok {
-			o.source, o.sourceLine = text, c.line
+			o.src, o.srcStart, o.srcEnd, o.sourceLine = data, c.start, c.end, c.line
 			return []Object{o}, nil, nil
 		}
 	}
@@ -359,7 +407,7 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, deferKind f
 					return nil, nil, err
 				}
 				if ok {
-					o.source, o.sourceLine = data[singles[i].start:singles[i].end], singles[i].line
+					o.src, o.srcStart, o.srcEnd, o.sourceLine = data, singles[i].start, singles[i].end, singles[i].line
 					out.objects = append(out.objects, o)
 					continue
 				}

@@ -81,6 +81,20 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("object %d differs when deferred", i)
 			}
 		}
+		var objs []*Object
+		for i := range deferred.Objects {
+			objs = append(objs, &deferred.Objects[i])
+		}
+		all, err := MaterializeAll(objs)
+		if err != nil {
+			t.Fatalf("materialize all: %v", err)
+		}
+		for i, got := range all {
+			want := res.Objects[i]
+			if got.Line != want.Line || got.Value.Compare(want.Value) != 0 || fmt.Sprint(got.Lines) != fmt.Sprint(want.Lines) {
+				t.Fatalf("object %d differs when materialized with the others", i)
+			}
+		}
 		// Keeping fields changes values, never what loads or where.
 		fields := Fields{"kind": nil, "metadata": {"name"}, "spec": {"ports"}}
 		kept, err := LoadWithOptions([]string{"-"}, bytes.NewReader(data), Options{Fields: func(string, string) Fields { return fields }})
@@ -192,6 +206,25 @@ func TestConcurrentParseMatchesSequential(t *testing.T) {
 		}
 		if deferKind != nil {
 			require.Equal(t, 3000, deferred)
+		}
+		// Materialised together (runs of adjacent documents share a
+		// decoder), in windows that cut runs anywhere: the same objects.
+		for _, window := range []int{1, 2, 7, 64, len(res.Objects)} {
+			for start := 0; start < len(res.Objects); start += window {
+				end := min(start+window, len(res.Objects))
+				var objs []*Object
+				for i := start; i < end; i++ {
+					objs = append(objs, &res.Objects[i])
+				}
+				all, err := MaterializeAll(objs)
+				require.NoError(t, err)
+				for k, got := range all {
+					want := sequential[start+k]
+					require.Equal(t, want.Line, got.Line)
+					require.Equal(t, want.Lines, got.Lines)
+					require.Equal(t, 0, want.Value.Compare(got.Value), "object %d", start+k)
+				}
+			}
 		}
 	}
 }
