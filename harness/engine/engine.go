@@ -332,13 +332,15 @@ func (e *Engine) EvalGrant(ctx context.Context, obj ast.Object, config ast.Value
 	return &out, nil
 }
 
-// UsedGrants converts the "ns/name" keys of used grants once, for EvalGrant.
+// UsedGrants converts the "ns/name" keys of used grants once, for EvalGrant:
+// a set, so a grant's check looks its key up instead of building a set of
+// every used grant again for each grant.
 func UsedGrants(keys []string) *ast.Term {
 	terms := make([]*ast.Term, len(keys))
 	for i, k := range keys {
 		terms[i] = ast.StringTerm(k)
 	}
-	return ast.ArrayTerm(terms...)
+	return ast.SetTerm(terms...)
 }
 
 func (e *Engine) eval(ctx context.Context, pq rego.PreparedEvalQuery, input map[string]any, out any) error {

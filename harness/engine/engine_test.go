@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/open-policy-agent/opa/v1/ast"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -47,4 +49,12 @@ func TestInventoryFieldsRejectsMalformedDeclarations(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
+}
+
+func TestUsedGrantsIsASet(t *testing.T) {
+	used := UsedGrants([]string{"b/g", "a/g", "b/g"})
+	set, ok := used.Value.(ast.Set)
+	require.True(t, ok, "the harness looks keys up in it: an array would be rebuilt into a set for every grant")
+	assert.Equal(t, 2, set.Len())
+	assert.True(t, set.Contains(ast.StringTerm("a/g")))
 }

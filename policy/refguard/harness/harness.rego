@@ -39,6 +39,11 @@ grant_report := {"findings": findings} if {
 	findings := all.grant_findings(ctx) | _unused(ctx)
 }
 
-_unused(ctx) := all.set_findings(ctx, {g | some g in input.used_grants}) if {
+# used_grants arrives as a set (the CLI builds it once for every grant: a
+# set rebuilt from an array in each grant's evaluation made the grant checks
+# quadratic in the number of grants) or, from JSON, as an array.
+_unused(ctx) := all.set_findings(ctx, input.used_grants) if {
+	is_set(input.used_grants)
+} else := all.set_findings(ctx, {g | some g in input.used_grants}) if {
 	is_array(input.used_grants)
 } else := set()
