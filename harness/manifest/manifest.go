@@ -588,7 +588,10 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 	if node.Kind != yaml.MappingNode {
 		return &Error{File: file, Line: node.Line, Err: fmt.Errorf("expected a Kubernetes object (a mapping), found %s", describe(node))}
 	}
-	value, err := objectValue(node, plain)
+	if r.terms == nil {
+		r.terms = newTermTable()
+	}
+	value, err := objectValue(node, plain, r.terms)
 	if err != nil {
 		return &Error{File: file, Line: node.Line, Err: err}
 	}

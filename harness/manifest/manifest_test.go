@@ -160,6 +160,14 @@ func FuzzValueMatchesDecoder(f *testing.F) {
 		if fastErr == nil && fast.Compare(slow) != 0 {
 			t.Fatalf("fast %v != decoder %v", fast, slow)
 		}
+		// Sharing the terms of repeated scalars changes nothing either.
+		table := newTermTable()
+		for range 2 {
+			shared, sharedErr := table.value(root)
+			if (sharedErr == nil) != (fastErr == nil) || (sharedErr == nil && shared.Compare(fast) != 0) {
+				t.Fatalf("shared terms %v (%v) != fast %v (%v)", shared, sharedErr, fast, fastErr)
+			}
+		}
 	})
 }
 

@@ -28,6 +28,7 @@ type chunkResult struct {
 	objects []Object
 	notes   []Note
 	err     error
+	terms   *termTable // shared terms of the values built so far
 }
 
 // minGroup keeps small inputs on one goroutine: below it, spreading the

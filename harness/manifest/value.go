@@ -22,9 +22,9 @@ var errNotPlain = errors.New("document needs the general decoder")
 // straight into OPA values, without an intermediate Go map; anything else
 // goes through yaml.v3's decoder, so both paths give the same value
 // (FuzzValueMatchesDecoder holds them to it).
-func objectValue(n *yaml.Node, plain bool) (ast.Object, error) {
+func objectValue(n *yaml.Node, plain bool, shared *termTable) (ast.Object, error) {
 	if plain {
-		v, err := fastValue(n)
+		v, err := shared.value(n)
 		if err == nil {
 			if obj, ok := v.(ast.Object); ok {
 				return obj, nil
@@ -59,7 +59,54 @@ func decodedValue(n *yaml.Node) (ast.Value, error) {
 	return value, nil
 }
 
+// termTable shares the terms of repeated strings and numbers within one
+// parse: a thousand Services spell "name", "port", "TCP" and "v1" a
+// thousand times, and an OPA term is never changed once built. A nil table
+// shares nothing.
+type termTable struct {
+	strings, numbers map[string]*ast.Term
+}
+
+func newTermTable() *termTable {
+	return &termTable{strings: map[string]*ast.Term{}, numbers: map[string]*ast.Term{}}
+}
+
+func (t *termTable) str(s string) *ast.Term {
+	if t == nil {
+		return ast.StringTerm(s)
+	}
+	term, ok := t.strings[s]
+	if !ok {
+		term = ast.StringTerm(s)
+		t.strings[s] = term
+	}
+	return term
+}
+
+func (t *termTable) term(v ast.Value) *ast.Term {
+	if t != nil {
+		switch v := v.(type) {
+		case ast.String:
+			return t.str(string(v))
+		case ast.Number:
+			term, ok := t.numbers[string(v)]
+			if !ok {
+				term = ast.NewTerm(v)
+				t.numbers[string(v)] = term
+			}
+			return term
+		}
+	}
+	return ast.NewTerm(v)
+}
+
+// fastValue converts a node without sharing terms.
 func fastValue(n *yaml.Node) (ast.Value, error) {
+	var none *termTable
+	return none.value(n)
+}
+
+func (t *termTable) value(n *yaml.Node) (ast.Value, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		obj := ast.NewObjectWithCapacity(len(n.Content) / 2)
@@ -68,25 +115,25 @@ func fastValue(n *yaml.Node) (ast.Value, error) {
 			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
 				return nil, errNotPlain
 			}
-			key := ast.InternedTerm(k.Value)
+			key := t.str(k.Value)
 			if obj.Get(key) != nil {
 				return nil, errNotPlain
 			}
-			v, err := fastValue(n.Content[i+1])
+			v, err := t.value(n.Content[i+1])
 			if err != nil {
 				return nil, err
 			}
-			obj.Insert(key, ast.NewTerm(v))
+			obj.Insert(key, t.term(v))
 		}
 		return obj, nil
 	case yaml.SequenceNode:
 		terms := make([]*ast.Term, len(n.Content))
 		for i, item := range n.Content {
-			v, err := fastValue(item)
+			v, err := t.value(item)
 			if err != nil {
 				return nil, err
 			}
-			terms[i] = ast.NewTerm(v)
+			terms[i] = t.term(v)
 		}
 		return ast.NewArray(terms...), nil
 	case yaml.ScalarNode:
