@@ -21,11 +21,21 @@ func TestInventoryFieldsOfTheEmbeddedPolicy(t *testing.T) {
 	require.NoError(t, err)
 	services := fields["services"]
 	require.NotNil(t, services, "Services are read field by field")
-	assert.Contains(t, services, "apiVersion")
-	assert.Nil(t, services["apiVersion"], `"*" keeps the field whole`)
 	assert.Subset(t, services["spec"], []string{"ports", "type", "externalName"})
 	assert.NotContains(t, services, "status")
+	assert.NotContains(t, services, "metadata", "a target's name and namespace are its keys in the inventory")
 	assert.NotContains(t, fields, "referencegrants", "grants are read whole")
+}
+
+func TestInventoryFieldsWholeFields(t *testing.T) {
+	compiler, err := Compile(map[string]string{"r.rego": `package lib.refguard.resolve
+
+inventory_fields := {"services": {"kind": "*", "spec": ["ports"]}}
+`})
+	require.NoError(t, err)
+	fields, err := InventoryFields(context.Background(), compiler)
+	require.NoError(t, err)
+	assert.Equal(t, map[string]map[string][]string{"services": {"kind": nil, "spec": {"ports"}}}, fields, `"*" keeps the field whole`)
 }
 
 func TestInventoryFieldsRejectsMalformedDeclarations(t *testing.T) {

@@ -40,12 +40,7 @@ inventory_fields := {
 	"serviceimports": _target_fields,
 }
 
-_target_fields := {
-	"apiVersion": "*",
-	"kind": "*",
-	"metadata": ["name", "namespace"],
-	"spec": ["type", "externalName", "ports"],
-}
+_target_fields := {"spec": ["type", "externalName", "ports"]}
 
 _permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
 	rec.cross_namespace
