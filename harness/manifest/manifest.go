@@ -154,6 +154,43 @@ func MaterializeAll(objs []*Object) ([]*Object, error) {
 	return out, nil
 }
 
+// compactDeferred moves the text of deferred documents out of their inputs
+// into one buffer per input, so the rest of each input (Services, grants,
+// everything already held as values) is not kept alive for them. Documents
+// adjacent in the input stay adjacent (MaterializeAll parses them
+// together); a newline separates the others.
+func compactDeferred(objs []Object) {
+	kept := 0
+	for i := range objs {
+		if objs[i].Deferred() {
+			kept += objs[i].srcEnd - objs[i].srcStart + 1
+		}
+	}
+	if kept == 0 {
+		return
+	}
+	buf := make([]byte, 0, kept)
+	var prev Object // where the previous deferred document was in its input
+	for i := range objs {
+		o := &objs[i]
+		if !o.Deferred() {
+			continue
+		}
+		if prev.Deferred() && !adjacent(&prev, o) {
+			buf = append(buf, '\n')
+		}
+		prev.src, prev.srcStart, prev.srcEnd = o.src, o.srcStart, o.srcEnd
+		start := len(buf)
+		buf = append(buf, o.src[o.srcStart:o.srcEnd]...)
+		o.srcStart, o.srcEnd = start, len(buf)
+	}
+	for i := range objs {
+		if objs[i].Deferred() {
+			objs[i].src = buf[:len(buf):len(buf)]
+		}
+	}
+}
+
 // adjacent tells whether b's text follows a's in the same input.
 func adjacent(a, b *Object) bool {
 	return &a.src[0] == &b.src[0] && a.srcEnd == b.srcStart
@@ -263,6 +300,9 @@ read:
 	res, err := parse(sources, opts)
 	if err != nil {
 		return nil, err
+	}
+	if opts.Defer != nil {
+		compactDeferred(res.Objects)
 	}
 	if readErr != nil {
 		return nil, readErr

@@ -305,3 +305,55 @@ data: {k: v}
 	require.NoError(t, err)
 	require.Equal(t, plain.Objects[2].Body(), res.Objects[2].Body(), "kinds without fields keep everything")
 }
+
+// Deferred documents keep only their own text: the rest of the input is not
+// held for them, adjacent documents stay adjacent, and every document
+// materialises as the plain load has it.
+func TestDeferredTextIsCompacted(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 50; i++ {
+		fmt.Fprintf(&b, "---\napiVersion: v1\nkind: Service\nmetadata: {name: s%d}\nspec: {ports: [{port: 80}]}\n", i)
+		for j := 0; j < 1+i%3; j++ { // runs of one to three routes
+			fmt.Fprintf(&b, "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: r%d-%d}\nspec:\n  rules:\n    - backendRefs: [{name: s%d, port: 80}]\n", i, j, i)
+		}
+	}
+	src := b.String()
+	plain, err := Load([]string{"-"}, strings.NewReader(src))
+	require.NoError(t, err)
+	deferred, err := LoadWithOptions([]string{"-"}, strings.NewReader(src), Options{Defer: func(_, kind string) bool { return kind == "HTTPRoute" }})
+	require.NoError(t, err)
+	require.Len(t, deferred.Objects, len(plain.Objects))
+	var routes []*Object
+	text, adjacentPairs := 0, 0
+	for i := range deferred.Objects {
+		o := &deferred.Objects[i]
+		if !o.Deferred() {
+			continue
+		}
+		text += o.srcEnd - o.srcStart
+		require.Less(t, len(o.src), len(src), "a deferred route holds the routes' text, not the input")
+		if len(routes) > 0 && adjacent(routes[len(routes)-1], o) {
+			adjacentPairs++
+		}
+		routes = append(routes, o)
+	}
+	require.Equal(t, 99, len(routes))
+	require.Equal(t, text+49, len(routes[0].src), "the routes' text and one separator per gap")
+	require.Equal(t, 49, adjacentPairs, "routes that followed one another still do")
+	all, err := MaterializeAll(routes)
+	require.NoError(t, err)
+	k := 0
+	for i := range plain.Objects {
+		if plain.Objects[i].Kind != "HTTPRoute" {
+			continue
+		}
+		one, err := routes[k].Materialize()
+		require.NoError(t, err)
+		for _, got := range []*Object{one, all[k]} {
+			require.Equal(t, plain.Objects[i].Line, got.Line)
+			require.Equal(t, plain.Objects[i].Lines, got.Lines)
+			require.Equal(t, 0, plain.Objects[i].Value.Compare(got.Value))
+		}
+		k++
+	}
+}
