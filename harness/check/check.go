@@ -267,6 +267,7 @@ func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Obje
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			conditions := map[engine.Condition]engine.Condition{} // one copy of each condition's strings, not one per route
 			for start := range next {
 				end := min(start+batch, len(routes))
 				full, err := manifest.MaterializeAll(routes[start:end])
@@ -275,6 +276,14 @@ func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Obje
 				}
 				for i := start; i < end; i++ {
 					reports[i], errs[i] = evalRoute(ctx, eng, full[i-start], config)
+					if errs[i] == nil {
+						c := reports[i].Condition
+						if kept, ok := conditions[c]; ok {
+							reports[i].Condition = kept
+						} else {
+							conditions[c] = c
+						}
+					}
 				}
 			}
 		}()
