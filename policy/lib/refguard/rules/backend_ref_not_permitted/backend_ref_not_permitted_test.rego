@@ -32,6 +32,32 @@ test_matching_grant_permits if {
 	count(backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))) == 0
 }
 
+_from_app := [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}]
+
+test_grant_without_a_name_permits_every_service if {
+	every to in [{"group": "", "kind": "Service"}, {"group": "", "kind": "Service", "name": ""}] {
+		g := t.grant("pay", "g", _from_app, [to])
+		count(backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))) == 0
+	}
+}
+
+test_grant_for_another_name_does_not_permit if {
+	g := t.grant("pay", "g", _from_app, [{"group": "", "kind": "Service", "name": "web"}])
+	some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))
+	contains(f.message, "spec.to[0].name")
+}
+
+test_grant_from_another_namespace_or_kind_does_not_permit if {
+	every from in [
+		{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "other"},
+		{"group": "gateway.networking.k8s.io", "kind": "GRPCRoute", "namespace": "app"},
+		{"group": "example.com", "kind": "HTTPRoute", "namespace": "app"},
+	] {
+		g := t.grant("pay", "g", [from], [{"group": "", "kind": "Service", "name": "api"}])
+		count(backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))) == 1
+	}
+}
+
 test_no_inventory_no_finding if {
 	count(backend_ref_not_permitted.findings(t.no_inventory(t.http([_ref])))) == 0
 }
