@@ -58,8 +58,9 @@ type Checker struct {
 	fields     map[string]manifest.Fields // by inventory collection
 }
 
-// NewChecker reads the route kinds from the policy itself, so Go and Rego
-// agree on what a route is.
+// NewChecker reads the route kinds and the fields read of inventory objects
+// from the policy itself, so Go and Rego agree on what a route is and on
+// what of a Service matters.
 func NewChecker(ctx context.Context, compiler *ast.Compiler) (*Checker, error) {
 	kinds, err := engine.RouteKinds(ctx, compiler)
 	if err != nil {
@@ -74,7 +75,7 @@ func NewChecker(ctx context.Context, compiler *ast.Compiler) (*Checker, error) {
 		c.routeKinds[k] = true
 	}
 	for collection, f := range fields {
-		c.fields[collection] = f
+		c.fields[collection] = manifest.Fields(f)
 	}
 	return c, nil
 }
@@ -89,7 +90,8 @@ func (c *Checker) IsRoute(apiVersion, kind string) bool {
 
 // InventoryFields names what the policy reads of objects of this kind when
 // a reference resolves to one (nil: everything). As a
-// manifest.Options.Fields it drops the rest of every Service as it loads.
+// manifest.Options.Fields it drops the rest of every Service and
+// ServiceImport as it loads.
 func (c *Checker) InventoryFields(apiVersion, kind string) manifest.Fields {
 	return c.fields[inventory.CollectionOf(apiVersion, kind)]
 }
