@@ -119,7 +119,7 @@ func (o *Object) Materialize() (*Object, error) {
 	if o.src == nil {
 		return o, nil
 	}
-	objects, _, err := parseChunk(o.File, o.src, chunk{start: o.srcStart, end: o.srcEnd, line: o.sourceLine, single: true}, nil)
+	objects, _, err := parseStream(o.File, o.src, chunk{start: o.srcStart, end: o.srcEnd, line: o.sourceLine}, nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -371,50 +371,17 @@ func expand(path string) ([]string, error) {
 
 var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
 
-// parseChunk parses the documents of data[c.start:c.end], whose first line
-// is line c.line of the file. With deferKind, a chunk that holds a single
-// object of a deferred kind keeps its text instead of its value.
-func parseChunk(file string, data []byte, c chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
-	if !c.single {
-		return parseStream(file, data, c, nil, nil)
-	}
-	var out chunkResult
-	offset := c.line - 1
-	text := data[c.start:c.end]
-	var node yaml.Node
-	if err := yaml.Unmarshal(text, &node); err != nil {
-		return nil, nil, parseError(file, data, c.line, offset, err)
-	}
-	if node.Kind == 0 {
-		return nil, nil, nil
-	}
-	shiftLines(&node, offset)
-	if deferKind != nil {
-		o, ok, err := deferredObject(file, &node, deferKind)
-		if err != nil {
-			return nil, nil, err
-		}
-		if ok {
-			o.src, o.srcStart, o.srcEnd, o.sourceLine = data, c.start, c.end, c.line
-			return []Object{o}, nil, nil
-		}
-	}
-	if err := out.addDocument(file, &node); err != nil {
-		return nil, nil, err
-	}
-	return out.objects, out.notes, nil
-}
-
-// parseRun parses consecutive single-document chunks with one decoder: a
+// parseRun parses a run of chunks (see singleRuns) with one decoder: a
 // yaml.v3 parser of its own per document costs more in buffers and token
-// queue than most Kubernetes documents do. Each document is matched to its
-// chunk by the line it starts on, so a document of a deferred kind still
-// keeps only its own text.
+// queue than most Kubernetes documents do. In a run of single-document
+// chunks each document is matched to its chunk by the line it starts on,
+// so a document of a deferred kind keeps only its own text; a chunk that is
+// not single is parsed as it is, nothing deferred.
 func parseRun(file string, data []byte, run []chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
-	if len(run) == 1 {
-		return parseChunk(file, data, run[0], deferKind)
-	}
 	whole := chunk{start: run[0].start, end: run[len(run)-1].end, line: run[0].line}
+	if !run[0].single {
+		return parseStream(file, data, whole, nil, nil)
+	}
 	return parseStream(file, data, whole, run, deferKind)
 }
 

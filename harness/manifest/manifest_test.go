@@ -149,7 +149,8 @@ func FuzzValueMatchesDecoder(f *testing.F) {
 		if plain, err := checkShape("fuzz", root); err != nil || !plain {
 			return
 		}
-		fast, fastErr := fastValue(root)
+		var unshared *termTable
+		fast, fastErr := unshared.value(root)
 		slow, slowErr := decodedValue(root)
 		if errors.Is(fastErr, errNotPlain) {
 			return
@@ -190,7 +191,7 @@ func TestConcurrentParseMatchesSequential(t *testing.T) {
 	}
 	data := []byte(b.String())
 	require.Greater(t, len(data), 4*minGroup, "big enough to be spread over goroutines")
-	sequential, notes, err := parseChunk("set.yaml", data, chunk{start: 0, end: len(data), line: 1}, nil)
+	sequential, notes, err := parseStream("set.yaml", data, chunk{start: 0, end: len(data), line: 1}, nil, nil)
 	require.NoError(t, err)
 	require.Greater(t, len(groupChunks(splitDocuments(data), 8)), 1)
 	isRoute := func(_, kind string) bool { return kind == "HTTPRoute" }

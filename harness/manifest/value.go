@@ -100,12 +100,6 @@ func (t *termTable) term(v ast.Value) *ast.Term {
 	return ast.NewTerm(v)
 }
 
-// fastValue converts a node without sharing terms.
-func fastValue(n *yaml.Node) (ast.Value, error) {
-	var none *termTable
-	return none.value(n)
-}
-
 func (t *termTable) value(n *yaml.Node) (ast.Value, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
