@@ -55,7 +55,7 @@ type Report struct {
 type Checker struct {
 	compiler   *ast.Compiler
 	routeKinds map[string]bool
-	fields     map[string]manifest.Fields // by inventory collection
+	fields     map[string]map[string][]string // manifest.Fields by inventory collection
 }
 
 // NewChecker reads the route kinds and the fields read of inventory objects
@@ -70,19 +70,16 @@ func NewChecker(ctx context.Context, compiler *ast.Compiler) (*Checker, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}, fields: map[string]manifest.Fields{}}
+	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}, fields: fields}
 	for _, k := range kinds {
 		c.routeKinds[k] = true
-	}
-	for collection, f := range fields {
-		c.fields[collection] = manifest.Fields(f)
 	}
 	return c, nil
 }
 
 // IsRoute tells whether objects of this apiVersion and kind are routes the
 // policy checks. As a manifest.Options.Defer it keeps routes as text until
-// they are evaluated, one per worker at a time.
+// they are evaluated, a batch per worker at a time.
 func (c *Checker) IsRoute(apiVersion, kind string) bool {
 	group, _, ok := strings.Cut(apiVersion, "/")
 	return ok && group == manifest.GatewayGroup && c.routeKinds[kind]
