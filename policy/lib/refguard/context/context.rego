@@ -37,8 +37,6 @@ grant_context(grant, cfg) := {
 # used_grants: "ns/name" of every ReferenceGrant that permits one of the
 # route's cross-namespace references (for RG202 over a whole set).
 used_grants(ctx) := {sprintf("%s/%s", [rec.namespace, name]) |
-	ctx.inv != null
 	some rec in ctx.records
-	rec.cross_namespace
-	some name in rec.permitted_by
+	some name in rec.permitted_by # empty unless cross-namespace with an inventory
 }

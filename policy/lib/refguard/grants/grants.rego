@@ -63,8 +63,6 @@ permitting(inv, route, rec) := {name |
 	object.get(to, "name", "") in ["", rec.name]
 }
 
-permitted(inv, route, rec) if count(permitting(inv, route, rec)) > 0
-
 _want_from(route) := {
 	"group": refs.gateway_group,
 	"kind": route.kind,
