@@ -27,28 +27,27 @@ import data.lib.refguard.similar
 
 _candidates(ctx, rec) := object.keys(object.get(ctx.inv, [resolve.collection(rec, ctx.profile), rec.namespace], {}))
 
-_hint(ctx, rec) := sprintf("did you mean %s?", [best[0]]) if {
-	best := similar.closest(rec.name, _candidates(ctx, rec))
+# The candidates and the closest of them are computed once per reference and
+# handed to the hint, the fix and the edits: scoring reads every name of the
+# namespace.
+_hint(rec, best, candidates) := sprintf("did you mean %s?", [best[0]]) if {
 	count(best) == 1
 } else := sprintf("did you mean one of %s?", [concat(", ", best)]) if {
-	best := similar.closest(rec.name, _candidates(ctx, rec))
 	count(best) > 1
 } else := sprintf("there is no %s in namespace %s at all", [rec.kind, rec.namespace]) if {
-	count(_candidates(ctx, rec)) == 0
-} else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", _some_names(_candidates(ctx, rec)))])
+	count(candidates) == 0
+} else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", _some_names(candidates))])
 
 _some_names(names) := ns if {
 	count(names) <= 5
 	ns := sort(names)
 } else := array.concat(array.slice(sort(names), 0, 5), ["…"])
 
-_fix(ctx, rec) := sprintf("set name: %s", [best[0]]) if {
-	best := similar.closest(rec.name, _candidates(ctx, rec))
+_fix(best) := sprintf("set name: %s", [best[0]]) if {
 	count(best) == 1
 } else := ""
 
-_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), best[0])] if {
-	best := similar.closest(rec.name, _candidates(ctx, rec))
+_edits(ctx, rec, best) := [result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), best[0])] if {
 	count(best) == 1
 } else := []
 
@@ -56,15 +55,16 @@ findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "not-found"
 	not contains(rec.name, ".")
+	candidates := _candidates(ctx, rec)
+	best := similar.closest(rec.name, candidates)
 	f := result.finding("RG103", ctx, rec.field, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s %s/%s not found; %s", [rec.kind, rec.namespace, rec.name, _hint(ctx, rec)]),
-		"fix": _fix(ctx, rec),
-		"edits": _edits(ctx, rec),
+		"message": sprintf("%s %s/%s not found; %s", [rec.kind, rec.namespace, rec.name, _hint(rec, best, candidates)]),
+		"fix": _fix(best),
+		"edits": _edits(ctx, rec, best),
 	})
 }
 
-# conftest entrypoints: errors are failures, everything else a warning.
 _conftest_findings contains f if {
 	some ctx in conftest.contexts
 	some f in findings(ctx)
