@@ -33,22 +33,17 @@ import data.lib.refguard.rules.rule_redirect_with_backends
 import data.lib.refguard.rules.rule_weights_all_zero
 
 # route_findings: every finding of every route-level rule for one context.
+# The rules that fire only on a reference whose resolution stopped at one
+# step (rules.md, resolution order) are called only for the steps the
+# route's references stopped at: a healthy route calls none of them.
 route_findings(ctx) := {f |
 	some findings in [
 		backend_app_protocol_nonstandard.findings(ctx),
-		backend_app_protocol_unsupported.findings(ctx),
 		backend_duplicate.findings(ctx),
-		backend_externalname_service.findings(ctx),
-		backend_filter_unsupported.findings(ctx),
 		backend_implicit_group_kind.findings(ctx),
-		backend_kind_unsupported.findings(ctx),
-		backend_name_is_hostname.findings(ctx),
-		backend_not_found.findings(ctx),
+		backend_kind_unsupported.findings(ctx), # also group "core" where tolerated
 		backend_port_invalid.findings(ctx),
 		backend_port_missing.findings(ctx),
-		backend_port_not_found.findings(ctx),
-		backend_port_protocol_mismatch.findings(ctx),
-		backend_ref_not_permitted.findings(ctx),
 		backend_weight_invalid.findings(ctx),
 		route_shape_invalid.findings(ctx),
 		route_version_not_served.findings(ctx),
@@ -58,7 +53,25 @@ route_findings(ctx) := {f |
 		rule_weights_all_zero.findings(ctx),
 	]
 	some f in findings
+} | {f |
+	some step in {rec.resolution.step | some rec in ctx.records}
+	some f in _at_step(ctx, step)
 }
+
+# _at_step: the findings of the rules that fire at one resolution step.
+_at_step(ctx, "filter") := backend_filter_unsupported.findings(ctx)
+
+_at_step(ctx, "grant") := backend_ref_not_permitted.findings(ctx)
+
+_at_step(ctx, "not-found") := backend_not_found.findings(ctx) | backend_name_is_hostname.findings(ctx)
+
+_at_step(ctx, "externalname") := backend_externalname_service.findings(ctx)
+
+_at_step(ctx, "port-not-found") := backend_port_not_found.findings(ctx)
+
+_at_step(ctx, "protocol") := backend_port_protocol_mismatch.findings(ctx)
+
+_at_step(ctx, "app-protocol") := backend_app_protocol_unsupported.findings(ctx)
 
 # grant_findings: every finding of the rules that look at one ReferenceGrant.
 grant_findings(ctx) := {f |
