@@ -249,12 +249,12 @@ type routeResult struct {
 }
 
 // maxRouteBatch is the most routes a worker takes at a time: adjacent
-// deferred routes of a batch are parsed with one decoder, and a batch's
-// values are all a worker holds.
+// deferred routes of a batch are parsed with one decoder, evaluated in one
+// query, and a batch's values are all a worker holds.
 const maxRouteBatch = 32
 
-// evalRoutes evaluates routes on every core, materialising deferred ones a
-// batch at a time per worker; results keep the input order.
+// evalRoutes evaluates routes on every core, a batch per query, materialising
+// deferred ones a batch at a time per worker; results keep the input order.
 func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config ast.Value) ([]routeResult, error) {
 	reports := make([]routeResult, len(routes))
 	errs := make([]error, len(routes))
@@ -269,12 +269,8 @@ func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Obje
 			conditions := map[engine.Condition]engine.Condition{} // one copy of each condition's strings, not one per route
 			for start := range next {
 				end := min(start+batch, len(routes))
-				full, err := manifest.MaterializeAll(routes[start:end])
-				if err != nil { // each route on its own, so every error is its own
-					full = routes[start:end]
-				}
+				evalBatch(ctx, eng, routes[start:end], config, reports[start:end], errs[start:end])
 				for i := start; i < end; i++ {
-					reports[i], errs[i] = evalRoute(ctx, eng, full[i-start], config)
 					if errs[i] == nil {
 						c := reports[i].Condition
 						if kept, ok := conditions[c]; ok {
@@ -300,6 +296,29 @@ func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Obje
 	return reports, nil
 }
 
+// evalBatch evaluates a batch of routes in one query; when that fails
+// (a route that does not parse, an evaluation error), each route on its
+// own, so every error names its route.
+func evalBatch(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config ast.Value, out []routeResult, errs []error) {
+	full, err := manifest.MaterializeAll(routes)
+	if err == nil {
+		values := make([]ast.Object, len(full))
+		for i, o := range full {
+			values[i] = o.Value
+		}
+		var rrs []engine.RouteReport
+		if rrs, err = eng.EvalRoutes(ctx, values, config); err == nil {
+			for i := range rrs {
+				out[i] = located(full[i], &rrs[i])
+			}
+			return
+		}
+	}
+	for i, o := range routes {
+		out[i], errs[i] = evalRoute(ctx, eng, o, config)
+	}
+}
+
 func evalRoute(ctx context.Context, eng *engine.Engine, o *manifest.Object, config ast.Value) (routeResult, error) {
 	full, err := o.Materialize()
 	if err != nil {
@@ -309,9 +328,14 @@ func evalRoute(ctx context.Context, eng *engine.Engine, o *manifest.Object, conf
 	if err != nil {
 		return routeResult{}, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
 	}
+	return located(full, rr), nil
+}
+
+// located pairs a route's report with its findings located in the route.
+func located(o *manifest.Object, rr *engine.RouteReport) routeResult {
 	res := routeResult{RouteReport: rr}
 	for _, f := range rr.Findings {
-		res.located = append(res.located, locate(full, f))
+		res.located = append(res.located, locate(o, f))
 	}
-	return res, nil
+	return res
 }

@@ -22,8 +22,9 @@ import (
 
 // Queries the harness evaluates.
 const (
-	RouteQuery = "data.refguard.harness.route_report"
-	GrantQuery = "data.refguard.harness.grant_report"
+	RouteQuery  = "data.refguard.harness.route_report"
+	RoutesQuery = "data.refguard.harness.route_reports"
+	GrantQuery  = "data.refguard.harness.grant_report"
 )
 
 // RouteKinds returns the route kinds the policy checks
@@ -162,6 +163,7 @@ func Compile(modules map[string]string) (*ast.Compiler, error) {
 type Engine struct {
 	compiler *ast.Compiler
 	route    rego.PreparedEvalQuery
+	routes   rego.PreparedEvalQuery
 	grant    rego.PreparedEvalQuery
 	store    storage.Store
 	caches   *cachePool
@@ -196,6 +198,9 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extr
 	}
 	e := &Engine{compiler: compiler, store: store, caches: &cachePool{}}
 	if e.route, err = prepare(ctx, compiler, store, RouteQuery); err != nil {
+		return nil, err
+	}
+	if e.routes, err = prepare(ctx, compiler, store, RoutesQuery); err != nil {
 		return nil, err
 	}
 	if e.grant, err = prepare(ctx, compiler, store, GrantQuery); err != nil {
@@ -313,6 +318,36 @@ func (e *Engine) EvalRoute(ctx context.Context, obj ast.Object, config ast.Value
 		return nil, err
 	}
 	return &out, nil
+}
+
+// EvalRoutes evaluates a batch of routes in one query (what every route
+// reads the same way is evaluated once per batch) and returns their reports
+// in order. An object that is not a route is an error; so is any error of
+// the batch, which EvalRoute on each route attributes to its route.
+func (e *Engine) EvalRoutes(ctx context.Context, objs []ast.Object, config ast.Value) ([]RouteReport, error) {
+	terms := make([]*ast.Term, len(objs))
+	for i, o := range objs {
+		terms[i] = ast.NewTerm(o)
+	}
+	input := ast.NewObject(
+		ast.Item(ast.InternedTerm("objects"), ast.ArrayTerm(terms...)),
+		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
+	)
+	var out []*RouteReport
+	if err := e.evalValue(ctx, e.routes, input, &out); err != nil {
+		return nil, err
+	}
+	if len(out) != len(objs) {
+		return nil, fmt.Errorf("evaluate policy: %d reports for %d routes", len(out), len(objs))
+	}
+	reports := make([]RouteReport, len(out))
+	for i, r := range out {
+		if r == nil {
+			return nil, fmt.Errorf("evaluate policy: object %d of the batch is not a route", i)
+		}
+		reports[i] = *r
+	}
+	return reports, nil
 }
 
 // EvalGrant evaluates one ReferenceGrant; usedGrants (may be nil when the

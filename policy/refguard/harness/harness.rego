@@ -5,7 +5,9 @@
 #   inventory in data.kubernetes (the kube-mgmt shape) loaded once.
 #   input: {"object": <route or grant>, "config": {...}} and, for grants,
 #   "used_grants": ["ns/name", …] collected from the route reports when the
-#   whole set is known.
+#   whole set is known; or {"objects": [<route>, …], "config": {...}} for
+#   route_reports, one report per object in order (null for an object that
+#   is not a route): what the CLI evaluates, a batch of routes per query.
 # scope: package
 package refguard.harness
 
@@ -23,14 +25,24 @@ _config := object.get(input, "config", {})
 # through refguard.kubernetes, key by key, for that reason.)
 _inventory := data.kubernetes
 
-route_report := {
+route_report := _report(input.object) if refs.is_route(input.object)
+
+# route_reports: a batch of routes in one query shares what every route
+# reads the same way (the effective config and profile, the rule and
+# catalog constants, memoised calls): a quarter of a route's evaluation.
+route_reports := [_report_or_null(obj) | some obj in input.objects]
+
+_report_or_null(obj) := _report(obj) if refs.is_route(obj)
+
+else := null
+
+_report(obj) := {
 	"findings": all.route_findings(ctx),
 	"condition": status.condition(ctx),
 	"used_grants": context.used_grants(ctx),
 	"backend_refs": count(ctx.records),
 } if {
-	refs.is_route(input.object)
-	ctx := context.build(input.object, _inventory, _config)
+	ctx := context.build(obj, _inventory, _config)
 }
 
 grant_report := {"findings": findings} if {
