@@ -71,6 +71,8 @@ fuzz:
 bench:
 	REFGUARD_BENCH_LARGE=1 $(GO) test -run '^$$' -bench 'BenchmarkCheck' -benchmem -benchtime 1x -count 3 -timeout 60m ./harness/
 	$(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview' -benchmem -benchtime 2000x -count 3 ./harness/
+	@echo "# the same reviews with the collector paced by a memory limit, as a policy server in a container runs (docs/performance.md)"
+	GOGC=off GOMEMLIMIT=300MiB $(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview/aggregate' -benchmem -benchtime 4000x -count 3 ./harness/
 
 ## bench-compare: refguard against the parse floor, conftest (indexed
 ## hand-written policy, and refguard's policy) and gator, as separate
