@@ -8,41 +8,66 @@
 # scope: package
 package lib.refguard.similar
 
-threshold := 0.5
-
 bigrams(s) := {substring(s, i, 2) | some i in numbers.range(0, count(s) - 2)}
 
-# closest returns the candidates that tie for the best score at or above the
-# threshold, sorted; empty when nothing is close. A candidate that is a
+# closest returns the candidates that tie for the best score at or above
+# 0.5, sorted; empty when nothing is close. A candidate that is a
 # prefix of the name, or has the name as a prefix (three characters or
-# more), scores 1; any other scores its Dice coefficient. Scored in
-# comprehensions rather than through scoring functions per candidate (a
-# third cheaper): a hint may look at every Service of a namespace.
+# more), scores 1; any other scores its Dice coefficient.
+#
+# A hint may look at every Service of a namespace, so candidates are
+# scored as cheaply as the definition allows, without changing a result:
+# - when some candidate is prefix-related, the best score is 1, and the only
+#   other candidates that reach it have exactly the name's bigrams (Dice is
+#   1 only for equal sets): those are found by containment, which stops at
+#   the first bigram a candidate lacks, and confirmed;
+# - otherwise a candidate needs at least a third of the name's bigrams
+#   (Dice >= 0.5 means 4|A∩B| >= |A| + |B|, and |B| >= |A∩B|): an upper
+#   bound, counted with contains, rules most out before their own bigrams
+#   are built. (contains over-counts only for names shorter than two
+#   characters, whose one "bigram" is the name: a bound, never a score.)
+# A differential test (harness) holds this to the plain definition.
 closest(name, candidates) := best if {
+	prefixed := _prefixed(name, candidates)
+	count(prefixed) > 0
 	ba := bigrams(name)
-	prefixed := {c |
-		count(name) >= 3
-		some c in candidates
-		c != name
-		startswith(c, name)
-	} | {c |
-		some c in candidates
-		c != name
-		count(c) >= 3
-		startswith(name, c)
-	}
-	dice := {[s, c] |
+	same := {c |
 		some c in candidates
 		c != name
 		not c in prefixed
-		bb := bigrams(c)
-		n := count(ba) + count(bb)
-		n > 0
-		s := (2 * count(ba & bb)) / n
-		s >= threshold
+		every g in ba {
+			contains(c, g)
+		}
+		bigrams(c) == ba
 	}
-	scored := {[1, c] | some c in prefixed} | dice
+	best := sort([c | some c in (prefixed | same)])
+} else := best if {
+	ba := bigrams(name)
+	na := count(ba)
+	scored := {[s, c] |
+		some c in candidates
+		c != name
+		3 * count({g | some g in ba; contains(c, g)}) >= na
+		bb := bigrams(c)
+		common := count(ba & bb)
+		n := na + count(bb)
+		n > 0
+		4 * common >= n # Dice >= 0.5, without dividing for every candidate
+		s := (2 * common) / n
+	}
 	count(scored) > 0
 	top := max({s | some [s, _] in scored})
 	best := sort([c | some [s, c] in scored; s == top])
 } else := []
+
+_prefixed(name, candidates) := {c |
+	count(name) >= 3
+	some c in candidates
+	c != name
+	startswith(c, name)
+} | {c |
+	some c in candidates
+	c != name
+	count(c) >= 3
+	startswith(name, c)
+}

@@ -21,3 +21,19 @@ test_tie_is_sorted if {
 test_nothing_close_and_self_excluded if {
 	similar.closest("payments", {"payments", "zzz", "inventory"}) == []
 }
+
+test_dice_of_exactly_one_half_is_suggested if {
+	# api-svc and api-service share 4 of 6 and 10 bigrams: 8 / 16
+	similar.closest("api-svc", {"api-service", "db"}) == ["api-service"]
+}
+
+test_same_bigrams_tie_with_a_prefix if {
+	# yzxyz has exactly the bigrams of xyzxy (Dice 1) without being a prefix
+	similar.closest("xyzxy", {"xyzxy-1", "yzxyz", "xyzyx"}) == ["xyzxy-1", "yzxyz"]
+}
+
+test_too_few_shared_bigrams_is_not_close if {
+	# abcdefg shares 2 of its 6 bigrams with abxxxxxfg (a third: Dice 4 / 11)
+	# and 1 with abzzzzz (less than a third: never scored)
+	similar.closest("abcdefg", {"abxxxxxfg", "abzzzzz"}) == []
+}
