@@ -25,6 +25,9 @@ const (
 	RouteQuery  = "data.refguard.harness.route_report"
 	RoutesQuery = "data.refguard.harness.route_reports"
 	GrantQuery  = "data.refguard.harness.grant_report"
+	// DerivedQuery names the collections the policy derives from the
+	// inventory once (indexes); New stores each under data.kubernetes.
+	DerivedQuery = "data.refguard.harness.derived"
 )
 
 // RouteKinds returns the route kinds the policy checks
@@ -196,6 +199,9 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extr
 	if err := store.Commit(ctx, txn); err != nil {
 		return nil, fmt.Errorf("load inventory: %w", err)
 	}
+	if err := addDerived(ctx, compiler, store); err != nil {
+		return nil, err
+	}
 	e := &Engine{compiler: compiler, store: store, caches: &cachePool{}}
 	if e.route, err = prepare(ctx, compiler, store, RouteQuery); err != nil {
 		return nil, err
@@ -207,6 +213,48 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extr
 		return nil, err
 	}
 	return e, nil
+}
+
+// addDerived evaluates the policy's derived collections over the stored
+// inventory once and stores each next to the inventory's own collections.
+// A policy without refguard.harness.derived derives nothing.
+func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store) error {
+	rs, err := rego.New(
+		rego.Query(DerivedQuery),
+		rego.Compiler(compiler),
+		rego.Store(store),
+		rego.SetRegoVersion(ast.RegoV1),
+		rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }),
+	).Eval(ctx)
+	if err != nil {
+		return fmt.Errorf("derive inventory collections: %w", err)
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil
+	}
+	derived, ok := rs[0].Expressions[0].Value.(*ast.Term).Value.(ast.Object)
+	if !ok {
+		return fmt.Errorf("derive inventory collections: %s is not an object", DerivedQuery)
+	}
+	txn, err := store.NewTransaction(ctx, storage.WriteParams)
+	if err != nil {
+		return fmt.Errorf("derive inventory collections: %w", err)
+	}
+	err = derived.Iter(func(k, v *ast.Term) error {
+		name, ok := k.Value.(ast.String)
+		if !ok {
+			return fmt.Errorf("collection name %v is not a string", k)
+		}
+		return store.Write(ctx, txn, storage.AddOp, storage.Path{"kubernetes", string(name)}, v.Value)
+	})
+	if err != nil {
+		store.Abort(ctx, txn)
+		return fmt.Errorf("derive inventory collections: %w", err)
+	}
+	if err := store.Commit(ctx, txn); err != nil {
+		return fmt.Errorf("derive inventory collections: %w", err)
+	}
+	return nil
 }
 
 func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, query string) (rego.PreparedEvalQuery, error) {

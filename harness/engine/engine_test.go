@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -67,4 +68,39 @@ func TestUsedGrantsIsASet(t *testing.T) {
 	require.True(t, ok, "the harness looks keys up in it: an array would be rebuilt into a set for every grant")
 	assert.Equal(t, 2, set.Len())
 	assert.True(t, set.Contains(ast.StringTerm("a/g")))
+}
+
+func TestAddDerivedStoresEachCollectionNextToTheInventory(t *testing.T) {
+	ctx := context.Background()
+	for name, tc := range map[string]struct {
+		module string
+		want   string // data.kubernetes after, or the error
+		err    bool
+	}{
+		"derived": {module: `package refguard.harness
+
+derived := {"names_by_ns": {ns: object.keys(objs) | some ns, objs in data.kubernetes.services}}
+`, want: `{"names_by_ns": {"a": ["x"]}, "services": {"a": {"x": {}}}}`},
+		"none":          {module: "package other\n\nx := 1\n", want: `{"services": {"a": {"x": {}}}}`},
+		"not an object": {module: "package refguard.harness\n\nderived := [1]\n", want: "is not an object", err: true},
+		"bad name":      {module: "package refguard.harness\n\nderived := {1: {}}\n", want: "collection name 1 is not a string", err: true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			compiler, err := Compile(map[string]string{"m.rego": tc.module})
+			require.NoError(t, err)
+			inv := ast.MustParseTerm(`{"services": {"a": {"x": {}}}}`).Value.(ast.Object)
+			eng, err := New(ctx, compiler, inv, nil)
+			if tc.err {
+				require.Error(t, err)
+				assert.Contains(t, err.Error(), tc.want)
+				return
+			}
+			require.NoError(t, err)
+			var got any
+			require.NoError(t, eng.Decision(ctx, "data.kubernetes", nil, &got))
+			var want any
+			require.NoError(t, json.Unmarshal([]byte(tc.want), &want))
+			assert.Equal(t, want, got)
+		})
+	}
 }

@@ -25,6 +25,24 @@ _config := object.get(input, "config", {})
 # through refguard.kubernetes, key by key, for that reason.)
 _inventory := data.kubernetes
 
+# derived: collections engine.New adds to data.kubernetes once, after
+# loading the inventory and before any route is evaluated: the grants
+# indexed by target namespace, from namespace and to name ("" for an entry
+# without one), which lib.refguard.grants reads instead of every grant of
+# the target namespace (a namespace that grants a hundred routes costs two
+# lookups, not a hundred checks). Keys are the fields' values, whatever
+# their type, so the index holds every grant the plain scan could match.
+derived := {"referencegrants_by_from_to": _grants_by_from_to}
+
+_grants_by_from_to[ns][from_ns][to_name][name] := grant if {
+	some ns, by_name in data.kubernetes.referencegrants
+	some name, grant in by_name
+	some from in grant.spec.from
+	from_ns := from.namespace
+	some to in grant.spec.to
+	to_name := object.get(to, "name", "")
+}
+
 route_report := _report(input.object) if refs.is_route(input.object)
 
 # route_reports: a batch of routes in one query shares what every route

@@ -48,11 +48,11 @@ to_mismatches(entry, rec) := {field |
 # namespace, and some to entry the reference's group and kind and either
 # its name or no name. Plain comparisons in one comprehension, no call per
 # grant: this runs for every cross-namespace reference, on the admission
-# path too, over every grant of the target namespace, and a function call
-# costs OPA's evaluator far more than the comparisons.
+# path too, and a function call costs OPA's evaluator far more than the
+# comparisons. The grants looked at are those that can match (below).
 permitting(inv, route, rec) := {name |
 	route_ns := refs.namespace(route)
-	some name, grant in grants_in(inv, rec.namespace)
+	some name, grant in _candidates(inv, rec.namespace, route_ns, rec.name)
 	some from in grant.spec.from
 	from.namespace == route_ns
 	from.kind == route.kind
@@ -62,6 +62,21 @@ permitting(inv, route, rec) := {name |
 	object.get(to, "group", "") == rec.group
 	object.get(to, "name", "") in ["", rec.name]
 }
+
+# _candidates: the grants of namespace ns that can allow a reference from
+# namespace from_ns to name, when the inventory carries them indexed
+# (referencegrants_by_from_to: {ns: {from_ns: {to_name: {name: grant}}}},
+# to_name "" for a to entry without a name; a context that holds its
+# inventory across evaluations builds it once — the CLI does, with
+# refguard.harness.derived); otherwise every grant of ns. permitting checks
+# every field either way.
+_candidates(inv, ns, from_ns, name) := object.union(
+	object.get(index, [ns, from_ns, name], {}),
+	object.get(index, [ns, from_ns, ""], {}),
+) if {
+	index := inv.referencegrants_by_from_to
+	is_object(index)
+} else := grants_in(inv, ns)
 
 _want_from(route) := {
 	"group": refs.gateway_group,
