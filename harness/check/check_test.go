@@ -1,0 +1,85 @@
+package check
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/manifest"
+)
+
+// A policy whose batch query cannot answer for one route ("bad"): the
+// batch is evaluated again route by route, and the error names that
+// route's file, line and name; without it the other routes' reports are
+// the batch's.
+const batchPolicy = `package lib.refguard.refs
+
+route_kinds := {"HTTPRoute"}
+`
+
+const batchHarness = `package refguard.harness
+
+_report(obj) := {"findings": [], "condition": {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": obj.metadata.name}, "used_grants": [], "backend_refs": 0}
+
+route_reports := [r |
+	some obj in input.objects
+	r := _report_or_null(obj)
+]
+
+_report_or_null(obj) := _report(obj) if obj.metadata.name != "bad"
+
+else := null
+
+route_report := _report(input.object) if input.object.metadata.name != "bad"
+`
+
+func TestEvalBatchFallsBackToSingleRoutesToNameAnError(t *testing.T) {
+	ctx := context.Background()
+	compiler, err := engine.Compile(map[string]string{"refs.rego": batchPolicy, "harness.rego": batchHarness})
+	require.NoError(t, err)
+	checker, err := NewChecker(ctx, compiler)
+	require.NoError(t, err)
+	route := func(name string) string {
+		return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\n  namespace: app\n---\n"
+	}
+	// Enough routes for batches of several on any number of cores.
+	var names, good, bad []string
+	for i := range 40 * runtime.GOMAXPROCS(0) {
+		names = append(names, fmt.Sprintf("r%03d", i))
+	}
+	for _, n := range names {
+		good = append(good, route(n))
+		if n == "r021" {
+			n = "bad"
+		}
+		bad = append(bad, route(n))
+	}
+	dir := t.TempDir()
+	goodFile := filepath.Join(dir, "good.yaml")
+	require.NoError(t, os.WriteFile(goodFile, []byte(strings.Join(good, "")), 0o644))
+	badFile := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(badFile, []byte(strings.Join(bad, "")), 0o644))
+
+	loaded, err := manifest.LoadWithOptions([]string{goodFile}, nil, checker.LoadOptions())
+	require.NoError(t, err)
+	rep, err := checker.Check(ctx, loaded, nil, nil)
+	require.NoError(t, err)
+	require.Len(t, rep.Routes, len(names))
+	for i, name := range names {
+		assert.Equal(t, name, rep.Routes[i].Conditions[0].Message, "each route gets its own report from the batch")
+	}
+
+	loaded, err = manifest.LoadWithOptions([]string{badFile}, nil, checker.LoadOptions())
+	require.NoError(t, err)
+	_, err = checker.Check(ctx, loaded, nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), badFile+":127: HTTPRoute bad: evaluate policy: no result")
+}
