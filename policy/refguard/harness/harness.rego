@@ -47,7 +47,7 @@ route_report := _report(input.object) if refs.is_route(input.object)
 
 # route_reports: a batch of routes in one query shares what every route
 # reads the same way (the effective config and profile, the rule and
-# catalog constants, memoised calls): a quarter of a route's evaluation.
+# catalog constants, memoised calls): 8 % of a 10k check's allocations.
 route_reports := [_report_or_null(obj) | some obj in input.objects]
 
 _report_or_null(obj) := _report(obj) if refs.is_route(obj)
