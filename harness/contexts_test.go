@@ -17,6 +17,7 @@ import (
 
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
@@ -155,6 +156,30 @@ func TestEveryContextAgrees(t *testing.T) {
 	require.Equal(t, len(cases), contexts["cli"])
 	require.Equal(t, len(cases), contexts["conftest"], "conftest skipped cases")
 	require.GreaterOrEqual(t, contexts["admission"], len(cases)-1, "admission reviewed too few cases")
+
+	// A generated set with a failure of every rule, many objects in one
+	// file and grants shared across namespaces: the same in every context.
+	t.Run("generated-every-rule", func(t *testing.T) {
+		gs := gen.GenerateMix(240, 5, gen.EveryRule)
+		path := filepath.Join(t.TempDir(), "set.yaml")
+		require.NoError(t, os.WriteFile(path, gs.YAML, 0o644))
+		c := &fixture.Case{Name: "generated-every-rule", Manifests: []string{path}, Expected: fixture.Expected{
+			Profile: gs.Config["profile"].(string), Severity: map[string]string{"RG401": "warning"},
+		}}
+		require.Equal(t, gs.Config, c.Config())
+		loaded, err := manifest.LoadWithOptions(c.Manifests, nil, checker.LoadOptions())
+		require.NoError(t, err)
+		rep, err := checker.Check(context.Background(), loaded, nil, c.Config())
+		require.NoError(t, err)
+		got := map[string]int{}
+		for _, f := range rep.Findings {
+			got[f.Rule]++
+		}
+		require.Equal(t, map[string]int(gs.Planted), got)
+		require.Len(t, got, len(scopes), "a finding of every rule")
+		checkConftest(t, bin, policyDir, scopes, c, rep)
+		require.Positive(t, checkAdmission(t, set.Compiler, c, rep))
+	})
 }
 
 func writeJSON(t *testing.T, name string, v any) string {
