@@ -1,0 +1,101 @@
+package harness_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"sigs.k8s.io/yaml"
+
+	"github.com/refguard/refguard/harness/gen"
+	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/internal/testsupport"
+)
+
+// TestGatorAgreesOnTheGeneratedEveryRuleSet runs the real Gatekeeper engine
+// (gator v3.23) with the generated aggregate template over a generated set
+// that plants a failure of every rule, its constraints set to the set's
+// config, and asserts the CLI's findings — rule, object, field and
+// enforcement — except RG202, which needs the whole set and has no
+// template.
+func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
+	bin := testsupport.Tool(t, "gator")
+	gs := gen.GenerateMix(240, 5, gen.EveryRule)
+	dir := t.TempDir()
+	setFile := filepath.Join(dir, "set.yaml")
+	require.NoError(t, os.WriteFile(setFile, gs.YAML, 0o644))
+
+	// The aggregate folder, its constraints' parameters set to the config.
+	deploy := filepath.Join(dir, "deploy")
+	require.NoError(t, os.Mkdir(deploy, 0o755))
+	src := filepath.Join("..", "bundle", "gatekeeper-aggregate")
+	template, err := os.ReadFile(filepath.Join(src, "template.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(deploy, "template.yaml"), template, 0o644))
+	for _, name := range []string{"constraint-errors.yaml", "constraint-warnings.yaml"} {
+		raw, err := os.ReadFile(filepath.Join(src, name))
+		require.NoError(t, err)
+		var constraint map[string]any
+		require.NoError(t, yaml.Unmarshal(raw, &constraint))
+		params := constraint["spec"].(map[string]any)["parameters"].(map[string]any)
+		params["profile"] = gs.Config["profile"]
+		params["severity"] = gs.Config["severity"]
+		out, err := yaml.Marshal(constraint)
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(deploy, name), out, 0o644))
+	}
+
+	checker := newChecker(t)
+	loaded, err := manifest.LoadWithOptions([]string{setFile}, nil, checker.LoadOptions())
+	require.NoError(t, err)
+	rep, err := checker.Check(context.Background(), loaded, nil, gs.Config)
+	require.NoError(t, err)
+	var want []string
+	for _, f := range rep.Findings {
+		if f.Rule == "RG202" {
+			continue
+		}
+		action := "warn"
+		if f.Severity == "error" {
+			action = "deny"
+		}
+		want = append(want, fmt.Sprintf("%s %s %s/%s %s %s", f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field, action))
+	}
+
+	out, err := exec.Command(bin, "test", "-f", deploy, "-f", setFile, "-o", "json").Output()
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+		err = nil // violations found
+	}
+	require.NoError(t, err, string(out))
+	var violations []struct {
+		Metadata struct {
+			Details struct {
+				Rule  string `json:"rule"`
+				Field string `json:"field"`
+			} `json:"details"`
+		} `json:"metadata"`
+		EnforcementAction string `json:"enforcementAction"`
+		ViolatingObject   struct {
+			Kind     string `json:"kind"`
+			Metadata struct {
+				Name      string `json:"name"`
+				Namespace string `json:"namespace"`
+			} `json:"metadata"`
+		} `json:"violatingObject"`
+	}
+	require.NoError(t, json.Unmarshal(out, &violations), string(out))
+	var got []string
+	for _, v := range violations {
+		got = append(got, fmt.Sprintf("%s %s %s/%s %s %s", v.Metadata.Details.Rule, v.ViolatingObject.Kind, v.ViolatingObject.Metadata.Namespace, v.ViolatingObject.Metadata.Name, v.Metadata.Details.Field, v.EnforcementAction))
+	}
+	sort.Strings(want)
+	sort.Strings(got)
+	require.Len(t, want, len(allRules(t))-1+2, "every rule but RG202 once, RG103 three times")
+	require.Equal(t, want, got)
+}
