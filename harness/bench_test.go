@@ -45,10 +45,12 @@ func TestEveryRuleSetFindsExactlyThePlantedFailures(t *testing.T) {
 	for _, tc := range []struct {
 		n    int
 		seed uint64
-	}{{480, 1}, {1300, 2}, {12000, 3}} {
+	}{{4, 1}, {25, 4}, {239, 6}, {480, 1}, {1300, 2}, {12000, 3}} {
 		set := gen.GenerateMix(tc.n, tc.seed, gen.EveryRule)
 		for _, r := range rules {
-			require.Positive(t, set.Planted[r.ID], "%s is not planted (n=%d)", r.ID, tc.n)
+			if tc.n >= 10*len(rules) { // one route in ten is broken, in turn
+				require.Positive(t, set.Planted[r.ID], "%s is not planted (n=%d)", r.ID, tc.n)
+			}
 		}
 		path := filepath.Join(t.TempDir(), "set.yaml")
 		require.NoError(t, os.WriteFile(path, set.YAML, 0o644))
