@@ -65,6 +65,7 @@ findings(ctx) := {f |
 	})
 }
 
+# conftest entrypoints: errors are failures, everything else a warning.
 _conftest_findings contains f if {
 	some ctx in conftest.contexts
 	some f in findings(ctx)
