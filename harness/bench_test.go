@@ -9,21 +9,32 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/manifest"
 )
+
+// checkGeneratedSet writes a generated set to a file and runs refguard
+// check over it as the CLI does, under the set's config; the file is
+// returned for the other contexts.
+func checkGeneratedSet(t *testing.T, checker *check.Checker, set gen.Set) (string, *check.Report) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "set.yaml")
+	require.NoError(t, os.WriteFile(path, set.YAML, 0o644))
+	loaded, err := manifest.LoadWithOptions([]string{path}, nil, checker.LoadOptions())
+	require.NoError(t, err)
+	require.Empty(t, loaded.Notes)
+	rep, err := checker.Check(context.Background(), loaded, nil, set.Config)
+	require.NoError(t, err)
+	require.Equal(t, set.Routes, rep.Summary.Routes)
+	return path, rep
+}
 
 // TestGeneratedSetFindsExactlyThePlantedFailures: every planted failure is
 // found once, nothing else is an error.
 func TestGeneratedSetFindsExactlyThePlantedFailures(t *testing.T) {
 	set := gen.Generate(1000, 1)
-	path := filepath.Join(t.TempDir(), "set.yaml")
-	require.NoError(t, os.WriteFile(path, set.YAML, 0o644))
-	checker := newChecker(t)
-	loaded, err := manifest.LoadWithOptions([]string{path}, nil, checker.LoadOptions())
-	require.NoError(t, err)
-	rep, err := checker.Check(context.Background(), loaded, nil, nil)
-	require.NoError(t, err)
+	_, rep := checkGeneratedSet(t, newChecker(t), set)
 	got := map[string]int{}
 	for _, f := range rep.Findings {
 		if f.Severity == "error" {
@@ -33,6 +44,15 @@ func TestGeneratedSetFindsExactlyThePlantedFailures(t *testing.T) {
 	require.Equal(t, map[string]int(set.Planted), got)
 	require.Equal(t, 1000, rep.Summary.Routes)
 	require.Len(t, set.Planted, 4, "all four failure kinds planted")
+}
+
+// findingsPerRule counts a report's findings by rule.
+func findingsPerRule(rep *check.Report) map[string]int {
+	got := map[string]int{}
+	for _, f := range rep.Findings {
+		got[f.Rule]++
+	}
+	return got
 }
 
 // TestEveryRuleSetFindsExactlyThePlantedFailures: the EveryRule mix plants a
@@ -52,18 +72,8 @@ func TestEveryRuleSetFindsExactlyThePlantedFailures(t *testing.T) {
 				require.Positive(t, set.Planted[r.ID], "%s is not planted (n=%d)", r.ID, tc.n)
 			}
 		}
-		path := filepath.Join(t.TempDir(), "set.yaml")
-		require.NoError(t, os.WriteFile(path, set.YAML, 0o644))
-		loaded, err := manifest.LoadWithOptions([]string{path}, nil, checker.LoadOptions())
-		require.NoError(t, err)
-		require.Empty(t, loaded.Notes)
-		rep, err := checker.Check(context.Background(), loaded, nil, set.Config)
-		require.NoError(t, err)
-		got := map[string]int{}
-		for _, f := range rep.Findings {
-			got[f.Rule]++
-		}
-		require.Equal(t, map[string]int(set.Planted), got, "n=%d seed=%d", tc.n, tc.seed)
+		_, rep := checkGeneratedSet(t, checker, set)
+		require.Equal(t, map[string]int(set.Planted), findingsPerRule(rep), "n=%d seed=%d", tc.n, tc.seed)
 		require.Equal(t, tc.n, rep.Summary.Routes)
 	}
 }

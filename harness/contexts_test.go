@@ -161,20 +161,12 @@ func TestEveryContextAgrees(t *testing.T) {
 	// file and grants shared across namespaces: the same in every context.
 	t.Run("generated-every-rule", func(t *testing.T) {
 		gs := gen.GenerateMix(240, 5, gen.EveryRule)
-		path := filepath.Join(t.TempDir(), "set.yaml")
-		require.NoError(t, os.WriteFile(path, gs.YAML, 0o644))
+		path, rep := checkGeneratedSet(t, checker, gs)
 		c := &fixture.Case{Name: "generated-every-rule", Manifests: []string{path}, Expected: fixture.Expected{
 			Profile: gs.Config["profile"].(string), Severity: map[string]string{"RG401": "warning"},
 		}}
 		require.Equal(t, gs.Config, c.Config())
-		loaded, err := manifest.LoadWithOptions(c.Manifests, nil, checker.LoadOptions())
-		require.NoError(t, err)
-		rep, err := checker.Check(context.Background(), loaded, nil, c.Config())
-		require.NoError(t, err)
-		got := map[string]int{}
-		for _, f := range rep.Findings {
-			got[f.Rule]++
-		}
+		got := findingsPerRule(rep)
 		require.Equal(t, map[string]int(gs.Planted), got)
 		require.Len(t, got, len(scopes), "a finding of every rule")
 		checkConftest(t, bin, policyDir, scopes, c, rep)

@@ -1,7 +1,6 @@
 package harness_test
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,7 +13,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/refguard/refguard/harness/gen"
-	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/internal/testsupport"
 )
 
@@ -27,9 +25,8 @@ import (
 func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 	bin := testsupport.Tool(t, "gator")
 	gs := gen.GenerateMix(240, 5, gen.EveryRule)
+	setFile, rep := checkGeneratedSet(t, newChecker(t), gs)
 	dir := t.TempDir()
-	setFile := filepath.Join(dir, "set.yaml")
-	require.NoError(t, os.WriteFile(setFile, gs.YAML, 0o644))
 
 	// The aggregate folder, its constraints' parameters set to the config.
 	deploy := filepath.Join(dir, "deploy")
@@ -51,11 +48,6 @@ func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 		require.NoError(t, os.WriteFile(filepath.Join(deploy, name), out, 0o644))
 	}
 
-	checker := newChecker(t)
-	loaded, err := manifest.LoadWithOptions([]string{setFile}, nil, checker.LoadOptions())
-	require.NoError(t, err)
-	rep, err := checker.Check(context.Background(), loaded, nil, gs.Config)
-	require.NoError(t, err)
 	var want []string
 	for _, f := range rep.Findings {
 		if f.Rule == "RG202" {
