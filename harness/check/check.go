@@ -301,20 +301,21 @@ func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Obje
 // own, so every error names its route.
 func evalBatch(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config ast.Value, out []routeResult, errs []error) {
 	full, err := manifest.MaterializeAll(routes)
-	if err == nil {
+	if err != nil {
+		full = routes // each parsed again on its own, to name its error
+	} else {
 		values := make([]ast.Object, len(full))
 		for i, o := range full {
 			values[i] = o.Value
 		}
-		var rrs []engine.RouteReport
-		if rrs, err = eng.EvalRoutes(ctx, values, config); err == nil {
+		if rrs, err := eng.EvalRoutes(ctx, values, config); err == nil {
 			for i := range rrs {
 				out[i] = located(full[i], &rrs[i])
 			}
 			return
 		}
 	}
-	for i, o := range routes {
+	for i, o := range full {
 		out[i], errs[i] = evalRoute(ctx, eng, o, config)
 	}
 }
