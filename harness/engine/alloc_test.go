@@ -1,0 +1,46 @@
+package engine_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/engine"
+)
+
+// healthyRouteAllocationBudget: allocations OPA may make to evaluate one
+// healthy route (one backendRef, same namespace) in a batch of 32. Measured:
+// 877 with OPA v1.22.3; 1,397 before the context was returned as a finished
+// value (docs/decisions.md 33), which this budget exists to catch: a route
+// context left as an object literal is copied for every rule that takes it.
+// An allocation count is a property of the policy and the OPA version, not
+// of the machine: this is not a timing assertion. An OPA upgrade that moves
+// it past the budget is a reason to look, then to re-measure the budget.
+const healthyRouteAllocationBudget = 1000
+
+func TestHealthyRouteAllocationBudget(t *testing.T) {
+	ctx := context.Background()
+	eng, routes, _ := generatedEngine(t, 300)
+	config, err := engine.Config(nil)
+	require.NoError(t, err)
+	var healthy []ast.Object
+	for _, r := range routes {
+		rr, err := eng.EvalRoute(ctx, r, config)
+		require.NoError(t, err)
+		if len(rr.Findings) == 0 && len(rr.UsedGrants) == 0 && rr.BackendRefs == 1 && len(healthy) < 32 {
+			healthy = append(healthy, r)
+		}
+	}
+	require.Len(t, healthy, 32, "the generated set has healthy routes")
+	perBatch := testing.AllocsPerRun(10, func() {
+		if _, err := eng.EvalRoutes(ctx, healthy, config); err != nil {
+			t.Fatal(err)
+		}
+	})
+	perRoute := perBatch / float64(len(healthy))
+	t.Logf("%.0f allocations per healthy route", perRoute)
+	require.LessOrEqual(t, perRoute, float64(healthyRouteAllocationBudget),
+		"a healthy route costs %.0f allocations, over the budget of %d", perRoute, healthyRouteAllocationBudget)
+}
