@@ -58,20 +58,23 @@ route_findings(ctx) := {f |
 	some f in _at_step(ctx, step)
 }
 
-# _at_step: the findings of the rules that fire at one resolution step.
-_at_step(ctx, "filter") := backend_filter_unsupported.findings(ctx)
+# _at_step: the findings of the rules that fire at one resolution step. The
+# step is compared in the body, not written as a constant argument: OPA's
+# rule index selects the one definition by a body equality on an argument,
+# and would otherwise evaluate all seven for every step of every route.
+_at_step(ctx, step) := backend_filter_unsupported.findings(ctx) if step == "filter"
 
-_at_step(ctx, "grant") := backend_ref_not_permitted.findings(ctx)
+_at_step(ctx, step) := backend_ref_not_permitted.findings(ctx) if step == "grant"
 
-_at_step(ctx, "not-found") := backend_not_found.findings(ctx) | backend_name_is_hostname.findings(ctx)
+_at_step(ctx, step) := backend_not_found.findings(ctx) | backend_name_is_hostname.findings(ctx) if step == "not-found"
 
-_at_step(ctx, "externalname") := backend_externalname_service.findings(ctx)
+_at_step(ctx, step) := backend_externalname_service.findings(ctx) if step == "externalname"
 
-_at_step(ctx, "port-not-found") := backend_port_not_found.findings(ctx)
+_at_step(ctx, step) := backend_port_not_found.findings(ctx) if step == "port-not-found"
 
-_at_step(ctx, "protocol") := backend_port_protocol_mismatch.findings(ctx)
+_at_step(ctx, step) := backend_port_protocol_mismatch.findings(ctx) if step == "protocol"
 
-_at_step(ctx, "app-protocol") := backend_app_protocol_unsupported.findings(ctx)
+_at_step(ctx, step) := backend_app_protocol_unsupported.findings(ctx) if step == "app-protocol"
 
 # grant_findings: every finding of the rules that look at one ReferenceGrant.
 grant_findings(ctx) := {f |

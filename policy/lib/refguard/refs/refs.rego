@@ -80,14 +80,10 @@ _group(ref) := g if {
 	is_string(g)
 } else := ""
 
-_has(obj, key) if {
-	_ = obj[key]
-} else := false
-
 # records returns one normalised record per backendRef location, in the
 # order a controller walks a rule: each backendRef followed by the refs of
 # its own filters, then the refs of the rule's filters. A record carries the
-# location (field, rule, via, index, order, ref) and the reference with the
+# location (field, rule, via, index, ref) and the reference with the
 # API defaults applied (group, kind, namespace, name, port, weight). One
 # pass over the route, no sorting: this runs for every route on every path.
 records(route) := [rec |
@@ -103,7 +99,7 @@ _backend_locations(i, rule) := [loc |
 		[{
 			"field": sprintf("spec.rules[%d].backendRefs[%d]", [i, j]),
 			"rule": i, "via": "backendRef", "index": j,
-			"order": [i, 0, j, -1, ""], "ref": ref,
+			"ref": ref,
 		}],
 		[nested |
 			some k, filter in _filters(ref)
@@ -111,7 +107,7 @@ _backend_locations(i, rule) := [loc |
 			nested := {
 				"field": sprintf("spec.rules[%d].backendRefs[%d].filters[%d].%s.backendRef", [i, j, k, key]),
 				"rule": i, "via": filter_kinds[key], "index": j,
-				"order": [i, 0, j, k, key], "ref": filter[key].backendRef,
+				"ref": filter[key].backendRef,
 			}
 		],
 	)
@@ -123,7 +119,7 @@ _filter_locations(i, rule) := [loc |
 	loc := {
 		"field": sprintf("spec.rules[%d].filters[%d].%s.backendRef", [i, k, key]),
 		"rule": i, "via": filter_kinds[key], "index": null,
-		"order": [i, 1, k, -1, key], "ref": filter[key].backendRef,
+		"ref": filter[key].backendRef,
 	}
 ]
 
@@ -133,15 +129,13 @@ _record(route_ns, loc) := rec if {
 	ns := _string_or(ref, "namespace", route_ns)
 	rec := {
 		"field": loc.field, "rule": loc.rule, "via": loc.via,
-		"index": loc.index, "order": loc.order, "ref": ref,
+		"index": loc.index, "ref": ref,
 		"group": _group(ref),
 		"kind": _string_or(ref, "kind", "Service"),
 		"namespace": ns,
 		"name": object.get(ref, "name", null),
 		"port": object.get(ref, "port", null),
 		"weight": object.get(ref, "weight", 1),
-		"explicit_group": _has(ref, "group"),
-		"explicit_kind": _has(ref, "kind"),
 		"cross_namespace": ns != route_ns,
 	}
 } else := object.union(loc, {"malformed": true})

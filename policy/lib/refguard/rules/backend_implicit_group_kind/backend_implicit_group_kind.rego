@@ -21,7 +21,9 @@ package lib.refguard.rules.backend_implicit_group_kind
 import data.lib.refguard.conftest
 import data.lib.refguard.result
 
-_missing(rec) := [k | some k in ["group", "kind"]; not object.get(rec, sprintf("explicit_%s", [k]), true)]
+# _missing: the fields the reference itself leaves out (the record holds
+# them with the API defaults applied).
+_missing(rec) := [k | some k in ["group", "kind"]; not k in object.keys(rec.ref)]
 
 # Off by default, and most routes omit group and kind: decided before any
 # record is looked at.

@@ -27,8 +27,9 @@ experimental := {
 }
 
 findings(ctx) := {f |
+	versions := experimental[ctx.route.kind] # most routes are HTTPRoutes: nothing to split
 	version := split(ctx.route.apiVersion, "/")[1]
-	version in experimental[ctx.route.kind]
+	version in versions
 	f := result.finding("RG504", ctx, "apiVersion", {
 		"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use gateway.networking.k8s.io/v1", [ctx.route.kind, version]),
 		"fix": "set apiVersion: gateway.networking.k8s.io/v1",

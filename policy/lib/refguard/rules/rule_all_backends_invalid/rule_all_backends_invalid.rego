@@ -19,11 +19,12 @@
 package lib.refguard.rules.rule_all_backends_invalid
 
 import data.lib.refguard.conftest
-import data.lib.refguard.refs
 import data.lib.refguard.result
 
+# Only a rule with a failing backendRef can have all of them failing: the
+# rules are taken from those references, not from every rule of the route.
 findings(ctx) := {f |
-	some i, rule in refs.rules(ctx.route)
+	some i in {rec.rule | some rec in ctx.records; rec.via == "backendRef"; rec.resolution.ok == false}
 	results := [rec.resolution.ok | some rec in ctx.records; rec.rule == i; rec.via == "backendRef"]
 	count(results) > 1
 	every ok in results {

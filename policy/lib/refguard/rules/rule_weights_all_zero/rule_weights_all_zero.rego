@@ -18,13 +18,13 @@
 package lib.refguard.rules.rule_weights_all_zero
 
 import data.lib.refguard.conftest
-import data.lib.refguard.refs
 import data.lib.refguard.result
 
+# Only a rule with a backendRef of weight 0 can have all of them at 0: the
+# rules are taken from those references, not from every rule of the route.
 findings(ctx) := {f |
-	some i, rule in refs.rules(ctx.route)
+	some i in {rec.rule | some rec in ctx.records; rec.via == "backendRef"; object.get(rec, "weight", 1) == 0}
 	weights := [w | some rec in ctx.records; rec.rule == i; rec.via == "backendRef"; w := object.get(rec, "weight", 1)]
-	count(weights) > 0
 	every w in weights {
 		w == 0
 	}
