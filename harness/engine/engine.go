@@ -203,10 +203,10 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extr
 		return nil, err
 	}
 	e := &Engine{compiler: compiler, store: store, caches: &cachePool{}}
-	if e.route, err = prepare(ctx, compiler, store, RouteQuery); err != nil {
+	if e.route, err = prepare(ctx, compiler, store, RouteQuery, rego.GenerateJSON(astTerm)); err != nil {
 		return nil, err
 	}
-	if e.routes, err = prepare(ctx, compiler, store, RoutesQuery); err != nil {
+	if e.routes, err = prepare(ctx, compiler, store, RoutesQuery, rego.GenerateJSON(astTerm)); err != nil {
 		return nil, err
 	}
 	if e.grant, err = prepare(ctx, compiler, store, GrantQuery); err != nil {
@@ -257,13 +257,13 @@ func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store
 	return nil
 }
 
-func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, query string) (rego.PreparedEvalQuery, error) {
-	pq, err := rego.New(
+func prepare(ctx context.Context, compiler *ast.Compiler, store storage.Store, query string, options ...func(*rego.Rego)) (rego.PreparedEvalQuery, error) {
+	pq, err := rego.New(append([]func(*rego.Rego){
 		rego.Query(query),
 		rego.Compiler(compiler),
 		rego.Store(store),
 		rego.SetRegoVersion(ast.RegoV1),
-	).PrepareForEval(ctx)
+	}, options...)...).PrepareForEval(ctx)
 	if err != nil {
 		return pq, fmt.Errorf("prepare %s: %w", query, err)
 	}
@@ -357,15 +357,15 @@ func Config(config map[string]any) (ast.Value, error) {
 
 // EvalRoute evaluates one route.
 func (e *Engine) EvalRoute(ctx context.Context, obj ast.Object, config ast.Value) (*RouteReport, error) {
-	var out RouteReport
 	input := ast.NewObject(
 		ast.Item(ast.InternedTerm("object"), ast.NewTerm(obj)),
 		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
 	)
-	if err := e.evalValue(ctx, e.route, input, &out); err != nil {
+	t, err := e.evalTerm(ctx, e.route, input)
+	if err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return decodeRouteReport(t.Value)
 }
 
 // EvalRoutes evaluates a batch of routes in one query (what every route
@@ -381,8 +381,12 @@ func (e *Engine) EvalRoutes(ctx context.Context, objs []ast.Object, config ast.V
 		ast.Item(ast.InternedTerm("objects"), ast.ArrayTerm(terms...)),
 		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
 	)
-	var out []*RouteReport
-	if err := e.evalValue(ctx, e.routes, input, &out); err != nil {
+	t, err := e.evalTerm(ctx, e.routes, input)
+	if err != nil {
+		return nil, err
+	}
+	out, err := decodeRouteReports(t.Value)
+	if err != nil {
 		return nil, err
 	}
 	if len(out) != len(objs) {
@@ -434,18 +438,14 @@ func (e *Engine) eval(ctx context.Context, pq rego.PreparedEvalQuery, input map[
 	return e.evalValue(ctx, pq, value, out)
 }
 
-// evalValue evaluates with a pooled virtual cache (see refCache).
+// evalValue evaluates with a pooled virtual cache (see refCache) and
+// decodes the result into out.
 func (e *Engine) evalValue(ctx context.Context, pq rego.PreparedEvalQuery, value ast.Value, out any) error {
-	cache := e.caches.get()
-	defer e.caches.put(cache)
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(value), rego.EvalVirtualCache(cache))
+	result, err := e.evalResult(ctx, pq, value)
 	if err != nil {
-		return fmt.Errorf("evaluate policy: %w", err)
+		return err
 	}
-	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
-		return fmt.Errorf("evaluate policy: no result (is the object a route or grant?)")
-	}
-	raw, err := json.Marshal(rs[0].Expressions[0].Value)
+	raw, err := json.Marshal(result)
 	if err != nil {
 		return fmt.Errorf("decode policy result: %w", err)
 	}
@@ -453,4 +453,28 @@ func (e *Engine) evalValue(ctx context.Context, pq rego.PreparedEvalQuery, value
 		return fmt.Errorf("decode policy result: %w", err)
 	}
 	return nil
+}
+
+// evalTerm evaluates a query prepared with astTerm and returns its AST term.
+func (e *Engine) evalTerm(ctx context.Context, pq rego.PreparedEvalQuery, value ast.Value) (*ast.Term, error) {
+	result, err := e.evalResult(ctx, pq, value)
+	if err != nil {
+		return nil, err
+	}
+	return resultTerm(result)
+}
+
+// evalResult evaluates with a pooled virtual cache (see refCache) and
+// returns the query's one value.
+func (e *Engine) evalResult(ctx context.Context, pq rego.PreparedEvalQuery, value ast.Value) (any, error) {
+	cache := e.caches.get()
+	defer e.caches.put(cache)
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(value), rego.EvalVirtualCache(cache))
+	if err != nil {
+		return nil, fmt.Errorf("evaluate policy: %w", err)
+	}
+	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
+		return nil, fmt.Errorf("evaluate policy: no result (is the object a route or grant?)")
+	}
+	return rs[0].Expressions[0].Value, nil
 }
