@@ -16,16 +16,25 @@ import data.lib.refguard.grants
 # looked up once here and handed to resolution. permitted_by names the
 # ReferenceGrants that allow a cross-namespace reference (empty otherwise);
 # the set's used grants are read from it.
+#
+# The lookups are made in _found, a body of their own: OPA keeps a body's
+# variables in a small array up to 16 and in a map beyond, and one body
+# with the lookups, the resolution and the result needed the map for every
+# reference. _found returns a finished value (object.union, see
+# context.build) that resolution and the record read without copying.
 resolve(rec, route, inv, profile) := object.union(rec, {
 	"resolution": object.union(res, {"reason": object.get(profile.reasons, res.step, "")}),
-	"target": target,
-	"permitted_by": permitted_by,
+	"target": found.target,
+	"permitted_by": found.permitted_by,
 }) if {
+	found := _found(rec, route, inv, profile)
+	res := resolution(rec, route, inv, profile, found)
+}
+
+_found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv)}) if {
 	coll := _collection_or_null(rec, profile)
 	target := _target(rec, inv, coll)
 	entry := _entry_or_null(target, object.get(rec, "port", null))
-	permitted_by := _permitted_by(rec, route, inv)
-	res := resolution(rec, route, inv, profile, {"collection": coll, "target": target, "entry": entry, "permitted_by": permitted_by})
 }
 
 # inventory_fields: what resolution and the rules read of the objects a
