@@ -53,8 +53,10 @@ rules(route) := rs if {
 	is_array(rs)
 } else := []
 
+# Most rules and references have no filters: one body decides that case.
 _filters(holder) := fs if {
-	fs := holder.filters
+	is_object(holder)
+	fs := object.get(holder, "filters", [])
 	is_array(fs)
 } else := []
 
