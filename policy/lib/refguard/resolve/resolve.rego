@@ -28,10 +28,10 @@ resolve(rec, route, inv, profile) := object.union(rec, {
 	"permitted_by": found.permitted_by,
 }) if {
 	found := _found(rec, route, inv, profile)
-	res := resolution(rec, route, inv, profile, found)
+	res := resolution(rec, profile, found)
 }
 
-_found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv)}) if {
+_found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
 	target := _target(rec, inv, coll)
 	entry := _entry_or_null(target, object.get(rec, "port", null))
@@ -163,9 +163,12 @@ _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 # resolution decides one reference; found holds the lookups resolve made
-# (collection, target, entry: null when absent; permitted_by). detail is a short,
-# controller-style sentence; rules build their messages on it.
-resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not an object") if {
+# (collection, target, entry: null when absent; permitted_by) and the route
+# and inventory they were made for. detail is a short, controller-style
+# sentence; rules build their messages on it. Three arguments, not five:
+# each of the chain's bodies binds every argument before its first test,
+# and a healthy reference goes through all eighteen.
+resolution(rec, profile, found) := _fail("shape", "backendRef is not an object") if {
 	rec.malformed
 } else := _fail("shape", "backendRef has no name") if {
 	not is_string(rec.name)
@@ -180,7 +183,7 @@ resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not
 	rec.kind in profile.never_cross_namespace
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
-	inv != null
+	found.inv != null
 	count(found.permitted_by) == 0
 } else := _fail("port-missing", sprintf("%s has no port", [_ref_text(rec)])) if {
 	rec.port == null
@@ -190,7 +193,7 @@ resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not
 	rec.port != null
 	not valid_port(rec.port)
 } else := {"ok": null, "step": "unresolved", "detail": "no inventory: existence, ports and grants not checked"} if {
-	inv == null
+	found.inv == null
 } else := {"ok": true, "step": "external", "detail": sprintf("%s is accepted without a lookup", [_ref_text(rec)])} if {
 	found.collection == ""
 } else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
@@ -205,10 +208,10 @@ resolution(rec, route, inv, profile, found) := _fail("shape", "backendRef is not
 } else := _fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
 	found.entry == null
-} else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(found.entry), route.kind, _wanted_protocol(route)])) if {
+} else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(found.entry), found.route.kind, _wanted_protocol(found.route)])) if {
 	found.entry != null
-	_protocol(found.entry) != _wanted_protocol(route)
-} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, route.kind, profile.name])) if {
+	_protocol(found.entry) != _wanted_protocol(found.route)
+} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, found.route.kind, profile.name])) if {
 	_ = found.entry.appProtocol
-	app_protocol_rejected(route, found.entry, rec, inv, profile)
+	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}
