@@ -3,9 +3,12 @@
 package report
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/refguard/refguard/harness/check"
@@ -47,22 +50,104 @@ type jsonReport struct {
 	Routes   []check.Route `json:"routes"`
 }
 
-// JSON writes the machine-readable report.
+// JSON writes the machine-readable report: the bytes json.Encoder writes
+// for jsonReport with a two-space indent and HTML left unescaped, streamed
+// one field and one array element at a time. Encoding the whole report at
+// once built it twice in memory (compact, then indented, growing by
+// copies): 1.0 s of a 50,000-route check for its 26 MB report.
 func JSON(w io.Writer, meta Meta, rep *check.Report) error {
-	out := jsonReport{Tool: meta.Tool, Profile: meta.Profile, Summary: rep.Summary, Findings: []jsonFinding{}, Routes: rep.Routes}
+	findings := make([]jsonFinding, 0, len(rep.Findings))
 	for _, f := range rep.Findings {
-		out.Findings = append(out.Findings, jsonFinding{
+		findings = append(findings, jsonFinding{
 			Rule: f.Rule, Name: f.Name, Severity: f.Severity, Reason: f.Reason, Object: f.Object,
 			Field: f.Field, File: f.File, Line: f.Line, Message: f.Message, Fix: f.Fix, Suggestion: f.Suggestion,
 		})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(out); err != nil {
+	jw := newIndentedWriter(w)
+	jw.raw("{\n")
+	jw.field("tool", meta.Tool, ",")
+	jw.field("profile", meta.Profile, ",")
+	jw.field("summary", rep.Summary, ",")
+	writeArray(jw, "findings", findings, ",")
+	writeArray(jw, "routes", rep.Routes, "")
+	jw.raw("}\n")
+	if err := jw.flush(); err != nil {
 		return fmt.Errorf("write JSON report: %w", err)
 	}
 	return nil
+}
+
+// indentedWriter writes the members of a top-level JSON object, each value
+// encoded on its own with the indentation it has at its depth.
+type indentedWriter struct {
+	out   *bufio.Writer
+	value bytes.Buffer
+	enc   map[string]*json.Encoder // by line prefix
+	err   error
+}
+
+func newIndentedWriter(w io.Writer) *indentedWriter {
+	return &indentedWriter{out: bufio.NewWriterSize(w, 64<<10), enc: map[string]*json.Encoder{}}
+}
+
+func (jw *indentedWriter) raw(s string) {
+	if jw.err == nil {
+		_, jw.err = jw.out.WriteString(s)
+	}
+}
+
+// encode writes v as it appears on a line indented by prefix.
+func (jw *indentedWriter) encode(v any, prefix string) {
+	if jw.err != nil {
+		return
+	}
+	enc, ok := jw.enc[prefix]
+	if !ok {
+		enc = json.NewEncoder(&jw.value)
+		enc.SetIndent(prefix, "  ")
+		enc.SetEscapeHTML(false)
+		jw.enc[prefix] = enc
+	}
+	jw.value.Reset()
+	if jw.err = enc.Encode(v); jw.err != nil {
+		return
+	}
+	_, jw.err = jw.out.Write(bytes.TrimSuffix(jw.value.Bytes(), []byte("\n")))
+}
+
+func (jw *indentedWriter) field(name string, v any, sep string) {
+	jw.raw("  " + strconv.Quote(name) + ": ")
+	jw.encode(v, "  ")
+	jw.raw(sep + "\n")
+}
+
+func writeArray[T any](jw *indentedWriter, name string, items []T, sep string) {
+	jw.raw("  " + strconv.Quote(name) + ": ")
+	switch {
+	case items == nil:
+		jw.raw("null")
+	case len(items) == 0:
+		jw.raw("[]")
+	default:
+		jw.raw("[\n")
+		for i := range items {
+			jw.raw("    ")
+			jw.encode(items[i], "    ")
+			if i < len(items)-1 {
+				jw.raw(",")
+			}
+			jw.raw("\n")
+		}
+		jw.raw("  ]")
+	}
+	jw.raw(sep + "\n")
+}
+
+func (jw *indentedWriter) flush() error {
+	if jw.err != nil {
+		return jw.err
+	}
+	return jw.out.Flush()
 }
 
 // Style colours text output; the zero value prints plain text.
