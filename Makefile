@@ -67,10 +67,12 @@ fuzz:
 	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzValueMatchesDecoder -fuzztime 60s -fuzzminimizetime 5s
 
 ## bench: load, check, admission and Gatekeeper-shaped review benchmarks at
-## 1k / 10k / 50k routes; -count 3 output feeds benchstat. Not part of test.
+## 1k / 10k / 50k routes, and one route of each kind in a batch (allocations
+## per route); -count 3 output feeds benchstat. Not part of test.
 bench:
 	REFGUARD_BENCH_LARGE=1 $(GO) test -run '^$$' -bench 'BenchmarkCheck' -benchmem -benchtime 1x -count 3 -timeout 60m ./harness/
 	$(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview' -benchmem -benchtime 2000x -count 3 ./harness/
+	$(GO) test -run '^$$' -bench 'BenchmarkEvalRoutesByKind' -benchmem -count 3 ./harness/engine/
 	@echo "# the same reviews with the collector paced by a memory limit, as a policy server in a container runs (docs/performance.md)"
 	GOGC=off GOMEMLIMIT=300MiB $(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview/aggregate' -benchmem -benchtime 4000x -count 3 ./harness/
 

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"runtime"
 	"testing"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -43,4 +44,51 @@ func TestHealthyRouteAllocationBudget(t *testing.T) {
 	t.Logf("%.0f allocations per healthy route", perRoute)
 	require.LessOrEqual(t, perRoute, float64(healthyRouteAllocationBudget),
 		"a healthy route costs %.0f allocations, over the budget of %d", perRoute, healthyRouteAllocationBudget)
+}
+
+// BenchmarkEvalRoutesByKind: the cost of one route of each kind in a batch
+// of 32, over the inventory of a generated 10,000-route set — the numbers
+// docs/performance.md (round 5) tracks per change. Run with
+// `go test -run '^$' -bench EvalRoutesByKind -benchmem ./harness/engine/`.
+func BenchmarkEvalRoutesByKind(b *testing.B) {
+	ctx := context.Background()
+	eng, routes, _ := generatedEngine(b, 10000)
+	config, err := engine.Config(nil)
+	require.NoError(b, err)
+	kinds := map[string][]ast.Object{}
+	var order []string
+	for _, r := range routes {
+		rr, err := eng.EvalRoute(ctx, r, config)
+		require.NoError(b, err)
+		kind := "healthy"
+		switch {
+		case len(rr.Findings) > 0:
+			kind = "finding=" + rr.Findings[0].Rule
+		case len(rr.UsedGrants) > 0:
+			kind = "cross-namespace"
+		}
+		if _, seen := kinds[kind]; !seen {
+			order = append(order, kind)
+		}
+		if len(kinds[kind]) < 32 {
+			kinds[kind] = append(kinds[kind], r)
+		}
+	}
+	for _, kind := range order {
+		batch := kinds[kind]
+		b.Run(kind, func(b *testing.B) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			for b.Loop() {
+				if _, err := eng.EvalRoutes(ctx, batch, config); err != nil {
+					b.Fatal(err)
+				}
+			}
+			runtime.ReadMemStats(&after)
+			n := float64(b.N * len(batch))
+			b.ReportMetric(float64(after.Mallocs-before.Mallocs)/n, "allocs/route")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/n, "B/route")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/n/1000, "µs/route")
+		})
+	}
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/refguard/refguard/policy"
 )
 
-func generatedEngine(t *testing.T, n int) (*engine.Engine, []ast.Object, []ast.Object) {
+func generatedEngine(t testing.TB, n int) (*engine.Engine, []ast.Object, []ast.Object) {
 	t.Helper()
 	modules, err := engine.Modules(policy.FS)
 	require.NoError(t, err)
