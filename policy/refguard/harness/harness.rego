@@ -34,13 +34,13 @@ _inventory := data.kubernetes
 # their type, so the index holds every grant the plain scan could match.
 derived := {"referencegrants_by_from_to": _grants_by_from_to}
 
-#
-# Built by object.union_n, which merges the one-path objects below in place,
-# not as a partial rule (_grants_by_from_to[ns][from_ns][to_name][name] :=
-# grant): OPA checks every value a partial object rule produces against all
-# the paths it produced before, which is quadratic in the number of grants
-# (0.2 s at 5,000, 4 s at 25,000). A path produced twice holds the same
-# grant, so merging it changes nothing.
+# _grants_by_from_to is built by object.union_n, which merges the one-path
+# objects below in place, not as a partial rule
+# (_grants_by_from_to[ns][from_ns][to_name][name] := grant): OPA checks
+# every value a partial object rule produces against all the paths it
+# produced before, which is quadratic in the number of grants (0.18 s of
+# engine.New at 5,000; 0.07 s this way). A path produced twice holds the
+# same grant, so merging it changes nothing.
 _grants_by_from_to := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} |
 	some ns, by_name in data.kubernetes.referencegrants
 	some name, grant in by_name

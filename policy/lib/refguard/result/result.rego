@@ -29,13 +29,13 @@ finding(id, ctx, field, details) := f if {
 	)
 }
 
-# set_edit: a repair that sets field (a path like
-# "spec.rules[0].backendRefs[0].port") of obj (an identity) to value.
 # enabled: the rule is not switched off in the context's config (a rule that
 # is off by default checks this first instead of building findings that
 # finding drops).
 enabled(ctx, id) if config.severity(ctx.cfg, id) != "off"
 
+# set_edit: a repair that sets field (a path like
+# "spec.rules[0].backendRefs[0].port") of obj (an identity) to value.
 set_edit(obj, field, value) := {"op": "set", "object": obj, "field": field, "value": value}
 
 # add_edit: a repair that adds a new object next to obj (in its file).
