@@ -21,19 +21,44 @@ import (
 // it past the budget is a reason to look, then to re-measure the budget.
 const healthyRouteAllocationBudget = 1000
 
-func TestHealthyRouteAllocationBudget(t *testing.T) {
-	ctx := context.Background()
-	eng, routes, _ := generatedEngine(t, 300)
+// batchesByKind evaluates every route of a generated set of n routes once
+// and keeps up to 32 of each kind: "healthy" (one backendRef, no finding,
+// no grant used), "cross-namespace" (no finding, a grant used),
+// "finding=<rule>" (by its first finding) and "other"; kinds in the order
+// they first appear.
+func batchesByKind(tb testing.TB, n int) (*engine.Engine, ast.Value, []string, map[string][]ast.Object) {
+	tb.Helper()
+	eng, routes, _ := generatedEngine(tb, n)
 	config, err := engine.Config(nil)
-	require.NoError(t, err)
-	var healthy []ast.Object
+	require.NoError(tb, err)
+	batches := map[string][]ast.Object{}
+	var kinds []string
 	for _, r := range routes {
-		rr, err := eng.EvalRoute(ctx, r, config)
-		require.NoError(t, err)
-		if len(rr.Findings) == 0 && len(rr.UsedGrants) == 0 && rr.BackendRefs == 1 && len(healthy) < 32 {
-			healthy = append(healthy, r)
+		rr, err := eng.EvalRoute(context.Background(), r, config)
+		require.NoError(tb, err)
+		kind := "other"
+		switch {
+		case len(rr.Findings) > 0:
+			kind = "finding=" + rr.Findings[0].Rule
+		case len(rr.UsedGrants) > 0:
+			kind = "cross-namespace"
+		case rr.BackendRefs == 1:
+			kind = "healthy"
+		}
+		if _, seen := batches[kind]; !seen {
+			kinds = append(kinds, kind)
+		}
+		if len(batches[kind]) < 32 {
+			batches[kind] = append(batches[kind], r)
 		}
 	}
+	return eng, config, kinds, batches
+}
+
+func TestHealthyRouteAllocationBudget(t *testing.T) {
+	ctx := context.Background()
+	eng, config, _, batches := batchesByKind(t, 300)
+	healthy := batches["healthy"]
 	require.Len(t, healthy, 32, "the generated set has healthy routes")
 	perBatch := testing.AllocsPerRun(10, func() {
 		if _, err := eng.EvalRoutes(ctx, healthy, config); err != nil {
@@ -52,30 +77,9 @@ func TestHealthyRouteAllocationBudget(t *testing.T) {
 // `go test -run '^$' -bench EvalRoutesByKind -benchmem ./harness/engine/`.
 func BenchmarkEvalRoutesByKind(b *testing.B) {
 	ctx := context.Background()
-	eng, routes, _ := generatedEngine(b, 10000)
-	config, err := engine.Config(nil)
-	require.NoError(b, err)
-	kinds := map[string][]ast.Object{}
-	var order []string
-	for _, r := range routes {
-		rr, err := eng.EvalRoute(ctx, r, config)
-		require.NoError(b, err)
-		kind := "healthy"
-		switch {
-		case len(rr.Findings) > 0:
-			kind = "finding=" + rr.Findings[0].Rule
-		case len(rr.UsedGrants) > 0:
-			kind = "cross-namespace"
-		}
-		if _, seen := kinds[kind]; !seen {
-			order = append(order, kind)
-		}
-		if len(kinds[kind]) < 32 {
-			kinds[kind] = append(kinds[kind], r)
-		}
-	}
-	for _, kind := range order {
-		batch := kinds[kind]
+	eng, config, kinds, batches := batchesByKind(b, 10000)
+	for _, kind := range kinds {
+		batch := batches[kind]
 		b.Run(kind, func(b *testing.B) {
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)

@@ -224,7 +224,7 @@ func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store
 		rego.Compiler(compiler),
 		rego.Store(store),
 		rego.SetRegoVersion(ast.RegoV1),
-		rego.GenerateJSON(func(t *ast.Term, _ *rego.EvalContext) (any, error) { return t, nil }),
+		rego.GenerateJSON(astTerm),
 	).Eval(ctx)
 	if err != nil {
 		return fmt.Errorf("derive inventory collections: %w", err)
@@ -232,7 +232,11 @@ func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store
 	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
 		return nil
 	}
-	derived, ok := rs[0].Expressions[0].Value.(*ast.Term).Value.(ast.Object)
+	t, err := resultTerm(rs[0].Expressions[0].Value)
+	if err != nil {
+		return fmt.Errorf("derive inventory collections: %w", err)
+	}
+	derived, ok := t.Value.(ast.Object)
 	if !ok {
 		return fmt.Errorf("derive inventory collections: %s is not an object", DerivedQuery)
 	}

@@ -18,18 +18,11 @@ import (
 // through one json.Encoder (two-space indent, HTML unescaped).
 func encodedAtOnce(t *testing.T, meta Meta, rep *check.Report) []byte {
 	t.Helper()
-	out := jsonReport{Tool: meta.Tool, Profile: meta.Profile, Summary: rep.Summary, Findings: []jsonFinding{}, Routes: rep.Routes}
-	for _, f := range rep.Findings {
-		out.Findings = append(out.Findings, jsonFinding{
-			Rule: f.Rule, Name: f.Name, Severity: f.Severity, Reason: f.Reason, Object: f.Object,
-			Field: f.Field, File: f.File, Line: f.Line, Message: f.Message, Fix: f.Fix, Suggestion: f.Suggestion,
-		})
-	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
-	require.NoError(t, enc.Encode(out))
+	require.NoError(t, enc.Encode(newJSONReport(meta, rep)))
 	return buf.Bytes()
 }
 
