@@ -16,6 +16,7 @@ import (
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/rulemeta"
+	"github.com/refguard/refguard/harness/wasm"
 )
 
 type checkOptions struct {
@@ -27,6 +28,7 @@ type checkOptions struct {
 	policyDir  string
 	bundleFile string
 	verify     bundle.VerifyOptions
+	evaluator  string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -55,6 +57,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
+	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")
 	return cmd
 }
 
@@ -91,6 +94,9 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if _, ok := severityRank[o.failOn]; !ok && o.failOn != "never" {
 		return fmt.Errorf("--fail-on %q: want error, warning, info or never", o.failOn)
 	}
+	if o.evaluator != "wasm" && o.evaluator != "rego" {
+		return fmt.Errorf("--evaluator %q: want wasm or rego", o.evaluator)
+	}
 	config, err := o.config()
 	if err != nil {
 		return err
@@ -113,7 +119,16 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err := checkProfile(cmd, set, o.profile); err != nil {
 		return err
 	}
-	checker, err := check.NewChecker(ctx, set.Compiler)
+	var opts []check.Option
+	if o.evaluator == "wasm" {
+		policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), wasm.DefaultCacheDir())
+		if err != nil {
+			return err
+		}
+		defer policy.Close(ctx)
+		opts = append(opts, check.WithWasm(policy))
+	}
+	checker, err := check.NewChecker(ctx, set.Compiler, opts...)
 	if err != nil {
 		return err
 	}

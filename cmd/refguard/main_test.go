@@ -281,3 +281,41 @@ func TestSARIFAndJUnit(t *testing.T) {
 	require.Equal(t, 7, suite.Tests, "six routes and the grant with findings")
 	require.Equal(t, 5, suite.Failures, "five routes with errors")
 }
+
+// TestMain keeps the compiled-policy cache of refguard check in a
+// directory of its own, not the user's cache.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "refguard-cache-")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("REFGUARD_CACHE_DIR", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// TestEvaluatorsAgree: the policy compiled to Wasm (the default, first run
+// compiling it into the cache, the second reading it back) and OPA's
+// evaluator print the same report.
+func TestEvaluatorsAgree(t *testing.T) {
+	ex, err := filepath.Glob(filepath.Join("..", "..", "examples", "*.yaml"))
+	require.NoError(t, err)
+	cached, err := filepath.Glob(filepath.Join(os.Getenv("REFGUARD_CACHE_DIR"), "policy-*.wasm"))
+	require.NoError(t, err)
+	for _, format := range []string{"json", "text"} {
+		rego := runCLI(t, "", append([]string{"check", "--evaluator", "rego", "--format", format}, ex...)...)
+		require.Equal(t, 1, rego.code, rego.stderr)
+		for range 2 {
+			w := runCLI(t, "", append([]string{"check", "--format", format}, ex...)...)
+			require.Equal(t, rego, w)
+		}
+	}
+	after, err := filepath.Glob(filepath.Join(os.Getenv("REFGUARD_CACHE_DIR"), "policy-*.wasm"))
+	require.NoError(t, err)
+	require.Len(t, after, max(len(cached), 1), "one compiled module for the embedded policy")
+
+	r := runCLI(t, "", "check", "--evaluator", "fast")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, `--evaluator "fast": want wasm or rego`)
+}

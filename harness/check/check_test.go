@@ -14,6 +14,7 @@ import (
 
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/wasm"
 )
 
 // A policy whose batch query cannot answer for one route ("bad"): the
@@ -43,10 +44,23 @@ route_report := _report(input.object) if input.object.metadata.name != "bad"
 
 func TestEvalBatchFallsBackToSingleRoutesToNameAnError(t *testing.T) {
 	ctx := context.Background()
-	compiler, err := engine.Compile(map[string]string{"refs.rego": batchPolicy, "harness.rego": batchHarness})
+	modules := map[string]string{"refs.rego": batchPolicy, "harness.rego": batchHarness}
+	compiler, err := engine.Compile(modules)
 	require.NoError(t, err)
-	checker, err := NewChecker(ctx, compiler)
+	policy, err := wasm.Load(ctx, modules, engine.WasmEntrypoints(), "")
 	require.NoError(t, err)
+	defer policy.Close(ctx)
+	for name, opts := range map[string][]Option{"rego": nil, "wasm": {WithWasm(policy)}} {
+		t.Run(name, func(t *testing.T) {
+			checker, err := NewChecker(ctx, compiler, opts...)
+			require.NoError(t, err)
+			checkBatchFallback(t, checker)
+		})
+	}
+}
+
+func checkBatchFallback(t *testing.T, checker *Checker) {
+	ctx := context.Background()
 	route := func(name string) string {
 		return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\n  namespace: app\n---\n"
 	}
@@ -82,4 +96,21 @@ func TestEvalBatchFallsBackToSingleRoutesToNameAnError(t *testing.T) {
 	_, err = checker.Check(ctx, loaded, nil, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), badFile+":127: HTTPRoute bad: evaluate policy: no result")
+}
+
+// TestSortBreaksTiesByText: two findings of one rule on one field of one
+// object come out in the same order whichever order an evaluator gave.
+func TestSortBreaksTiesByText(t *testing.T) {
+	f := func(msg, fix string) Finding {
+		return Finding{Finding: engine.Finding{Rule: "RG501", Field: "spec.rules[0]", Message: msg, Fix: fix}, File: "a.yaml", Line: 3}
+	}
+	want := []Finding{f("a", "y"), f("b", "x"), f("b", "z")}
+	for _, order := range [][]int{{0, 1, 2}, {2, 1, 0}, {1, 2, 0}} {
+		rep := &Report{}
+		for _, i := range order {
+			rep.Findings = append(rep.Findings, want[i])
+		}
+		Sort(rep)
+		require.Equal(t, want, rep.Findings)
+	}
 }

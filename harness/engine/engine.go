@@ -28,7 +28,13 @@ const (
 	// DerivedQuery names the collections the policy derives from the
 	// inventory once (indexes); New stores each under data.kubernetes.
 	DerivedQuery = "data.refguard.harness.derived"
+	// RoutesEntrypoint is RoutesQuery as an entrypoint of a policy
+	// compiled to Wasm.
+	RoutesEntrypoint = "refguard/harness/route_reports"
 )
+
+// WasmEntrypoints are the entrypoints a Wasm build of the policy needs.
+func WasmEntrypoints() []string { return []string{RoutesEntrypoint} }
 
 // RouteKinds returns the route kinds the policy checks
 // (lib.refguard.refs.route_kinds), sorted: Go reads them, never restates them.
@@ -393,8 +399,13 @@ func (e *Engine) EvalRoutes(ctx context.Context, objs []ast.Object, config ast.V
 	if err != nil {
 		return nil, err
 	}
-	if len(out) != len(objs) {
-		return nil, fmt.Errorf("evaluate policy: %d reports for %d routes", len(out), len(objs))
+	return routeReports(out, len(objs))
+}
+
+// routeReports checks that a batch has one report per route.
+func routeReports(out []*RouteReport, routes int) ([]RouteReport, error) {
+	if len(out) != routes {
+		return nil, fmt.Errorf("evaluate policy: %d reports for %d routes", len(out), routes)
 	}
 	reports := make([]RouteReport, len(out))
 	for i, r := range out {
@@ -404,6 +415,45 @@ func (e *Engine) EvalRoutes(ctx context.Context, objs []ast.Object, config ast.V
 		reports[i] = *r
 	}
 	return reports, nil
+}
+
+// DecodeRouteReports reads the result set of RoutesQuery in OPA's JSON
+// form ([{"result": [report, …]}], what a Wasm evaluation returns) for a
+// batch of routes.
+func DecodeRouteReports(resultSet []byte, routes int) ([]RouteReport, error) {
+	var rs []struct {
+		Result []*RouteReport `json:"result"`
+	}
+	if err := json.Unmarshal(resultSet, &rs); err != nil {
+		return nil, fmt.Errorf("decode policy result: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("evaluate policy: %d results, want 1", len(rs))
+	}
+	return routeReports(rs[0].Result, routes)
+}
+
+// DataJSON is the data document the engine evaluates against (the
+// inventory at data.kubernetes with the derived collections, and any
+// extra documents) as JSON, for another evaluator of the same policy.
+func (e *Engine) DataJSON(ctx context.Context) ([]byte, error) {
+	v, err := storage.ReadOne(ctx, e.store, storage.RootPath)
+	if err != nil {
+		return nil, fmt.Errorf("read data: %w", err)
+	}
+	value, ok := v.(ast.Value)
+	if !ok {
+		return nil, fmt.Errorf("read data: %T is not an AST value", v)
+	}
+	native, err := ast.JSON(value)
+	if err != nil {
+		return nil, fmt.Errorf("read data: %w", err)
+	}
+	out, err := json.Marshal(native)
+	if err != nil {
+		return nil, fmt.Errorf("read data: %w", err)
+	}
+	return out, nil
 }
 
 // EvalGrant evaluates one ReferenceGrant; usedGrants (may be nil when the

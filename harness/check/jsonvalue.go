@@ -1,0 +1,113 @@
+package check
+
+import (
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+)
+
+// appendJSON appends the JSON text of a value read from a manifest (null,
+// booleans, numbers, strings, arrays, objects with string keys) without
+// building the Go values ast.JSON and encoding/json would: converting each
+// route that way was most of the garbage of a Wasm evaluation. Strings
+// are escaped as encoding/json escapes them.
+func appendJSON(b []byte, v ast.Value) ([]byte, error) {
+	switch v := v.(type) {
+	case ast.Null:
+		return append(b, "null"...), nil
+	case ast.Boolean:
+		if v {
+			return append(b, "true"...), nil
+		}
+		return append(b, "false"...), nil
+	case ast.Number:
+		return append(b, v...), nil
+	case ast.String:
+		return appendJSONString(b, string(v)), nil
+	case *ast.Array:
+		b = append(b, '[')
+		var err error
+		for i := range v.Len() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = appendJSON(b, v.Elem(i).Value); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case ast.Object:
+		b = append(b, '{')
+		var err error
+		for i, k := range v.Keys() {
+			key, ok := k.Value.(ast.String)
+			if !ok {
+				return b, fmt.Errorf("object key %v is not a string", k)
+			}
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONString(b, string(key))
+			b = append(b, ':')
+			if b, err = appendJSON(b, v.Get(k).Value); err != nil {
+				return b, err
+			}
+		}
+		return append(b, '}'), nil
+	}
+	return b, fmt.Errorf("%s is not a JSON value", ast.ValueName(v))
+}
+
+const hexDigits = "0123456789abcdef"
+
+// appendJSONString quotes s: control characters, quotes and backslashes
+// escaped, <, > and & as \u003c…, invalid UTF-8 as U+FFFD, U+2028 and
+// U+2029 escaped — encoding/json's output for the same string.
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				b = append(b, '\\', c)
+			case '\n':
+				b = append(b, '\\', 'n')
+			case '\r':
+				b = append(b, '\\', 'r')
+			case '\t':
+				b = append(b, '\\', 't')
+			default:
+				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
+			b = append(b, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			b = append(b, s[start:i]...)
+			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	b = append(b, s[start:]...)
+	return append(b, '"')
+}
