@@ -12,6 +12,7 @@ import (
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/policyset"
 )
 
 // checkGeneratedSet writes a generated set to a file and runs refguard
@@ -105,7 +106,9 @@ func BenchmarkCheck(b *testing.B) {
 		path, _, _ := generatedSet(b, n)
 		info, err := os.Stat(path)
 		require.NoError(b, err)
-		checker := newChecker(b)
+		set, err := policyset.Embedded()
+		require.NoError(b, err)
+		checkers := map[string]*check.Checker{"rego": newChecker(b), "wasm": newWasmChecker(b, set)}
 		b.Run(fmt.Sprintf("load/routes=%d", n), func(b *testing.B) {
 			b.SetBytes(info.Size())
 			for i := 0; i < b.N; i++ {
@@ -114,17 +117,20 @@ func BenchmarkCheck(b *testing.B) {
 				}
 			}
 		})
-		b.Run(fmt.Sprintf("check/routes=%d", n), func(b *testing.B) {
-			b.SetBytes(info.Size())
-			for i := 0; i < b.N; i++ {
-				loaded, err := manifest.LoadWithOptions([]string{path}, nil, checker.LoadOptions())
-				if err != nil {
-					b.Fatal(err)
+		for _, evaluator := range []string{"rego", "wasm"} {
+			checker := checkers[evaluator]
+			b.Run(fmt.Sprintf("check/evaluator=%s/routes=%d", evaluator, n), func(b *testing.B) {
+				b.SetBytes(info.Size())
+				for i := 0; i < b.N; i++ {
+					loaded, err := manifest.LoadWithOptions([]string{path}, nil, checker.LoadOptions())
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := checker.Check(context.Background(), loaded, nil, nil); err != nil {
+						b.Fatal(err)
+					}
 				}
-				if _, err := checker.Check(context.Background(), loaded, nil, nil); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+			})
+		}
 	}
 }

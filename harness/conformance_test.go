@@ -46,6 +46,7 @@ func TestConformanceCorpus(t *testing.T) {
 	ctx := context.Background()
 	checker, err := check.NewChecker(ctx, set.Compiler)
 	require.NoError(t, err)
+	wasmChecker := newWasmChecker(t, set)
 
 	compared, agreed := 0, 0
 	for _, path := range expected {
@@ -59,6 +60,9 @@ func TestConformanceCorpus(t *testing.T) {
 			require.NoError(t, err)
 			rep, err := checker.Check(ctx, loaded, nil, map[string]any{"profile": "spec"})
 			require.NoError(t, err)
+			wasmRep, err := wasmChecker.Check(ctx, loaded, nil, map[string]any{"profile": "spec"})
+			require.NoError(t, err)
+			requireSameReport(t, rep, wasmRep)
 			predicted := map[string]check.Route{}
 			for _, r := range rep.Routes {
 				predicted[fixture.ObjectKey(r.Object.Kind, r.Object.Namespace, r.Object.Name)] = r

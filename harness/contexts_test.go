@@ -1,6 +1,7 @@
 package harness_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -21,6 +22,7 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 )
 
 type conftestResult struct {
@@ -122,7 +124,8 @@ func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string
 }
 
 // TestEveryContextAgrees runs every fixture through every context — the CLI
-// (embedded OPA), conftest --combine and one document at a time, and an
+// with OPA's evaluator and with the policy compiled to Wasm (whole reports,
+// byte for byte), conftest --combine and one document at a time, and an
 // AdmissionReview against kube-mgmt-shaped data — and asserts identical
 // findings. A missing conftest fails the test; no context is skipped.
 func TestEveryContextAgrees(t *testing.T) {
@@ -133,6 +136,7 @@ func TestEveryContextAgrees(t *testing.T) {
 	require.NoError(t, err)
 	checker, err := check.NewChecker(context.Background(), set.Compiler)
 	require.NoError(t, err)
+	wasmChecker := newWasmChecker(t, set)
 	policyDir := filepath.Join("..", "policy")
 	scopes := map[string]string{}
 	for _, r := range allRules(t) {
@@ -146,6 +150,10 @@ func TestEveryContextAgrees(t *testing.T) {
 			require.NoError(t, err)
 			require.Empty(t, o.Problems, "the CLI itself disagrees with expected.yaml")
 			contexts["cli"]++
+			ow, err := fixture.Run(context.Background(), wasmChecker, c)
+			require.NoError(t, err)
+			requireSameReport(t, o.Report, ow.Report)
+			contexts["wasm"]++
 			checkConftest(t, bin, policyDir, scopes, c, o.Report)
 			contexts["conftest"]++
 			if checkAdmission(t, set.Compiler, c, o.Report) > 0 {
@@ -154,6 +162,7 @@ func TestEveryContextAgrees(t *testing.T) {
 		})
 	}
 	require.Equal(t, len(cases), contexts["cli"])
+	require.Equal(t, len(cases), contexts["wasm"])
 	require.Equal(t, len(cases), contexts["conftest"], "conftest skipped cases")
 	require.GreaterOrEqual(t, contexts["admission"], len(cases)-1, "admission reviewed too few cases")
 
@@ -162,6 +171,11 @@ func TestEveryContextAgrees(t *testing.T) {
 	t.Run("generated-every-rule", func(t *testing.T) {
 		gs := gen.GenerateMix(240, 5, gen.EveryRule)
 		path, rep := checkGeneratedSet(t, checker, gs)
+		loaded, err := manifest.LoadWithOptions([]string{path}, nil, wasmChecker.LoadOptions())
+		require.NoError(t, err)
+		wasmRep, err := wasmChecker.Check(context.Background(), loaded, nil, gs.Config)
+		require.NoError(t, err)
+		requireSameReport(t, rep, wasmRep)
 		c := &fixture.Case{Name: "generated-every-rule", Manifests: []string{path}, Expected: fixture.Expected{
 			Profile: gs.Config["profile"].(string), Severity: map[string]string{"RG401": "warning"},
 		}}
@@ -172,6 +186,16 @@ func TestEveryContextAgrees(t *testing.T) {
 		checkConftest(t, bin, policyDir, scopes, c, rep)
 		require.Positive(t, checkAdmission(t, set.Compiler, c, rep))
 	})
+}
+
+// requireSameReport compares two reports as refguard check --format json
+// prints them.
+func requireSameReport(t *testing.T, want, got *check.Report) {
+	t.Helper()
+	var a, b bytes.Buffer
+	require.NoError(t, report.JSON(&a, report.Meta{}, want))
+	require.NoError(t, report.JSON(&b, report.Meta{}, got))
+	require.Equal(t, a.String(), b.String(), "OPA's evaluator and the Wasm build disagree")
 }
 
 func writeJSON(t *testing.T, name string, v any) string {

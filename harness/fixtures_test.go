@@ -14,6 +14,7 @@ import (
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
+	"github.com/refguard/refguard/harness/wasm"
 	"github.com/refguard/refguard/policy"
 )
 
@@ -22,6 +23,19 @@ func newChecker(t testing.TB) *check.Checker {
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
 	c, err := check.NewChecker(context.Background(), set.Compiler)
+	require.NoError(t, err)
+	return c
+}
+
+// newWasmChecker evaluates routes with the policy compiled to Wasm, as
+// refguard check does by default.
+func newWasmChecker(t testing.TB, set *policyset.Set) *check.Checker {
+	t.Helper()
+	ctx := context.Background()
+	policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), "")
+	require.NoError(t, err)
+	t.Cleanup(func() { policy.Close(ctx) })
+	c, err := check.NewChecker(ctx, set.Compiler, check.WithWasm(policy))
 	require.NoError(t, err)
 	return c
 }
@@ -35,12 +49,16 @@ func allRules(t testing.TB) []rulemeta.Rule {
 	return rules
 }
 
-// TestFixtures runs every fixture case through the embedded policy.
+// TestFixtures runs every fixture case through the embedded policy,
+// compiled to Wasm as refguard check runs it (TestEveryContextAgrees
+// holds OPA's evaluator to the same reports).
 func TestFixtures(t *testing.T) {
 	cases, err := fixture.Discover(filepath.Join("..", "fixtures"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(cases), 60)
-	checker := newChecker(t)
+	set, err := policyset.Embedded()
+	require.NoError(t, err)
+	checker := newWasmChecker(t, set)
 	for i := range cases {
 		c := &cases[i]
 		t.Run(c.Name, func(t *testing.T) {
