@@ -14,6 +14,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/refguard/refguard/harness/astjson"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
@@ -110,9 +111,10 @@ func (c *Checker) InventoryFields(apiVersion, kind string) manifest.Fields {
 }
 
 // LoadOptions are the manifest options a check works best with: routes
-// kept as text, inventory objects kept to the fields the policy reads.
+// kept as text (and, for the Wasm evaluator, as the JSON it reads),
+// inventory objects kept to the fields the policy reads.
 func (c *Checker) LoadOptions() manifest.Options {
-	return manifest.Options{Defer: c.IsRoute, Fields: c.InventoryFields}
+	return manifest.Options{Defer: c.IsRoute, DeferredJSON: c.wasm != nil, Fields: c.InventoryFields}
 }
 
 // InventoryOptions are the manifest options for files that only serve as
@@ -178,19 +180,18 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 		used = []string{}
 	}
 	sort.Strings(used)
-	usedTerm := engine.UsedGrants(used)
+	var grants []*manifest.Object
 	for i := range checked.Objects {
-		o := &checked.Objects[i]
-		if !c.isGrant(o) {
-			continue
+		if c.isGrant(&checked.Objects[i]) {
+			grants = append(grants, &checked.Objects[i])
 		}
-		gr, err := eng.EvalGrant(ctx, o.Value, cfg, usedTerm)
-		if err != nil {
-			return nil, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
-		}
-		for _, f := range gr.Findings {
-			rep.Findings = append(rep.Findings, locate(o, f))
-		}
+	}
+	grantFindings, err := evalGrants(ctx, eng, grants, cfg, engine.UsedGrants(used))
+	if err != nil {
+		return nil, err
+	}
+	for _, fs := range grantFindings {
+		rep.Findings = append(rep.Findings, fs...)
 	}
 	for _, f := range rep.Findings {
 		switch f.Severity {
@@ -204,6 +205,43 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	}
 	Sort(rep)
 	return rep, nil
+}
+
+// evalGrants evaluates ReferenceGrants on every core; the findings keep
+// the grants' order and the first error in that order wins.
+func evalGrants(ctx context.Context, eng *engine.Engine, grants []*manifest.Object, config ast.Value, used *ast.Term) ([][]Finding, error) {
+	out := make([][]Finding, len(grants))
+	errs := make([]error, len(grants))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(grants)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				o := grants[i]
+				gr, err := eng.EvalGrant(ctx, o.Value, config, used)
+				if err != nil {
+					errs[i] = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+					continue
+				}
+				for _, f := range gr.Findings {
+					out[i] = append(out[i], locate(o, f))
+				}
+			}
+		}()
+	}
+	for i := range grants {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // locate finds the line of a finding's field, falling back to its parents
@@ -375,6 +413,9 @@ func (c *Checker) routeEvaluators(ctx context.Context, eng *engine.Engine, confi
 // (a route that does not parse, an evaluation error), each route on its
 // own with OPA's evaluator, so every error names its route.
 func (ev *routeEvaluator) evalBatch(ctx context.Context, routes []*manifest.Object, out []routeResult, errs []error) {
+	if ev.wasm != nil && ev.evalWasmBatch(ctx, routes, out) {
+		return
+	}
 	full, err := manifest.MaterializeAll(routes)
 	if err != nil {
 		full = routes // each parsed again on its own, to name its error
@@ -389,10 +430,39 @@ func (ev *routeEvaluator) evalBatch(ctx context.Context, routes []*manifest.Obje
 	}
 }
 
-func (ev *routeEvaluator) evalRoutes(ctx context.Context, routes []*manifest.Object) ([]engine.RouteReport, error) {
-	if ev.wasm != nil {
-		return ev.wasm.eval(ctx, routes)
+// evalWasmBatch evaluates a batch with the Wasm build of the policy. Routes
+// loaded with their JSON (Options.DeferredJSON) are not parsed again, except
+// the few with findings, for the lines the findings point at. False when
+// the batch has to take the general path.
+func (ev *routeEvaluator) evalWasmBatch(ctx context.Context, routes []*manifest.Object, out []routeResult) bool {
+	objs := routes
+	for _, o := range routes {
+		if o.Deferred() && o.JSON == nil {
+			full, err := manifest.MaterializeAll(routes)
+			if err != nil {
+				return false
+			}
+			objs = full
+			break
+		}
 	}
+	rrs, err := ev.wasm.eval(ctx, objs)
+	if err != nil {
+		return false
+	}
+	for i := range rrs {
+		o := objs[i]
+		if len(rrs[i].Findings) > 0 && o.Deferred() {
+			if o, err = o.Materialize(); err != nil {
+				return false
+			}
+		}
+		out[i] = located(o, &rrs[i])
+	}
+	return true
+}
+
+func (ev *routeEvaluator) evalRoutes(ctx context.Context, routes []*manifest.Object) ([]engine.RouteReport, error) {
 	values := make([]ast.Object, len(routes))
 	for i, o := range routes {
 		values[i] = o.Value
@@ -417,7 +487,9 @@ func (w *wasmRoutes) eval(ctx context.Context, routes []*manifest.Object) ([]eng
 		if i > 0 {
 			b = append(b, ',')
 		}
-		if b, err = appendJSON(b, o.Value); err != nil {
+		if o.JSON != nil {
+			b = append(b, o.JSON...)
+		} else if b, err = astjson.Append(b, o.Value); err != nil {
 			return nil, fmt.Errorf("convert route: %w", err)
 		}
 	}

@@ -18,6 +18,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+
+	"github.com/refguard/refguard/harness/astjson"
 )
 
 // Queries the harness evaluates.
@@ -445,11 +447,7 @@ func (e *Engine) DataJSON(ctx context.Context) ([]byte, error) {
 	if !ok {
 		return nil, fmt.Errorf("read data: %T is not an AST value", v)
 	}
-	native, err := ast.JSON(value)
-	if err != nil {
-		return nil, fmt.Errorf("read data: %w", err)
-	}
-	out, err := json.Marshal(native)
+	out, err := astjson.Append(nil, value)
 	if err != nil {
 		return nil, fmt.Errorf("read data: %w", err)
 	}

@@ -19,6 +19,8 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/refguard/refguard/harness/astjson"
 )
 
 // Limits that keep hostile input bounded.
@@ -49,6 +51,10 @@ type Object struct {
 	// routes and ReferenceGrants. Nil for other objects.
 	Lines map[string]int
 
+	// JSON is the value as JSON text, for a deferred document loaded with
+	// Options.DeferredJSON; nil otherwise.
+	JSON []byte
+
 	// A deferred document (Options.Defer) is src[srcStart:srcEnd], the
 	// text of File from line sourceLine; Value and Lines are nil until
 	// Materialize parses it again.
@@ -66,6 +72,11 @@ type Options struct {
 	// others (JSON arrays, kind: List, inputs with directives) are never
 	// deferred.
 	Defer func(apiVersion, kind string) bool
+	// DeferredJSON keeps, with a deferred document's text, its value as
+	// JSON text (Object.JSON), built while its nodes are at hand: an
+	// evaluator that takes JSON (the policy compiled to Wasm) then never
+	// parses the document again unless it needs its lines.
+	DeferredJSON bool
 	// Fields names, per kind, the fields a load keeps of an object's value
 	// (nil: all of them). A checker that holds thousands of Services needs
 	// their ports, not their labels, annotations or status.
@@ -377,18 +388,18 @@ var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
 // chunks each document is matched to its chunk by the line it starts on,
 // so a document of a deferred kind keeps only its own text; a chunk that is
 // not single is parsed as it is, nothing deferred.
-func parseRun(file string, data []byte, run []chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
+func parseRun(file string, data []byte, run []chunk, opts *Options) ([]Object, []Note, error) {
 	whole := chunk{start: run[0].start, end: run[len(run)-1].end, line: run[0].line}
-	if !run[0].single {
+	if !run[0].single || opts.Defer == nil {
 		return parseStream(file, data, whole, nil, nil)
 	}
-	return parseStream(file, data, whole, run, deferKind)
+	return parseStream(file, data, whole, run, opts)
 }
 
 // parseStream decodes the documents of data[c.start:c.end] in order. When
 // singles are the single-document chunks c is made of, a document that is
-// the only one to start in its chunk may be deferred.
-func parseStream(file string, data []byte, c chunk, singles []chunk, deferKind func(apiVersion, kind string) bool) ([]Object, []Note, error) {
+// the only one to start in its chunk may be deferred (opts.Defer).
+func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Options) ([]Object, []Note, error) {
 	var out chunkResult
 	offset := c.line - 1
 	dec := yaml.NewDecoder(bytes.NewReader(data[c.start:c.end]))
@@ -405,11 +416,11 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, deferKind f
 		}
 		shiftLines(&node, offset)
 		docStart = lastLine(&node) + 1
-		if deferKind != nil && len(singles) > 0 {
+		if opts != nil && len(singles) > 0 {
 			i := chunkOf(singles, next, node.Line)
 			if i >= 0 && chunkOf(singles, i, docStart-1) == i {
 				next = i + 1
-				o, ok, err := deferredObject(file, &node, deferKind)
+				o, ok, err := deferredObject(file, &node, opts)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -444,7 +455,7 @@ func chunkOf(singles []chunk, from, line int) int {
 // once, when Materialize parses the text again. Only plain mappings whose
 // top-level keys are distinct strings qualify; anything else (and every
 // other kind) takes the full path, with its checks and errors.
-func deferredObject(file string, doc *yaml.Node, deferKind func(apiVersion, kind string) bool) (Object, bool, error) {
+func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return Object{}, false, nil
 	}
@@ -458,13 +469,22 @@ func deferredObject(file string, doc *yaml.Node, deferKind func(apiVersion, kind
 		seen[k.Value] = true
 	}
 	apiVersion, kind := scalarString(mappingValue(root, "apiVersion")), scalarString(mappingValue(root, "kind"))
-	if apiVersion == "" || kind == "" || isList(apiVersion, kind) || !deferKind(apiVersion, kind) {
+	if apiVersion == "" || kind == "" || isList(apiVersion, kind) || !opts.Defer(apiVersion, kind) {
 		return Object{}, false, nil
 	}
 	if plain, err := checkShape(file, root); err != nil || !plain {
 		return Object{}, false, err
 	}
 	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line}
+	if opts.DeferredJSON {
+		value, err := objectValue(root, true, nil)
+		if err != nil {
+			return Object{}, false, nil // the full path reports it
+		}
+		if o.JSON, err = astjson.Append(nil, value); err != nil {
+			return Object{}, false, nil
+		}
+	}
 	if md := mappingValue(root, "metadata"); md != nil && md.Kind == yaml.MappingNode {
 		o.Namespace = scalarString(mappingValue(md, "namespace"))
 		o.Name = scalarString(mappingValue(md, "name"))

@@ -75,7 +75,7 @@ func parse(sources []source, opts Options) (*Result, error) {
 				src := sources[jobs[j].src]
 				r := &results[j]
 				for _, run := range singleRuns(jobs[j].chunks) {
-					objects, notes, err := parseRun(src.file, src.data, run, opts.Defer)
+					objects, notes, err := parseRun(src.file, src.data, run, &opts)
 					if err != nil {
 						r.err = err
 						break

@@ -1,4 +1,4 @@
-package check
+package astjson
 
 import (
 	"encoding/json"
@@ -8,14 +8,15 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// appendJSON must write what ast.JSON and encoding/json write, byte for
+// AppendJSON must write what ast.JSON and encoding/json write, byte for
 // byte, for everything a manifest holds.
-func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
+func TestAppendMatchesEncodingJSON(t *testing.T) {
 	for _, text := range []string{
 		`null`, `true`, `false`, `0`, `-1.5e3`, `12345678901234567890`,
 		`"plain"`, `"quote \" backslash \\ slash /"`, `"tab\tnewline\ncr\r"`,
 		`"\u0000\u0001\u001f"`, `"<html> & </html>"`, `"line\u2028para\u2029"`, `"é ß 日本 🚀"`,
 		`[]`, `{}`, `[1, "a", null, [true, {"k": "v"}]]`,
+		`{"b", "a", 3, 1}`, `{"s": {[1], [0]}}`,
 		`{"apiVersion": "gateway.networking.k8s.io/v1", "spec": {"rules": [{"backendRefs": [{"name": "web", "port": 80, "weight": 0}]}]}, "b": 1, "a": 2}`,
 	} {
 		v, err := ast.ParseTerm(text)
@@ -24,7 +25,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 		require.NoError(t, err)
 		want, err := json.Marshal(native)
 		require.NoError(t, err)
-		got, err := appendJSON(nil, v.Value)
+		got, err := Append(nil, v.Value)
 		require.NoError(t, err)
 		require.Equal(t, string(want), string(got), text)
 	}
@@ -32,12 +33,12 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 	bad := ast.String("a\xffb\xc3")
 	want, err := json.Marshal(string(bad))
 	require.NoError(t, err)
-	got, err := appendJSON(nil, bad)
+	got, err := Append(nil, bad)
 	require.NoError(t, err)
 	require.Equal(t, string(want), string(got))
 
-	_, err = appendJSON(nil, ast.MustParseTerm(`{1: "a"}`).Value)
+	_, err = Append(nil, ast.MustParseTerm(`{1: "a"}`).Value)
 	require.ErrorContains(t, err, "not a string")
-	_, err = appendJSON(nil, ast.MustParseTerm(`{1, 2}`).Value)
+	_, err = Append(nil, ast.MustParseTerm(`{"k": x}`).Value)
 	require.ErrorContains(t, err, "not a JSON value")
 }

@@ -1,4 +1,6 @@
-package check
+// Package astjson writes OPA values as JSON text, byte for byte what
+// ast.JSON and encoding/json produce, without building Go values first.
+package astjson
 
 import (
 	"fmt"
@@ -7,12 +9,11 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 )
 
-// appendJSON appends the JSON text of a value read from a manifest (null,
-// booleans, numbers, strings, arrays, objects with string keys) without
-// building the Go values ast.JSON and encoding/json would: converting each
-// route that way was most of the garbage of a Wasm evaluation. Strings
+// Append appends the JSON text of a value (null, booleans, numbers,
+// strings, arrays, sets as arrays, objects with string keys) without
+// building the Go values ast.JSON and encoding/json would. Strings
 // are escaped as encoding/json escapes them.
-func appendJSON(b []byte, v ast.Value) ([]byte, error) {
+func Append(b []byte, v ast.Value) ([]byte, error) {
 	switch v := v.(type) {
 	case ast.Null:
 		return append(b, "null"...), nil
@@ -32,7 +33,19 @@ func appendJSON(b []byte, v ast.Value) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			if b, err = appendJSON(b, v.Elem(i).Value); err != nil {
+			if b, err = Append(b, v.Elem(i).Value); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case ast.Set:
+		b = append(b, '[') // as ast.JSON: an array, in the set's order
+		var err error
+		for i, t := range v.Slice() {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			if b, err = Append(b, t.Value); err != nil {
 				return b, err
 			}
 		}
@@ -50,7 +63,7 @@ func appendJSON(b []byte, v ast.Value) ([]byte, error) {
 			}
 			b = appendJSONString(b, string(key))
 			b = append(b, ':')
-			if b, err = appendJSON(b, v.Get(k).Value); err != nil {
+			if b, err = Append(b, v.Get(k).Value); err != nil {
 				return b, err
 			}
 		}
