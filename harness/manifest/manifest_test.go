@@ -12,6 +12,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/stretchr/testify/require"
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/refguard/refguard/harness/astjson"
 )
 
 func TestLinesOfBackendRefs(t *testing.T) {
@@ -64,7 +66,7 @@ func FuzzLoad(f *testing.F) {
 			}
 		}
 		// Deferring every kind changes what is held, never what is loaded.
-		deferred, err := LoadWithOptions([]string{"-"}, bytes.NewReader(data), Options{Defer: func(string, string) bool { return true }})
+		deferred, err := LoadWithOptions([]string{"-"}, bytes.NewReader(data), Options{Defer: func(string, string) bool { return true }, DeferredJSON: true})
 		if err != nil {
 			t.Fatalf("loads plainly but not deferred: %v", err)
 		}
@@ -79,6 +81,13 @@ func FuzzLoad(f *testing.F) {
 			want := res.Objects[i]
 			if got.Line != want.Line || got.Value.Compare(want.Value) != 0 || fmt.Sprint(got.Lines) != fmt.Sprint(want.Lines) {
 				t.Fatalf("object %d differs when deferred", i)
+			}
+			// The JSON a deferred document keeps is its value's.
+			if o := deferred.Objects[i]; o.Deferred() {
+				text, err := astjson.Append(nil, want.Value)
+				if err != nil || string(o.JSON) != string(text) {
+					t.Fatalf("object %d: deferred JSON %s, want %s (%v)", i, o.JSON, text, err)
+				}
 			}
 		}
 		var objs []*Object
