@@ -25,7 +25,7 @@ func Append(b []byte, v ast.Value) ([]byte, error) {
 	case ast.Number:
 		return append(b, v...), nil
 	case ast.String:
-		return appendJSONString(b, string(v)), nil
+		return AppendString(b, string(v)), nil
 	case *ast.Array:
 		b = append(b, '[')
 		var err error
@@ -61,7 +61,7 @@ func Append(b []byte, v ast.Value) ([]byte, error) {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, string(key))
+			b = AppendString(b, string(key))
 			b = append(b, ':')
 			if b, err = Append(b, v.Get(k).Value); err != nil {
 				return b, err
@@ -74,10 +74,10 @@ func Append(b []byte, v ast.Value) ([]byte, error) {
 
 const hexDigits = "0123456789abcdef"
 
-// appendJSONString quotes s: control characters, quotes and backslashes
+// AppendString appends s quoted: control characters, quotes and backslashes
 // escaped, <, > and & as \u003c…, invalid UTF-8 as U+FFFD, U+2028 and
 // U+2029 escaped — encoding/json's output for the same string.
-func appendJSONString(b []byte, s string) []byte {
+func AppendString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {

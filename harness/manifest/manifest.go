@@ -19,8 +19,6 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	yaml "go.yaml.in/yaml/v3"
-
-	"github.com/refguard/refguard/harness/astjson"
 )
 
 // Limits that keep hostile input bounded.
@@ -477,13 +475,11 @@ func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, e
 	}
 	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line}
 	if opts.DeferredJSON {
-		value, err := objectValue(root, true, nil)
+		text, err := appendJSON(nil, root)
 		if err != nil {
-			return Object{}, false, nil // the full path reports it
+			return Object{}, false, nil // the full path decodes it, or reports why not
 		}
-		if o.JSON, err = astjson.Append(nil, value); err != nil {
-			return Object{}, false, nil
-		}
+		o.JSON = text
 	}
 	if md := mappingValue(root, "metadata"); md != nil && md.Kind == yaml.MappingNode {
 		o.Namespace = scalarString(mappingValue(md, "namespace"))

@@ -4,12 +4,15 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/refguard/refguard/harness/astjson"
 )
 
 // errNotPlain sends a document down the general decoding path: it uses
@@ -219,4 +222,62 @@ func normalize(v any) any {
 		return string(t)
 	}
 	return v
+}
+
+// appendJSON writes a plain document's value as JSON text straight from
+// its nodes, without building the value: what astjson.Append writes for
+// the value termTable.value builds (keys in sorted order, scalars
+// resolved by scalarValue), and errNotPlain where that returns it.
+func appendJSON(b []byte, n *yaml.Node) ([]byte, error) {
+	switch n.Kind {
+	case yaml.MappingNode:
+		pairs := len(n.Content) / 2
+		order := make([]int, pairs)
+		for i := range order {
+			k := n.Content[2*i]
+			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
+				return b, errNotPlain
+			}
+			order[i] = 2 * i
+		}
+		slices.SortFunc(order, func(x, y int) int { return strings.Compare(n.Content[x].Value, n.Content[y].Value) })
+		b = append(b, '{')
+		for i, at := range order {
+			if i > 0 {
+				if n.Content[order[i-1]].Value == n.Content[at].Value {
+					return b, errNotPlain // a repeated key
+				}
+				b = append(b, ',')
+			}
+			b = astjson.AppendString(b, n.Content[at].Value)
+			b = append(b, ':')
+			var err error
+			if b, err = appendJSON(b, n.Content[at+1]); err != nil {
+				return b, err
+			}
+		}
+		return append(b, '}'), nil
+	case yaml.SequenceNode:
+		b = append(b, '[')
+		for i, item := range n.Content {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			var err error
+			if b, err = appendJSON(b, item); err != nil {
+				return b, err
+			}
+		}
+		return append(b, ']'), nil
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!str" {
+			return astjson.AppendString(b, n.Value), nil
+		}
+		v, err := scalarValue(n)
+		if err != nil {
+			return b, err
+		}
+		return astjson.Append(b, v)
+	}
+	return b, errNotPlain
 }

@@ -217,6 +217,9 @@ func (in *Instance) Eval(ctx context.Context, entrypoint string, input []byte) (
 	return bytes.Clone(out), nil
 }
 
+// MemorySize is the size of the instance's linear memory in bytes.
+func (in *Instance) MemorySize() uint32 { return in.mem.Size() }
+
 // Close releases the instance and its memory.
 func (in *Instance) Close(ctx context.Context) error { return in.runtime.Close(ctx) }
 
@@ -335,9 +338,8 @@ func (in *Instance) builtin(ctx context.Context, id uint32, args ...uint32) uint
 	return addr
 }
 
-// term reads the value at addr: through JSON when its Rego text is JSON
-// (most are; decoding JSON is far cheaper than OPA's parser), else with
-// OPA's parser (sets, non-string keys).
+// term reads the value at addr: as JSON when its Rego text is JSON (most
+// are; see parseJSON), else with OPA's parser (sets, non-string keys).
 func (in *Instance) term(ctx context.Context, addr uint32) (*ast.Term, error) {
 	textAddr, err := in.call(ctx, in.fn.valueDump, uint64(addr))
 	if err != nil {
@@ -347,13 +349,8 @@ func (in *Instance) term(ctx context.Context, addr uint32) (*ast.Term, error) {
 	if !ok {
 		return nil, fmt.Errorf("no value text at %d", textAddr)
 	}
-	dec := json.NewDecoder(bytes.NewReader(text))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err == nil && !dec.More() {
-		if value, err := ast.InterfaceToValue(v); err == nil {
-			return ast.NewTerm(value), nil
-		}
+	if t, ok := parseJSON(text); ok {
+		return t, nil
 	}
 	return ast.ParseTerm(string(text))
 }
