@@ -509,13 +509,10 @@ func (w *wasmRoutes) eval(ctx context.Context, routes []*manifest.Object) ([]eng
 type wasmInstance struct {
 	policy *wasm.Policy
 	data   []byte // the data document, JSON
-	mu     sync.Mutex
 	inst   *wasm.Instance
 }
 
 func (w *wasmInstance) eval(ctx context.Context, input []byte) ([]byte, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.inst == nil {
 		inst, err := w.policy.NewInstance(ctx, w.data)
 		if err != nil {
@@ -533,8 +530,6 @@ func (w *wasmInstance) eval(ctx context.Context, input []byte) ([]byte, error) {
 }
 
 func (w *wasmInstance) close(ctx context.Context) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	if w.inst != nil {
 		w.inst.Close(ctx)
 		w.inst = nil

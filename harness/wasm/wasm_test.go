@@ -88,12 +88,12 @@ func TestEvaluationsDoNotGrowMemory(t *testing.T) {
 	input := []byte(`{"names": ["ada", "bob"]}`)
 	_, err = in.Eval(ctx, "test/greetings", input)
 	require.NoError(t, err)
-	size := in.mem.Size()
+	size := in.MemorySize()
 	for range 2000 {
 		_, err := in.Eval(ctx, "test/greetings", input)
 		require.NoError(t, err)
 	}
-	require.Equal(t, size, in.mem.Size(), "each evaluation starts from the same heap")
+	require.Equal(t, size, in.MemorySize(), "each evaluation starts from the same heap")
 }
 
 func TestAbortFailsTheInstanceNotTheProcess(t *testing.T) {
