@@ -61,8 +61,9 @@ type Instance struct {
 	entrypoints map[string]int32
 	builtins    map[int32]topdown.BuiltinFunc
 	dataAddr    uint32
-	evalHeap    uint32 // where each evaluation's heap starts: above the data
-	failed      error  // an evaluation that trapped leaves the memory unusable
+	evalHeap    uint32                 // where each evaluation's heap starts: above the data
+	failed      error                  // an evaluation that trapped leaves the memory unusable
+	bctx        topdown.BuiltinContext // what host builtins see, set per evaluation
 }
 
 type exports struct {
@@ -203,6 +204,13 @@ func (in *Instance) Eval(ctx context.Context, entrypoint string, input []byte) (
 		in.mem.Write(heap, input)
 		inputAddr, heap = heap, heap+uint32(len(input))
 	}
+	// As in OPA's evaluator, one time, cache and metrics per evaluation.
+	in.bctx = topdown.BuiltinContext{
+		Metrics: metrics.New(),
+		Seed:    rand.Reader,
+		Time:    ast.UIntNumberTerm(uint64(time.Now().UnixNano())),
+		Cache:   builtins.Cache{},
+	}
 	const formatJSON = 0
 	addr, err := in.call(ctx, in.fn.eval, 0, uint64(id), uint64(in.dataAddr), uint64(inputAddr), uint64(len(input)), uint64(heap), formatJSON)
 	if err != nil {
@@ -308,13 +316,8 @@ func (in *Instance) builtin(ctx context.Context, id uint32, args ...uint32) uint
 		operands[i] = t
 	}
 	var result *ast.Term
-	bctx := topdown.BuiltinContext{
-		Context: ctx,
-		Metrics: metrics.New(),
-		Seed:    rand.Reader,
-		Time:    ast.UIntNumberTerm(uint64(time.Now().UnixNano())),
-		Cache:   builtins.Cache{},
-	}
+	bctx := in.bctx
+	bctx.Context = ctx
 	err := f(bctx, operands, func(t *ast.Term) error { result = t; return nil })
 	if err != nil {
 		var halt topdown.Halt
