@@ -114,3 +114,64 @@ func TestSortBreaksTiesByText(t *testing.T) {
 		require.Equal(t, want, rep.Findings)
 	}
 }
+
+// A policy whose evaluation fails outright for route "bad" (a function
+// with two different results: OPA's evaluator reports a conflict, the Wasm
+// module aborts). The Wasm instance that aborted is retired, the batch is
+// evaluated again route by route by OPA's evaluator, and the error names
+// the route; a set without "bad" gets every report from Wasm, instance
+// retired or not.
+const conflictHarness = `package refguard.harness
+
+_report(obj) := {"findings": [], "condition": {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": _name(obj)}, "used_grants": [], "backend_refs": 0}
+
+_name(obj) := obj.metadata.name
+
+_name(obj) := "other" if obj.metadata.name == "bad"
+
+route_reports := [_report(obj) | some obj in input.objects]
+
+route_report := _report(input.object)
+`
+
+func TestWasmAbortFallsBackAndNamesTheRoute(t *testing.T) {
+	ctx := context.Background()
+	modules := map[string]string{"refs.rego": batchPolicy, "harness.rego": conflictHarness}
+	compiler, err := engine.Compile(modules)
+	require.NoError(t, err)
+	policy, err := wasm.Load(ctx, modules, engine.WasmEntrypoints(), "")
+	require.NoError(t, err)
+	defer policy.Close(ctx)
+	checker, err := NewChecker(ctx, compiler, WithWasm(policy))
+	require.NoError(t, err)
+
+	dir := t.TempDir()
+	var good, bad []string
+	for i := range 40 * runtime.GOMAXPROCS(0) {
+		name := fmt.Sprintf("r%03d", i)
+		doc := "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: %s\n  namespace: app\n---\n"
+		good = append(good, fmt.Sprintf(doc, name))
+		if i == 7 {
+			name = "bad"
+		}
+		bad = append(bad, fmt.Sprintf(doc, name))
+	}
+	badFile := filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(badFile, []byte(strings.Join(bad, "")), 0o644))
+	loaded, err := manifest.LoadWithOptions([]string{badFile}, nil, checker.LoadOptions())
+	require.NoError(t, err)
+	_, err = checker.Check(ctx, loaded, nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), badFile+":43: HTTPRoute bad: evaluate policy:")
+	assert.Contains(t, err.Error(), "conflict")
+
+	goodFile := filepath.Join(dir, "good.yaml")
+	require.NoError(t, os.WriteFile(goodFile, []byte(strings.Join(good, "")), 0o644))
+	loaded, err = manifest.LoadWithOptions([]string{goodFile}, nil, checker.LoadOptions())
+	require.NoError(t, err)
+	rep, err := checker.Check(ctx, loaded, nil, nil)
+	require.NoError(t, err)
+	for i, r := range rep.Routes {
+		assert.Equal(t, fmt.Sprintf("r%03d", i), r.Conditions[0].Message)
+	}
+}
