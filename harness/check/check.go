@@ -5,7 +5,6 @@ package check
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime"
 	"sort"
@@ -153,12 +152,11 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 			routes = append(routes, &checked.Objects[i])
 		}
 	}
-	evaluators, release, err := c.routeEvaluators(ctx, eng, cfg)
+	evaluators, err := c.routeEvaluators(ctx, eng, cfg)
 	if err != nil {
 		return nil, err
 	}
 	reports, err := evalRoutes(ctx, evaluators, routes)
-	release()
 	if err != nil {
 		return nil, err
 	}
@@ -212,36 +210,57 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 func evalGrants(ctx context.Context, eng *engine.Engine, grants []*manifest.Object, config ast.Value, used *ast.Term) ([][]Finding, error) {
 	out := make([][]Finding, len(grants))
 	errs := make([]error, len(grants))
+	onEveryCore(len(grants), func() (func(int), func()) {
+		return func(i int) {
+			o := grants[i]
+			gr, err := eng.EvalGrant(ctx, o.Value, config, used)
+			if err != nil {
+				errs[i] = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+				return
+			}
+			for _, f := range gr.Findings {
+				out[i] = append(out[i], locate(o, f))
+			}
+		}, func() {}
+	})
+	if err := firstError(errs); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// onEveryCore runs jobs 0..n-1 on GOMAXPROCS workers (at most n). Each
+// worker calls newWorker once for its job function and what to do when
+// its jobs are done, so it can keep state (an evaluator) across its jobs.
+func onEveryCore(n int, newWorker func() (job func(int), done func())) {
 	next := make(chan int)
 	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(grants)) {
+	for range min(runtime.GOMAXPROCS(0), n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			job, done := newWorker()
+			defer done()
 			for i := range next {
-				o := grants[i]
-				gr, err := eng.EvalGrant(ctx, o.Value, config, used)
-				if err != nil {
-					errs[i] = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
-					continue
-				}
-				for _, f := range gr.Findings {
-					out[i] = append(out[i], locate(o, f))
-				}
+				job(i)
 			}
 		}()
 	}
-	for i := range grants {
+	for i := range n {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+}
+
+// firstError is the first non-nil error, in order.
+func firstError(errs []error) error {
 	for _, err := range errs {
 		if err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return out, nil
+	return nil
 }
 
 // locate finds the line of a finding's field, falling back to its parents
@@ -327,39 +346,26 @@ func evalRoutes(ctx context.Context, newEvaluator func() *routeEvaluator, routes
 	errs := make([]error, len(routes))
 	workers := min(runtime.GOMAXPROCS(0), max(len(routes), 1))
 	batch := min(max(len(routes)/(workers*4), 1), maxRouteBatch) // small sets still spread over the cores
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ev := newEvaluator()
-			conditions := map[engine.Condition]engine.Condition{} // one copy of each condition's strings, not one per route
-			for start := range next {
-				end := min(start+batch, len(routes))
-				ev.evalBatch(ctx, routes[start:end], reports[start:end], errs[start:end])
-				for i := start; i < end; i++ {
-					if errs[i] == nil {
-						c := reports[i].Condition
-						if kept, ok := conditions[c]; ok {
-							reports[i].Condition = kept
-						} else {
-							conditions[c] = c
-						}
+	onEveryCore((len(routes)+batch-1)/batch, func() (func(int), func()) {
+		ev := newEvaluator()
+		conditions := map[engine.Condition]engine.Condition{} // one copy of each condition's strings, not one per route
+		return func(b int) {
+			start, end := b*batch, min((b+1)*batch, len(routes))
+			ev.evalBatch(ctx, routes[start:end], reports[start:end], errs[start:end])
+			for i := start; i < end; i++ {
+				if errs[i] == nil {
+					c := reports[i].Condition
+					if kept, ok := conditions[c]; ok {
+						reports[i].Condition = kept
+					} else {
+						conditions[c] = c
 					}
 				}
 			}
-		}()
-	}
-	for start := 0; start < len(routes); start += batch {
-		next <- start
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+		}, func() { ev.close(ctx) }
+	})
+	if err := firstError(errs); err != nil {
+		return nil, err
 	}
 	return reports, nil
 }
@@ -372,41 +378,28 @@ type routeEvaluator struct {
 	wasm   *wasmRoutes // nil without a Wasm policy
 }
 
-// routeEvaluators returns a constructor of one evaluator per worker, and
-// what releases what they share.
-func (c *Checker) routeEvaluators(ctx context.Context, eng *engine.Engine, config ast.Value) (func() *routeEvaluator, func(), error) {
+// routeEvaluators returns a constructor of one evaluator per worker.
+func (c *Checker) routeEvaluators(ctx context.Context, eng *engine.Engine, config ast.Value) (func() *routeEvaluator, error) {
 	if c.wasm == nil {
-		return func() *routeEvaluator { return &routeEvaluator{eng: eng, config: config} }, func() {}, nil
+		return func() *routeEvaluator { return &routeEvaluator{eng: eng, config: config} }, nil
 	}
 	data, err := eng.DataJSON(ctx)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	native, err := ast.JSON(config)
+	cfg, err := astjson.Append(nil, config)
 	if err != nil {
-		return nil, nil, fmt.Errorf("convert config: %w", err)
+		return nil, fmt.Errorf("convert config: %w", err)
 	}
-	cfg, err := json.Marshal(native)
-	if err != nil {
-		return nil, nil, fmt.Errorf("convert config: %w", err)
+	return func() *routeEvaluator {
+		return &routeEvaluator{eng: eng, config: config, wasm: &wasmRoutes{policy: c.wasm, data: data, config: cfg}}
+	}, nil
+}
+
+func (ev *routeEvaluator) close(ctx context.Context) {
+	if ev.wasm != nil {
+		ev.wasm.close(ctx)
 	}
-	var (
-		mu        sync.Mutex
-		instances []*wasmInstance
-	)
-	newEvaluator := func() *routeEvaluator {
-		inst := &wasmInstance{policy: c.wasm, data: data}
-		mu.Lock()
-		instances = append(instances, inst)
-		mu.Unlock()
-		return &routeEvaluator{eng: eng, config: config, wasm: &wasmRoutes{instance: inst, config: cfg}}
-	}
-	release := func() {
-		for _, inst := range instances {
-			inst.close(ctx)
-		}
-	}
-	return newEvaluator, release, nil
 }
 
 // evalBatch evaluates a batch of routes in one query; when that fails
@@ -471,14 +464,28 @@ func (ev *routeEvaluator) evalRoutes(ctx context.Context, routes []*manifest.Obj
 }
 
 // wasmRoutes is a worker's Wasm evaluation: it converts its batches to
-// input JSON, evaluates them on its instance and decodes their reports.
+// input JSON, evaluates them on its own instance, created at its first
+// batch, and decodes their reports. One instance per worker, each holding
+// the inventory parsed into its own memory (about 14 times its JSON: 22 MB
+// at 10,000 Services): sharing one instance between the workers saved
+// that memory but serialised their evaluations (10k 1.8 → 2.1 s, 50k 8.5 →
+// 12.0 s).
 type wasmRoutes struct {
-	instance *wasmInstance
-	config   []byte // the policy config, JSON
-	input    []byte // the last batch's input, its buffer reused
+	policy *wasm.Policy
+	data   []byte // the data document, JSON
+	config []byte // the policy config, JSON
+	inst   *wasm.Instance
+	input  []byte // the last batch's input, its buffer reused
 }
 
 func (w *wasmRoutes) eval(ctx context.Context, routes []*manifest.Object) ([]engine.RouteReport, error) {
+	if w.inst == nil {
+		inst, err := w.policy.NewInstance(ctx, w.data)
+		if err != nil {
+			return nil, err
+		}
+		w.inst = inst
+	}
 	b := append(w.input[:0], `{"config":`...)
 	b = append(b, w.config...)
 	b = append(b, `,"objects":[`...)
@@ -494,42 +501,15 @@ func (w *wasmRoutes) eval(ctx context.Context, routes []*manifest.Object) ([]eng
 		}
 	}
 	w.input = append(b, `]}`...)
-	result, err := w.instance.eval(ctx, w.input)
+	result, err := w.inst.Eval(ctx, engine.RoutesEntrypoint, w.input)
 	if err != nil {
+		w.close(ctx) // a failed instance is not used again; the next batch gets a new one
 		return nil, err
 	}
 	return engine.DecodeRouteReports(result, len(routes))
 }
 
-// wasmInstance is a worker's Wasm instance, created at its first batch.
-// One per worker, each holding the inventory parsed into its own memory
-// (about 14 times its JSON: 22 MB at 10,000 Services): sharing one
-// instance between the workers saved that memory but serialised their
-// evaluations (10k 1.8 → 2.1 s, 50k 8.5 → 12.0 s).
-type wasmInstance struct {
-	policy *wasm.Policy
-	data   []byte // the data document, JSON
-	inst   *wasm.Instance
-}
-
-func (w *wasmInstance) eval(ctx context.Context, input []byte) ([]byte, error) {
-	if w.inst == nil {
-		inst, err := w.policy.NewInstance(ctx, w.data)
-		if err != nil {
-			return nil, err
-		}
-		w.inst = inst
-	}
-	result, err := w.inst.Eval(ctx, engine.RoutesEntrypoint, input)
-	if err != nil {
-		w.inst.Close(ctx) // a failed instance is not used again; the next batch gets a new one
-		w.inst = nil
-		return nil, err
-	}
-	return result, nil
-}
-
-func (w *wasmInstance) close(ctx context.Context) {
+func (w *wasmRoutes) close(ctx context.Context) {
 	if w.inst != nil {
 		w.inst.Close(ctx)
 		w.inst = nil
