@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -121,7 +122,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	}
 	var opts []check.Option
 	if o.evaluator == "wasm" {
-		policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), wasm.DefaultCacheDir())
+		policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), wasmCacheDir())
 		if err != nil {
 			return err
 		}
@@ -226,4 +227,23 @@ func checkProfile(cmd *cobra.Command, set *policyset.Set, profile string) error 
 		}
 	}
 	return fmt.Errorf("--profile %q: the policy defines %s", profile, strings.Join(names, ", "))
+}
+
+// wasmCacheDir is where check keeps compiled policies:
+// $REFGUARD_CACHE_DIR, else refguard/ in the user's cache directory; ""
+// (no cache) when REFGUARD_CACHE_DIR is "off" or there is no cache
+// directory.
+func wasmCacheDir() string {
+	switch dir := os.Getenv("REFGUARD_CACHE_DIR"); dir {
+	case "off":
+		return ""
+	case "":
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return ""
+		}
+		return filepath.Join(base, "refguard")
+	default:
+		return dir
+	}
 }

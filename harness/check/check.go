@@ -391,8 +391,9 @@ func (c *Checker) routeEvaluators(ctx context.Context, eng *engine.Engine, confi
 	if err != nil {
 		return nil, fmt.Errorf("convert config: %w", err)
 	}
+	entrypoint := engine.Entrypoint(engine.RoutesQuery)
 	return func() *routeEvaluator {
-		return &routeEvaluator{eng: eng, config: config, wasm: &wasmRoutes{policy: c.wasm, data: data, config: cfg}}
+		return &routeEvaluator{eng: eng, config: config, wasm: &wasmRoutes{policy: c.wasm, entrypoint: entrypoint, data: data, config: cfg}}
 	}, nil
 }
 
@@ -471,11 +472,12 @@ func (ev *routeEvaluator) evalRoutes(ctx context.Context, routes []*manifest.Obj
 // that memory but serialised their evaluations (10k 1.8 → 2.1 s, 50k 8.5 →
 // 12.0 s).
 type wasmRoutes struct {
-	policy *wasm.Policy
-	data   []byte // the data document, JSON
-	config []byte // the policy config, JSON
-	inst   *wasm.Instance
-	input  []byte // the last batch's input, its buffer reused
+	policy     *wasm.Policy
+	entrypoint string // engine.RoutesQuery in the Wasm build
+	data       []byte // the data document, JSON
+	config     []byte // the policy config, JSON
+	inst       *wasm.Instance
+	input      []byte // the last batch's input, its buffer reused
 }
 
 func (w *wasmRoutes) eval(ctx context.Context, routes []*manifest.Object) ([]engine.RouteReport, error) {
@@ -501,7 +503,7 @@ func (w *wasmRoutes) eval(ctx context.Context, routes []*manifest.Object) ([]eng
 		}
 	}
 	w.input = append(b, `]}`...)
-	result, err := w.inst.Eval(ctx, engine.RoutesEntrypoint, w.input)
+	result, err := w.inst.Eval(ctx, w.entrypoint, w.input)
 	if err != nil {
 		w.close(ctx) // a failed instance is not used again; the next batch gets a new one
 		return nil, err

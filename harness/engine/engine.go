@@ -30,13 +30,17 @@ const (
 	// DerivedQuery names the collections the policy derives from the
 	// inventory once (indexes); New stores each under data.kubernetes.
 	DerivedQuery = "data.refguard.harness.derived"
-	// RoutesEntrypoint is RoutesQuery as an entrypoint of a policy
-	// compiled to Wasm.
-	RoutesEntrypoint = "refguard/harness/route_reports"
 )
 
+// Entrypoint names a query's rule as an entrypoint of the policy compiled
+// to Wasm: data.refguard.harness.route_reports is
+// refguard/harness/route_reports.
+func Entrypoint(query string) string {
+	return strings.ReplaceAll(strings.TrimPrefix(query, "data."), ".", "/")
+}
+
 // WasmEntrypoints are the entrypoints a Wasm build of the policy needs.
-func WasmEntrypoints() []string { return []string{RoutesEntrypoint} }
+func WasmEntrypoints() []string { return []string{Entrypoint(RoutesQuery)} }
 
 // RouteKinds returns the route kinds the policy checks
 // (lib.refguard.refs.route_kinds), sorted: Go reads them, never restates them.

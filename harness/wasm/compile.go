@@ -127,22 +127,3 @@ func writeFileAtomic(file string, data []byte) error {
 	}
 	return os.Rename(tmp.Name(), file)
 }
-
-// DefaultCacheDir is where the CLI keeps compiled policies:
-// $REFGUARD_CACHE_DIR, else refguard/ in the user's cache directory; ""
-// (no cache) when REFGUARD_CACHE_DIR is "off" or there is no cache
-// directory.
-func DefaultCacheDir() string {
-	switch dir := os.Getenv("REFGUARD_CACHE_DIR"); dir {
-	case "off":
-		return ""
-	case "":
-		base, err := os.UserCacheDir()
-		if err != nil {
-			return ""
-		}
-		return filepath.Join(base, "refguard")
-	default:
-		return dir
-	}
-}
