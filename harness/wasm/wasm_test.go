@@ -35,6 +35,15 @@ conflict := x if {
 
 var testEntrypoints = []string{"test/greetings", "test/members", "test/formatted", "test/conflict"}
 
+// loadTestPolicy compiles testModules (no cache) for one test.
+func loadTestPolicy(t *testing.T) *Policy {
+	t.Helper()
+	p, err := Load(context.Background(), testModules, testEntrypoints, "")
+	require.NoError(t, err)
+	t.Cleanup(func() { p.Close(context.Background()) })
+	return p
+}
+
 func newInstance(t *testing.T, p *Policy) *Instance {
 	t.Helper()
 	in, err := p.NewInstance(context.Background(), []byte(`{"team": {"ada": {"home": "london"}, "bob": {"home": "paris"}}}`))
@@ -58,9 +67,7 @@ func result(t *testing.T, raw []byte) any {
 
 func TestEvaluatesWithDataInputAndHostBuiltins(t *testing.T) {
 	ctx := context.Background()
-	p, err := Load(ctx, testModules, testEntrypoints, "")
-	require.NoError(t, err)
-	defer p.Close(ctx)
+	p := loadTestPolicy(t)
 	in := newInstance(t, p)
 
 	out, err := in.Eval(ctx, "test/greetings", []byte(`{"names": ["bob", "eve", "ada"]}`))
@@ -81,12 +88,10 @@ func TestEvaluatesWithDataInputAndHostBuiltins(t *testing.T) {
 
 func TestEvaluationsDoNotGrowMemory(t *testing.T) {
 	ctx := context.Background()
-	p, err := Load(ctx, testModules, testEntrypoints, "")
-	require.NoError(t, err)
-	defer p.Close(ctx)
+	p := loadTestPolicy(t)
 	in := newInstance(t, p)
 	input := []byte(`{"names": ["ada", "bob"]}`)
-	_, err = in.Eval(ctx, "test/greetings", input)
+	_, err := in.Eval(ctx, "test/greetings", input)
 	require.NoError(t, err)
 	size := in.MemorySize()
 	for range 2000 {
@@ -98,9 +103,7 @@ func TestEvaluationsDoNotGrowMemory(t *testing.T) {
 
 func TestAbortFailsTheInstanceNotTheProcess(t *testing.T) {
 	ctx := context.Background()
-	p, err := Load(ctx, testModules, testEntrypoints, "")
-	require.NoError(t, err)
-	defer p.Close(ctx)
+	p := loadTestPolicy(t)
 	in := newInstance(t, p)
 
 	out, err := in.Eval(ctx, "test/conflict", []byte(`{"values": [1, 1]}`))
@@ -118,22 +121,16 @@ func TestAbortFailsTheInstanceNotTheProcess(t *testing.T) {
 }
 
 func TestCancelledContextStopsBeforeEvaluating(t *testing.T) {
-	p, err := Load(context.Background(), testModules, testEntrypoints, "")
-	require.NoError(t, err)
-	defer p.Close(context.Background())
-	in := newInstance(t, p)
+	in := newInstance(t, loadTestPolicy(t))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	_, err = in.Eval(ctx, "test/members", nil)
+	_, err := in.Eval(ctx, "test/members", nil)
 	require.ErrorIs(t, err, context.Canceled)
 }
 
 func TestBadDataAndBadModules(t *testing.T) {
 	ctx := context.Background()
-	p, err := Load(ctx, testModules, testEntrypoints, "")
-	require.NoError(t, err)
-	defer p.Close(ctx)
-	_, err = p.NewInstance(ctx, []byte(`{"team": `))
+	_, err := loadTestPolicy(t).NewInstance(ctx, []byte(`{"team": `))
 	require.ErrorContains(t, err, "not a JSON document")
 
 	_, err = NewPolicy(ctx, []byte("not wasm"), nil)
