@@ -30,8 +30,11 @@ _inventory := data.kubernetes
 # indexed by target namespace, from namespace and to name ("" for an entry
 # without one), which lib.refguard.grants reads instead of every grant of
 # the target namespace (a namespace that grants a hundred routes costs two
-# lookups, not a hundred checks). Keys are the fields' values, whatever
-# their type, so the index holds every grant the plain scan could match.
+# lookups, not a hundred checks). Keys are the fields' values when they are
+# strings (JSON's object keys: the CLI hands the index to the Wasm build as
+# JSON): a from namespace that is not a string matches no route, and a to
+# name that is not a string matches no reference that gets to the grant
+# step, so the index holds every grant that can permit a reference.
 derived := {"referencegrants_by_from_to": _grants_by_from_to}
 
 # _grants_by_from_to is built by object.union_n, which merges the one-path
@@ -46,8 +49,10 @@ _grants_by_from_to := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} 
 	some name, grant in by_name
 	some from in grant.spec.from
 	from_ns := from.namespace
+	is_string(from_ns)
 	some to in grant.spec.to
 	to_name := object.get(to, "name", "")
+	is_string(to_name)
 ])
 
 route_report := _report(input.object) if refs.is_route(input.object)

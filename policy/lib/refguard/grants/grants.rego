@@ -50,7 +50,11 @@ to_mismatches(entry, rec) := {field |
 # grant: this runs for every cross-namespace reference, on the admission
 # path too, and a function call costs OPA's evaluator far more than the
 # comparisons. The grants looked at are those that can match (below).
+# A reference whose name is not a string (a shape error, decided before
+# grants) is permitted by none: the index keys names, and JSON keys are
+# strings.
 permitting(inv, route, rec) := {name |
+	is_string(rec.name)
 	route_ns := refs.namespace(route)
 	some name, grant in _candidates(inv, rec.namespace, route_ns, rec.name)
 	some from in grant.spec.from
