@@ -128,7 +128,7 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 	require.NoError(t, err)
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
-	checker, err := check.NewChecker(context.Background(), set.Compiler)
+	checker, err := check.NewChecker(context.Background(), set)
 	require.NoError(t, err)
 	evaluated := 0
 	for i := range cases {

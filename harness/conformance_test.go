@@ -44,7 +44,7 @@ func TestConformanceCorpus(t *testing.T) {
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
 	ctx := context.Background()
-	checker, err := check.NewChecker(ctx, set.Compiler)
+	checker, err := check.NewChecker(ctx, set)
 	require.NoError(t, err)
 	wasmChecker := newWasmChecker(t, set)
 

@@ -134,7 +134,9 @@ func TestEveryContextAgrees(t *testing.T) {
 	require.NoError(t, err)
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
-	checker, err := check.NewChecker(context.Background(), set.Compiler)
+	compiler, err := set.Compiler()
+	require.NoError(t, err)
+	checker, err := check.NewChecker(context.Background(), set)
 	require.NoError(t, err)
 	wasmChecker := newWasmChecker(t, set)
 	policyDir := filepath.Join("..", "policy")
@@ -156,7 +158,7 @@ func TestEveryContextAgrees(t *testing.T) {
 			contexts["wasm"]++
 			checkConftest(t, bin, policyDir, scopes, c, o.Report)
 			contexts["conftest"]++
-			if checkAdmission(t, set.Compiler, c, o.Report) > 0 {
+			if checkAdmission(t, compiler, c, o.Report) > 0 {
 				contexts["admission"]++
 			}
 		})
@@ -184,7 +186,7 @@ func TestEveryContextAgrees(t *testing.T) {
 		require.Equal(t, map[string]int(gs.Planted), got)
 		require.Len(t, got, len(scopes), "a finding of every rule")
 		checkConftest(t, bin, policyDir, scopes, c, rep)
-		require.Positive(t, checkAdmission(t, set.Compiler, c, rep))
+		require.Positive(t, checkAdmission(t, compiler, c, rep))
 	})
 }
 

@@ -22,7 +22,7 @@ func newChecker(t testing.TB) *check.Checker {
 	t.Helper()
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
-	c, err := check.NewChecker(context.Background(), set.Compiler)
+	c, err := check.NewChecker(context.Background(), set)
 	require.NoError(t, err)
 	return c
 }
@@ -35,7 +35,7 @@ func newWasmChecker(t testing.TB, set *policyset.Set) *check.Checker {
 	policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), "")
 	require.NoError(t, err)
 	t.Cleanup(func() { policy.Close(ctx) })
-	c, err := check.NewChecker(ctx, set.Compiler, check.WithWasm(policy))
+	c, err := check.NewChecker(ctx, set, check.WithWasm(policy))
 	require.NoError(t, err)
 	return c
 }

@@ -39,7 +39,9 @@ func TestStepGateDropsNoFinding(t *testing.T) {
 		}
 	}
 	query := fmt.Sprintf(`{"gated": data.lib.refguard.all.route_findings(%s), "ungated": %s}`, build, strings.Join(calls, " | "))
-	profiles, err := engine.ProfileNames(ctx, ps.Compiler)
+	compiler, err := ps.Compiler()
+	require.NoError(t, err)
+	profiles, err := engine.ProfileNames(ctx, compiler)
 	require.NoError(t, err)
 	configs := []map[string]any{}
 	for _, p := range profiles {
@@ -73,7 +75,7 @@ func TestStepGateDropsNoFinding(t *testing.T) {
 	for _, s := range sets {
 		inv, err := inventory.Build(s.lookup, s.checked.Objects)
 		require.NoError(t, err)
-		eng, err := engine.New(ctx, ps.Compiler, inv, nil)
+		eng, err := engine.New(ctx, compiler, inv, nil)
 		require.NoError(t, err)
 		eval, err := eng.Prepare(ctx, query)
 		require.NoError(t, err)

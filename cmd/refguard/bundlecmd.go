@@ -106,12 +106,11 @@ func policyFromBundle(file string, opts bundle.VerifyOptions) (*policyset.Set, e
 	if err != nil {
 		return nil, err
 	}
-	modules := bundle.Modules(b)
-	compiler, err := engine.Compile(modules)
-	if err != nil {
+	set := policyset.New(bundle.Modules(b), b.Manifest.Revision)
+	if _, err := set.Compiler(); err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
-	return &policyset.Set{Modules: modules, Compiler: compiler, Revision: b.Manifest.Revision}, nil
+	return set, nil
 }
 
 type opaBundle = opabundle.Bundle

@@ -117,9 +117,6 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		return err
 	}
 	ctx := cmd.Context()
-	if err := checkProfile(cmd, set, o.profile); err != nil {
-		return err
-	}
 	var opts []check.Option
 	if o.evaluator == "wasm" {
 		policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), wasmCacheDir())
@@ -129,8 +126,11 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		defer policy.Close(ctx)
 		opts = append(opts, check.WithWasm(policy))
 	}
-	checker, err := check.NewChecker(ctx, set.Compiler, opts...)
+	checker, err := check.NewChecker(ctx, set, opts...)
 	if err != nil {
+		return err
+	}
+	if err := checkProfile(checker, o.profile); err != nil {
 		return err
 	}
 	var checked *manifest.Result
@@ -216,11 +216,8 @@ func colorWanted(out any) bool {
 }
 
 // checkProfile rejects a profile the policy does not define.
-func checkProfile(cmd *cobra.Command, set *policyset.Set, profile string) error {
-	names, err := engine.ProfileNames(cmd.Context(), set.Compiler)
-	if err != nil {
-		return err
-	}
+func checkProfile(checker *check.Checker, profile string) error {
+	names := checker.Profiles()
 	for _, n := range names {
 		if n == profile {
 			return nil

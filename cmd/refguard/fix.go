@@ -51,11 +51,11 @@ errors remain that no repair covers (listed on stderr), 2 when the run fails.`,
 			if err != nil {
 				return err
 			}
-			if err := checkProfile(cmd, set, profile); err != nil {
+			checker, err := check.NewChecker(cmd.Context(), set)
+			if err != nil {
 				return err
 			}
-			checker, err := check.NewChecker(cmd.Context(), set.Compiler)
-			if err != nil {
+			if err := checkProfile(checker, profile); err != nil {
 				return err
 			}
 			severity := map[string]any{}

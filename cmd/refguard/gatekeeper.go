@@ -33,7 +33,11 @@ func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templ
 			return nil, nil, nil, err
 		}
 	}
-	g := &bundle.Gatekeeper{Modules: set.Modules, Compiler: set.Compiler, Rules: rules, Version: policyset.Version, Samples: samples, TemplatesFromVerify: templatesFromVerify}
+	compiler, err := set.Compiler()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	g := &bundle.Gatekeeper{Modules: set.Modules, Compiler: compiler, Rules: rules, Version: policyset.Version, Samples: samples, TemplatesFromVerify: templatesFromVerify}
 	return g.Files(ctx)
 }
 

@@ -30,7 +30,7 @@ func newTestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			checker, err := check.NewChecker(cmd.Context(), set.Compiler)
+			checker, err := check.NewChecker(cmd.Context(), set)
 			if err != nil {
 				return err
 			}

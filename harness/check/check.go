@@ -6,17 +6,13 @@ package check
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
-	"github.com/open-policy-agent/opa/v1/ast"
-
-	"github.com/refguard/refguard/harness/astjson"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/wasm"
 )
 
@@ -53,45 +49,102 @@ type Report struct {
 	Routes   []Route   `json:"routes"`
 }
 
-// Checker evaluates manifests with one compiled policy.
+// Checker evaluates manifests with one policy.
 type Checker struct {
-	compiler   *ast.Compiler
-	wasm       *wasm.Policy // nil: routes are evaluated by OPA's evaluator
-	routeKinds map[string]bool
-	fields     map[string]map[string][]string // manifest.Fields by inventory collection
+	set          *policyset.Set
+	wasm         *wasm.Policy // nil: everything is evaluated by OPA's evaluator
+	routeKinds   map[string]bool
+	fields       map[string]map[string][]string // manifest.Fields by inventory collection
+	profiles     []string
+	derivedReads []string // the collections the derived ones are computed from (Wasm)
 }
 
 // Option configures a Checker.
 type Option func(*Checker)
 
-// WithWasm evaluates routes with the same policy compiled to WebAssembly
+// WithWasm evaluates with the same policy compiled to WebAssembly
 // (engine.WasmEntrypoints; see package wasm), several times faster than
-// OPA's evaluator. ReferenceGrants, and any batch the Wasm evaluation
-// fails on, are still evaluated by OPA's evaluator, which also names the
-// route an error comes from.
+// OPA's evaluator, which is then compiled only if a batch fails on the
+// Wasm build: it evaluates that batch again object by object, so an error
+// names its object.
 func WithWasm(p *wasm.Policy) Option { return func(c *Checker) { c.wasm = p } }
 
-// NewChecker reads the route kinds and the fields read of inventory objects
-// from the policy itself, so Go and Rego agree on what a route is and on
-// what of a Service matters.
-func NewChecker(ctx context.Context, compiler *ast.Compiler, opts ...Option) (*Checker, error) {
-	kinds, err := engine.RouteKinds(ctx, compiler)
-	if err != nil {
-		return nil, err
-	}
-	fields, err := engine.InventoryFields(ctx, compiler)
-	if err != nil {
-		return nil, err
-	}
-	c := &Checker{compiler: compiler, routeKinds: map[string]bool{}, fields: fields}
+// NewChecker reads the route kinds, the fields read of inventory objects
+// and the profiles from the policy itself, so Go and Rego agree on what a
+// route is and on what of a Service matters.
+func NewChecker(ctx context.Context, set *policyset.Set, opts ...Option) (*Checker, error) {
+	c := &Checker{set: set, routeKinds: map[string]bool{}}
 	for _, opt := range opts {
 		opt(c)
+	}
+	var kinds []string
+	var err error
+	if c.wasm != nil {
+		kinds, err = c.readWasmFacts(ctx)
+	} else {
+		kinds, err = c.readFacts(ctx)
+	}
+	if err != nil {
+		return nil, err
 	}
 	for _, k := range kinds {
 		c.routeKinds[k] = true
 	}
 	return c, nil
 }
+
+func (c *Checker) readFacts(ctx context.Context) ([]string, error) {
+	compiler, err := c.set.Compiler()
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := engine.RouteKinds(ctx, compiler)
+	if err != nil {
+		return nil, err
+	}
+	if c.fields, err = engine.InventoryFields(ctx, compiler); err != nil {
+		return nil, err
+	}
+	if c.profiles, err = engine.ProfileNames(ctx, compiler); err != nil {
+		return nil, err
+	}
+	return kinds, nil
+}
+
+// readWasmFacts reads the same facts from the Wasm build, and what the
+// derived collections are computed from.
+func (c *Checker) readWasmFacts(ctx context.Context) ([]string, error) {
+	inst, err := c.wasm.NewInstance(ctx, []byte("{}"))
+	if err != nil {
+		return nil, err
+	}
+	defer inst.Close(ctx)
+	values := map[string]any{}
+	for _, q := range []string{engine.RouteKindsQuery, engine.InventoryFieldsQuery, engine.ProfilesQuery, engine.DerivedReadsQuery} {
+		v, err := evalWasmConstant(ctx, inst, q, []byte("{}"))
+		if err != nil {
+			return nil, fmt.Errorf("read %s from policy: %w", q, err)
+		}
+		values[q] = v
+	}
+	kinds, err := engine.RouteKindsOf(values[engine.RouteKindsQuery])
+	if err != nil {
+		return nil, err
+	}
+	if c.fields, err = engine.InventoryFieldsOf(values[engine.InventoryFieldsQuery]); err != nil {
+		return nil, err
+	}
+	if c.profiles, err = engine.ProfileNamesOf(values[engine.ProfilesQuery]); err != nil {
+		return nil, err
+	}
+	if c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery]); err != nil {
+		return nil, err
+	}
+	return kinds, nil
+}
+
+// Profiles are the implementation profiles the policy defines, sorted.
+func (c *Checker) Profiles() []string { return c.profiles }
 
 // IsRoute tells whether objects of this apiVersion and kind are routes the
 // policy checks. As a manifest.Options.Defer it keeps routes as text until
@@ -135,14 +188,15 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	if err != nil {
 		return nil, err
 	}
-	eng, err := engine.New(ctx, c.compiler, inv, nil)
-	if err != nil {
-		return nil, err
-	}
 	cfg, err := engine.Config(config)
 	if err != nil {
 		return nil, err
 	}
+	ev, err := c.newEvaluation(ctx, inv, cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer ev.close(ctx)
 	rep := &Report{Findings: []Finding{}, Routes: []Route{}}
 	rep.Summary.Files = len(checked.Files)
 	rep.Summary.Objects = len(checked.Objects)
@@ -152,11 +206,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 			routes = append(routes, &checked.Objects[i])
 		}
 	}
-	evaluators, err := c.routeEvaluators(ctx, eng, cfg)
-	if err != nil {
-		return nil, err
-	}
-	reports, err := evalRoutes(ctx, evaluators, routes)
+	reports, err := ev.routes(ctx, routes)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +234,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 			grants = append(grants, &checked.Objects[i])
 		}
 	}
-	grantFindings, err := evalGrants(ctx, eng, grants, cfg, engine.UsedGrants(used))
+	grantFindings, err := ev.grants(ctx, grants, used)
 	if err != nil {
 		return nil, err
 	}
@@ -203,64 +253,6 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	}
 	Sort(rep)
 	return rep, nil
-}
-
-// evalGrants evaluates ReferenceGrants on every core; the findings keep
-// the grants' order and the first error in that order wins.
-func evalGrants(ctx context.Context, eng *engine.Engine, grants []*manifest.Object, config ast.Value, used *ast.Term) ([][]Finding, error) {
-	out := make([][]Finding, len(grants))
-	errs := make([]error, len(grants))
-	onEveryCore(len(grants), func() (func(int), func()) {
-		return func(i int) {
-			o := grants[i]
-			gr, err := eng.EvalGrant(ctx, o.Value, config, used)
-			if err != nil {
-				errs[i] = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
-				return
-			}
-			for _, f := range gr.Findings {
-				out[i] = append(out[i], locate(o, f))
-			}
-		}, func() {}
-	})
-	if err := firstError(errs); err != nil {
-		return nil, err
-	}
-	return out, nil
-}
-
-// onEveryCore runs jobs 0..n-1 on GOMAXPROCS workers (at most n). Each
-// worker calls newWorker once for its job function and what to do when
-// its jobs are done, so it can keep state (an evaluator) across its jobs.
-func onEveryCore(n int, newWorker func() (job func(int), done func())) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			job, done := newWorker()
-			defer done()
-			for i := range next {
-				job(i)
-			}
-		}()
-	}
-	for i := range n {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-}
-
-// firstError is the first non-nil error, in order.
-func firstError(errs []error) error {
-	for _, err := range errs {
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // locate finds the line of a finding's field, falling back to its parents
@@ -332,209 +324,4 @@ func objectKey(o engine.ObjectRef) string {
 type routeResult struct {
 	*engine.RouteReport
 	located []Finding
-}
-
-// maxRouteBatch is the most routes a worker takes at a time: adjacent
-// deferred routes of a batch are parsed with one decoder, evaluated in one
-// query, and a batch's values are all a worker holds.
-const maxRouteBatch = 32
-
-// evalRoutes evaluates routes on every core, a batch per query, materialising
-// deferred ones a batch at a time per worker; results keep the input order.
-func evalRoutes(ctx context.Context, newEvaluator func() *routeEvaluator, routes []*manifest.Object) ([]routeResult, error) {
-	reports := make([]routeResult, len(routes))
-	errs := make([]error, len(routes))
-	workers := min(runtime.GOMAXPROCS(0), max(len(routes), 1))
-	batch := min(max(len(routes)/(workers*4), 1), maxRouteBatch) // small sets still spread over the cores
-	onEveryCore((len(routes)+batch-1)/batch, func() (func(int), func()) {
-		ev := newEvaluator()
-		conditions := map[engine.Condition]engine.Condition{} // one copy of each condition's strings, not one per route
-		return func(b int) {
-			start, end := b*batch, min((b+1)*batch, len(routes))
-			ev.evalBatch(ctx, routes[start:end], reports[start:end], errs[start:end])
-			for i := start; i < end; i++ {
-				if errs[i] == nil {
-					c := reports[i].Condition
-					if kept, ok := conditions[c]; ok {
-						reports[i].Condition = kept
-					} else {
-						conditions[c] = c
-					}
-				}
-			}
-		}, func() { ev.close(ctx) }
-	})
-	if err := firstError(errs); err != nil {
-		return nil, err
-	}
-	return reports, nil
-}
-
-// routeEvaluator is one worker's evaluator: OPA's (shared, safe for
-// concurrent use) and, with a Wasm policy, the worker's own instance of it.
-type routeEvaluator struct {
-	eng    *engine.Engine
-	config ast.Value
-	wasm   *wasmRoutes // nil without a Wasm policy
-}
-
-// routeEvaluators returns a constructor of one evaluator per worker.
-func (c *Checker) routeEvaluators(ctx context.Context, eng *engine.Engine, config ast.Value) (func() *routeEvaluator, error) {
-	if c.wasm == nil {
-		return func() *routeEvaluator { return &routeEvaluator{eng: eng, config: config} }, nil
-	}
-	data, err := eng.DataJSON(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cfg, err := astjson.Append(nil, config)
-	if err != nil {
-		return nil, fmt.Errorf("convert config: %w", err)
-	}
-	entrypoint := engine.Entrypoint(engine.RoutesQuery)
-	return func() *routeEvaluator {
-		return &routeEvaluator{eng: eng, config: config, wasm: &wasmRoutes{policy: c.wasm, entrypoint: entrypoint, data: data, config: cfg}}
-	}, nil
-}
-
-func (ev *routeEvaluator) close(ctx context.Context) {
-	if ev.wasm != nil {
-		ev.wasm.close(ctx)
-	}
-}
-
-// evalBatch evaluates a batch of routes in one query; when that fails
-// (a route that does not parse, an evaluation error), each route on its
-// own with OPA's evaluator, so every error names its route.
-func (ev *routeEvaluator) evalBatch(ctx context.Context, routes []*manifest.Object, out []routeResult, errs []error) {
-	if ev.wasm != nil && ev.evalWasmBatch(ctx, routes, out) {
-		return
-	}
-	full, err := manifest.MaterializeAll(routes)
-	if err != nil {
-		full = routes // each parsed again on its own, to name its error
-	} else if rrs, err := ev.evalRoutes(ctx, full); err == nil {
-		for i := range rrs {
-			out[i] = located(full[i], &rrs[i])
-		}
-		return
-	}
-	for i, o := range full {
-		out[i], errs[i] = evalRoute(ctx, ev.eng, o, ev.config)
-	}
-}
-
-// evalWasmBatch evaluates a batch with the Wasm build of the policy. Routes
-// loaded with their JSON (Options.DeferredJSON) are not parsed again, except
-// the few with findings, for the lines the findings point at. False when
-// the batch has to take the general path.
-func (ev *routeEvaluator) evalWasmBatch(ctx context.Context, routes []*manifest.Object, out []routeResult) bool {
-	objs := routes
-	for _, o := range routes {
-		if o.Deferred() && o.JSON == nil {
-			full, err := manifest.MaterializeAll(routes)
-			if err != nil {
-				return false
-			}
-			objs = full
-			break
-		}
-	}
-	rrs, err := ev.wasm.eval(ctx, objs)
-	if err != nil {
-		return false
-	}
-	for i := range rrs {
-		o := objs[i]
-		if len(rrs[i].Findings) > 0 && o.Deferred() {
-			if o, err = o.Materialize(); err != nil {
-				return false
-			}
-		}
-		out[i] = located(o, &rrs[i])
-	}
-	return true
-}
-
-func (ev *routeEvaluator) evalRoutes(ctx context.Context, routes []*manifest.Object) ([]engine.RouteReport, error) {
-	values := make([]ast.Object, len(routes))
-	for i, o := range routes {
-		values[i] = o.Value
-	}
-	return ev.eng.EvalRoutes(ctx, values, ev.config)
-}
-
-// wasmRoutes is a worker's Wasm evaluation: it converts its batches to
-// input JSON, evaluates them on its own instance, created at its first
-// batch, and decodes their reports. One instance per worker, each holding
-// the inventory parsed into its own memory (about 14 times its JSON: 22 MB
-// at 10,000 Services): sharing one instance between the workers saved
-// that memory but serialised their evaluations (10k 1.8 → 2.1 s, 50k 8.5 →
-// 12.0 s).
-type wasmRoutes struct {
-	policy     *wasm.Policy
-	entrypoint string // engine.RoutesQuery in the Wasm build
-	data       []byte // the data document, JSON
-	config     []byte // the policy config, JSON
-	inst       *wasm.Instance
-	input      []byte // the last batch's input, its buffer reused
-}
-
-func (w *wasmRoutes) eval(ctx context.Context, routes []*manifest.Object) ([]engine.RouteReport, error) {
-	if w.inst == nil {
-		inst, err := w.policy.NewInstance(ctx, w.data)
-		if err != nil {
-			return nil, err
-		}
-		w.inst = inst
-	}
-	b := append(w.input[:0], `{"config":`...)
-	b = append(b, w.config...)
-	b = append(b, `,"objects":[`...)
-	var err error
-	for i, o := range routes {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		if o.JSON != nil {
-			b = append(b, o.JSON...)
-		} else if b, err = astjson.Append(b, o.Value); err != nil {
-			return nil, fmt.Errorf("convert route: %w", err)
-		}
-	}
-	w.input = append(b, `]}`...)
-	result, err := w.inst.Eval(ctx, w.entrypoint, w.input)
-	if err != nil {
-		w.close(ctx) // a failed instance is not used again; the next batch gets a new one
-		return nil, err
-	}
-	return engine.DecodeRouteReports(result, len(routes))
-}
-
-func (w *wasmRoutes) close(ctx context.Context) {
-	if w.inst != nil {
-		w.inst.Close(ctx)
-		w.inst = nil
-	}
-}
-
-func evalRoute(ctx context.Context, eng *engine.Engine, o *manifest.Object, config ast.Value) (routeResult, error) {
-	full, err := o.Materialize()
-	if err != nil {
-		return routeResult{}, err
-	}
-	rr, err := eng.EvalRoute(ctx, full.Value, config)
-	if err != nil {
-		return routeResult{}, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
-	}
-	return located(full, rr), nil
-}
-
-// located pairs a route's report with its findings located in the route.
-func located(o *manifest.Object, rr *engine.RouteReport) routeResult {
-	res := routeResult{RouteReport: rr}
-	for _, f := range rr.Findings {
-		res.located = append(res.located, locate(o, f))
-	}
-	return res
 }

@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/wasm"
 )
 
@@ -25,6 +27,13 @@ const batchPolicy = `package lib.refguard.refs
 
 route_kinds := {"HTTPRoute"}
 `
+
+// The rest of what check reads of a policy, answered trivially.
+var restOfPolicy = map[string]string{
+	"profiles.rego": "package lib.refguard.profiles\n\nprofiles := {\"spec\": {}}\n",
+	"resolve.rego":  "package lib.refguard.resolve\n\ninventory_fields := {}\n",
+	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ngrant_reports := []\n\nderived_reads := set()\n\nderived_of_input := {}\n",
+}
 
 const batchHarness = `package refguard.harness
 
@@ -49,22 +58,25 @@ func TestEvalBatchFallsBackToSingleRoutesToNameAnError(t *testing.T) {
 		{"conflict", conflictHarness, "harness.rego:7: eval_conflict_error: function data.refguard.harness._name produced conflicting values"},
 	} {
 		modules := map[string]string{"refs.rego": batchPolicy, "harness.rego": h.harness}
-		compiler, err := engine.Compile(modules)
-		require.NoError(t, err)
+		maps.Copy(modules, restOfPolicy)
 		policy, err := wasm.Load(ctx, modules, engine.WasmEntrypoints(), "")
 		require.NoError(t, err)
 		defer policy.Close(ctx)
 		for evaluator, opts := range map[string][]Option{"rego": nil, "wasm": {WithWasm(policy)}} {
 			t.Run(h.name+"/"+evaluator, func(t *testing.T) {
-				checker, err := NewChecker(ctx, compiler, opts...)
+				set := policyset.New(modules, "test")
+				checker, err := NewChecker(ctx, set, opts...)
 				require.NoError(t, err)
-				checkBatchFallback(t, checker, h.wantErr)
+				checkBatchFallback(t, set, checker, h.wantErr)
 			})
 		}
 	}
 }
 
-func checkBatchFallback(t *testing.T, checker *Checker, wantErr string) {
+// checkBatchFallback checks a set whose batches all succeed, then one
+// with a route the batch fails on. With the Wasm build, OPA's evaluator is
+// compiled only for the second.
+func checkBatchFallback(t *testing.T, set *policyset.Set, checker *Checker, wantErr string) {
 	ctx := context.Background()
 	route := func(name string) string {
 		return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\n  namespace: app\n---\n"
@@ -95,12 +107,14 @@ func checkBatchFallback(t *testing.T, checker *Checker, wantErr string) {
 	for i, name := range names {
 		assert.Equal(t, name, rep.Routes[i].Conditions[0].Message, "each route gets its own report from the batch")
 	}
+	assert.Equal(t, checker.wasm == nil, set.Compiled(), "OPA's evaluator is compiled for the Wasm build only when a batch fails")
 
 	loaded, err = manifest.LoadWithOptions([]string{badFile}, nil, checker.LoadOptions())
 	require.NoError(t, err)
 	_, err = checker.Check(ctx, loaded, nil, nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), badFile+":127: HTTPRoute bad: evaluate policy: "+wantErr)
+	assert.True(t, set.Compiled())
 }
 
 // TestSortBreaksTiesByText: two findings of one rule on one field of one

@@ -11,7 +11,6 @@ import (
 	"maps"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -27,9 +26,19 @@ const (
 	RouteQuery  = "data.refguard.harness.route_report"
 	RoutesQuery = "data.refguard.harness.route_reports"
 	GrantQuery  = "data.refguard.harness.grant_report"
+	GrantsQuery = "data.refguard.harness.grant_reports"
 	// DerivedQuery names the collections the policy derives from the
 	// inventory once (indexes); New stores each under data.kubernetes.
 	DerivedQuery = "data.refguard.harness.derived"
+	// DerivedReadsQuery names the collections DerivedQuery reads, and
+	// DerivedOfInputQuery derives from those collections given as input:
+	// how the Wasm evaluation derives without a second copy of the inventory.
+	DerivedReadsQuery   = "data.refguard.harness.derived_reads"
+	DerivedOfInputQuery = "data.refguard.harness.derived_of_input"
+	// What Go reads of the policy itself, never restates.
+	RouteKindsQuery      = "data.refguard.harness.route_kinds"
+	InventoryFieldsQuery = "data.lib.refguard.resolve.inventory_fields"
+	ProfilesQuery        = "data.lib.refguard.profiles.profiles"
 )
 
 // Entrypoint names a query's rule as an entrypoint of the policy compiled
@@ -39,18 +48,35 @@ func Entrypoint(query string) string {
 	return strings.ReplaceAll(strings.TrimPrefix(query, "data."), ".", "/")
 }
 
-// WasmEntrypoints are the entrypoints a Wasm build of the policy needs.
-func WasmEntrypoints() []string { return []string{Entrypoint(RoutesQuery)} }
+// WasmEntrypoints are the entrypoints a Wasm build of the policy needs:
+// everything check evaluates, so a check served by the Wasm build never
+// compiles the policy for OPA's evaluator.
+func WasmEntrypoints() []string {
+	queries := []string{RoutesQuery, GrantsQuery, DerivedReadsQuery, DerivedOfInputQuery, RouteKindsQuery, InventoryFieldsQuery, ProfilesQuery}
+	out := make([]string, len(queries))
+	for i, q := range queries {
+		out[i] = Entrypoint(q)
+	}
+	return out
+}
 
 // RouteKinds returns the route kinds the policy checks
-// (lib.refguard.refs.route_kinds), sorted: Go reads them, never restates them.
+// (refguard.harness.route_kinds), sorted: Go reads them, never restates them.
 func RouteKinds(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
-	return stringList(ctx, compiler, "data.lib.refguard.refs.route_kinds", "route kinds")
+	v, err := evalConstant(ctx, compiler, RouteKindsQuery)
+	if err != nil {
+		return nil, fmt.Errorf("read route kinds from policy: %w", err)
+	}
+	return RouteKindsOf(v)
 }
 
 // ProfileNames returns the implementation profiles the policy defines, sorted.
 func ProfileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
-	return stringList(ctx, compiler, "object.keys(data.lib.refguard.profiles.profiles)", "profiles")
+	v, err := evalConstant(ctx, compiler, ProfilesQuery)
+	if err != nil {
+		return nil, fmt.Errorf("read profiles from policy: %w", err)
+	}
+	return ProfileNamesOf(v)
 }
 
 // InventoryFields returns, per inventory collection, the fields the policy
@@ -59,74 +85,24 @@ func ProfileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error)
 // that are read, none for the whole field. Collections not listed are read
 // whole.
 func InventoryFields(ctx context.Context, compiler *ast.Compiler) (map[string]map[string][]string, error) {
-	const query = "data.lib.refguard.resolve.inventory_fields"
-	rs, err := rego.New(rego.Query(query), rego.Compiler(compiler)).Eval(ctx)
+	v, err := evalConstant(ctx, compiler, InventoryFieldsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("read inventory fields from policy: %w", err)
 	}
-	if len(rs) == 0 {
-		return map[string]map[string][]string{}, nil // a policy without the declaration reads everything
-	}
-	collections, ok := rs[0].Expressions[0].Value.(map[string]any)
-	if !ok {
-		return nil, fmt.Errorf("read inventory fields from policy: %s is a %T, not an object", query, rs[0].Expressions[0].Value)
-	}
-	out := make(map[string]map[string][]string, len(collections))
-	for collection, v := range collections {
-		fields, ok := v.(map[string]any)
-		if !ok {
-			return nil, fmt.Errorf("read inventory fields from policy: %s[%q] is a %T, not an object", query, collection, v)
-		}
-		out[collection] = make(map[string][]string, len(fields))
-		for field, keep := range fields {
-			switch keep := keep.(type) {
-			case string:
-				if keep != "*" {
-					return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] is %q: want \"*\" or a list of keys", query, collection, field, keep)
-				}
-				out[collection][field] = nil
-			case []any:
-				if len(keep) == 0 {
-					return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] lists no keys: want \"*\" or a list of keys", query, collection, field)
-				}
-				for _, k := range keep {
-					key, ok := k.(string)
-					if !ok {
-						return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] holds %v, not a key", query, collection, field, k)
-					}
-					out[collection][field] = append(out[collection][field], key)
-				}
-			default:
-				return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] is a %T: want \"*\" or a list of keys", query, collection, field, keep)
-			}
-		}
-	}
-	return out, nil
+	return InventoryFieldsOf(v)
 }
 
-// stringList evaluates a query whose value is a collection of strings.
-func stringList(ctx context.Context, compiler *ast.Compiler, query, what string) ([]string, error) {
+// evalConstant evaluates a query that needs no input or data; nil when it
+// is undefined.
+func evalConstant(ctx context.Context, compiler *ast.Compiler, query string) (any, error) {
 	rs, err := rego.New(rego.Query(query), rego.Compiler(compiler)).Eval(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read %s from policy: %w", what, err)
+		return nil, err
 	}
 	if len(rs) == 0 {
-		return nil, fmt.Errorf("read %s from policy: %s is undefined", what, query)
+		return nil, nil
 	}
-	values, ok := rs[0].Expressions[0].Value.([]any)
-	if !ok {
-		return nil, fmt.Errorf("read %s from policy: %s is a %T, not a collection", what, query, rs[0].Expressions[0].Value)
-	}
-	out := make([]string, 0, len(values))
-	for _, v := range values {
-		s, ok := v.(string)
-		if !ok {
-			return nil, fmt.Errorf("read %s from policy: %v is not a string", what, v)
-		}
-		out = append(out, s)
-	}
-	sort.Strings(out)
-	return out, nil
+	return rs[0].Expressions[0].Value, nil
 }
 
 // Modules reads every non-test .rego file of a policy tree.
@@ -533,4 +509,52 @@ func (e *Engine) evalResult(ctx context.Context, pq rego.PreparedEvalQuery, valu
 		return nil, fmt.Errorf("evaluate policy: no result (is the object a route or grant?)")
 	}
 	return rs[0].Expressions[0].Value, nil
+}
+
+// DecodeGrantReports reads the result set of GrantsQuery in OPA's JSON form
+// for a batch of ReferenceGrants.
+func DecodeGrantReports(resultSet []byte, grants int) ([]GrantReport, error) {
+	var rs []struct {
+		Result []*GrantReport `json:"result"`
+	}
+	if err := json.Unmarshal(resultSet, &rs); err != nil {
+		return nil, fmt.Errorf("decode policy result: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("evaluate policy: %d results, want 1", len(rs))
+	}
+	if len(rs[0].Result) != grants {
+		return nil, fmt.Errorf("evaluate policy: %d reports for %d grants", len(rs[0].Result), grants)
+	}
+	out := make([]GrantReport, grants)
+	for i, r := range rs[0].Result {
+		if r == nil {
+			return nil, fmt.Errorf("evaluate policy: object %d of the batch is not a ReferenceGrant", i)
+		}
+		out[i] = *r
+	}
+	return out, nil
+}
+
+// WithDerived returns the inventory with the derived collections (the
+// value of DerivedQuery, or of DerivedOfInputQuery) next to its own, as
+// New stores them; inv itself is not changed.
+func WithDerived(inv ast.Object, derived ast.Value) (ast.Object, error) {
+	obj, ok := derived.(ast.Object)
+	if !ok {
+		return nil, fmt.Errorf("derive inventory collections: %s is not an object", DerivedQuery)
+	}
+	out := ast.NewObject()
+	inv.Foreach(func(k, v *ast.Term) { out.Insert(k, v) }) // the collections shared, not copied
+	err := obj.Iter(func(k, v *ast.Term) error {
+		if _, ok := k.Value.(ast.String); !ok {
+			return fmt.Errorf("derive inventory collections: collection name %v is not a string", k)
+		}
+		out.Insert(k, v)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }

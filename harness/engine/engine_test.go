@@ -42,7 +42,7 @@ inventory_fields := {"services": {"kind": "*", "spec": ["ports"]}}
 func TestInventoryFieldsRejectsMalformedDeclarations(t *testing.T) {
 	for name, tc := range map[string]struct{ decl, want string }{
 		"absent":        {decl: ``, want: ""},
-		"not an object": {decl: `inventory_fields := ["services"]`, want: "is a []interface {}, not an object"},
+		"not an object": {decl: `inventory_fields := ["services"]`, want: "is an array, not an object"},
 		"bad keep":      {decl: `inventory_fields := {"services": {"spec": "all"}}`, want: `["services"]["spec"] is "all"`},
 		"empty list":    {decl: `inventory_fields := {"services": {"spec": []}}`, want: "lists no keys"},
 		"not a key":     {decl: `inventory_fields := {"services": {"spec": [1]}}`, want: "holds 1, not a key"},

@@ -20,7 +20,9 @@ import (
 func TestCollectionsAgreeWithThePolicy(t *testing.T) {
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
-	rs, err := rego.New(rego.Query("data.lib.refguard.inventory.sources"), rego.Compiler(set.Compiler)).Eval(context.Background())
+	compiler, err := set.Compiler()
+	require.NoError(t, err)
+	rs, err := rego.New(rego.Query("data.lib.refguard.inventory.sources"), rego.Compiler(compiler)).Eval(context.Background())
 	require.NoError(t, err)
 	raw, err := json.Marshal(rs[0].Expressions[0].Value)
 	require.NoError(t, err)

@@ -1,11 +1,14 @@
 // Package policyset loads the refguard policy — the one embedded in the
-// binary, or a directory — and compiles it once.
+// binary, or a directory — and compiles it for OPA's evaluator once, when
+// first asked: a check served by the policy's Wasm build never needs it.
 package policyset
 
 import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sync"
+	"sync/atomic"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -16,27 +19,61 @@ import (
 // Version is the release version; the embedded policy's bundle revision.
 const Version = "0.1.0"
 
-// Set is a compiled policy and where it came from.
+// Set is a policy's modules, where they came from, and (once asked for)
+// their compilation for OPA's evaluator.
 type Set struct {
 	Modules  map[string]string
-	Compiler *ast.Compiler
 	Revision string
+
+	once     sync.Once
+	compiled atomic.Bool
+	compiler *ast.Compiler
+	err      error
 }
 
-// Embedded compiles the policy embedded in the binary.
-func Embedded() (*Set, error) { return fromFS(policy.FS, Version) }
+// New is a Set of modules, compiled when Compiler is first called.
+func New(modules map[string]string, revision string) *Set {
+	return &Set{Modules: modules, Revision: revision}
+}
 
-// Dir compiles the policy in a directory (a checkout's policy/).
-func Dir(dir string) (*Set, error) { return fromFS(os.DirFS(dir), "dir:"+dir) }
+// Compiler compiles the modules on the first call and returns that
+// compilation (or its error) on every call; safe for concurrent use.
+func (s *Set) Compiler() (*ast.Compiler, error) {
+	s.once.Do(func() {
+		s.compiled.Store(true)
+		s.compiler, s.err = engine.Compile(s.Modules)
+		if s.err != nil {
+			s.err = fmt.Errorf("policy: %w", s.err)
+		}
+	})
+	return s.compiler, s.err
+}
 
-func fromFS(fsys fs.FS, revision string) (*Set, error) {
+// Compiled tells whether Compiler has been called.
+func (s *Set) Compiled() bool { return s.compiled.Load() }
+
+// Embedded is the policy embedded in the binary (compiled when first asked:
+// it compiled in this repository's tests).
+func Embedded() (*Set, error) {
+	modules, err := engine.Modules(policy.FS)
+	if err != nil {
+		return nil, err
+	}
+	return New(modules, Version), nil
+}
+
+// Dir is the policy in a directory (a checkout's policy/), compiled now so
+// a policy under development shows its errors at once.
+func Dir(dir string) (*Set, error) { return compiled(os.DirFS(dir), "dir:"+dir) }
+
+func compiled(fsys fs.FS, revision string) (*Set, error) {
 	modules, err := engine.Modules(fsys)
 	if err != nil {
 		return nil, err
 	}
-	compiler, err := engine.Compile(modules)
-	if err != nil {
-		return nil, fmt.Errorf("policy: %w", err)
+	s := New(modules, revision)
+	if _, err := s.Compiler(); err != nil {
+		return nil, err
 	}
-	return &Set{Modules: modules, Compiler: compiler, Revision: revision}, nil
+	return s, nil
 }

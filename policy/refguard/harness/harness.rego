@@ -35,7 +35,16 @@ _inventory := data.kubernetes
 # JSON): a from namespace that is not a string matches no route, and a to
 # name that is not a string matches no reference that gets to the grant
 # step, so the index holds every grant that can permit a reference.
-derived := {"referencegrants_by_from_to": _grants_by_from_to}
+derived := _derived(data.kubernetes)
+
+# derived_reads names the inventory collections derived reads; the CLI's
+# Wasm evaluation hands just those to derived_of_input, instead of parsing
+# the whole inventory one more time to index a tenth of it.
+derived_reads := {"referencegrants"}
+
+derived_of_input := _derived(input)
+
+_derived(kubernetes) := {"referencegrants_by_from_to": _grants_by_from_to(kubernetes)}
 
 # _grants_by_from_to is built by object.union_n, which merges the one-path
 # objects below in place, not as a partial rule
@@ -44,8 +53,8 @@ derived := {"referencegrants_by_from_to": _grants_by_from_to}
 # produced before, which is quadratic in the number of grants (0.18 s of
 # engine.New at 5,000; 0.07 s this way). A path produced twice holds the
 # same grant, so merging it changes nothing.
-_grants_by_from_to := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} |
-	some ns, by_name in data.kubernetes.referencegrants
+_grants_by_from_to(kubernetes) := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} |
+	some ns, by_name in kubernetes.referencegrants
 	some name, grant in by_name
 	some from in grant.spec.from
 	from_ns := from.namespace
@@ -54,6 +63,11 @@ _grants_by_from_to := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} 
 	to_name := object.get(to, "name", "")
 	is_string(to_name)
 ])
+
+# route_kinds: the kinds the CLI checks as routes. (Read here, not from
+# lib.refguard.refs: OPA's Wasm compiler rejects an entrypoint in that
+# package, which the Gatekeeper library imports.)
+route_kinds := refs.route_kinds
 
 route_report := _report(input.object) if refs.is_route(input.object)
 
@@ -75,17 +89,32 @@ _report(obj) := {
 	ctx := context.build(obj, _inventory, _config)
 }
 
-grant_report := {"findings": findings} if {
-	refs.is_grant(input.object)
-	ctx := context.grant_context(input.object, _config)
+grant_report := _grant_report(input.object) if refs.is_grant(input.object)
+
+# grant_reports: a batch of ReferenceGrants in one query (the CLI's Wasm
+# evaluation), one report per object in order, null for an object that is
+# not a grant; the used grants are read once for the batch.
+grant_reports := [_grant_report_or_null(obj) | some obj in input.objects]
+
+_grant_report_or_null(obj) := _grant_report(obj) if refs.is_grant(obj)
+
+else := null
+
+_grant_report(obj) := {"findings": findings} if {
+	ctx := context.grant_context(obj, _config)
 	findings := all.grant_findings(ctx) | _unused(ctx)
 }
 
 # used_grants arrives as a set (the CLI builds it once for every grant: a
 # set rebuilt from an array in each grant's evaluation made the grant checks
-# quadratic in the number of grants) or, from JSON, as an array.
-_unused(ctx) := all.set_findings(ctx, input.used_grants) if {
+# quadratic in the number of grants) or, from JSON, as an array, made a set
+# once per query; absent, RG202 is not decided.
+_used_grants := input.used_grants if {
 	is_set(input.used_grants)
-} else := all.set_findings(ctx, {g | some g in input.used_grants}) if {
+} else := {g | some g in input.used_grants} if {
 	is_array(input.used_grants)
+}
+
+_unused(ctx) := all.set_findings(ctx, _used_grants) if {
+	_used_grants
 } else := set()

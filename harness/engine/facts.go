@@ -1,0 +1,122 @@
+package engine
+
+import (
+	"fmt"
+	"sort"
+)
+
+// The facts Go reads of the policy, from their values as Go's JSON types
+// (what OPA's evaluator and the Wasm build both hand out; sets come as
+// arrays). nil is an undefined value.
+
+// RouteKindsOf reads RouteKindsQuery's value: the route kinds, sorted.
+func RouteKindsOf(v any) ([]string, error) {
+	return stringList(v, RouteKindsQuery, "route kinds")
+}
+
+// ProfileNamesOf reads ProfilesQuery's value (profiles by name): the
+// names, sorted.
+func ProfileNamesOf(v any) ([]string, error) {
+	profiles, ok := v.(map[string]any)
+	if !ok || len(profiles) == 0 {
+		return nil, fmt.Errorf("read profiles from policy: %s is %s, not an object of profiles", ProfilesQuery, describe(v))
+	}
+	names := make([]string, 0, len(profiles))
+	for name := range profiles {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// DerivedReadsOf reads DerivedReadsQuery's value: the inventory
+// collections the derived ones are computed from, sorted; none when the
+// policy derives nothing.
+func DerivedReadsOf(v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return stringList(v, DerivedReadsQuery, "derived collections' inputs")
+}
+
+// InventoryFieldsOf reads InventoryFieldsQuery's value (see InventoryFields).
+func InventoryFieldsOf(v any) (map[string]map[string][]string, error) {
+	const query = InventoryFieldsQuery
+	if v == nil {
+		return map[string]map[string][]string{}, nil // a policy without the declaration reads everything
+	}
+	collections, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("read inventory fields from policy: %s is %s, not an object", query, describe(v))
+	}
+	out := make(map[string]map[string][]string, len(collections))
+	for collection, v := range collections {
+		fields, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("read inventory fields from policy: %s[%q] is %s, not an object", query, collection, describe(v))
+		}
+		out[collection] = make(map[string][]string, len(fields))
+		for field, keep := range fields {
+			switch keep := keep.(type) {
+			case string:
+				if keep != "*" {
+					return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] is %q: want \"*\" or a list of keys", query, collection, field, keep)
+				}
+				out[collection][field] = nil
+			case []any:
+				if len(keep) == 0 {
+					return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] lists no keys: want \"*\" or a list of keys", query, collection, field)
+				}
+				for _, k := range keep {
+					key, ok := k.(string)
+					if !ok {
+						return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] holds %v, not a key", query, collection, field, k)
+					}
+					out[collection][field] = append(out[collection][field], key)
+				}
+			default:
+				return nil, fmt.Errorf("read inventory fields from policy: %s[%q][%q] is %s: want \"*\" or a list of keys", query, collection, field, describe(keep))
+			}
+		}
+	}
+	return out, nil
+}
+
+// stringList reads a collection of strings, sorted.
+func stringList(v any, query, what string) ([]string, error) {
+	if v == nil {
+		return nil, fmt.Errorf("read %s from policy: %s is undefined", what, query)
+	}
+	values, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("read %s from policy: %s is %s, not a collection", what, query, describe(v))
+	}
+	out := make([]string, 0, len(values))
+	for _, v := range values {
+		s, ok := v.(string)
+		if !ok {
+			return nil, fmt.Errorf("read %s from policy: %v is not a string", what, v)
+		}
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// describe names a JSON value's type for an error.
+func describe(v any) string {
+	switch v.(type) {
+	case nil:
+		return "undefined"
+	case map[string]any:
+		return "an object"
+	case []any:
+		return "an array"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}
