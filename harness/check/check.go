@@ -166,7 +166,18 @@ func (c *Checker) InventoryFields(apiVersion, kind string) manifest.Fields {
 // kept as text (and, for the Wasm evaluator, as the JSON it reads),
 // inventory objects kept to the fields the policy reads.
 func (c *Checker) LoadOptions() manifest.Options {
-	return manifest.Options{Defer: c.IsRoute, DeferredJSON: c.wasm != nil, Fields: c.InventoryFields}
+	if c.wasm == nil {
+		return manifest.Options{Defer: c.IsRoute, Fields: c.InventoryFields}
+	}
+	return manifest.Options{Defer: c.deferredWithWasm, DeferredJSON: true, Fields: c.InventoryFields}
+}
+
+// deferredWithWasm: for the Wasm build, routes and the inventory kinds whose
+// read fields the policy declares (Services, ServiceImports: the bulk of a
+// cluster) are kept as the JSON it reads, never as OPA values; OPA's
+// evaluator, if a batch needs it, parses them again.
+func (c *Checker) deferredWithWasm(apiVersion, kind string) bool {
+	return c.IsRoute(apiVersion, kind) || c.fields[inventory.CollectionOf(apiVersion, kind)] != nil
 }
 
 // InventoryOptions are the manifest options for files that only serve as
@@ -184,15 +195,11 @@ func (c *Checker) isGrant(o *manifest.Object) bool {
 // Check evaluates every route and ReferenceGrant in checked; lookup objects
 // only serve as inventory. config is the policy config ({"profile": …}).
 func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []manifest.Object, config map[string]any) (*Report, error) {
-	inv, err := inventory.Build(lookup, checked.Objects)
-	if err != nil {
-		return nil, err
-	}
 	cfg, err := engine.Config(config)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := c.newEvaluation(ctx, inv, cfg)
+	ev, err := c.newEvaluation(ctx, [][]manifest.Object{lookup, checked.Objects}, cfg)
 	if err != nil {
 		return nil, err
 	}

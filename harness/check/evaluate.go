@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
+	"slices"
 	"sync"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/refguard/refguard/harness/astjson"
 	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/wasm"
@@ -30,11 +33,11 @@ type evaluation struct {
 // interpreter compiles the policy for OPA's evaluator and loads the
 // inventory into it on first use; safe for concurrent use.
 type interpreter struct {
-	set  *policyset.Set
-	inv  ast.Object
-	once sync.Once
-	eng  *engine.Engine
-	err  error
+	set     *policyset.Set
+	objects [][]manifest.Object // the inventory's objects, later ones winning
+	once    sync.Once
+	eng     *engine.Engine
+	err     error
 }
 
 func (in *interpreter) engine(ctx context.Context) (*engine.Engine, error) {
@@ -44,21 +47,26 @@ func (in *interpreter) engine(ctx context.Context) (*engine.Engine, error) {
 			in.err = err
 			return
 		}
-		in.eng, in.err = engine.New(ctx, compiler, in.inv, nil)
+		inv, err := inventory.Build(in.objects...)
+		if err != nil {
+			in.err = err
+			return
+		}
+		in.eng, in.err = engine.New(ctx, compiler, inv, nil)
 	})
 	return in.eng, in.err
 }
 
-// newEvaluation prepares a check's evaluators for the inventory inv.
-func (c *Checker) newEvaluation(ctx context.Context, inv ast.Object, config ast.Value) (*evaluation, error) {
-	ev := &evaluation{interpreter: &interpreter{set: c.set, inv: inv}, config: config}
+// newEvaluation prepares a check's evaluators for the inventory of objects.
+func (c *Checker) newEvaluation(ctx context.Context, objects [][]manifest.Object, config ast.Value) (*evaluation, error) {
+	ev := &evaluation{interpreter: &interpreter{set: c.set, objects: objects}, config: config}
 	if c.wasm == nil {
 		if _, err := ev.interpreter.engine(ctx); err != nil {
 			return nil, err
 		}
 		return ev, nil
 	}
-	data, err := c.wasmData(ctx, inv)
+	data, err := c.wasmData(ctx, objects)
 	if err != nil {
 		return nil, err
 	}
@@ -72,46 +80,59 @@ func (c *Checker) newEvaluation(ctx context.Context, inv ast.Object, config ast.
 
 // wasmData is the data document of the Wasm build: the inventory at
 // data.kubernetes with the derived collections next to it, as engine.New
-// stores them. The derived ones are computed by the Wasm build too, from
-// the collections they read (derived_reads) handed over as input, so the
+// stores them, written as JSON from the objects (those kept as JSON as
+// they are). The derived ones are computed by the Wasm build too, from the
+// collections they read (derived_reads) handed over as input, so the
 // whole inventory is parsed only by the workers' instances.
-func (c *Checker) wasmData(ctx context.Context, inv ast.Object) ([]byte, error) {
-	full := inv
+func (c *Checker) wasmData(ctx context.Context, objects [][]manifest.Object) ([]byte, error) {
+	collections, err := inventory.BuildJSON(objects...)
+	if err != nil {
+		return nil, err
+	}
 	if len(c.derivedReads) > 0 {
-		reads := ast.NewObject()
+		reads := map[string][]byte{}
 		for _, name := range c.derivedReads {
-			if v := inv.Get(ast.StringTerm(name)); v != nil {
-				reads.Insert(ast.StringTerm(name), v)
+			if v, ok := collections[name]; ok {
+				reads[name] = v
 			}
-		}
-		input, err := astjson.Append(nil, reads)
-		if err != nil {
-			return nil, fmt.Errorf("derive inventory collections: %w", err)
 		}
 		inst, err := c.wasm.NewInstance(ctx, []byte("{}"))
 		if err != nil {
 			return nil, err
 		}
-		derived, err := evalWasmConstant(ctx, inst, engine.DerivedOfInputQuery, input)
+		rs, err := inst.Eval(ctx, engine.Entrypoint(engine.DerivedOfInputQuery), jsonObject(reads))
 		inst.Close(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("derive inventory collections: %w", err)
 		}
-		if derived != nil {
-			value, err := ast.InterfaceToValue(derived)
-			if err != nil {
-				return nil, fmt.Errorf("derive inventory collections: %w", err)
-			}
-			if full, err = engine.WithDerived(inv, value); err != nil {
-				return nil, err
+		var results []struct {
+			Result map[string]json.RawMessage `json:"result"`
+		}
+		if err := json.Unmarshal(rs, &results); err != nil {
+			return nil, fmt.Errorf("derive inventory collections: %s is not an object of collections: %w", engine.DerivedOfInputQuery, err)
+		}
+		if len(results) > 0 {
+			for name, v := range results[0].Result {
+				collections[name] = v
 			}
 		}
 	}
-	data, err := astjson.Append(nil, ast.NewObject(ast.Item(ast.InternedTerm("kubernetes"), ast.NewTerm(full))))
-	if err != nil {
-		return nil, fmt.Errorf("convert inventory: %w", err)
+	return jsonObject(map[string][]byte{"kubernetes": jsonObject(collections)}), nil
+}
+
+// jsonObject writes members (name → JSON text) as one JSON object, names
+// sorted.
+func jsonObject(members map[string][]byte) []byte {
+	b := []byte{'{'}
+	for i, name := range slices.Sorted(maps.Keys(members)) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = astjson.AppendString(b, name)
+		b = append(b, ':')
+		b = append(b, members[name]...)
 	}
-	return data, nil
+	return append(b, '}')
 }
 
 // evalWasmConstant evaluates the entrypoint of a query that reads no data

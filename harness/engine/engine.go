@@ -535,26 +535,3 @@ func DecodeGrantReports(resultSet []byte, grants int) ([]GrantReport, error) {
 	}
 	return out, nil
 }
-
-// WithDerived returns the inventory with the derived collections (the
-// value of DerivedQuery, or of DerivedOfInputQuery) next to its own, as
-// New stores them; inv itself is not changed.
-func WithDerived(inv ast.Object, derived ast.Value) (ast.Object, error) {
-	obj, ok := derived.(ast.Object)
-	if !ok {
-		return nil, fmt.Errorf("derive inventory collections: %s is not an object", DerivedQuery)
-	}
-	out := ast.NewObject()
-	inv.Foreach(func(k, v *ast.Term) { out.Insert(k, v) }) // the collections shared, not copied
-	err := obj.Iter(func(k, v *ast.Term) error {
-		if _, ok := k.Value.(ast.String); !ok {
-			return fmt.Errorf("derive inventory collections: collection name %v is not a string", k)
-		}
-		out.Insert(k, v)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
-}

@@ -5,12 +5,14 @@
 package inventory
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/refguard/refguard/harness/astjson"
 	"github.com/refguard/refguard/harness/manifest"
 )
 
@@ -128,4 +130,63 @@ func GatekeeperShape(sets ...[]manifest.Object) map[string]any {
 		}
 	}
 	return map[string]any{"inventory": map[string]any{"namespace": byNS}}
+}
+
+// BuildJSON is Build as JSON text, one document per collection
+// ({namespace: {name: object}}, every collection present), for an
+// evaluator that reads JSON (the policy's Wasm build). Objects kept as
+// JSON (deferred with manifest.Options.DeferredJSON) are used as they are,
+// never parsed again.
+func BuildJSON(sets ...[]manifest.Object) (map[string][]byte, error) {
+	idx := map[string]map[string]map[string]*manifest.Object{}
+	for _, c := range Collections {
+		idx[c] = map[string]map[string]*manifest.Object{}
+	}
+	for _, objs := range sets {
+		for i := range objs {
+			o := &objs[i]
+			c := CollectionOf(o.APIVersion, o.Kind)
+			if c == "" || o.Name == "" {
+				continue
+			}
+			ns := Namespace(o)
+			if idx[c][ns] == nil {
+				idx[c][ns] = map[string]*manifest.Object{}
+			}
+			idx[c][ns][o.Name] = o
+		}
+	}
+	out := make(map[string][]byte, len(idx))
+	for c, byNS := range idx {
+		b := []byte{'{'}
+		for i, ns := range slices.Sorted(maps.Keys(byNS)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = astjson.AppendString(b, ns)
+			b = append(b, ':', '{')
+			for j, name := range slices.Sorted(maps.Keys(byNS[ns])) {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = astjson.AppendString(b, name)
+				b = append(b, ':')
+				o := byNS[ns][name]
+				if o.JSON != nil {
+					b = append(b, o.JSON...)
+					continue
+				}
+				full, err := o.Materialize()
+				if err != nil {
+					return nil, err
+				}
+				if b, err = astjson.Append(b, full.Value); err != nil {
+					return nil, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+				}
+			}
+			b = append(b, '}')
+		}
+		out[c] = append(b, '}')
+	}
+	return out, nil
 }

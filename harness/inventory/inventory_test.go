@@ -10,6 +10,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard/harness/astjson"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
@@ -65,4 +66,42 @@ func TestBuildReadsDeferredObjects(t *testing.T) {
 	port, err := got.Find(ast.MustParseRef("x.services.x.a.spec.ports[0].port")[1:])
 	require.NoError(t, err)
 	require.Equal(t, ast.Number("81"), port)
+}
+
+// TestBuildJSONIsBuildAsJSON: the JSON inventory is the indexed one written
+// as JSON, collection by collection, whether objects were loaded as values,
+// kept as text, or kept as text with their (field-filtered) JSON.
+func TestBuildJSONIsBuildAsJSON(t *testing.T) {
+	src := "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x, labels: {l: v}}\nspec: {ports: [{port: 80}], selector: {s: t}}\n---\n" +
+		"apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\nspec: {ports: [{port: 81, name: \"h\\u00e9\"}], type: ClusterIP}\n---\n" +
+		"apiVersion: v1\nkind: Service\nmetadata: {name: b}\nspec: {type: ExternalName, externalName: e.example.com}\n---\n" +
+		"apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: g, namespace: x}\nspec: {from: [], to: []}\n"
+	fields := func(apiVersion, kind string) manifest.Fields {
+		if kind == "Service" {
+			return manifest.Fields{"spec": {"type", "externalName", "ports"}}
+		}
+		return nil
+	}
+	plain, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), manifest.Options{Fields: fields})
+	require.NoError(t, err)
+	want, err := inventory.Build(plain.Objects)
+	require.NoError(t, err)
+	for name, opts := range map[string]manifest.Options{
+		"values":    {Fields: fields},
+		"text":      {Defer: func(string, string) bool { return true }, Fields: fields},
+		"text+JSON": {Defer: func(string, string) bool { return true }, DeferredJSON: true, Fields: fields},
+	} {
+		t.Run(name, func(t *testing.T) {
+			loaded, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), opts)
+			require.NoError(t, err)
+			got, err := inventory.BuildJSON(loaded.Objects)
+			require.NoError(t, err)
+			require.Len(t, got, want.Len())
+			want.Foreach(func(k, v *ast.Term) {
+				text, err := astjson.Append(nil, v.Value)
+				require.NoError(t, err)
+				require.Equal(t, string(text), string(got[string(k.Value.(ast.String))]), "collection %v", k)
+			})
+		})
+	}
 }

@@ -59,6 +59,7 @@ type Object struct {
 	src              []byte
 	srcStart, srcEnd int
 	sourceLine       int
+	keep             Fields // what Materialize keeps of the value (Options.Fields)
 }
 
 // Options tune a load.
@@ -135,6 +136,7 @@ func (o *Object) Materialize() (*Object, error) {
 	if len(objects) != 1 {
 		return nil, &Error{File: o.File, Line: o.Line, Err: errors.New("deferred document changed")}
 	}
+	objects[0].keepFields(o.keep)
 	return &objects[0], nil
 }
 
@@ -217,6 +219,7 @@ func materializeRun(run, out []*Object) bool {
 		if objects[k].Line != o.Line || objects[k].Kind != o.Kind || objects[k].APIVersion != o.APIVersion || objects[k].Name != o.Name || objects[k].Namespace != o.Namespace {
 			return false
 		}
+		objects[k].keepFields(o.keep)
 		out[k] = &objects[k]
 	}
 	return true
@@ -474,8 +477,11 @@ func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, e
 		return Object{}, false, err
 	}
 	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line}
+	if opts.Fields != nil {
+		o.keep = opts.Fields(apiVersion, kind)
+	}
 	if opts.DeferredJSON {
-		text, err := appendJSON(nil, root)
+		text, err := appendKeptJSON(nil, root, o.keep)
 		if err != nil {
 			return Object{}, false, nil // the full path decodes it, or reports why not
 		}

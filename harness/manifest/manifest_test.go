@@ -42,6 +42,7 @@ func TestJSONArrayAndList(t *testing.T) {
 func FuzzLoad(f *testing.F) {
 	for _, seed := range []string{
 		"apiVersion: v1\nkind: Service\nmetadata: {name: a}\n",
+		"apiVersion: v1\nkind: Service\nmetadata: {name: a, labels: {x: y}}\nspec: {selector: {a: b}, ports: [{port: 80}]}\nstatus: {}\n",
 		"---\n---\n", "[1, 2]", "a: &a [*a]", "{{ .Values }}", "\x00", "kind: List\napiVersion: v1\nitems: 3\n",
 		"apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nspec:\n  rules:\n    - backendRefs: [{name: x, port: 1}]\n",
 		"a: !!binary aGVsbG8=\n", "a: 2001-12-14t21:59:43.10-05:00\n", "a: .nan\n", "? [a]\n: b\n",
@@ -134,6 +135,32 @@ func FuzzLoad(f *testing.F) {
 					t.Fatalf("object %d: %v differs from the plain load", i, k)
 				}
 			})
+		}
+		// Deferred with fields: the same kept value once materialized, and
+		// the JSON kept with the text is that value's.
+		keptDeferred, err := LoadWithOptions([]string{"-"}, bytes.NewReader(data), Options{
+			Defer: func(string, string) bool { return true }, DeferredJSON: true,
+			Fields: func(string, string) Fields { return fields },
+		})
+		if err != nil {
+			t.Fatalf("loads with fields but not deferred: %v", err)
+		}
+		for i := range keptDeferred.Objects {
+			o := &keptDeferred.Objects[i]
+			got, err := o.Materialize()
+			if err != nil {
+				t.Fatalf("materialize: %v", err)
+			}
+			want := kept.Objects[i]
+			if got.Value.Compare(want.Value) != 0 {
+				t.Fatalf("object %d: kept value differs when deferred: %v, want %v", i, got.Value, want.Value)
+			}
+			if o.Deferred() {
+				text, err := astjson.Append(nil, want.Value)
+				if err != nil || string(o.JSON) != string(text) {
+					t.Fatalf("object %d: deferred JSON with fields %s, want %s (%v)", i, o.JSON, text, err)
+				}
+			}
 		}
 	})
 }

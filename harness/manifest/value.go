@@ -281,3 +281,68 @@ func appendJSON(b []byte, n *yaml.Node) ([]byte, error) {
 	}
 	return b, errNotPlain
 }
+
+// appendKeptJSON writes a plain mapping as appendJSON does, keeping only
+// what f lists (keepFields' selection, so the JSON is the kept value's); a
+// nil f keeps everything.
+func appendKeptJSON(b []byte, root *yaml.Node, f Fields) ([]byte, error) {
+	if f == nil {
+		return appendJSON(b, root)
+	}
+	kept, err := plainPairs(root, func(key string) bool { _, ok := f[key]; return ok })
+	if err != nil {
+		return b, err
+	}
+	b = append(b, '{')
+	for i, at := range kept {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		key, value := root.Content[at].Value, root.Content[at+1]
+		b = astjson.AppendString(b, key)
+		b = append(b, ':')
+		keys := f[key]
+		if len(keys) == 0 || value.Kind != yaml.MappingNode {
+			if b, err = appendJSON(b, value); err != nil {
+				return b, err
+			}
+			continue
+		}
+		inner, err := plainPairs(value, func(k string) bool { return slices.Contains(keys, k) })
+		if err != nil {
+			return b, err
+		}
+		b = append(b, '{')
+		for j, in := range inner {
+			if j > 0 {
+				b = append(b, ',')
+			}
+			b = astjson.AppendString(b, value.Content[in].Value)
+			b = append(b, ':')
+			if b, err = appendJSON(b, value.Content[in+1]); err != nil {
+				return b, err
+			}
+		}
+		b = append(b, '}')
+	}
+	return append(b, '}'), nil
+}
+
+// plainPairs returns the indexes of a mapping's keys that keep selects,
+// sorted by key; errNotPlain unless every key is a distinct string.
+func plainPairs(n *yaml.Node, keep func(string) bool) ([]int, error) {
+	var out []int
+	seen := make(map[string]bool, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" || seen[k.Value] {
+			return nil, errNotPlain
+		}
+		seen[k.Value] = true
+		if keep(k.Value) {
+			out = append(out, i)
+		}
+	}
+	slices.SortFunc(out, func(x, y int) int { return strings.Compare(n.Content[x].Value, n.Content[y].Value) })
+	return out, nil
+}
