@@ -151,3 +151,79 @@ route_reports := [_report(obj) | some obj in input.objects]
 
 route_report := _report(input.object)
 `
+
+// A policy whose grant evaluation fails outright for grant "bad", as
+// conflictHarness does for a route: the batch the Wasm build failed on is
+// evaluated again grant by grant by OPA's evaluator, which names the grant.
+const grantConflictHarness = `package refguard.harness
+
+route_kinds := data.lib.refguard.refs.route_kinds
+
+derived_reads := set()
+
+derived_of_input := {}
+
+route_reports := []
+
+_name(obj) := obj.metadata.name
+
+_name(obj) := "other" if obj.metadata.name == "bad"
+
+_report(obj) := {"findings": [{"rule": "RG999", "name": "test", "severity": "info", "field": "spec", "message": _name(obj)}]}
+
+grant_reports := [_report(obj) | some obj in input.objects]
+
+grant_report := _report(input.object)
+`
+
+func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
+	ctx := context.Background()
+	modules := map[string]string{"refs.rego": batchPolicy, "harness.rego": grantConflictHarness,
+		"profiles.rego": restOfPolicy["profiles.rego"], "resolve.rego": restOfPolicy["resolve.rego"]}
+	policy, err := wasm.Load(ctx, modules, engine.WasmEntrypoints(), "")
+	require.NoError(t, err)
+	defer policy.Close(ctx)
+	grant := func(name string) string {
+		return "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: " + name + "\n  namespace: app\nspec: {from: [], to: []}\n---\n"
+	}
+	var names, good, bad []string
+	for i := range 40 * runtime.GOMAXPROCS(0) {
+		names = append(names, fmt.Sprintf("g%03d", i))
+	}
+	for _, n := range names {
+		good = append(good, grant(n))
+		if n == "g021" {
+			n = "bad"
+		}
+		bad = append(bad, grant(n))
+	}
+	dir := t.TempDir()
+	goodFile, badFile := filepath.Join(dir, "good.yaml"), filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(goodFile, []byte(strings.Join(good, "")), 0o644))
+	require.NoError(t, os.WriteFile(badFile, []byte(strings.Join(bad, "")), 0o644))
+	for evaluator, opts := range map[string][]Option{"rego": nil, "wasm": {WithWasm(policy)}} {
+		t.Run(evaluator, func(t *testing.T) {
+			set := policyset.New(modules, "test")
+			checker, err := NewChecker(ctx, set, opts...)
+			require.NoError(t, err)
+			loaded, err := manifest.LoadWithOptions([]string{goodFile}, nil, checker.LoadOptions())
+			require.NoError(t, err)
+			rep, err := checker.Check(ctx, loaded, nil, nil)
+			require.NoError(t, err)
+			require.Len(t, rep.Findings, len(names))
+			for i, name := range names {
+				assert.Equal(t, name, rep.Findings[i].Message, "each grant gets its own report from the batch")
+				assert.Equal(t, 7*i+6, rep.Findings[i].Line, "located in its grant (spec)")
+			}
+			assert.Equal(t, evaluator == "rego", set.Compiled())
+
+			loaded, err = manifest.LoadWithOptions([]string{badFile}, nil, checker.LoadOptions())
+			require.NoError(t, err)
+			_, err = checker.Check(ctx, loaded, nil, nil)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), badFile+":148: ReferenceGrant bad: evaluate policy: ")
+			assert.Contains(t, err.Error(), "produced conflicting values")
+			assert.True(t, set.Compiled())
+		})
+	}
+}
