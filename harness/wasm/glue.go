@@ -42,8 +42,8 @@ const (
 )
 
 // envModule encodes the "env" module: a memory of at least minPages
-// pages and no maximum, and every host function of module host re-exported.
-func envModule(minPages uint32, host string) []byte {
+// pages and no maximum, and every host function re-exported.
+func envModule(minPages uint32) []byte {
 	var types, imports, exports []byte
 	types = appendU32(types, uint32(len(hostFuncs)))
 	imports = appendU32(imports, uint32(len(hostFuncs)))
@@ -59,7 +59,7 @@ func envModule(minPages uint32, host string) []byte {
 		} else {
 			types = append(types, 0)
 		}
-		imports = appendName(imports, host)
+		imports = appendName(imports, hostModule)
 		imports = appendName(imports, f.name)
 		imports = append(imports, kindFunc)
 		imports = appendU32(imports, uint32(i))

@@ -21,14 +21,14 @@ import (
 )
 
 // Policy is a compiled Wasm policy module, ready to be instantiated: one
-// wazero runtime holds the module, decoded and compiled once, and every
-// instance's modules (decoding the 450 KB module again for each instance
-// cost 5–15 ms of its creation).
+// wazero runtime holds the module and the env module, each decoded and
+// compiled once, the host functions, and every instance's modules
+// (decoding the 450 KB module again for each instance cost 5–15 ms of its
+// creation).
 type Policy struct {
 	compilation wazero.CompilationCache
 	runtime     wazero.Runtime
-	policy      wazero.CompiledModule
-	minPages    uint32        // of the memory the policy imports
+	policy, env wazero.CompiledModule
 	instances   atomic.Uint64 // names each instance's modules apart
 }
 
@@ -63,7 +63,45 @@ func compilePolicy(ctx context.Context, r wazero.Runtime, code []byte) (*Policy,
 	if _, ok := policy.ExportedFunctions()["opa_eval"]; !ok {
 		return nil, errors.New("no opa_eval export (OPA Wasm ABI 1.2 or later is needed)")
 	}
-	return &Policy{runtime: r, policy: policy, minPages: mems[0].Min()}, nil
+	if err := instantiateHost(ctx, r); err != nil {
+		return nil, err
+	}
+	env, err := r.CompileModule(ctx, envModule(mems[0].Min()))
+	if err != nil {
+		return nil, err
+	}
+	return &Policy{runtime: r, policy: policy, env: env}, nil
+}
+
+// instanceKey carries, in the context of every call into an instance, the
+// instance itself: the host functions, shared by every instance of the
+// runtime, serve the one that called them.
+type instanceKey struct{}
+
+func calling(ctx context.Context) *Instance {
+	in, ok := ctx.Value(instanceKey{}).(*Instance)
+	if !ok {
+		panic(abortError{"a host function was called outside an instance's call"})
+	}
+	return in
+}
+
+// instantiateHost adds the host functions, one module for every instance.
+func instantiateHost(ctx context.Context, r wazero.Runtime) error {
+	host := r.NewHostModuleBuilder(hostModule)
+	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, addr uint32) { panic(abortError{calling(ctx).cString(addr)}) }).Export("opa_abort")
+	host.NewFunctionBuilder().WithFunc(func(context.Context, uint32) {}).Export("opa_println") // print statements are compiled out
+	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _ uint32) uint32 { return calling(ctx).builtin(ctx, id) }).Export("opa_builtin0")
+	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a uint32) uint32 { return calling(ctx).builtin(ctx, id, a) }).Export("opa_builtin1")
+	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a, b uint32) uint32 { return calling(ctx).builtin(ctx, id, a, b) }).Export("opa_builtin2")
+	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a, b, c uint32) uint32 {
+		return calling(ctx).builtin(ctx, id, a, b, c)
+	}).Export("opa_builtin3")
+	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a, b, c, d uint32) uint32 {
+		return calling(ctx).builtin(ctx, id, a, b, c, d)
+	}).Export("opa_builtin4")
+	_, err := host.Instantiate(ctx)
+	return err
 }
 
 // Close releases the runtime (and every instance left open) and the
@@ -75,7 +113,7 @@ func (p *Policy) Close(ctx context.Context) error {
 // Instance is one instance of a Policy with the data document parsed into
 // its memory. Not safe for concurrent use.
 type Instance struct {
-	modules     []api.Module // host, env, policy
+	modules     []api.Module // env, policy
 	mod         api.Module
 	mem         api.Memory
 	fn          exports
@@ -116,30 +154,14 @@ func (p *Policy) NewInstance(ctx context.Context, data []byte) (*Instance, error
 // memory) and the policy in the policy's runtime, under names of their
 // own; each module's imports resolve to the instance's own modules.
 func (in *Instance) link(ctx context.Context, p *Policy) error {
+	ctx = context.WithValue(ctx, instanceKey{}, in)
 	suffix := "-" + strconv.FormatUint(p.instances.Add(1), 10)
-	host := p.runtime.NewHostModuleBuilder(hostModule + suffix)
-	host.NewFunctionBuilder().WithFunc(func(_ context.Context, addr uint32) { panic(abortError{in.cString(addr)}) }).Export("opa_abort")
-	host.NewFunctionBuilder().WithFunc(func(context.Context, uint32) {}).Export("opa_println") // print statements are compiled out
-	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _ uint32) uint32 { return in.builtin(ctx, id) }).Export("opa_builtin0")
-	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a uint32) uint32 { return in.builtin(ctx, id, a) }).Export("opa_builtin1")
-	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a, b uint32) uint32 { return in.builtin(ctx, id, a, b) }).Export("opa_builtin2")
-	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a, b, c uint32) uint32 { return in.builtin(ctx, id, a, b, c) }).Export("opa_builtin3")
-	host.NewFunctionBuilder().WithFunc(func(ctx context.Context, id, _, a, b, c, d uint32) uint32 {
-		return in.builtin(ctx, id, a, b, c, d)
-	}).Export("opa_builtin4")
-	hostMod, err := host.Instantiate(ctx)
+	env, err := p.runtime.InstantiateModule(ctx, p.env, wazero.NewModuleConfig().WithName("env"+suffix))
 	if err != nil {
 		return err
 	}
-	in.modules = append(in.modules, hostMod)
-	// The env module (100 bytes) imports the host functions by the host
-	// module's name, so each instance has its own.
-	envMod, err := p.runtime.InstantiateWithConfig(ctx, envModule(p.minPages, hostModule+suffix), wazero.NewModuleConfig().WithName("env"+suffix))
-	if err != nil {
-		return err
-	}
-	in.modules = append(in.modules, envMod)
-	mod, err := p.runtime.InstantiateModule(resolving(ctx, "env", envMod), p.policy, wazero.NewModuleConfig().WithName("policy"+suffix))
+	in.modules = append(in.modules, env)
+	mod, err := p.runtime.InstantiateModule(resolving(ctx, "env", env), p.policy, wazero.NewModuleConfig().WithName("policy"+suffix))
 	if err != nil {
 		return err
 	}
@@ -291,7 +313,7 @@ func (in *Instance) reserve(addr uint32, n int) error {
 // call calls an export that returns one i32 (or nothing), turning a trap
 // or an abort into an error.
 func (in *Instance) call(ctx context.Context, f api.Function, args ...uint64) (result uint32, err error) {
-	res, err := f.Call(ctx, args...)
+	res, err := f.Call(context.WithValue(ctx, instanceKey{}, in), args...)
 	if err != nil {
 		var abort abortError
 		if errors.As(err, &abort) {

@@ -172,7 +172,7 @@ func TestCacheIsKeyedByThePolicy(t *testing.T) {
 func TestEnvModuleIsValidWasm(t *testing.T) {
 	// envModule's encoding is checked by instantiating it in every test
 	// above; here its limits: a larger minimum is encoded in LEB128.
-	b := envModule(70000, hostModule)
+	b := envModule(70000)
 	require.Equal(t, []byte{0x00, 'a', 's', 'm', 1, 0, 0, 0}, b[:8])
 	require.Contains(t, string(b), string(appendU32([]byte{1, limitsMinOnly}, 70000)))
 	require.Equal(t, []byte{0xf0, 0xa2, 0x04}, appendU32(nil, 70000))
