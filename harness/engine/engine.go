@@ -381,30 +381,30 @@ func (e *Engine) EvalRoutes(ctx context.Context, objs []ast.Object, config ast.V
 	if err != nil {
 		return nil, err
 	}
-	return routeReports(out, len(objs))
+	return batchReports(out, len(objs), "route")
 }
 
-// routeReports checks that a batch has one report per route.
-func routeReports(out []*RouteReport, routes int) ([]RouteReport, error) {
-	if len(out) != routes {
-		return nil, fmt.Errorf("evaluate policy: %d reports for %d routes", len(out), routes)
+// batchReports checks that a batch has one report per object, each a
+// report of what (a route, a ReferenceGrant), not null.
+func batchReports[T any](out []*T, n int, what string) ([]T, error) {
+	if len(out) != n {
+		return nil, fmt.Errorf("evaluate policy: %d reports for %d objects", len(out), n)
 	}
-	reports := make([]RouteReport, len(out))
+	reports := make([]T, len(out))
 	for i, r := range out {
 		if r == nil {
-			return nil, fmt.Errorf("evaluate policy: object %d of the batch is not a route", i)
+			return nil, fmt.Errorf("evaluate policy: object %d of the batch is not a %s", i, what)
 		}
 		reports[i] = *r
 	}
 	return reports, nil
 }
 
-// DecodeRouteReports reads the result set of RoutesQuery in OPA's JSON
-// form ([{"result": [report, …]}], what a Wasm evaluation returns) for a
-// batch of routes.
-func DecodeRouteReports(resultSet []byte, routes int) ([]RouteReport, error) {
+// decodeBatchReports reads the result set of a batch query in OPA's JSON
+// form ([{"result": [report, …]}], what a Wasm evaluation returns).
+func decodeBatchReports[T any](resultSet []byte, n int, what string) ([]T, error) {
 	var rs []struct {
-		Result []*RouteReport `json:"result"`
+		Result []*T `json:"result"`
 	}
 	if err := json.Unmarshal(resultSet, &rs); err != nil {
 		return nil, fmt.Errorf("decode policy result: %w", err)
@@ -412,7 +412,13 @@ func DecodeRouteReports(resultSet []byte, routes int) ([]RouteReport, error) {
 	if len(rs) != 1 {
 		return nil, fmt.Errorf("evaluate policy: %d results, want 1", len(rs))
 	}
-	return routeReports(rs[0].Result, routes)
+	return batchReports(rs[0].Result, n, what)
+}
+
+// DecodeRouteReports reads the result set of RoutesQuery for a batch of
+// routes.
+func DecodeRouteReports(resultSet []byte, routes int) ([]RouteReport, error) {
+	return decodeBatchReports[RouteReport](resultSet, routes, "route")
 }
 
 // DataJSON is the data document the engine evaluates against (the
@@ -511,27 +517,8 @@ func (e *Engine) evalResult(ctx context.Context, pq rego.PreparedEvalQuery, valu
 	return rs[0].Expressions[0].Value, nil
 }
 
-// DecodeGrantReports reads the result set of GrantsQuery in OPA's JSON form
-// for a batch of ReferenceGrants.
+// DecodeGrantReports reads the result set of GrantsQuery for a batch of
+// ReferenceGrants.
 func DecodeGrantReports(resultSet []byte, grants int) ([]GrantReport, error) {
-	var rs []struct {
-		Result []*GrantReport `json:"result"`
-	}
-	if err := json.Unmarshal(resultSet, &rs); err != nil {
-		return nil, fmt.Errorf("decode policy result: %w", err)
-	}
-	if len(rs) != 1 {
-		return nil, fmt.Errorf("evaluate policy: %d results, want 1", len(rs))
-	}
-	if len(rs[0].Result) != grants {
-		return nil, fmt.Errorf("evaluate policy: %d reports for %d grants", len(rs[0].Result), grants)
-	}
-	out := make([]GrantReport, grants)
-	for i, r := range rs[0].Result {
-		if r == nil {
-			return nil, fmt.Errorf("evaluate policy: object %d of the batch is not a ReferenceGrant", i)
-		}
-		out[i] = *r
-	}
-	return out, nil
+	return decodeBatchReports[GrantReport](resultSet, grants, "ReferenceGrant")
 }
