@@ -62,9 +62,33 @@ func Namespace(o *manifest.Object) string {
 // later objects of the same name win, as with kubectl apply. The objects'
 // values are shared, not copied; deferred objects are parsed.
 func Build(sets ...[]manifest.Object) (ast.Object, error) {
-	idx := map[string]map[string]map[string]*ast.Term{}
+	idx := index(sets)
+	out := ast.NewObjectWithCapacity(len(idx))
+	for _, c := range slices.Sorted(maps.Keys(idx)) {
+		byNS := ast.NewObjectWithCapacity(len(idx[c]))
+		for _, ns := range slices.Sorted(maps.Keys(idx[c])) {
+			byName := ast.NewObjectWithCapacity(len(idx[c][ns]))
+			for _, name := range slices.Sorted(maps.Keys(idx[c][ns])) {
+				full, err := idx[c][ns][name].Materialize()
+				if err != nil {
+					return nil, err
+				}
+				byName.Insert(ast.StringTerm(name), ast.NewTerm(full.Value))
+			}
+			byNS.Insert(ast.StringTerm(ns), ast.NewTerm(byName))
+		}
+		out.Insert(ast.StringTerm(c), ast.NewTerm(byNS))
+	}
+	return out, nil
+}
+
+// index groups the inventory objects of sets by collection, namespace and
+// name (every collection present); a later object of a name replaces an
+// earlier one.
+func index(sets [][]manifest.Object) map[string]map[string]map[string]*manifest.Object {
+	idx := map[string]map[string]map[string]*manifest.Object{}
 	for _, c := range Collections {
-		idx[c] = map[string]map[string]*ast.Term{}
+		idx[c] = map[string]map[string]*manifest.Object{}
 	}
 	for _, objs := range sets {
 		for i := range objs {
@@ -75,28 +99,12 @@ func Build(sets ...[]manifest.Object) (ast.Object, error) {
 			}
 			ns := Namespace(o)
 			if idx[c][ns] == nil {
-				idx[c][ns] = map[string]*ast.Term{}
+				idx[c][ns] = map[string]*manifest.Object{}
 			}
-			full, err := o.Materialize()
-			if err != nil {
-				return nil, err
-			}
-			idx[c][ns][o.Name] = ast.NewTerm(full.Value)
+			idx[c][ns][o.Name] = o
 		}
 	}
-	out := ast.NewObjectWithCapacity(len(idx))
-	for _, c := range slices.Sorted(maps.Keys(idx)) {
-		byNS := ast.NewObjectWithCapacity(len(idx[c]))
-		for _, ns := range slices.Sorted(maps.Keys(idx[c])) {
-			byName := ast.NewObjectWithCapacity(len(idx[c][ns]))
-			for _, name := range slices.Sorted(maps.Keys(idx[c][ns])) {
-				byName.Insert(ast.StringTerm(name), idx[c][ns][name])
-			}
-			byNS.Insert(ast.StringTerm(ns), ast.NewTerm(byName))
-		}
-		out.Insert(ast.StringTerm(c), ast.NewTerm(byNS))
-	}
-	return out, nil
+	return idx
 }
 
 // GatekeeperShape renders the inventory objects the way Gatekeeper syncs
@@ -138,24 +146,7 @@ func GatekeeperShape(sets ...[]manifest.Object) map[string]any {
 // JSON (deferred with manifest.Options.DeferredJSON) are used as they are,
 // never parsed again.
 func BuildJSON(sets ...[]manifest.Object) (map[string][]byte, error) {
-	idx := map[string]map[string]map[string]*manifest.Object{}
-	for _, c := range Collections {
-		idx[c] = map[string]map[string]*manifest.Object{}
-	}
-	for _, objs := range sets {
-		for i := range objs {
-			o := &objs[i]
-			c := CollectionOf(o.APIVersion, o.Kind)
-			if c == "" || o.Name == "" {
-				continue
-			}
-			ns := Namespace(o)
-			if idx[c][ns] == nil {
-				idx[c][ns] = map[string]*manifest.Object{}
-			}
-			idx[c][ns][o.Name] = o
-		}
-	}
+	idx := index(sets)
 	out := make(map[string][]byte, len(idx))
 	for c, byNS := range idx {
 		b := []byte{'{'}
