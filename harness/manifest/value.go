@@ -231,32 +231,11 @@ func normalize(v any) any {
 func appendJSON(b []byte, n *yaml.Node) ([]byte, error) {
 	switch n.Kind {
 	case yaml.MappingNode:
-		pairs := len(n.Content) / 2
-		order := make([]int, pairs)
-		for i := range order {
-			k := n.Content[2*i]
-			if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
-				return b, errNotPlain
-			}
-			order[i] = 2 * i
+		pairs, err := plainPairs(n, nil)
+		if err != nil {
+			return b, err
 		}
-		slices.SortFunc(order, func(x, y int) int { return strings.Compare(n.Content[x].Value, n.Content[y].Value) })
-		b = append(b, '{')
-		for i, at := range order {
-			if i > 0 {
-				if n.Content[order[i-1]].Value == n.Content[at].Value {
-					return b, errNotPlain // a repeated key
-				}
-				b = append(b, ',')
-			}
-			b = astjson.AppendString(b, n.Content[at].Value)
-			b = append(b, ':')
-			var err error
-			if b, err = appendJSON(b, n.Content[at+1]); err != nil {
-				return b, err
-			}
-		}
-		return append(b, '}'), nil
+		return appendPairs(b, n, pairs, appendValue)
 	case yaml.SequenceNode:
 		b = append(b, '[')
 		for i, item := range n.Content {
@@ -293,56 +272,61 @@ func appendKeptJSON(b []byte, root *yaml.Node, f Fields) ([]byte, error) {
 	if err != nil {
 		return b, err
 	}
-	b = append(b, '{')
-	for i, at := range kept {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		key, value := root.Content[at].Value, root.Content[at+1]
-		b = astjson.AppendString(b, key)
-		b = append(b, ':')
+	return appendPairs(b, root, kept, func(b []byte, key string, value *yaml.Node) ([]byte, error) {
 		keys := f[key]
 		if len(keys) == 0 || value.Kind != yaml.MappingNode {
-			if b, err = appendJSON(b, value); err != nil {
-				return b, err
-			}
-			continue
+			return appendJSON(b, value)
 		}
 		inner, err := plainPairs(value, func(k string) bool { return slices.Contains(keys, k) })
 		if err != nil {
 			return b, err
 		}
-		b = append(b, '{')
-		for j, in := range inner {
-			if j > 0 {
-				b = append(b, ',')
-			}
-			b = astjson.AppendString(b, value.Content[in].Value)
-			b = append(b, ':')
-			if b, err = appendJSON(b, value.Content[in+1]); err != nil {
-				return b, err
-			}
-		}
-		b = append(b, '}')
-	}
-	return append(b, '}'), nil
+		return appendPairs(b, value, inner, appendValue)
+	})
 }
 
-// plainPairs returns the indexes of a mapping's keys that keep selects,
-// sorted by key; errNotPlain unless every key is a distinct string.
+// plainPairs returns the indexes of a mapping's keys that keep selects
+// (nil: all), sorted by key; errNotPlain unless every key is a distinct
+// string.
 func plainPairs(n *yaml.Node, keep func(string) bool) ([]int, error) {
-	var out []int
-	seen := make(map[string]bool, len(n.Content)/2)
+	order := make([]int, 0, len(n.Content)/2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" || seen[k.Value] {
+		if k := n.Content[i]; k.Kind != yaml.ScalarNode || k.ShortTag() != "!!str" {
 			return nil, errNotPlain
 		}
-		seen[k.Value] = true
-		if keep(k.Value) {
-			out = append(out, i)
+		order = append(order, i)
+	}
+	slices.SortFunc(order, func(x, y int) int { return strings.Compare(n.Content[x].Value, n.Content[y].Value) })
+	kept := order[:0]
+	for i, at := range order {
+		if i > 0 && n.Content[order[i-1]].Value == n.Content[at].Value {
+			return nil, errNotPlain // a repeated key
+		}
+		if keep == nil || keep(n.Content[at].Value) {
+			kept = append(kept, at)
 		}
 	}
-	slices.SortFunc(out, func(x, y int) int { return strings.Compare(n.Content[x].Value, n.Content[y].Value) })
-	return out, nil
+	return kept, nil
+}
+
+// appendValue is appendJSON as appendPairs calls it.
+func appendValue(b []byte, _ string, v *yaml.Node) ([]byte, error) { return appendJSON(b, v) }
+
+// appendPairs writes the pairs of mapping n at the key indexes given, in
+// that order, each value by value.
+func appendPairs(b []byte, n *yaml.Node, pairs []int, value func([]byte, string, *yaml.Node) ([]byte, error)) ([]byte, error) {
+	b = append(b, '{')
+	for i, at := range pairs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		key := n.Content[at].Value
+		b = astjson.AppendString(b, key)
+		b = append(b, ':')
+		var err error
+		if b, err = value(b, key, n.Content[at+1]); err != nil {
+			return b, err
+		}
+	}
+	return append(b, '}'), nil
 }
