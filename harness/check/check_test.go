@@ -73,31 +73,35 @@ func TestEvalBatchFallsBackToSingleRoutesToNameAnError(t *testing.T) {
 	}
 }
 
+// goodAndBadFiles writes enough documents for batches of several on any
+// number of cores, named prefix000, prefix001, …: all of them to the good
+// file, and to the bad one with the 22nd renamed "bad".
+func goodAndBadFiles(t *testing.T, prefix string, doc func(name string) string) (names []string, goodFile, badFile string) {
+	var good, bad []string
+	for i := range 40 * runtime.GOMAXPROCS(0) {
+		name := fmt.Sprintf("%s%03d", prefix, i)
+		names = append(names, name)
+		good = append(good, doc(name))
+		if i == 21 {
+			name = "bad"
+		}
+		bad = append(bad, doc(name))
+	}
+	dir := t.TempDir()
+	goodFile, badFile = filepath.Join(dir, "good.yaml"), filepath.Join(dir, "bad.yaml")
+	require.NoError(t, os.WriteFile(goodFile, []byte(strings.Join(good, "")), 0o644))
+	require.NoError(t, os.WriteFile(badFile, []byte(strings.Join(bad, "")), 0o644))
+	return names, goodFile, badFile
+}
+
 // checkBatchFallback checks a set whose batches all succeed, then one
 // with a route the batch fails on. With the Wasm build, OPA's evaluator is
 // compiled only for the second.
 func checkBatchFallback(t *testing.T, set *policyset.Set, checker *Checker, wantErr string) {
 	ctx := context.Background()
-	route := func(name string) string {
+	names, goodFile, badFile := goodAndBadFiles(t, "r", func(name string) string {
 		return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\n  namespace: app\n---\n"
-	}
-	// Enough routes for batches of several on any number of cores.
-	var names, good, bad []string
-	for i := range 40 * runtime.GOMAXPROCS(0) {
-		names = append(names, fmt.Sprintf("r%03d", i))
-	}
-	for _, n := range names {
-		good = append(good, route(n))
-		if n == "r021" {
-			n = "bad"
-		}
-		bad = append(bad, route(n))
-	}
-	dir := t.TempDir()
-	goodFile := filepath.Join(dir, "good.yaml")
-	require.NoError(t, os.WriteFile(goodFile, []byte(strings.Join(good, "")), 0o644))
-	badFile := filepath.Join(dir, "bad.yaml")
-	require.NoError(t, os.WriteFile(badFile, []byte(strings.Join(bad, "")), 0o644))
+	})
 
 	loaded, err := manifest.LoadWithOptions([]string{goodFile}, nil, checker.LoadOptions())
 	require.NoError(t, err)
@@ -183,24 +187,9 @@ func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
 	policy, err := wasm.Load(ctx, modules, engine.WasmEntrypoints(), "")
 	require.NoError(t, err)
 	defer policy.Close(ctx)
-	grant := func(name string) string {
+	names, goodFile, badFile := goodAndBadFiles(t, "g", func(name string) string {
 		return "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: " + name + "\n  namespace: app\nspec: {from: [], to: []}\n---\n"
-	}
-	var names, good, bad []string
-	for i := range 40 * runtime.GOMAXPROCS(0) {
-		names = append(names, fmt.Sprintf("g%03d", i))
-	}
-	for _, n := range names {
-		good = append(good, grant(n))
-		if n == "g021" {
-			n = "bad"
-		}
-		bad = append(bad, grant(n))
-	}
-	dir := t.TempDir()
-	goodFile, badFile := filepath.Join(dir, "good.yaml"), filepath.Join(dir, "bad.yaml")
-	require.NoError(t, os.WriteFile(goodFile, []byte(strings.Join(good, "")), 0o644))
-	require.NoError(t, os.WriteFile(badFile, []byte(strings.Join(bad, "")), 0o644))
+	})
 	for evaluator, opts := range map[string][]Option{"rego": nil, "wasm": {WithWasm(policy)}} {
 		t.Run(evaluator, func(t *testing.T) {
 			set := policyset.New(modules, "test")
