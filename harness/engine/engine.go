@@ -17,8 +17,6 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
-
-	"github.com/refguard/refguard/harness/astjson"
 )
 
 // Queries the harness evaluates.
@@ -419,25 +417,6 @@ func decodeBatchReports[T any](resultSet []byte, n int, what string) ([]T, error
 // routes.
 func DecodeRouteReports(resultSet []byte, routes int) ([]RouteReport, error) {
 	return decodeBatchReports[RouteReport](resultSet, routes, "route")
-}
-
-// DataJSON is the data document the engine evaluates against (the
-// inventory at data.kubernetes with the derived collections, and any
-// extra documents) as JSON, for another evaluator of the same policy.
-func (e *Engine) DataJSON(ctx context.Context) ([]byte, error) {
-	v, err := storage.ReadOne(ctx, e.store, storage.RootPath)
-	if err != nil {
-		return nil, fmt.Errorf("read data: %w", err)
-	}
-	value, ok := v.(ast.Value)
-	if !ok {
-		return nil, fmt.Errorf("read data: %T is not an AST value", v)
-	}
-	out, err := astjson.Append(nil, value)
-	if err != nil {
-		return nil, fmt.Errorf("read data: %w", err)
-	}
-	return out, nil
 }
 
 // EvalGrant evaluates one ReferenceGrant; usedGrants (may be nil when the
