@@ -77,70 +77,59 @@ func NewChecker(ctx context.Context, set *policyset.Set, opts ...Option) (*Check
 	for _, opt := range opts {
 		opt(c)
 	}
-	var kinds []string
-	var err error
-	if c.wasm != nil {
-		kinds, err = c.readWasmFacts(ctx)
-	} else {
-		kinds, err = c.readFacts(ctx)
-	}
-	if err != nil {
+	if err := c.readFacts(ctx); err != nil {
 		return nil, err
-	}
-	for _, k := range kinds {
-		c.routeKinds[k] = true
 	}
 	return c, nil
 }
 
-func (c *Checker) readFacts(ctx context.Context) ([]string, error) {
-	compiler, err := c.set.Compiler()
-	if err != nil {
-		return nil, err
-	}
-	kinds, err := engine.RouteKinds(ctx, compiler)
-	if err != nil {
-		return nil, err
-	}
-	if c.fields, err = engine.InventoryFields(ctx, compiler); err != nil {
-		return nil, err
-	}
-	if c.profiles, err = engine.ProfileNames(ctx, compiler); err != nil {
-		return nil, err
-	}
-	return kinds, nil
-}
-
-// readWasmFacts reads the same facts from the Wasm build, and what the
+// readFacts reads from the policy, with whichever evaluator the checker
+// uses, the route kinds, the inventory fields, the profiles and what the
 // derived collections are computed from.
-func (c *Checker) readWasmFacts(ctx context.Context) ([]string, error) {
-	inst, err := c.wasm.NewInstance(ctx, []byte("{}"))
+func (c *Checker) readFacts(ctx context.Context) error {
+	eval, done, err := c.constants(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	defer inst.Close(ctx)
+	defer done()
 	values := map[string]any{}
 	for _, q := range []string{engine.RouteKindsQuery, engine.InventoryFieldsQuery, engine.ProfilesQuery, engine.DerivedReadsQuery} {
-		v, err := evalWasmConstant(ctx, inst, q, []byte("{}"))
-		if err != nil {
-			return nil, fmt.Errorf("read %s from policy: %w", q, err)
+		if values[q], err = eval(q); err != nil {
+			return fmt.Errorf("read %s from policy: %w", q, err)
 		}
-		values[q] = v
 	}
 	kinds, err := engine.RouteKindsOf(values[engine.RouteKindsQuery])
 	if err != nil {
-		return nil, err
+		return err
+	}
+	for _, k := range kinds {
+		c.routeKinds[k] = true
 	}
 	if c.fields, err = engine.InventoryFieldsOf(values[engine.InventoryFieldsQuery]); err != nil {
-		return nil, err
+		return err
 	}
 	if c.profiles, err = engine.ProfileNamesOf(values[engine.ProfilesQuery]); err != nil {
-		return nil, err
+		return err
 	}
-	if c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery]); err != nil {
-		return nil, err
+	c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery])
+	return err
+}
+
+// constants evaluates queries that read no data: on an instance of the
+// Wasm build without any, or with OPA's evaluator.
+func (c *Checker) constants(ctx context.Context) (eval func(query string) (any, error), done func(), err error) {
+	if c.wasm == nil {
+		compiler, err := c.set.Compiler()
+		if err != nil {
+			return nil, nil, err
+		}
+		return func(q string) (any, error) { return engine.EvalConstant(ctx, compiler, q) }, func() {}, nil
 	}
-	return kinds, nil
+	inst, err := c.wasm.NewInstance(ctx, []byte("{}"))
+	if err != nil {
+		return nil, nil, err
+	}
+	return func(q string) (any, error) { return evalWasmConstant(ctx, inst, q, []byte("{}")) }, func() { inst.Close(ctx) }, nil
 }
 
 // Profiles are the implementation profiles the policy defines, sorted.

@@ -362,15 +362,15 @@ func located(o *manifest.Object, rr *engine.RouteReport) routeResult {
 // usedGrants is the "ns/name" of every grant a route used, in the form
 // each evaluator takes it.
 type usedGrants struct {
-	term *ast.Term // OPA's evaluator: a set, built once
-	json []byte    // the Wasm build: an array, made a set once per batch
+	term func() *ast.Term // OPA's evaluator: a set, built once, when first needed
+	json []byte           // the Wasm build: an array, made a set once per batch
 }
 
 // grants evaluates ReferenceGrants on every core, a batch per query with
 // the Wasm build (one at a time with OPA's evaluator); the findings keep
 // the grants' order and the first error in that order wins.
 func (ev *evaluation) grants(ctx context.Context, grants []*manifest.Object, used []string) ([][]Finding, error) {
-	u := usedGrants{term: engine.UsedGrants(used)}
+	u := usedGrants{term: sync.OnceValue(func() *ast.Term { return engine.UsedGrants(used) })}
 	if ev.wasm != nil {
 		var err error
 		if u.json, err = json.Marshal(used); err != nil {
@@ -405,7 +405,7 @@ func (w *worker) grantBatch(ctx context.Context, grants []*manifest.Object, used
 			errs[i] = err
 			continue
 		}
-		gr, err := eng.EvalGrant(ctx, o.Value, w.ev.config, used.term)
+		gr, err := eng.EvalGrant(ctx, o.Value, w.ev.config, used.term())
 		if err != nil {
 			errs[i] = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
 			continue

@@ -61,7 +61,7 @@ func WasmEntrypoints() []string {
 // RouteKinds returns the route kinds the policy checks
 // (refguard.harness.route_kinds), sorted: Go reads them, never restates them.
 func RouteKinds(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
-	v, err := evalConstant(ctx, compiler, RouteKindsQuery)
+	v, err := EvalConstant(ctx, compiler, RouteKindsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("read route kinds from policy: %w", err)
 	}
@@ -70,7 +70,7 @@ func RouteKinds(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
 
 // ProfileNames returns the implementation profiles the policy defines, sorted.
 func ProfileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error) {
-	v, err := evalConstant(ctx, compiler, ProfilesQuery)
+	v, err := EvalConstant(ctx, compiler, ProfilesQuery)
 	if err != nil {
 		return nil, fmt.Errorf("read profiles from policy: %w", err)
 	}
@@ -83,16 +83,16 @@ func ProfileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error)
 // that are read, none for the whole field. Collections not listed are read
 // whole.
 func InventoryFields(ctx context.Context, compiler *ast.Compiler) (map[string]map[string][]string, error) {
-	v, err := evalConstant(ctx, compiler, InventoryFieldsQuery)
+	v, err := EvalConstant(ctx, compiler, InventoryFieldsQuery)
 	if err != nil {
 		return nil, fmt.Errorf("read inventory fields from policy: %w", err)
 	}
 	return InventoryFieldsOf(v)
 }
 
-// evalConstant evaluates a query that needs no input or data; nil when it
-// is undefined.
-func evalConstant(ctx context.Context, compiler *ast.Compiler, query string) (any, error) {
+// EvalConstant evaluates a query that needs no input or data with OPA's
+// evaluator; nil when it is undefined.
+func EvalConstant(ctx context.Context, compiler *ast.Compiler, query string) (any, error) {
 	rs, err := rego.New(rego.Query(query), rego.Compiler(compiler)).Eval(ctx)
 	if err != nil {
 		return nil, err
