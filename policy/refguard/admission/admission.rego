@@ -27,7 +27,7 @@ _object := input.request.object
 
 findings := all.route_findings(ctx) if {
 	refs.is_route(_object)
-	ctx := context.build(_object, kubernetes.inventory(_object), _settings)
+	ctx := kubernetes.route_context(_object, _settings)
 } else := all.grant_findings(context.grant_context(_object, _settings)) if {
 	refs.is_grant(_object)
 } else := set()

@@ -13,6 +13,7 @@ package refguard.harness
 
 import data.lib.refguard.all
 import data.lib.refguard.context
+import data.lib.refguard.grants
 import data.lib.refguard.refs
 import data.lib.refguard.status
 
@@ -32,9 +33,7 @@ _inventory := data.kubernetes
 # the target namespace (a namespace that grants a hundred routes costs two
 # lookups, not a hundred checks). Keys are the fields' values when they are
 # strings (JSON's object keys: the CLI hands the index to the Wasm build as
-# JSON): a from namespace that is not a string matches no route, and a to
-# name that is not a string matches no reference that gets to the grant
-# step, so the index holds every grant that can permit a reference.
+# JSON; see lib.refguard.grants.by_from_to).
 derived := _derived(data.kubernetes)
 
 # derived_reads names the inventory collections derived reads; the CLI's
@@ -44,25 +43,7 @@ derived_reads := {"referencegrants"}
 
 derived_of_input := _derived(input)
 
-_derived(kubernetes) := {"referencegrants_by_from_to": _grants_by_from_to(kubernetes)}
-
-# _grants_by_from_to is built by object.union_n, which merges the one-path
-# objects below in place, not as a partial rule
-# (_grants_by_from_to[ns][from_ns][to_name][name] := grant): OPA checks
-# every value a partial object rule produces against all the paths it
-# produced before, which is quadratic in the number of grants (0.18 s of
-# engine.New at 5,000; 0.07 s this way). A path produced twice holds the
-# same grant, so merging it changes nothing.
-_grants_by_from_to(kubernetes) := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} |
-	some ns, by_name in kubernetes.referencegrants
-	some name, grant in by_name
-	some from in grant.spec.from
-	from_ns := from.namespace
-	is_string(from_ns)
-	some to in grant.spec.to
-	to_name := object.get(to, "name", "")
-	is_string(to_name)
-])
+_derived(kubernetes) := {"referencegrants_by_from_to": grants.by_from_to(object.get(kubernetes, "referencegrants", {}))}
 
 # route_kinds: the kinds the CLI checks as routes. (Read here, not from
 # lib.refguard.refs: OPA's Wasm compiler rejects an entrypoint in that

@@ -1,19 +1,70 @@
 # METADATA
 # title: kubernetes inventory adapter
 # description: |
-#   Builds the core's inventory from data replicated by kube-mgmt
-#   (data.kubernetes.<resource>[namespace][name]), reading only the
-#   namespaces the route can reach: a keyed lookup per namespace, never a
-#   scan of every Service. The CLI loads its inventory in the same shape.
+#   Builds a route's context from data replicated by kube-mgmt
+#   (data.kubernetes.<resource>[namespace][name]): first over the narrow
+#   inventory (lib.refguard.narrow: each referenced object by name, the
+#   candidate ReferenceGrants, the BackendTLSPolicies naming a backend),
+#   and, when a finding scans a namespace, over the whole namespaces the
+#   route can reach. Keyed lookups only, never a scan of every Service.
 # scope: package
 package refguard.kubernetes
 
+import data.lib.refguard.config
+import data.lib.refguard.context
+import data.lib.refguard.narrow
 import data.lib.refguard.refs
+
+# route_context: the route's context under settings cfg.
+route_context(route, cfg) := ctx if {
+	profile := config.profile(config.effective(cfg))
+	ctx := context.build(route, narrow_inventory(route, profile), cfg)
+	narrow.complete(ctx)
+} else := context.build(route, inventory(route), cfg)
+
+# narrow_inventory: what resolution reads (lib.refguard.narrow), read by
+# key. Iterating a replicated namespace converts only the fields a test
+# reads, and what goes into the inventory whole, so only the candidates go
+# in. (The objects read are never passed to a function: a function's
+# arguments are hashed for its cache, which converts them whole.)
+narrow_inventory(route, profile) := narrow.inventory(found, candidate_grants, tls_policies) if {
+	found := {t: obj |
+		some t in narrow.targets(route, profile)
+		[coll, ns, name] := t
+		obj := data.kubernetes[coll][ns][name]
+	}
+	route_ns := refs.namespace(route)
+	candidate_grants := {ns: _candidate_grants(ns, route_ns, names) |
+		some ns, names in narrow.grant_targets(route)
+	}
+	tls_policies := {ns: _tls_policies(ns, names) |
+		some ns, names in narrow.tls_targets(route)
+	}
+}
+
+# _candidate_grants: the ReferenceGrants of ns that can permit a reference
+# from namespace from_ns to one of names (lib.refguard.narrow.grant_targets).
+_candidate_grants(ns, from_ns, names) := {name: grant |
+	some name, grant in data.kubernetes.referencegrants[ns]
+	some to in grant.spec.to
+	object.get(to, "name", "") in names
+	some from in grant.spec.from
+	from.namespace == from_ns
+}
+
+# _tls_policies: the BackendTLSPolicies of ns that target one of names.
+_tls_policies(ns, names) := {name: policy |
+	some name, policy in data.kubernetes.backendtlspolicies[ns]
+	some ref in policy.spec.targetRefs
+	ref.name in names
+}
 
 collections := ["services", "serviceimports", "referencegrants", "backendtlspolicies", "backends"]
 
-# inventory: namespaces without replicated objects are simply absent; the
-# core reads the inventory with defaults.
+# inventory: every object of the namespaces the route can reach (RG102's
+# near misses and RG103's suggestions read them). Namespaces without
+# replicated objects are simply absent; the core reads the inventory with
+# defaults.
 inventory(route) := {collection: by_ns |
 	some collection in collections
 	by_ns := {ns: objs |

@@ -9,8 +9,10 @@
 # scope: package
 package lib.refguard.gatekeeper
 
+import data.lib.refguard.config as policy_config
 import data.lib.refguard.context
 import data.lib.refguard.inventory
+import data.lib.refguard.narrow
 import data.lib.refguard.refs
 
 # parameters of the constraint under evaluation ({} when it has none).
@@ -24,8 +26,15 @@ profile := p if {
 # config builds the policy config from the profile and severity overrides.
 config(severity) := {"profile": profile, "severity": severity}
 
-# route_context is the context of the route under review, if it is one.
-route_context(cfg) := context.build(input.review.object, inventory.for_route(input.review.object), cfg) if {
+# route_context is the context of the route under review, if it is one:
+# over the narrow inventory (lib.refguard.narrow) and, when a finding scans
+# a namespace, over the namespaces the route can reach.
+route_context(cfg) := ctx if {
+	refs.is_route(input.review.object)
+	narrow_inventory := inventory.narrow_for_route(input.review.object, policy_config.profile(policy_config.effective(cfg)))
+	ctx := context.build(input.review.object, narrow_inventory, cfg)
+	narrow.complete(ctx)
+} else := context.build(input.review.object, inventory.for_route(input.review.object), cfg) if {
 	refs.is_route(input.review.object)
 }
 

@@ -82,6 +82,31 @@ _candidates(inv, ns, from_ns, name) := object.union(
 	is_object(index)
 } else := grants_in(inv, ns)
 
+# by_from_to indexes ReferenceGrants ({namespace: {name: grant}}) by
+# target namespace, from namespace and to name ("" for a to entry without
+# one): {ns: {from_ns: {to_name: {name: grant}}}}, what _candidates reads.
+# Keys are the fields' values when they are strings (JSON's object keys):
+# a from namespace that is not a string matches no route, and a to name
+# that is not a string matches no reference that gets to the grant step,
+# so the index holds every grant that can permit a reference.
+#
+# Built by object.union_n, which merges the one-path objects below in
+# place, not as a partial rule (by_from_to[ns][from_ns][to_name][name] :=
+# grant): OPA checks every value a partial object rule produces against all
+# the paths it produced before, which is quadratic in the number of grants
+# (0.18 s at 5,000; 0.07 s this way). A path produced twice holds the same
+# grant, so merging it changes nothing.
+by_from_to(grants_by_ns) := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} |
+	some ns, by_name in grants_by_ns
+	some name, grant in by_name
+	some from in grant.spec.from
+	from_ns := from.namespace
+	is_string(from_ns)
+	some to in grant.spec.to
+	to_name := object.get(to, "name", "")
+	is_string(to_name)
+])
+
 _want_from(route) := {
 	"group": refs.gateway_group,
 	"kind": route.kind,

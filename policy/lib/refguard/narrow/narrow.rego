@@ -1,0 +1,99 @@
+# METADATA
+# title: narrow
+# description: |
+#   The least of an inventory a route's resolution reads, for the adapters
+#   over replicated data (kube-mgmt's data.kubernetes, Gatekeeper's
+#   data.inventory). The stores of an OPA server and of Gatekeeper hold plain
+#   JSON and turn what a query reads into OPA values on every query, keyed
+#   lookups lazily and anything put into a new object whole; an inventory of
+#   whole namespaces converted every Service and ReferenceGrant of the
+#   namespaces a route reaches on every review. A narrow inventory holds each
+#   referenced object by name, the ReferenceGrants of a target namespace
+#   that can permit one of its references (see grant_targets) and the
+#   BackendTLSPolicies that name a referenced backend. Resolution over it is resolution over the whole
+#   inventory; two rules' findings scan a namespace whole (the near misses
+#   of RG102, the suggestions of RG103), so an adapter builds the whole
+#   inventory again when complete fails.
+# scope: package
+package lib.refguard.narrow
+
+import data.lib.refguard.refs
+
+# targets: [collection, namespace, name] of every object the route's
+# references resolve to under profile (lib.refguard.resolve looks them up
+# the same way; a kind the profile accepts without a lookup has none).
+targets(route, profile) := {[coll, rec.namespace, rec.name] |
+	some rec in refs.records(route)
+	not rec.malformed
+	is_string(rec.name)
+	coll := profile.kinds[rec.group][rec.kind]
+	coll != ""
+}
+
+# grant_targets: {namespace: {name}} of the route's cross-namespace
+# references, with "" (a to entry without a name allows every name): a
+# ReferenceGrant of the namespace is a candidate when a from entry names the
+# route's namespace and a to entry one of these names (the index
+# lib.refguard.grants reads, by_from_to, has the same keys; permitting
+# checks every field).
+grant_targets(route) := {ns: names |
+	some ns in {rec.namespace | some rec in _cross_namespace(route)}
+	names := {""} | {rec.name | some rec in _cross_namespace(route); rec.namespace == ns}
+}
+
+_cross_namespace(route) := [rec |
+	some rec in refs.records(route)
+	not rec.malformed
+	rec.cross_namespace
+]
+
+# tls_targets: {namespace: {name}} of the backends whose BackendTLSPolicies
+# resolution reads (an HTTPRoute's references).
+tls_targets(route) := {ns: names |
+	route.kind == "HTTPRoute"
+	some ns in {rec.namespace | some rec in refs.records(route); not rec.malformed}
+	names := {rec.name |
+		some rec in refs.records(route)
+		not rec.malformed
+		rec.namespace == ns
+	}
+}
+
+# inventory: the narrow inventory of the objects an adapter found by name
+# ({[collection, namespace, name]: object}), the candidate ReferenceGrants
+# ({namespace: {name: grant}}, see grant_targets) and the BackendTLSPolicies naming a referenced backend
+# ({namespace: {name: policy}}). Built with comprehensions, not merged with
+# object.union_n, which copies every object it merges.
+inventory(found, candidate_grants, tls_policies) := inv if {
+	inv := {
+		"services": _found_in("services", found),
+		"serviceimports": _found_in("serviceimports", found),
+		"backends": _found_in("backends", found),
+		"referencegrants": candidate_grants,
+		"backendtlspolicies": tls_policies,
+	}
+}
+
+_found_in(coll, found) := {ns: {name: obj |
+	some t, obj in found
+	t[0] == coll
+	t[1] == ns
+	name := t[2]
+} |
+	some t, _ in found
+	t[0] == coll
+	ns := t[1]
+}
+
+# scanning_steps: the resolution steps whose findings read a namespace of
+# the inventory whole: RG102 lists the grants that nearly permit a reference
+# (lib.refguard.grants.near_misses), RG103 suggests names from the target's
+# namespace.
+scanning_steps := {"grant", "not-found"}
+
+# complete: the context's findings are those of the whole inventory.
+complete(ctx) if {
+	every rec in ctx.records {
+		not rec.resolution.step in scanning_steps
+	}
+}
