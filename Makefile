@@ -66,9 +66,10 @@ fuzz:
 	$(GO) test ./harness/manifest -run '^$$' -fuzz 'FuzzLoad$$' -fuzztime 60s -fuzzminimizetime 5s
 	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzValueMatchesDecoder -fuzztime 60s -fuzzminimizetime 5s
 
-## bench: load, check, admission and Gatekeeper-shaped review benchmarks at
-## 1k / 10k / 50k routes, and one route of each kind in a batch (allocations
-## per route); -count 3 output feeds benchstat. Not part of test.
+## bench: load and check at 1k / 10k / 50k routes; single reviews at 10k
+## Services as an OPA server (both store settings) and Gatekeeper (its
+## store) evaluate them; one route of each kind in a batch (allocations per
+## route); -count 3 output feeds benchstat. Not part of test.
 bench:
 	REFGUARD_BENCH_LARGE=1 $(GO) test -run '^$$' -bench 'BenchmarkCheck' -benchmem -benchtime 1x -count 3 -timeout 60m ./harness/
 	$(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview' -benchmem -benchtime 2000x -count 3 ./harness/
