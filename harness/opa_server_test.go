@@ -26,17 +26,30 @@ func freePort(t *testing.T) int {
 }
 
 // TestOPAServerDefaultDecision runs the real opa server the way the README
-// documents for kube-mgmt (default_decision = refguard/admission/response)
-// and posts an AdmissionReview to "/".
+// documents for kube-mgmt (default_decision = refguard/admission/response),
+// with its default store and with --optimize-store-for-read-speed, and
+// posts an AdmissionReview to "/".
 func TestOPAServerDefaultDecision(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		flags []string
+	}{
+		{"default store", nil},
+		{"optimize-store-for-read-speed", []string{"--optimize-store-for-read-speed"}},
+	} {
+		t.Run(c.name, func(t *testing.T) { testOPAServerDefaultDecision(t, c.flags) })
+	}
+}
+
+func testOPAServerDefaultDecision(t *testing.T, flags []string) {
 	bin := testsupport.Tool(t, "opa")
 	addr := fmt.Sprintf("127.0.0.1:%d", freePort(t))
 	policyDir, err := filepath.Abs(filepath.Join("..", "policy"))
 	require.NoError(t, err)
 	data, err := filepath.Abs(filepath.Join("..", "docs", "admission", "replicated.json"))
 	require.NoError(t, err)
-	cmd := exec.Command(bin, "run", "--server", "--addr", addr, "--log-level", "error",
-		"--set", "default_decision=refguard/admission/response", policyDir, data)
+	args := append([]string{"run", "--server", "--addr", addr, "--log-level", "error"}, flags...)
+	cmd := exec.Command(bin, append(args, "--set", "default_decision=refguard/admission/response", policyDir, data)...)
 	require.NoError(t, cmd.Start())
 	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
 
