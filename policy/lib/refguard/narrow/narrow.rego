@@ -10,23 +10,24 @@
 #   namespaces a route reaches on every review. A narrow inventory holds each
 #   referenced object by name, the ReferenceGrants of a target namespace
 #   that can permit one of its references (see grant_targets) and the
-#   BackendTLSPolicies that name a referenced backend. Resolution over it is resolution over the whole
-#   inventory; two rules' findings scan a namespace whole (the near misses
-#   of RG102, the suggestions of RG103), so an adapter builds the whole
-#   inventory again when complete fails.
+#   BackendTLSPolicies that name a referenced backend. Resolution over it is
+#   resolution over the whole inventory; two rules' findings scan a
+#   namespace whole (the near misses of RG102, the suggestions of RG103), so
+#   an adapter builds the whole inventory again when complete fails.
 # scope: package
 package lib.refguard.narrow
 
 import data.lib.refguard.refs
+import data.lib.refguard.resolve
 
 # targets: [collection, namespace, name] of every object the route's
-# references resolve to under profile (lib.refguard.resolve looks them up
-# the same way; a kind the profile accepts without a lookup has none).
+# references resolve to under profile, in the collection resolution looks
+# it up in (none for a kind the profile accepts without a lookup).
 targets(route, profile) := {[coll, rec.namespace, rec.name] |
 	some rec in refs.records(route)
 	not rec.malformed
 	is_string(rec.name)
-	coll := profile.kinds[rec.group][rec.kind]
+	coll := resolve.collection(rec, profile)
 	coll != ""
 }
 
