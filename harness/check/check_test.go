@@ -94,18 +94,24 @@ func goodAndBadFiles(t *testing.T, prefix string, doc func(name string) string) 
 	return names, goodFile, badFile
 }
 
+// checkFile loads file with the checker's load options (which must
+// succeed) and checks it.
+func checkFile(t *testing.T, checker *Checker, file string) (*Report, error) {
+	t.Helper()
+	loaded, err := manifest.LoadWithOptions([]string{file}, nil, checker.LoadOptions())
+	require.NoError(t, err)
+	return checker.Check(context.Background(), loaded, nil, nil)
+}
+
 // checkBatchFallback checks a set whose batches all succeed, then one
 // with a route the batch fails on. With the Wasm build, OPA's evaluator is
 // compiled only for the second.
 func checkBatchFallback(t *testing.T, set *policyset.Set, checker *Checker, wantErr string) {
-	ctx := context.Background()
 	names, goodFile, badFile := goodAndBadFiles(t, "r", func(name string) string {
 		return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\n  namespace: app\n---\n"
 	})
 
-	loaded, err := manifest.LoadWithOptions([]string{goodFile}, nil, checker.LoadOptions())
-	require.NoError(t, err)
-	rep, err := checker.Check(ctx, loaded, nil, nil)
+	rep, err := checkFile(t, checker, goodFile)
 	require.NoError(t, err)
 	require.Len(t, rep.Routes, len(names))
 	for i, name := range names {
@@ -113,9 +119,7 @@ func checkBatchFallback(t *testing.T, set *policyset.Set, checker *Checker, want
 	}
 	assert.Equal(t, checker.wasm == nil, set.Compiled(), "OPA's evaluator is compiled for the Wasm build only when a batch fails")
 
-	loaded, err = manifest.LoadWithOptions([]string{badFile}, nil, checker.LoadOptions())
-	require.NoError(t, err)
-	_, err = checker.Check(ctx, loaded, nil, nil)
+	_, err = checkFile(t, checker, badFile)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), badFile+":127: HTTPRoute bad: evaluate policy: "+wantErr)
 	assert.True(t, set.Compiled())
@@ -195,9 +199,7 @@ func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
 			set := policyset.New(modules, "test")
 			checker, err := NewChecker(ctx, set, opts...)
 			require.NoError(t, err)
-			loaded, err := manifest.LoadWithOptions([]string{goodFile}, nil, checker.LoadOptions())
-			require.NoError(t, err)
-			rep, err := checker.Check(ctx, loaded, nil, nil)
+			rep, err := checkFile(t, checker, goodFile)
 			require.NoError(t, err)
 			require.Len(t, rep.Findings, len(names))
 			for i, name := range names {
@@ -206,9 +208,7 @@ func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
 			}
 			assert.Equal(t, evaluator == "rego", set.Compiled())
 
-			loaded, err = manifest.LoadWithOptions([]string{badFile}, nil, checker.LoadOptions())
-			require.NoError(t, err)
-			_, err = checker.Check(ctx, loaded, nil, nil)
+			_, err = checkFile(t, checker, badFile)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), badFile+":148: ReferenceGrant bad: evaluate policy: ")
 			assert.Contains(t, err.Error(), "produced conflicting values")
