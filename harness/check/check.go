@@ -129,7 +129,7 @@ func (c *Checker) constants(ctx context.Context) (eval func(query string) (any, 
 	if err != nil {
 		return nil, nil, err
 	}
-	return func(q string) (any, error) { return evalWasmConstant(ctx, inst, q, []byte("{}")) }, func() { inst.Close(ctx) }, nil
+	return func(q string) (any, error) { return evalWasm[any](ctx, inst, q, []byte("{}")) }, func() { inst.Close(ctx) }, nil
 }
 
 // Profiles are the implementation profiles the policy defines, sorted.

@@ -100,21 +100,13 @@ func (c *Checker) wasmData(ctx context.Context, objects [][]manifest.Object) ([]
 		if err != nil {
 			return nil, err
 		}
-		rs, err := inst.Eval(ctx, engine.Entrypoint(engine.DerivedOfInputQuery), jsonObject(reads))
+		derived, err := evalWasm[map[string]json.RawMessage](ctx, inst, engine.DerivedOfInputQuery, jsonObject(reads))
 		inst.Close(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("derive inventory collections: %w", err)
 		}
-		var results []struct {
-			Result map[string]json.RawMessage `json:"result"`
-		}
-		if err := json.Unmarshal(rs, &results); err != nil {
-			return nil, fmt.Errorf("derive inventory collections: %s is not an object of collections: %w", engine.DerivedOfInputQuery, err)
-		}
-		if len(results) > 0 {
-			for name, v := range results[0].Result {
-				collections[name] = v
-			}
+		for name, v := range derived {
+			collections[name] = v
 		}
 	}
 	return jsonObject(map[string][]byte{"kubernetes": jsonObject(collections)}), nil
@@ -135,23 +127,27 @@ func jsonObject(members map[string][]byte) []byte {
 	return append(b, '}')
 }
 
-// evalWasmConstant evaluates the entrypoint of a query that reads no data
-// (on an instance without any); nil when it is undefined.
-func evalWasmConstant(ctx context.Context, inst *wasm.Instance, query string, input []byte) (any, error) {
+// evalWasm evaluates the entrypoint of query on inst and decodes its one
+// result (numbers as written, like OPA's own JSON decoding); the zero
+// value when it is undefined.
+func evalWasm[T any](ctx context.Context, inst *wasm.Instance, query string, input []byte) (T, error) {
+	var results []struct {
+		Result T `json:"result"`
+	}
 	rs, err := inst.Eval(ctx, engine.Entrypoint(query), input)
 	if err != nil {
-		return nil, err
-	}
-	var results []struct {
-		Result any `json:"result"`
+		var zero T
+		return zero, err
 	}
 	d := json.NewDecoder(bytes.NewReader(rs))
-	d.UseNumber() // numbers as written, like OPA's own JSON decoding
+	d.UseNumber()
 	if err := d.Decode(&results); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", query, err)
+		var zero T
+		return zero, fmt.Errorf("decode %s: %w", query, err)
 	}
 	if len(results) == 0 {
-		return nil, nil
+		var zero T
+		return zero, nil
 	}
 	return results[0].Result, nil
 }
@@ -345,18 +341,23 @@ func evalRoute(ctx context.Context, eng *engine.Engine, o *manifest.Object, conf
 	}
 	rr, err := eng.EvalRoute(ctx, full.Value, config)
 	if err != nil {
-		return routeResult{}, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+		return routeResult{}, o.Errorf(err)
 	}
 	return located(full, rr), nil
 }
 
 // located pairs a route's report with its findings located in the route.
 func located(o *manifest.Object, rr *engine.RouteReport) routeResult {
-	res := routeResult{RouteReport: rr}
-	for _, f := range rr.Findings {
-		res.located = append(res.located, locate(o, f))
+	return routeResult{RouteReport: rr, located: locateAll(o, rr.Findings)}
+}
+
+// locateAll locates the findings of one object in it.
+func locateAll(o *manifest.Object, findings []engine.Finding) []Finding {
+	var out []Finding
+	for _, f := range findings {
+		out = append(out, locate(o, f))
 	}
-	return res
+	return out
 }
 
 // usedGrants is the "ns/name" of every grant a route used, in the form
@@ -393,7 +394,7 @@ func (w *worker) grantBatch(ctx context.Context, grants []*manifest.Object, used
 		if result, err := w.wasm.eval(ctx, engine.Entrypoint(engine.GrantsQuery), grants, used.json); err == nil {
 			if grs, err := engine.DecodeGrantReports(result, len(grants)); err == nil {
 				for i := range grs {
-					out[i] = locatedGrant(grants[i], &grs[i])
+					out[i] = locateAll(grants[i], grs[i].Findings)
 				}
 				return
 			}
@@ -407,19 +408,11 @@ func (w *worker) grantBatch(ctx context.Context, grants []*manifest.Object, used
 		}
 		gr, err := eng.EvalGrant(ctx, o.Value, w.ev.config, used.term())
 		if err != nil {
-			errs[i] = fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+			errs[i] = o.Errorf(err)
 			continue
 		}
-		out[i] = locatedGrant(o, gr)
+		out[i] = locateAll(o, gr.Findings)
 	}
-}
-
-func locatedGrant(o *manifest.Object, gr *engine.GrantReport) []Finding {
-	var out []Finding
-	for _, f := range gr.Findings {
-		out = append(out, locate(o, f))
-	}
-	return out
 }
 
 // wasmEvaluation holds a check's Wasm instances: each worker takes one

@@ -5,7 +5,6 @@
 package inventory
 
 import (
-	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -172,7 +171,7 @@ func BuildJSON(sets ...[]manifest.Object) (map[string][]byte, error) {
 					return nil, err
 				}
 				if b, err = astjson.Append(b, full.Value); err != nil {
-					return nil, fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+					return nil, o.Errorf(err)
 				}
 			}
 			b = append(b, '}')

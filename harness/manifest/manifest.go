@@ -123,6 +123,11 @@ func (o *Object) keepFields(f Fields) {
 // Deferred reports whether the object is held as source text.
 func (o *Object) Deferred() bool { return o.src != nil }
 
+// Errorf wraps err with where the object is: "file:line: Kind name: err".
+func (o *Object) Errorf(err error) error {
+	return fmt.Errorf("%s:%d: %s %s: %w", o.File, o.Line, o.Kind, o.Name, err)
+}
+
 // Materialize returns the object with its value and lines: the object
 // itself, or, when it was deferred, the document parsed again.
 func (o *Object) Materialize() (*Object, error) {
