@@ -77,19 +77,6 @@ func ProfileNames(ctx context.Context, compiler *ast.Compiler) ([]string, error)
 	return ProfileNamesOf(v)
 }
 
-// InventoryFields returns, per inventory collection, the fields the policy
-// reads of the objects references resolve to
-// (lib.refguard.resolve.inventory_fields): top-level field → the keys of it
-// that are read, none for the whole field. Collections not listed are read
-// whole.
-func InventoryFields(ctx context.Context, compiler *ast.Compiler) (map[string]map[string][]string, error) {
-	v, err := EvalConstant(ctx, compiler, InventoryFieldsQuery)
-	if err != nil {
-		return nil, fmt.Errorf("read inventory fields from policy: %w", err)
-	}
-	return InventoryFieldsOf(v)
-}
-
 // EvalConstant evaluates a query that needs no input or data with OPA's
 // evaluator; nil when it is undefined.
 func EvalConstant(ctx context.Context, compiler *ast.Compiler, query string) (any, error) {

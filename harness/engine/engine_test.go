@@ -13,12 +13,21 @@ import (
 	"github.com/refguard/refguard/policy"
 )
 
+// inventoryFields reads the declaration as check does with OPA's evaluator.
+func inventoryFields(compiler *ast.Compiler) (map[string]map[string][]string, error) {
+	v, err := EvalConstant(context.Background(), compiler, InventoryFieldsQuery)
+	if err != nil {
+		return nil, err
+	}
+	return InventoryFieldsOf(v)
+}
+
 func TestInventoryFieldsOfTheEmbeddedPolicy(t *testing.T) {
 	modules, err := Modules(policy.FS)
 	require.NoError(t, err)
 	compiler, err := Compile(modules)
 	require.NoError(t, err)
-	fields, err := InventoryFields(context.Background(), compiler)
+	fields, err := inventoryFields(compiler)
 	require.NoError(t, err)
 	services := fields["services"]
 	require.NotNil(t, services, "Services are read field by field")
@@ -34,7 +43,7 @@ func TestInventoryFieldsWholeFields(t *testing.T) {
 inventory_fields := {"services": {"kind": "*", "spec": ["ports"]}}
 `})
 	require.NoError(t, err)
-	fields, err := InventoryFields(context.Background(), compiler)
+	fields, err := inventoryFields(compiler)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]map[string][]string{"services": {"kind": nil, "spec": {"ports"}}}, fields, `"*" keeps the field whole`)
 }
@@ -50,7 +59,7 @@ func TestInventoryFieldsRejectsMalformedDeclarations(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			compiler, err := Compile(map[string]string{"r.rego": "package lib.refguard.resolve\n\n" + tc.decl + "\n"})
 			require.NoError(t, err)
-			fields, err := InventoryFields(context.Background(), compiler)
+			fields, err := inventoryFields(compiler)
 			if tc.want == "" {
 				require.NoError(t, err)
 				assert.Empty(t, fields, "without a declaration everything is read")

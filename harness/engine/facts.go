@@ -2,6 +2,8 @@ package engine
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 )
 
@@ -21,12 +23,7 @@ func ProfileNamesOf(v any) ([]string, error) {
 	if !ok || len(profiles) == 0 {
 		return nil, fmt.Errorf("read profiles from policy: %s is %s, not an object of profiles", ProfilesQuery, describe(v))
 	}
-	names := make([]string, 0, len(profiles))
-	for name := range profiles {
-		names = append(names, name)
-	}
-	sort.Strings(names)
-	return names, nil
+	return slices.Sorted(maps.Keys(profiles)), nil
 }
 
 // DerivedReadsOf reads DerivedReadsQuery's value: the inventory
@@ -39,7 +36,11 @@ func DerivedReadsOf(v any) ([]string, error) {
 	return stringList(v, DerivedReadsQuery, "derived collections' inputs")
 }
 
-// InventoryFieldsOf reads InventoryFieldsQuery's value (see InventoryFields).
+// InventoryFieldsOf reads InventoryFieldsQuery's value: per inventory
+// collection, the fields the policy reads of the objects references
+// resolve to (lib.refguard.resolve.inventory_fields), top-level field →
+// the keys of it that are read, none for the whole field. Collections not
+// listed are read whole.
 func InventoryFieldsOf(v any) (map[string]map[string][]string, error) {
 	const query = InventoryFieldsQuery
 	if v == nil {
