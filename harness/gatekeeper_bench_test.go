@@ -2,7 +2,6 @@ package harness_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"sort"
@@ -11,9 +10,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
-	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
-	"github.com/open-policy-agent/opa/v1/util"
 	"github.com/stretchr/testify/require"
 
 	"github.com/refguard/refguard/bundle"
@@ -78,43 +75,6 @@ func BenchmarkGatekeeperReview(b *testing.B) {
 				}
 			})
 		})
-	}
-}
-
-// opaServerDecision loads data into an in-memory store as an OPA server
-// does (`opa run`: no round trip on write; values converted on read unless
-// astRead, --optimize-store-for-read-speed) and returns a function that
-// answers a request body the way the server's data API does: the body
-// decoded and converted to an OPA value, the prepared query evaluated, the
-// result encoded as JSON.
-func opaServerDecision(b *testing.B, compiler *ast.Compiler, data map[string]any, astRead bool, query string) func(body []byte) []byte {
-	b.Helper()
-	ctx := context.Background()
-	store := inmem.NewWithOpts(inmem.OptRoundTripOnWrite(false), inmem.OptReturnASTValuesOnRead(astRead))
-	txn, err := store.NewTransaction(ctx, storage.WriteParams)
-	require.NoError(b, err)
-	require.NoError(b, store.Write(ctx, txn, storage.AddOp, storage.RootPath, data))
-	require.NoError(b, store.Commit(ctx, txn))
-	pq, err := rego.New(rego.Query(query), rego.Compiler(compiler), rego.Store(store)).PrepareForEval(ctx)
-	require.NoError(b, err)
-	return func(body []byte) []byte {
-		var x any
-		if err := util.UnmarshalJSON(body, &x); err != nil {
-			b.Fatal(err)
-		}
-		input, err := ast.InterfaceToValue(x)
-		if err != nil {
-			b.Fatal(err)
-		}
-		rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
-		if err != nil || len(rs) == 0 {
-			b.Fatalf("evaluate %s: %v (%d results)", query, err, len(rs))
-		}
-		out, err := json.Marshal(rs[0].Expressions[0].Value)
-		if err != nil {
-			b.Fatal(err)
-		}
-		return out
 	}
 }
 
