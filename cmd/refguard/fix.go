@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -106,7 +107,9 @@ errors remain that no repair covers (listed on stderr), 2 when the run fails.`,
 				if err != nil {
 					return err
 				}
-				fmt.Fprint(out, diff)
+				if _, err := io.WriteString(out, diff); err != nil {
+					return fmt.Errorf("write the diff: %w", err)
+				}
 			}
 			if write {
 				if err := plan.Write(); err != nil {

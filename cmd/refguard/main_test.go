@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -318,4 +319,35 @@ func TestEvaluatorsAgree(t *testing.T) {
 	r := runCLI(t, "", "check", "--evaluator", "fast")
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, `--evaluator "fast": want wasm or rego`)
+}
+
+// brokenStdout fails every write, as a full disk or a closed pipe does.
+type brokenStdout struct{}
+
+func (brokenStdout) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
+
+// TestOutputWriteFailureIsAnError: a command whose output cannot be written
+// exits 2 and says why, instead of reporting success with nothing printed.
+func TestOutputWriteFailureIsAnError(t *testing.T) {
+	example := filepath.Join("..", "..", "examples", "01-typo-service-name.yaml")
+	for _, args := range [][]string{
+		{"check"},
+		{"check", "--format", "json"},
+		{"check", "--format", "sarif"},
+		{"check", "--format", "junit"},
+		{"check", "--format", "github"},
+		{"rules"},
+		{"explain", "RG103"},
+		{"version"},
+		{"fix", example},
+		{"inventory", example},
+		{"test", filepath.Join("..", "..", "fixtures", "examples")},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			var errOut bytes.Buffer
+			code := run(args, strings.NewReader(""), brokenStdout{}, &errOut)
+			require.Equal(t, 2, code, errOut.String())
+			require.Contains(t, errOut.String(), "no space left on device")
+		})
+	}
 }

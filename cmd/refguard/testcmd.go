@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -34,7 +35,9 @@ func newTestCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
+			// Buffered and flushed per case, so results stream and a failed
+			// write (a full disk, a closed pipe) ends the run with its error.
+			out := bufio.NewWriter(cmd.OutOrStdout())
 			failed := 0
 			for i := range cases {
 				o, err := fixture.Run(cmd.Context(), checker, &cases[i])
@@ -45,6 +48,9 @@ func newTestCommand() *cobra.Command {
 					if verbose {
 						fmt.Fprintf(out, "PASS %s\n", cases[i].Name)
 					}
+					if err := out.Flush(); err != nil {
+						return fmt.Errorf("write the results: %w", err)
+					}
 					continue
 				}
 				failed++
@@ -52,8 +58,14 @@ func newTestCommand() *cobra.Command {
 				for _, p := range o.Problems {
 					fmt.Fprintf(out, "     %s\n", p)
 				}
+				if err := out.Flush(); err != nil {
+					return fmt.Errorf("write the results: %w", err)
+				}
 			}
 			fmt.Fprintf(out, "%d passed, %d failed\n", len(cases)-failed, failed)
+			if err := out.Flush(); err != nil {
+				return fmt.Errorf("write the results: %w", err)
+			}
 			if failed > 0 {
 				return &failedError{reason: fmt.Sprintf("%d fixture cases failed", failed)}
 			}
