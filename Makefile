@@ -15,7 +15,7 @@ SIGNING_KEY ?=
 SIGNING_ALG ?= RS256
 KEY_ID ?= default
 
-.PHONY: all test tools bundle vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test fuzz bench bench-compare build gen clean
+.PHONY: all test tools bundle vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race fuzz bench bench-compare build gen clean
 
 all: test
 
@@ -34,7 +34,7 @@ $(GATOR):
 tools: $(OPA) $(CONFTEST) $(GATOR)
 
 ## test: everything CI checks
-test: vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test
+test: vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race
 
 vet:
 	$(GO) vet ./...
@@ -58,6 +58,11 @@ rego-test: $(OPA) $(CONFTEST)
 
 go-test: $(CONFTEST) $(OPA) $(GATOR)
 	REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 ./...
+
+## race: the concurrent parts (documents parsed on every core, the
+## evaluation workers and their Wasm instances) under the race detector
+race:
+	$(GO) test -race -count=1 ./harness/check ./harness/manifest ./harness/wasm ./harness/engine ./harness/inventory
 
 gen:
 	$(GO) run ./cmd/refguard gen

@@ -56,6 +56,9 @@ func batchesByKind(tb testing.TB, n int) (*engine.Engine, ast.Value, []string, m
 }
 
 func TestHealthyRouteAllocationBudget(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts under the race detector are not the product's (sync.Pool drops items at random)")
+	}
 	ctx := context.Background()
 	eng, config, _, batches := batchesByKind(t, 300)
 	healthy := batches["healthy"]
