@@ -58,6 +58,19 @@ func TestCheckBundledExamples(t *testing.T) {
 	} {
 		require.Contains(t, r.stdout, want)
 	}
+	// The predicted conditions line up in one column.
+	_, status, found := strings.Cut(r.stdout, "Predicted route status")
+	require.True(t, found)
+	columns := map[int]int{}
+	for _, line := range strings.Split(status, "\n") {
+		if i := strings.Index(line, "ResolvedRefs="); i >= 0 {
+			columns[i]++
+		}
+	}
+	require.Len(t, columns, 1, "one column for the conditions: %v\n%s", columns, status)
+	for _, n := range columns {
+		require.Equal(t, 6, n, "a condition per bundled route")
+	}
 }
 
 func TestBadInputExitCodes(t *testing.T) {

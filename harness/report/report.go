@@ -201,13 +201,19 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 			b.WriteString("\n")
 		}
 		fmt.Fprintf(&b, "Predicted route status (profile %s):\n", meta.Profile)
-		for _, r := range rep.Routes {
+		labels := make([]string, len(rep.Routes))
+		width := 0
+		for i, r := range rep.Routes {
+			labels[i] = fmt.Sprintf("%s %s/%s", r.Object.Kind, r.Object.Namespace, r.Object.Name)
+			width = max(width, len(labels[i]))
+		}
+		for i, r := range rep.Routes {
 			for _, c := range r.Conditions {
 				cond := fmt.Sprintf("%s=%s", c.Type, c.Status)
 				if c.Status == "False" {
 					cond = style.paint("31", cond+" ("+c.Reason+")")
 				}
-				fmt.Fprintf(&b, "  %s %s/%s  %s\n", r.Object.Kind, r.Object.Namespace, r.Object.Name, cond)
+				fmt.Fprintf(&b, "  %-*s  %s\n", width, labels[i], cond)
 			}
 		}
 	}
