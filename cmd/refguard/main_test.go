@@ -364,3 +364,13 @@ func TestOutputWriteFailureIsAnError(t *testing.T) {
 		})
 	}
 }
+
+// TestSummaryLineCounts: the text report's last line counts in words that
+// agree with the numbers.
+func TestSummaryLineCounts(t *testing.T) {
+	r := runCLI(t, "", "check", filepath.Join("..", "..", "examples", "01-typo-service-name.yaml"))
+	require.Equal(t, 1, r.code, r.stderr)
+	require.True(t, strings.HasSuffix(r.stdout, "\n1 file, 2 objects, 1 route, 1 backendRef: 1 error, 0 warnings, 0 info\n"), r.stdout)
+	r = runCLI(t, "", "check")
+	require.True(t, strings.HasSuffix(r.stdout, "\n6 files, 14 objects, 6 routes, 7 backendRefs: 6 errors, 1 warning, 1 info\n"), r.stdout)
+}

@@ -218,8 +218,9 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 		}
 	}
 	s := rep.Summary
-	fmt.Fprintf(&b, "\n%d files, %d objects, %d routes, %d backendRefs: %s, %s, %s\n",
-		s.Files, s.Objects, s.Routes, s.BackendRefs, plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	fmt.Fprintf(&b, "\n%s, %s, %s, %s: %s, %s, %s\n",
+		plural(s.Files, "file"), plural(s.Objects, "object"), plural(s.Routes, "route"), plural(s.BackendRefs, "backendRef"),
+		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 	_, err := io.WriteString(w, b.String())
 	return err
 }
