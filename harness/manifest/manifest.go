@@ -374,9 +374,23 @@ func expand(path string) ([]string, error) {
 		if err != nil {
 			return &Error{File: p, Err: unwrapPathError(err)}
 		}
-		if !d.IsDir() && isManifestFile(p) {
-			files = append(files, p)
+		if d.IsDir() || !isManifestFile(p) {
+			return nil
 		}
+		if !d.Type().IsRegular() {
+			// A symlink is read when it leads to a regular file. Anything
+			// else is refused: reading a named pipe would wait for a
+			// writer forever. (Named on the command line, a pipe is read:
+			// that is how process substitution hands refguard its input.)
+			info, err := os.Stat(p)
+			if err != nil {
+				return &Error{File: p, Err: unwrapPathError(err)}
+			}
+			if !info.Mode().IsRegular() {
+				return &Error{File: p, Err: fmt.Errorf("not a regular file (%s); in a directory refguard reads regular files only", fileKind(info.Mode()))}
+			}
+		}
+		files = append(files, p)
 		return nil
 	})
 	if err != nil {
@@ -384,6 +398,22 @@ func expand(path string) ([]string, error) {
 	}
 	sort.Strings(files)
 	return files, nil
+}
+
+// fileKind names what a non-regular file is, for an error message.
+func fileKind(mode fs.FileMode) string {
+	switch {
+	case mode.IsDir():
+		return "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case mode&fs.ModeSocket != 0:
+		return "a socket"
+	case mode&fs.ModeDevice != 0, mode&fs.ModeCharDevice != 0:
+		return "a device"
+	default:
+		return "not a plain file: " + mode.Type().String()
+	}
 }
 
 var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
