@@ -44,19 +44,15 @@ func newTestCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
-				if o.Passed() {
-					if verbose {
-						fmt.Fprintf(out, "PASS %s\n", cases[i].Name)
+				switch {
+				case !o.Passed():
+					failed++
+					fmt.Fprintf(out, "FAIL %s\n", cases[i].Name)
+					for _, p := range o.Problems {
+						fmt.Fprintf(out, "     %s\n", p)
 					}
-					if err := out.Flush(); err != nil {
-						return fmt.Errorf("write the results: %w", err)
-					}
-					continue
-				}
-				failed++
-				fmt.Fprintf(out, "FAIL %s\n", cases[i].Name)
-				for _, p := range o.Problems {
-					fmt.Fprintf(out, "     %s\n", p)
+				case verbose:
+					fmt.Fprintf(out, "PASS %s\n", cases[i].Name)
 				}
 				if err := out.Flush(); err != nil {
 					return fmt.Errorf("write the results: %w", err)
