@@ -52,7 +52,6 @@ for_route(route) := {collection: by_ns |
 	namespaces := refs.namespaces(route)
 }
 
-# present: some inventory data is available at all.
 # narrow_for_route: what resolution reads (lib.refguard.narrow), read by
 # key. Iterating a synced namespace converts only the fields a test reads,
 # and what goes into the inventory whole, so only the candidates go in.
@@ -112,6 +111,7 @@ _candidates("backendtlspolicies", ns, gv, kind, _, names) := {name: policy |
 	ref.name in names
 }
 
+# present: some inventory data is available at all.
 present if {
 	some _ in data.inventory.namespace
 }
