@@ -106,8 +106,8 @@ func policyFromBundle(file string, opts bundle.VerifyOptions) (*policyset.Set, e
 	if err != nil {
 		return nil, err
 	}
-	set := policyset.New(bundle.Modules(b), b.Manifest.Revision)
-	if _, err := set.Compiler(); err != nil {
+	set, err := policyset.Compiled(bundle.Modules(b), b.Manifest.Revision)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return set, nil

@@ -5,7 +5,6 @@ package policyset
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -64,13 +63,17 @@ func Embedded() (*Set, error) {
 
 // Dir is the policy in a directory (a checkout's policy/), compiled now so
 // a policy under development shows its errors at once.
-func Dir(dir string) (*Set, error) { return compiled(os.DirFS(dir), "dir:"+dir) }
-
-func compiled(fsys fs.FS, revision string) (*Set, error) {
-	modules, err := engine.Modules(fsys)
+func Dir(dir string) (*Set, error) {
+	modules, err := engine.Modules(os.DirFS(dir))
 	if err != nil {
 		return nil, err
 	}
+	return Compiled(modules, "dir:"+dir)
+}
+
+// Compiled is a Set of modules compiled now (a policy from outside the
+// binary: its errors are the user's to see before anything runs).
+func Compiled(modules map[string]string, revision string) (*Set, error) {
 	s := New(modules, revision)
 	if _, err := s.Compiler(); err != nil {
 		return nil, err
