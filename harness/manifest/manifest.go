@@ -412,7 +412,7 @@ func fileKind(mode fs.FileMode) string {
 	case mode&fs.ModeDevice != 0, mode&fs.ModeCharDevice != 0:
 		return "a device"
 	default:
-		return "not a plain file: " + mode.Type().String()
+		return "file type " + mode.Type().String()
 	}
 }
 
