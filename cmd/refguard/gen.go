@@ -116,7 +116,10 @@ func generated(root string) (map[string][]byte, error) {
 		return nil, fmt.Errorf("README.md has no %q … %q markers", tableStart, tableEnd)
 	}
 	files["README.md"] = []byte(s[:i+len(tableStart)] + "\n" + rulemeta.Table(rules, "docs/rules/") + s[j:])
-	set, err := policyset.Dir(filepath.Join(root, "policy"))
+	// The templates carry the catalog generated above, not the one on disk:
+	// one run converges even when METADATA changed.
+	modules[rulemeta.CatalogPath] = string(files[catalogPath])
+	set, err := policyset.Compiled(modules, "dir:"+filepath.Join(root, "policy"))
 	if err != nil {
 		return nil, err
 	}
