@@ -5,6 +5,9 @@
 #   rejected), so all matching traffic fails: HTTP 500, gRPC UNAVAILABLE, L4
 #   connections are refused. A rule-level summary of the backendRef findings;
 #   a rule with a single backendRef is already covered by that ref's finding.
+#   Whether a reference fails mostly needs the inventory, so its scope is
+#   inventory, though it also fires without one when every failure is one
+#   the route shows alone (e.g. no port).
 # related_resources:
 #   - description: "Gateway API BackendRef"
 #     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
@@ -14,11 +17,10 @@
 #   severity: error
 #   since: 0.1.0
 #   reason: ""
-#   scope: route
+#   scope: inventory
 # scope: package
 package lib.refguard.rules.rule_all_backends_invalid
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 # Only a rule with a failing backendRef can have all of them failing: the
@@ -34,20 +36,4 @@ findings(ctx) := {f |
 		"message": sprintf("all %d backendRefs of rule %d fail: every request it matches fails (HTTP 500, gRPC UNAVAILABLE, L4 refused)", [count(results), i]),
 		"fix": "",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }
