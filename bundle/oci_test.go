@@ -76,7 +76,7 @@ func TestConftestPullsTheConftestLayout(t *testing.T) {
 
 	example, err := filepath.Abs(filepath.Join("..", "examples", "01-typo-service-name.yaml"))
 	require.NoError(t, err)
-	test := exec.Command(bin, "test", "--combine", "--all-namespaces", "--no-color", "--policy", "policy", example)
+	test := exec.Command(bin, "test", "--combine", "--no-color", "--policy", "policy", example)
 	test.Dir = dir
 	out, _ = test.CombinedOutput()
 	require.Contains(t, string(out), "RG103: Service production/api-svc not found; did you mean api-service?", string(out))

@@ -24,6 +24,12 @@ import (
 // replicates into data.kubernetes, Gatekeeper into data.inventory.
 var Roots = []string{"lib/refguard", "refguard"}
 
+// ConftestPackages are read by conftest only: its entry point (package
+// main, outside the bundle's roots) and the adapter that reads conftest's
+// input. An OPA server or the CLI never evaluates them, so the OPA bundle
+// leaves them out; `bundle push --format conftest` ships them.
+var ConftestPackages = []string{"main", "lib.refguard.conftest"}
+
 // DefaultKeyID is the key id OPA assumes when none is configured.
 const DefaultKeyID = "default"
 
@@ -61,6 +67,9 @@ func Build(policy fs.FS, opts BuildOptions) ([]byte, error) {
 		parsed, err := ast.ParseModuleWithOpts(p, modules[name], ast.ParserOptions{RegoVersion: ast.RegoV1})
 		if err != nil {
 			return nil, fmt.Errorf("parse %s: %w", name, err)
+		}
+		if slices.Contains(ConftestPackages, strings.TrimPrefix(parsed.Package.Path.String(), "data.")) {
+			continue
 		}
 		b.Modules = append(b.Modules, opabundle.ModuleFile{URL: p, Path: p, Raw: []byte(modules[name]), Parsed: parsed})
 	}

@@ -48,6 +48,10 @@ func TestBuildIsReproducibleAndScoped(t *testing.T) {
 		require.NotContains(t, name, "_test.rego", "tests must not ship")
 	}
 	require.Contains(t, entries, "/lib/refguard/rules/backend_not_found/backend_not_found.rego")
+	// What only conftest reads stays out: package main lies outside the
+	// roots, and the adapter of conftest's input is never evaluated by OPA.
+	require.NotContains(t, entries, "/main/main.rego")
+	require.NotContains(t, entries, "/lib/refguard/conftest/conftest.rego")
 }
 
 func TestVerifyRefusesWhatItShould(t *testing.T) {

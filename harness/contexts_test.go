@@ -17,6 +17,7 @@ import (
 	"github.com/refguard/refguard/internal/testsupport"
 
 	"github.com/refguard/refguard/harness/check"
+	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/inventory"
@@ -26,39 +27,122 @@ import (
 )
 
 type conftestResult struct {
-	Filename string `json:"filename"`
-	Warnings []struct {
-		Msg      string         `json:"msg"`
-		Metadata map[string]any `json:"metadata"`
-	} `json:"warnings"`
-	Failures []struct {
-		Msg      string         `json:"msg"`
-		Metadata map[string]any `json:"metadata"`
-	} `json:"failures"`
+	Filename  string          `json:"filename"`
+	Namespace string          `json:"namespace"`
+	Warnings  []conftestEntry `json:"warnings"`
+	Failures  []conftestEntry `json:"failures"`
 }
 
-func conftestKey(meta map[string]any, severity string) string {
-	obj, _ := meta["object"].(map[string]any)
-	return fmt.Sprintf("%v %s %v %s", meta["rule"], fixture.ObjectKey(fmt.Sprint(obj["kind"]), fmt.Sprint(obj["namespace"]), fmt.Sprint(obj["name"])), meta["field"], severity)
+type conftestEntry struct {
+	Msg      string         `json:"msg"`
+	Metadata map[string]any `json:"metadata"`
 }
 
-// checkConftest runs the real conftest (v0.71) over a fixture case,
-// reading policy/ as it is: with --combine it must report the CLI's
-// (rule, object, field) set, errors as failures and everything else as
-// warnings; one document at a time it must report no finding the CLI does
-// not, nothing that needs another object, and a notice.
-func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string, c *fixture.Case, cli *check.Report) {
-	var want []string
-	for _, f := range cli.Findings {
-		sev := "warning"
-		if f.Severity == "error" {
-			sev = "error"
-		}
-		want = append(want, conftestKey(map[string]any{
-			"rule": f.Rule, "field": f.Field,
-			"object": map[string]any{"kind": f.Object.Kind, "namespace": f.Object.Namespace, "name": f.Object.Name},
-		}, sev))
+// conftestFinding is a finding as conftest's -o json carries it, and as the
+// CLI's report says it must be: every field the policy decides.
+type conftestFinding struct {
+	Outcome  string // failure or warning: what conftest made of it
+	Msg      string
+	Rule     string
+	Name     string
+	Severity string
+	Reason   string
+	Object   engine.ObjectRef
+	Field    string
+	Fix      string
+	File     string // --combine only
+}
+
+func (f conftestFinding) String() string {
+	type plain conftestFinding // no String method: %+v prints the fields
+	return fmt.Sprintf("%+v", plain(f))
+}
+
+// fromConftest reads one result of conftest -o json.
+func fromConftest(t *testing.T, outcome string, r conftestEntry) conftestFinding {
+	t.Helper()
+	m := r.Metadata
+	obj, _ := m["object"].(map[string]any)
+	str := func(v any) string { s, _ := v.(string); return s }
+	file := str(m["file"])
+	if file != "" {
+		file = filepath.Clean(file)
 	}
+	return conftestFinding{
+		Outcome: outcome, Msg: r.Msg, Rule: str(m["rule"]), Name: str(m["name"]), Severity: str(m["severity"]),
+		Reason: str(m["reason"]), Field: str(m["field"]), Fix: str(m["fix"]), File: file,
+		Object: engine.ObjectRef{APIVersion: str(obj["apiVersion"]), Kind: str(obj["kind"]), Namespace: str(obj["namespace"]), Name: str(obj["name"])},
+	}
+}
+
+// fromCLI is what conftest must print for a finding of the CLI's report:
+// errors fail, everything else warns, and the message is the rule ID, the
+// message and what it is about.
+func fromCLI(f check.Finding, withFile bool) conftestFinding {
+	outcome := "warning"
+	if f.Severity == "error" {
+		outcome = "failure"
+	}
+	file := ""
+	if withFile {
+		file = filepath.Clean(f.File)
+	}
+	return conftestFinding{
+		Outcome: outcome,
+		Msg:     fmt.Sprintf("%s: %s (%s %s/%s %s)", f.Rule, f.Message, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field),
+		Rule:    f.Rule, Name: f.Name, Severity: f.Severity, Reason: f.Reason, Object: f.Object, Field: f.Field, Fix: f.Fix, File: file,
+	}
+}
+
+// runConftest runs conftest test with -o json and returns its findings as
+// strings, in a stable order, and its refguard notices.
+func runConftest(t *testing.T, bin string, args ...string) (findings []string, notices []string) {
+	t.Helper()
+	results, notices := runConftestResults(t, bin, args...)
+	for _, f := range results {
+		findings = append(findings, f.String())
+	}
+	sort.Strings(findings)
+	return findings, notices
+}
+
+// runConftestResults runs conftest test with -o json and returns its
+// findings and its refguard notices.
+func runConftestResults(t *testing.T, bin string, args ...string) (findings []conftestFinding, notices []string) {
+	t.Helper()
+	args = append([]string{"test", "--no-color", "-o", "json"}, args...)
+	out, err := exec.Command(bin, args...).Output()
+	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
+		err = nil // failures found
+	}
+	require.NoError(t, err, "conftest %s\n%s", strings.Join(args, " "), out)
+	var results []conftestResult
+	require.NoError(t, json.Unmarshal(out, &results), string(out))
+	for _, r := range results {
+		for _, w := range r.Warnings {
+			if strings.HasPrefix(w.Msg, "refguard: ") {
+				notices = append(notices, w.Msg)
+				continue
+			}
+			findings = append(findings, fromConftest(t, "warning", w))
+		}
+		for _, f := range r.Failures {
+			findings = append(findings, fromConftest(t, "failure", f))
+		}
+	}
+	return findings, notices
+}
+
+// checkConftest runs the real conftest (v0.71) over a fixture case, reading
+// policy/ as it is, with the command its users type (no --namespace flag):
+//   - with --combine it must report every finding of the CLI with the same
+//     rule, name, severity, reason, object, field, message, fix and file,
+//     errors as failures and everything else as warnings;
+//   - one document at a time it must report exactly the CLI's findings of
+//     the rules that need nothing but the object (scope route or grant),
+//     nothing that needs another object, and a notice for each route.
+func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string, c *fixture.Case, cli *check.Report) {
+	t.Helper()
 	var settingsArgs, inventoryArgs []string
 	if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" {
 		settingsArgs = []string{"--data", writeJSON(t, "settings.json", map[string]any{"lib": map[string]any{"refguard_settings": c.Config()}})}
@@ -69,56 +153,50 @@ func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string
 		require.NoError(t, err)
 		inventoryArgs = []string{"--data", writeJSON(t, "inventory.json", inventory.GatekeeperShape(inv.Objects))}
 	}
-	args := []string{"test", "--combine", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}
-	args = append(append(append(args, settingsArgs...), inventoryArgs...), c.Manifests...)
-	out, err := exec.Command(bin, args...).Output()
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
-		err = nil // failures found
-	}
-	require.NoError(t, err, string(out))
-	var results []conftestResult
-	require.NoError(t, json.Unmarshal(out, &results), string(out))
-	var got []string
-	for _, r := range results {
-		for _, w := range r.Warnings {
-			require.True(t, strings.HasPrefix(w.Msg, fmt.Sprint(w.Metadata["rule"])+": "), w.Msg)
-			got = append(got, conftestKey(w.Metadata, "warning"))
-		}
-		for _, f := range r.Failures {
-			require.True(t, strings.HasPrefix(f.Msg, fmt.Sprint(f.Metadata["rule"])+": "), f.Msg)
-			got = append(got, conftestKey(f.Metadata, "error"))
-		}
+	var want []string
+	for _, f := range cli.Findings {
+		want = append(want, fromCLI(f, true).String())
 	}
 	sort.Strings(want)
-	sort.Strings(got)
-	require.Equal(t, want, got)
+	args := append(append(append([]string{"--combine", "--policy", policyDir}, settingsArgs...), inventoryArgs...), c.Manifests...)
+	got, notices := runConftest(t, bin, args...)
+	require.Equal(t, want, got, "conftest --combine")
+	require.Empty(t, notices, "conftest --combine")
 
-	// One document at a time: no false errors for refs conftest
-	// cannot see, nothing that needs another object, and a notice.
-	singleArgs := append([]string{"test", "--all-namespaces", "--no-color", "-o", "json", "--policy", policyDir}, settingsArgs...)
-	single := exec.Command(bin, append(singleArgs, c.Manifests...)...)
-	out, err = single.Output()
-	if ee, ok := err.(*exec.ExitError); ok && ee.ExitCode() == 1 {
-		err = nil
+	// One document at a time: every finding of a rule that needs only the
+	// object (scope route or grant), no finding the CLI does not report, and
+	// nothing that needs the whole set. Messages and fixes may say less
+	// than the CLI's (RG104 names the Service's ports when it has them), so
+	// they are compared without them.
+	key := func(f conftestFinding) string {
+		f.Msg, f.Fix = "", ""
+		return f.String()
 	}
-	require.NoError(t, err, string(out))
-	results = nil
-	require.NoError(t, json.Unmarshal(out, &results), string(out))
-	wanted := map[string]bool{}
-	for _, k := range want {
-		wanted[k] = true
-	}
-	for _, r := range results {
-		for _, f := range r.Failures {
-			require.True(t, wanted[conftestKey(f.Metadata, "error")], "single-document false error: %s", f.Msg)
-			require.NotEqual(t, "set", scopes[fmt.Sprint(f.Metadata["rule"])], "needs the whole set: %s", f.Msg)
+	cliKeys := map[string]bool{}
+	var wantSingle []string
+	for _, f := range cli.Findings {
+		k := key(fromCLI(f, false))
+		cliKeys[k] = true
+		if scope := scopes[f.Rule]; scope == "route" || scope == "grant" {
+			wantSingle = append(wantSingle, k)
 		}
-		for _, w := range r.Warnings {
-			if strings.HasPrefix(w.Msg, "refguard: ") {
-				require.Contains(t, w.Msg, "run conftest with --combine")
-				continue
-			}
-			require.True(t, wanted[conftestKey(w.Metadata, "warning")], "single-document false warning: %s", w.Msg)
+	}
+	singleArgs := append(append([]string{"--policy", policyDir}, settingsArgs...), inventoryArgs...)
+	results, notices := runConftestResults(t, bin, append(singleArgs, c.Manifests...)...)
+	gotSingle := map[string]bool{}
+	for _, f := range results {
+		require.True(t, strings.HasPrefix(f.Msg, f.Rule+": "), f.Msg)
+		require.NotEqual(t, "set", scopes[f.Rule], "needs the whole set: %s", f.Msg)
+		require.True(t, cliKeys[key(f)], "one document at a time, a finding the CLI does not report: %s", f)
+		gotSingle[key(f)] = true
+	}
+	for _, k := range wantSingle {
+		require.True(t, gotSingle[k], "one document at a time, a finding that needs no other object is missing: %s", k)
+	}
+	if len(c.Inventory) == 0 {
+		require.Len(t, notices, len(cli.Routes), "one notice per route one document at a time")
+		for _, n := range notices {
+			require.Contains(t, n, "run conftest with --combine")
 		}
 	}
 }

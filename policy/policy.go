@@ -6,5 +6,5 @@ import "embed"
 
 // FS holds every Rego module (tests included; loaders skip *_test.rego).
 //
-//go:embed lib refguard
+//go:embed lib main refguard
 var FS embed.FS

@@ -12,9 +12,9 @@
 package refguard.admission
 
 import data.lib.refguard.all
-import data.lib.refguard.conftest
 import data.lib.refguard.context
 import data.lib.refguard.refs
+import data.lib.refguard.result
 import data.refguard.kubernetes
 
 # Settings from data (optional): data.refguard_settings {"profile", "severity"}.
@@ -32,7 +32,7 @@ findings := all.route_findings(ctx) if {
 	refs.is_grant(_object)
 } else := set()
 
-_messages(severities) := sort([conftest.result(f).msg | some f in findings; f.severity in severities])
+_messages(severities) := sort([result.summary(f) | some f in findings; f.severity in severities])
 
 _errors := _messages({"error"})
 

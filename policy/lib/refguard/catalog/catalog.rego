@@ -170,7 +170,7 @@ rules := {
 		"name": "rule-all-backends-invalid",
 		"severity": "error",
 		"enabled": true,
-		"scope": "route",
+		"scope": "inventory",
 		"reason": "",
 		"package": "lib.refguard.rules.rule_all_backends_invalid",
 		"title": "Every backendRef of a rule fails",

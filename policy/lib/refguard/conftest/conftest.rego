@@ -1,37 +1,45 @@
 # METADATA
 # title: conftest adapter
 # description: |
-#   Adapts conftest's input to the core. With --combine, input is an array of
-#   {path, contents}: every object in it is indexed once (keyed, last one
-#   wins like kubectl apply) and serves as the inventory. One document at a
-#   time, input is the document and there is no inventory: only the checks
-#   that need no other object run, and a warning says so once per route.
-#   Reads input only, so this package also loads as a Gatekeeper lib.
+#   Adapts conftest's input to the core and runs every rule once per query;
+#   package main (policy/main) turns the result into conftest's deny and
+#   warn. With --combine, input is an array of {path, contents}: every
+#   object in it is indexed once (keyed, last one wins like kubectl apply)
+#   and serves as the inventory. One document at a time, input is the
+#   document and there is no inventory: only the checks that need no other
+#   object run, and a warning says so once per route. A cluster inventory
+#   given with --data (data.inventory, `refguard inventory`) is read too.
 # scope: package
 package lib.refguard.conftest
 
+import data.lib.refguard.all
 import data.lib.refguard.context
 import data.lib.refguard.inventory as cluster_inventory
 import data.lib.refguard.refs
+import data.lib.refguard.result
 
 combined if is_array(input)
 
-# documents flattens files, multi-document files and kind: List.
-_raw_documents := [doc |
+# _documents: [path, document] for every document, flattening multi-document
+# files and kind: List. One document at a time there is no path to report:
+# conftest groups the results under the file it read.
+_raw_documents := [[file.path, doc] |
 	some file in input
 	some doc in _as_list(file.contents)
 ] if combined
 
-else := _as_list(input)
+else := [["", doc] | some doc in _as_list(input)]
 
 _as_list(x) := x if is_array(x)
 
 else := [x]
 
-objects := array.concat(
-	[doc | some doc in _raw_documents; _is_object(doc); doc.kind != "List"],
-	[item | some doc in _raw_documents; _is_object(doc); doc.kind == "List"; some item in doc.items; _is_object(item)],
+_documents := array.concat(
+	[[path, doc] | some [path, doc] in _raw_documents; _is_object(doc); doc.kind != "List"],
+	[[path, item] | some [path, doc] in _raw_documents; _is_object(doc); doc.kind == "List"; some item in doc.items; _is_object(item)],
 )
+
+objects := [doc | some [_, doc] in _documents]
 
 _is_object(doc) if {
 	is_object(doc)
@@ -39,59 +47,53 @@ _is_object(doc) if {
 	is_string(doc.kind)
 }
 
-# Inventory collections, keyed namespace → name; the last object of a name wins.
-_collections := {
-	"services": ["", "Service"],
-	"serviceimports": ["multicluster.x-k8s.io", "ServiceImport"],
-	"referencegrants": [refs.gateway_group, "ReferenceGrant"],
-	"backendtlspolicies": [refs.gateway_group, "BackendTLSPolicy"],
-	"backends": ["gateway.envoyproxy.io", "Backend"],
-}
-
 # _positions: collection → namespace → name → [position of the last object
 # of that name]. object.union_n merges the one-path objects in place and,
 # for a path given twice, keeps the later array: linear in the set, where a
 # partial rule (_positions[collection][ns][name] contains i) is quadratic —
 # OPA checks each value such a rule produces against every path it produced
-# before (2–3 s of every query at 21,000 objects, and conftest runs 46).
+# before.
 _positions := object.union_n([{collection: {ns: {name: [i]}}} |
 	some i, obj in objects
-	some collection, [group, kind] in _collections
-	obj.kind == kind
+	some collection, group in _collections_of_kind[obj.kind]
 	refs.api_group(obj.apiVersion) == group
 	ns := refs.namespace(obj)
 	name := refs.name(obj)
 ])
 
+# _collections_of_kind: kind → collection → group, so that each object is
+# matched by one keyed lookup instead of a scan of the collections.
+_collections_of_kind[kind][collection] := group if {
+	some collection, [group, kind] in refs.collections
+}
+
 _indexed := {collection: {ns: {name: objects[i] | some name, [i] in by_name} | some ns, by_name in by_ns} |
 	some collection, by_ns in _positions
 }
 
-inventory := object.union({c: {} | some c, _ in _collections}, _indexed) if combined
+inventory := object.union({c: {} | some c, _ in refs.collections}, _indexed) if combined
 
 else := null
 
-# inventory_for: the objects in the --combine set, plus a cluster inventory
-# given with conftest --data (data.inventory, written by `refguard
-# inventory`), restricted to the namespaces the route can reach — never the
-# whole set: function arguments are compared on every call, so a whole-set
-# inventory would make the check quadratic. Objects in the set win over the
-# cluster's. null when there is neither.
-inventory_for(route) := _restricted(route, cluster_inventory.for_route(route)) if {
+# inventory_for: the objects in the --combine set and, when a cluster
+# inventory is given with conftest --data, the cluster's objects in the
+# namespaces the route can reach, under the set's (objects in the set win).
+# The set's own index is handed over whole: the core reads it by namespace
+# and name, and a value built once in the query is hashed once. null when
+# there is neither.
+inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route)) if {
 	cluster_inventory.present
-} else := _restricted(route, {}) if {
+} else := inventory if {
 	combined
 } else := null
 
-_restricted(route, cluster) := {collection: by_ns |
-	some collection, _ in _collections
+_with_cluster(route, cluster) := {collection: by_ns |
+	some collection, _ in refs.collections
 	by_ns := {ns: objs |
-		some ns in namespaces
+		some ns in refs.namespaces(route)
 		objs := object.union(object.get(cluster, [collection, ns], {}), _in_set(collection, ns))
 		count(objs) > 0
 	}
-} if {
-	namespaces := refs.namespaces(route)
 }
 
 _in_set(collection, ns) := object.get(inventory, [collection, ns], {}) if combined
@@ -105,42 +107,55 @@ settings := s if {
 	is_object(s)
 } else := {}
 
-contexts := {ctx |
-	some obj in objects
+_routes := [[path, context.build(obj, inventory_for(obj), settings)] |
+	some [path, obj] in _documents
 	refs.is_route(obj)
-	ctx := context.build(obj, inventory_for(obj), settings)
-}
+]
 
-grant_contexts := {ctx |
-	some obj in objects
+_grants := [[path, context.grant_context(obj, settings)] |
+	some [path, obj] in _documents
 	refs.is_grant(obj)
-	ctx := context.grant_context(obj, settings)
-}
+]
 
 # used_grants: "ns/name" of every grant that permits some reference in the set.
 used_grants := {key |
-	some ctx in contexts
+	some [_, ctx] in _routes
 	some key in context.used_grants(ctx)
 }
 
-is_deny(f) if f.severity == "error"
+# findings: [path, finding] for every finding of every rule, computed once
+# per conftest query. RG202 needs the whole set: only with --combine.
+findings contains [path, f] if {
+	some [path, ctx] in _routes
+	some f in all.route_findings(ctx)
+}
 
-# result is what conftest prints: the message starts with the rule ID; the
-# other keys are the finding's fields, shown as metadata.
-result(f) := {
-	"msg": sprintf("%s: %s (%s %s/%s %s)", [f.rule, f.message, f.object.kind, f.object.namespace, f.object.name, f.field]),
-	"rule": f.rule,
-	"name": f.name,
-	"severity": f.severity,
-	"reason": f.reason,
-	"object": f.object,
-	"field": f.field,
-	"fix": f.fix,
+findings contains [path, f] if {
+	some [path, ctx] in _grants
+	some f in all.grant_findings(ctx)
+}
+
+findings contains [path, f] if {
+	combined
+	some [path, ctx] in _grants
+	some f in all.set_findings(ctx, used_grants)
+}
+
+# failures and warnings are what package main hands to conftest: errors
+# fail, everything else warns.
+failures contains report(path, f) if {
+	some [path, f] in findings
+	f.severity == "error"
+}
+
+warnings contains report(path, f) if {
+	some [path, f] in findings
+	f.severity != "error"
 }
 
 # One document at a time, without a cluster inventory, there is nothing to
-# resolve references against.
-warn contains msg if {
+# resolve references against: say so once per route.
+warnings contains msg if {
 	not combined
 	not cluster_inventory.present
 	refs.is_route(input)
@@ -149,3 +164,24 @@ warn contains msg if {
 		[input.kind, refs.namespace(input), refs.name(input)],
 	)
 }
+
+# report is what conftest prints: msg starts with the rule ID; the other
+# keys are conftest's metadata (-o json), file only with --combine (one
+# document at a time conftest names the file itself).
+report(path, f) := object.union(
+	{
+		"msg": result.summary(f),
+		"rule": f.rule,
+		"name": f.name,
+		"severity": f.severity,
+		"reason": f.reason,
+		"object": f.object,
+		"field": f.field,
+		"fix": f.fix,
+	},
+	_file(path),
+)
+
+_file(path) := {"file": path} if path != ""
+
+else := {}

@@ -11,6 +11,16 @@ route_kinds := {"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"}
 
 gateway_group := "gateway.networking.k8s.io"
 
+# collections: inventory collection → [API group, kind] of the objects it
+# holds, keyed namespace → name wherever an inventory is built.
+collections := {
+	"services": ["", "Service"],
+	"serviceimports": ["multicluster.x-k8s.io", "ServiceImport"],
+	"referencegrants": [gateway_group, "ReferenceGrant"],
+	"backendtlspolicies": [gateway_group, "BackendTLSPolicy"],
+	"backends": ["gateway.envoyproxy.io", "Backend"],
+}
+
 # api_group returns the group part of an apiVersion ("" for the core group).
 api_group(api_version) := group if {
 	parts := split(api_version, "/")

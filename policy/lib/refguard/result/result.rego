@@ -29,6 +29,10 @@ finding(id, ctx, field, details) := f if {
 	)
 }
 
+# summary is a finding in one line, as conftest and an admission response
+# print it: the rule ID first, then the message and what it is about.
+summary(f) := sprintf("%s: %s (%s %s/%s %s)", [f.rule, f.message, f.object.kind, f.object.namespace, f.object.name, f.field])
+
 # enabled: the rule is not switched off in the context's config (a rule that
 # is off by default checks this first instead of building findings that
 # finding drops).

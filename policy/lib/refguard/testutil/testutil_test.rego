@@ -3,6 +3,7 @@
 package lib.refguard.testutil
 
 import data.lib.refguard.context
+import data.lib.refguard.refs
 
 svc(ns, name, ports) := {
 	"apiVersion": "v1", "kind": "Service",
@@ -26,11 +27,9 @@ grant(ns, name, from, to) := {
 	"spec": {"from": from, "to": to},
 }
 
-_collections := {"Service": "services", "ReferenceGrant": "referencegrants", "BackendTLSPolicy": "backendtlspolicies", "ServiceImport": "serviceimports", "Backend": "backends"}
-
 # inventory indexes objects the way every adapter does.
 inventory(objs) := {c: by_ns |
-	some kind, c in _collections
+	some c, [_, kind] in refs.collections
 	by_ns := {ns: {o.metadata.name: o | some o in objs; o.kind == kind; o.metadata.namespace == ns} |
 		some obj in objs
 		obj.kind == kind

@@ -18,7 +18,6 @@
 # scope: package
 package lib.refguard.rules.backend_app_protocol_nonstandard
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 standard := {
@@ -39,20 +38,4 @@ findings(ctx) := {f |
 		"message": sprintf("port %v of Service %s/%s has appProtocol %q; use the standard %q (GEP-1911), some implementations ignore the bare value and fall back to HTTP/1.1", [rec.port, rec.namespace, rec.name, p.appProtocol, want]),
 		"fix": sprintf("set appProtocol: %s on Service %s/%s port %v", [want, rec.namespace, rec.name, rec.port]),
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -19,7 +19,6 @@
 # scope: package
 package lib.refguard.rules.backend_app_protocol_unsupported
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 _hint(ctx) := "; add a BackendTLSPolicy that targets the Service" if {
@@ -34,20 +33,4 @@ findings(ctx) := {f |
 		"message": sprintf("%s%s%s", [rec.resolution.detail, _hint(ctx), result.undetected(ctx, rec)]),
 		"fix": "",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

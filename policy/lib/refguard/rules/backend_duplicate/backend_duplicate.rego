@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.backend_duplicate
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 _key(rec) := [rec.group, rec.kind, rec.namespace, rec.name, rec.port]
@@ -36,20 +35,4 @@ findings(ctx) := {f |
 		"message": sprintf("%s %s/%s port %v is already backendRefs[%d] of this rule; the weights add up", [rec.kind, rec.namespace, rec.name, rec.port, earlier.index]),
 		"fix": "remove the duplicate or merge the weights",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -21,7 +21,6 @@
 # scope: package
 package lib.refguard.rules.backend_externalname_service
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 findings(ctx) := {f |
@@ -33,20 +32,4 @@ findings(ctx) := {f |
 		"message": sprintf("%s/%s is an ExternalName Service (%s); implementations should not follow it (CVE-2021-25740): use your implementation's backend kind for external hosts", [rec.namespace, rec.name, object.get(rec.target.spec, "externalName", "")]),
 		"fix": "",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

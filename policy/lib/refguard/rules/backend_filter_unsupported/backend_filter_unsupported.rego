@@ -20,7 +20,6 @@
 # scope: package
 package lib.refguard.rules.backend_filter_unsupported
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 findings(ctx) := {f |
@@ -31,20 +30,4 @@ findings(ctx) := {f |
 		"message": sprintf("%s; move the filter to the rule, or drop it", [rec.resolution.detail]),
 		"fix": "move the filter from the backendRef to the rule's filters",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -18,7 +18,6 @@
 # scope: package
 package lib.refguard.rules.backend_implicit_group_kind
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 # _missing: the fields the reference itself leaves out (the record holds
@@ -38,20 +37,4 @@ findings(ctx) := {f |
 		"fix": sprintf(`set group: %q and kind: %s`, [rec.group, rec.kind]),
 		"edits": [result.set_edit(ctx.object, sprintf("%s.%s", [rec.field, k]), rec[k]) | some k in missing],
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -20,7 +20,6 @@
 # scope: package
 package lib.refguard.rules.backend_kind_unsupported
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 _hint(rec, ctx) := "kinds are case-sensitive: use kind: Service" if {
@@ -69,20 +68,4 @@ findings(ctx) := unsupported | tolerated if {
 			"edits": _edits(ctx, rec),
 		})
 	}
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

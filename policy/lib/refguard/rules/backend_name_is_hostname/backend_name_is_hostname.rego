@@ -18,7 +18,6 @@
 # scope: package
 package lib.refguard.rules.backend_name_is_hostname
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 _parts(rec) := split(rec.name, ".")
@@ -52,20 +51,4 @@ findings(ctx) := {f |
 			[result.set_edit(ctx.object, sprintf("%s.namespace", [rec.field]), ns) | ns := _namespace(rec); ns != rec.namespace],
 		),
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -20,7 +20,6 @@
 # scope: package
 package lib.refguard.rules.backend_not_found
 
-import data.lib.refguard.conftest
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 import data.lib.refguard.similar
@@ -63,20 +62,4 @@ findings(ctx) := {f |
 		"fix": _fix(best),
 		"edits": _edits(ctx, rec, best),
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

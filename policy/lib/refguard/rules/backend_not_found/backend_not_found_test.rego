@@ -17,7 +17,3 @@ test_existing_service_passes if {
 test_dotted_name_is_left_to_rg109 if {
 	count(backend_not_found.findings(t.ctx(t.http([{"name": "api.app.svc", "port": 8080}]), []))) == 0
 }
-
-test_conftest_one_document_at_a_time_is_silent if {
-	count(backend_not_found.deny) == 0 with input as t.http([{"name": "api", "port": 8080}])
-}

@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.backend_port_invalid
 
-import data.lib.refguard.conftest
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 
@@ -49,20 +48,4 @@ findings(ctx) := {f |
 		"fix": _fix(rec.port),
 		"edits": _edits(ctx, rec),
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

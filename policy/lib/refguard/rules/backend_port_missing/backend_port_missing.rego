@@ -18,7 +18,6 @@
 # scope: package
 package lib.refguard.rules.backend_port_missing
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 _ports(rec) := [p.port | some p in rec.target.spec.ports]
@@ -44,20 +43,4 @@ findings(ctx) := {f |
 		"fix": _port_fix(rec),
 		"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | ports := _ports(rec); count(ports) == 1; p := ports[0]],
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

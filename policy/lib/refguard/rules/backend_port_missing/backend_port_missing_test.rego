@@ -7,11 +7,6 @@ test_missing_port_fires if {
 	t.rules(backend_port_missing.findings(t.no_inventory(t.http([{"name": "web"}])))) == {"RG104"}
 }
 
-test_conftest_single_document_denies if {
-	msgs := backend_port_missing.deny with input as t.http([{"name": "web"}])
-	count(msgs) == 1
-}
-
 test_serviceimport_needs_no_port if {
 	count(backend_port_missing.findings(t.no_inventory(t.http([{"group": "multicluster.x-k8s.io", "kind": "ServiceImport", "name": "web"}])))) == 0
 }

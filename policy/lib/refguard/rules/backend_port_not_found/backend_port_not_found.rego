@@ -21,7 +21,6 @@
 # scope: package
 package lib.refguard.rules.backend_port_not_found
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 _port_list(rec) := concat(", ", [sprintf("%v/%s", [p.port, object.get(p, "protocol", "TCP")]) | some p in rec.target.spec.ports])
@@ -59,20 +58,4 @@ findings(ctx) := {f |
 		"fix": _fix(rec),
 		"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | p := _port(rec)],
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

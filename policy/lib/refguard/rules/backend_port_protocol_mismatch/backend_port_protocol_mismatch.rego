@@ -18,7 +18,6 @@
 # scope: package
 package lib.refguard.rules.backend_port_protocol_mismatch
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 findings(ctx) := {f |
@@ -29,20 +28,4 @@ findings(ctx) := {f |
 		"message": sprintf("%s%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
 		"fix": "",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

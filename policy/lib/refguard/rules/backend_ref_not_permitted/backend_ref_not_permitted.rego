@@ -23,7 +23,6 @@
 # scope: package
 package lib.refguard.rules.backend_ref_not_permitted
 
-import data.lib.refguard.conftest
 import data.lib.refguard.grants
 import data.lib.refguard.result
 
@@ -83,20 +82,4 @@ findings(ctx) := {f |
 		"edits": _edits(ctx, rec, misses),
 		"suggestion": {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)},
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

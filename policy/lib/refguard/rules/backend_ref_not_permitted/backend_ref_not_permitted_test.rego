@@ -61,10 +61,3 @@ test_grant_from_another_namespace_or_kind_does_not_permit if {
 test_no_inventory_no_finding if {
 	count(backend_ref_not_permitted.findings(t.no_inventory(t.http([_ref])))) == 0
 }
-
-test_conftest_combine_denies_with_rule_id if {
-	msgs := backend_ref_not_permitted.deny with input as [{"path": "a.yaml", "contents": [t.http([_ref]), _svc]}]
-	some m in msgs
-	startswith(m.msg, "RG102: ")
-	m.field == "spec.rules[0].backendRefs[0]"
-}

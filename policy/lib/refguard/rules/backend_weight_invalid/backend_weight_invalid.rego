@@ -16,7 +16,6 @@
 # scope: package
 package lib.refguard.rules.backend_weight_invalid
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 _valid(w) if {
@@ -34,20 +33,4 @@ findings(ctx) := {f |
 		"message": sprintf("weight %s is not an integer from 0 to 1000000", [json.marshal(rec.weight)]),
 		"fix": "",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

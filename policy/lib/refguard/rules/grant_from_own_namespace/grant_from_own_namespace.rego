@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.grant_from_own_namespace
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 findings(ctx) := {f |
@@ -27,20 +26,4 @@ findings(ctx) := {f |
 		"message": sprintf("ReferenceGrant %s/%s: from[%d].namespace is the grant's own namespace, which needs no grant; a ReferenceGrant must live in the namespace of the referenced Service", [ctx.object.namespace, ctx.object.name, k]),
 		"fix": "move the grant to the namespace of the referenced Service and set from.namespace to the route's namespace",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.grant_contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.grant_unused
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 # findings reports a grant when the key "ns/name" is not among the used
@@ -30,11 +29,4 @@ findings(ctx, used) := {f |
 		"message": sprintf("ReferenceGrant %s permits no reference in the checked manifests; remove it or check its from/to entries", [key]),
 		"fix": "",
 	})
-}
-
-# conftest entrypoint: only with --combine is the whole set known.
-warn contains conftest.result(f) if {
-	conftest.combined
-	some ctx in conftest.grant_contexts
-	some f in findings(ctx, conftest.used_grants)
 }

@@ -12,7 +12,3 @@ test_used if {
 	g := t.grant("pay", "g", [], [])
 	count(grant_unused.findings(t.grant_ctx(g), {"pay/g"})) == 0
 }
-
-test_conftest_needs_combine if {
-	count(grant_unused.warn) == 0 with input as t.grant("pay", "g", [], [])
-}

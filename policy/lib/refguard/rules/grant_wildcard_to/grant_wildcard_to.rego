@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.grant_wildcard_to
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 findings(ctx) := {f |
@@ -27,20 +26,4 @@ findings(ctx) := {f |
 		"message": sprintf("ReferenceGrant %s/%s allows references to every %s in namespace %s; scope it with to[%d].name", [ctx.object.namespace, ctx.object.name, object.get(to, "kind", "object"), ctx.object.namespace, k]),
 		"fix": sprintf("set spec.to[%d].name to the one %s the routes need", [k, object.get(to, "kind", "object")]),
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.grant_contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

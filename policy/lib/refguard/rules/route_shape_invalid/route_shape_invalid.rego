@@ -18,7 +18,6 @@
 # scope: package
 package lib.refguard.rules.route_shape_invalid
 
-import data.lib.refguard.conftest
 import data.lib.refguard.refs
 import data.lib.refguard.result
 
@@ -59,20 +58,4 @@ findings(ctx) := {f |
 		"message": sprintf("%s; the API server rejects it and its backendRefs cannot be checked", [problem]),
 		"fix": "",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.route_version_not_served
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 experimental := {
@@ -34,20 +33,4 @@ findings(ctx) := {f |
 		"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use gateway.networking.k8s.io/v1", [ctx.route.kind, version]),
 		"fix": "set apiVersion: gateway.networking.k8s.io/v1",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -18,7 +18,6 @@
 # scope: package
 package lib.refguard.rules.rule_no_backends
 
-import data.lib.refguard.conftest
 import data.lib.refguard.refs
 import data.lib.refguard.result
 
@@ -37,20 +36,4 @@ findings(ctx) := {f |
 		"message": sprintf("rule %d has no backendRefs and no redirect: matching requests get 500", [i]),
 		"fix": "add a backendRef or a RequestRedirect filter",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

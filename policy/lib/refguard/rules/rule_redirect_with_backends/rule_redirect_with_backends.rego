@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.rule_redirect_with_backends
 
-import data.lib.refguard.conftest
 import data.lib.refguard.refs
 import data.lib.refguard.result
 
@@ -31,20 +30,4 @@ findings(ctx) := {f |
 		"message": sprintf("rule %d has a RequestRedirect filter and backendRefs; the API server rejects the combination", [i]),
 		"fix": "remove the backendRefs or the RequestRedirect filter",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }

@@ -17,7 +17,6 @@
 # scope: package
 package lib.refguard.rules.rule_weights_all_zero
 
-import data.lib.refguard.conftest
 import data.lib.refguard.result
 
 # Only a rule with a backendRef of weight 0 can have all of them at 0: the
@@ -32,20 +31,4 @@ findings(ctx) := {f |
 		"message": sprintf("every backendRef of rule %d has weight 0: matching requests get 500/503", [i]),
 		"fix": "give at least one backendRef a weight above 0",
 	})
-}
-
-# conftest entrypoints: errors are failures, everything else a warning.
-_conftest_findings contains f if {
-	some ctx in conftest.contexts
-	some f in findings(ctx)
-}
-
-deny contains conftest.result(f) if {
-	some f in _conftest_findings
-	conftest.is_deny(f)
-}
-
-warn contains conftest.result(f) if {
-	some f in _conftest_findings
-	not conftest.is_deny(f)
 }
