@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,10 +33,8 @@ func TestCompareTable(t *testing.T) {
 	}
 	sizes := intsFromEnv(t, "REFGUARD_COMPARE_SIZES", []int{1000, 10000, 50000})
 	runs := intsFromEnv(t, "REFGUARD_COMPARE_RUNS", []int{3})[0]
-	// Beyond these sizes a column is skipped: conftest with refguard's
-	// per-rule packages is superlinear (> 8 min at 10k), gator's test runner
-	// holds every object several times.
-	ownMax := intsFromEnv(t, "REFGUARD_COMPARE_CONFTEST_OWN_MAX", []int{1000})[0]
+	// Beyond this size the gator column is skipped: its test runner holds
+	// every object several times.
 	gatorMax := intsFromEnv(t, "REFGUARD_COMPARE_GATOR_MAX", []int{10000})[0]
 	root := testsupport.ModuleRoot(t)
 	bin := t.TempDir()
@@ -49,8 +48,8 @@ func TestCompareTable(t *testing.T) {
 	t.Setenv("REFGUARD_CACHE_DIR", t.TempDir())
 	measure(t, 1, 1, filepath.Join(bin, "refguard"), "check")
 
-	fmt.Printf("| N routes (YAML) | parse floor | refguard check --format json | ratio to floor (time / memory) | refguard check --evaluator rego | conftest, indexed policy | conftest, refguard policy | gator, aggregate template |\n")
-	fmt.Printf("|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Printf("| N routes (YAML) | parse floor | refguard check --format json | ratio to floor (time / memory) | refguard check --evaluator rego | conftest, trivial policy | conftest, refguard policy | ratio to conftest's floor (time / memory) | conftest, indexed policy | gator, aggregate template |\n")
+	fmt.Printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, n := range sizes {
 		set := gen.Generate(n, 1)
 		path := filepath.Join(t.TempDir(), "set.yaml")
@@ -74,18 +73,32 @@ func TestCompareTable(t *testing.T) {
 		wasmReport := out
 		rego := measureOutput(t, reps, 1, &out, filepath.Join(bin, "refguard"), "check", "--evaluator", "rego", "--format", "json", path)
 		require.Equal(t, string(wasmReport), string(out), "both evaluators print the same report")
+		conftestFloor := measureOutput(t, reps, 0, &out, conftest, "test", "--combine", "--no-color", "--policy", filepath.Join(root, "harness/testdata/compare/trivial"), path)
+		require.Equal(t, 0, conftestFailures(t, out), "the trivial policy finds nothing")
+		// The command conftest users type: no --namespace flag.
+		own := measureOutput(t, reps, 1, &out, conftest, "test", "--combine", "--no-color", "--policy", filepath.Join(root, "policy"), path)
+		require.Equal(t, planted, conftestFailures(t, out), "conftest with refguard's policy finds exactly the planted failures")
 		indexed := measureOutput(t, reps, 1, &out, conftest, "test", "--combine", "--no-color", "--policy", filepath.Join(root, "harness/testdata/compare/indexed"), path)
-		require.Contains(t, string(out), fmt.Sprintf("%d failures", planted), "the indexed policy finds the planted failures")
-		own, gk := "—", "—"
-		if n <= ownMax {
-			own = measure(t, 1, 1, conftest, "test", "--combine", "--no-color", "--all-namespaces", "--policy", filepath.Join(root, "policy"), path).String()
-		}
+		require.Equal(t, planted, conftestFailures(t, out), "the indexed policy finds the planted failures")
+		gk := "—"
 		if n <= gatorMax {
 			gk = measure(t, 1, 1, gator, "test", "-f", filepath.Join(root, "bundle/gatekeeper-aggregate"), "-f", path).String()
 		}
-		fmt.Printf("| %d (%.1f MB) | %s | %s | %.1f× / %.1f× | %s | %s | %s | %s |\n", n, float64(len(set.YAML))/1e6,
-			floor, check, check.wall.Seconds()/floor.wall.Seconds(), float64(check.rss)/float64(floor.rss), rego, indexed, own, gk)
+		fmt.Printf("| %d (%.1f MB) | %s | %s | %.1f× / %.1f× | %s | %s | %s | %.1f× / %.1f× | %s | %s |\n", n, float64(len(set.YAML))/1e6,
+			floor, check, check.wall.Seconds()/floor.wall.Seconds(), float64(check.rss)/float64(floor.rss), rego,
+			conftestFloor, own, own.wall.Seconds()/conftestFloor.wall.Seconds(), float64(own.rss)/float64(conftestFloor.rss), indexed, gk)
 	}
+}
+
+// conftestFailures reads the failure count of conftest's summary line
+// ("N tests, N passed, N warnings, N failures, N exceptions") as a number.
+func conftestFailures(t *testing.T, out []byte) int {
+	t.Helper()
+	m := regexp.MustCompile(`(?m)^\d+ tests?, \d+ passed, \d+ warnings?, (\d+) failures?, \d+ exceptions?$`).FindSubmatch(out)
+	require.NotNil(t, m, "no conftest summary line in:\n%s", out)
+	n, err := strconv.Atoi(string(m[1]))
+	require.NoError(t, err)
+	return n
 }
 
 type sample struct {
