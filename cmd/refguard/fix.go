@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 
 	"github.com/spf13/cobra"
 
@@ -13,32 +14,58 @@ import (
 	"github.com/refguard/refguard/harness/manifest"
 )
 
+// stdinName names stdin in fix's messages and JSON.
+const stdinName = "<stdin>"
+
 func newFixCommand() *cobra.Command {
 	var write, explicit bool
 	var format, profile string
 	var inventoryPaths []string
 	cmd := &cobra.Command{
-		Use:   "fix PATH...",
+		Use:   "fix PATH... | fix -",
 		Short: "Repair broken backendRefs: print a unified diff, or apply it with --write",
 		Long: `Apply the repairs the rules propose, only where they are unambiguous: the closest
 existing Service name, the Service port instead of the target port (or the only port),
 kind: Service / group: "" spelled right, the near-miss ReferenceGrant field, or a new
 ReferenceGrant in the target namespace scoped to the one Service (appended to the file
-that holds the route). Everything else in the files stays byte for byte. Exit 1 when
-errors remain that no repair covers (listed on stderr), 2 when the run fails.`,
+that holds the route). Repairs are checked again and repeated until none is left (a
+renamed Service's port is corrected in the same run); a result in which a reference that
+worked would fail is refused. Everything else in the files stays byte for byte; --write
+replaces each file atomically, and refuses a file that changed since it was read.
+"fix -" reads manifests from stdin and prints them repaired on stdout
+(helm template … | refguard fix -). Exit 1 when errors remain that no repair covers
+(listed on stderr), 2 when the run fails.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			for _, a := range args {
-				if a == "-" {
-					return fmt.Errorf("fix needs files or directories, not stdin")
-				}
+			fromStdin := slices.Contains(args, "-")
+			if fromStdin && len(args) > 1 {
+				return fmt.Errorf("fix -: stdin is the only input, not one of several")
+			}
+			if fromStdin && write {
+				return fmt.Errorf("fix -: the fixed stream goes to stdout; --write applies to files")
 			}
 			if format != "diff" && format != "json" {
 				return fmt.Errorf("--format %q: want diff or json", format)
 			}
-			loaded, err := manifest.Load(args, nil)
-			if err != nil {
-				return err
+			var names []string
+			files := map[string][]byte{}
+			if fromStdin {
+				data, err := io.ReadAll(io.LimitReader(cmd.InOrStdin(), manifest.MaxFileSize+1))
+				if err != nil {
+					return fmt.Errorf("read stdin: %w", err)
+				}
+				names, files[stdinName] = []string{stdinName}, data
+			} else {
+				loaded, err := manifest.Load(args, nil)
+				if err != nil {
+					return err
+				}
+				names = loaded.Files
+				for _, name := range names {
+					if files[name], err = os.ReadFile(name); err != nil {
+						return err
+					}
+				}
 			}
 			var lookup []manifest.Object
 			if len(inventoryPaths) > 0 {
@@ -63,17 +90,15 @@ errors remain that no repair covers (listed on stderr), 2 when the run fails.`,
 			if explicit {
 				severity["RG401"] = "info"
 			}
-			rep, err := checker.Check(cmd.Context(), loaded, lookup, map[string]any{"profile": profile, "severity": severity})
-			if err != nil {
-				return err
-			}
-			files := map[string][]byte{}
-			for _, name := range loaded.Files {
-				if files[name], err = os.ReadFile(name); err != nil {
-					return err
+			config := map[string]any{"profile": profile, "severity": severity}
+			recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
+				loaded, err := manifest.LoadContents(names, contents, checker.LoadOptions())
+				if err != nil {
+					return nil, err
 				}
+				return checker.Check(cmd.Context(), loaded, lookup, config)
 			}
-			plan, err := fix.Build(rep, files)
+			plan, err := fix.Repair(names, files, recheck)
 			if err != nil {
 				return err
 			}
@@ -101,6 +126,14 @@ errors remain that no repair covers (listed on stderr), 2 when the run fails.`,
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(doc); err != nil {
 					return err
+				}
+			} else if fromStdin {
+				fixed, ok := plan.Files[stdinName]
+				if !ok {
+					fixed = files[stdinName]
+				}
+				if _, err := out.Write(fixed); err != nil {
+					return fmt.Errorf("write the fixed manifests: %w", err)
 				}
 			} else {
 				diff, err := plan.Diff()

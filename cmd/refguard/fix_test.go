@@ -94,7 +94,10 @@ func TestFixExamplesGoldenAndClean(t *testing.T) {
 	}
 	r = runCLI(t, "", "check", dir)
 	require.Equal(t, 0, r.code, "after fix --write check must be clean:\n%s", r.stdout)
-	require.Contains(t, r.stdout, "0 errors, 0 warnings, 0 info")
+	// The grant example 05 put in the route's namespace stays, reported as
+	// unused and misplaced: a repair adds a grant, it never moves one that
+	// something else might rely on.
+	require.Contains(t, r.stdout, "0 errors, 1 warning, 1 info")
 }
 
 func TestFixRefusesATie(t *testing.T) {

@@ -12,11 +12,13 @@ import (
 	"io"
 	"maps"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pmezard/go-difflib/difflib"
 	yaml "go.yaml.in/yaml/v3"
@@ -266,7 +268,9 @@ func walk(obj *yaml.Node, field string) (parent *yaml.Node, key string, node *ya
 	return nil, "", nil, fmt.Errorf("bad field path %q", field)
 }
 
-// offset converts a 1-based line and column to a byte offset.
+// offset converts yaml.v3's 1-based line and column to a byte offset. The
+// column counts characters, not bytes: multi-byte text before a value on
+// its line (one-line JSON, an accented annotation) moves the byte offset.
 func offset(content []byte, line, col int) int {
 	off := 0
 	for l := 1; l < line && off < len(content); l++ {
@@ -276,7 +280,11 @@ func offset(content []byte, line, col int) int {
 		}
 		off += i + 1
 	}
-	return off + col - 1
+	for c := 1; c < col && off < len(content); c++ {
+		_, size := utf8.DecodeRune(content[off:])
+		off += size
+	}
+	return off
 }
 
 // render writes a value as a YAML scalar, quoted like the old one when it
@@ -370,7 +378,7 @@ func setSplice(content []byte, obj *yaml.Node, e engine.Edit, rule string) (spli
 	last := lastLine(parent)
 	at := offset(content, last+1, 1)
 	indent := strings.Repeat(" ", parent.Content[0].Column-1)
-	line := indent + key + ": " + text + "\n"
+	line := indent + key + ": " + text + lineEnding(content)
 	if at > len(content) {
 		at = len(content)
 		if len(content) > 0 && content[len(content)-1] != '\n' {
@@ -414,31 +422,50 @@ func manifestText(m map[string]any) (string, error) {
 }
 
 func apply(content []byte, splices []splice, appends []string) ([]byte, error) {
-	sort.Slice(splices, func(i, j int) bool { return splices[i].start < splices[j].start })
-	for i := 1; i < len(splices); i++ {
-		if splices[i].start < splices[i-1].end || (splices[i].start == splices[i-1].start && splices[i].end == splices[i-1].end && splices[i].text != splices[i-1].text) {
-			return nil, fmt.Errorf("two repairs touch line %d", splices[i].change.Line)
+	// Stable: insertions at one point (group: and kind: added to the same
+	// backendRef) keep the order the policy gave them.
+	sort.SliceStable(splices, func(i, j int) bool { return splices[i].start < splices[j].start })
+	var kept []splice
+	for _, sp := range splices {
+		if n := len(kept); n > 0 {
+			prev := kept[n-1]
+			same := sp.start == prev.start && sp.end == prev.end
+			if same && sp.text == prev.text {
+				continue // the same repair proposed twice
+			}
+			insertions := sp.start == sp.end && prev.start == prev.end
+			if sp.start < prev.end || (same && !insertions) {
+				return nil, fmt.Errorf("two repairs touch line %d", sp.change.Line)
+			}
 		}
+		kept = append(kept, sp)
 	}
 	var out bytes.Buffer
 	prev := 0
-	for i, sp := range splices {
-		if i > 0 && sp.start == splices[i-1].start && sp.end == splices[i-1].end {
-			continue // the same repair proposed twice
-		}
+	for _, sp := range kept {
 		out.Write(content[prev:sp.start])
 		out.WriteString(sp.text)
 		prev = sp.end
 	}
 	out.Write(content[prev:])
+	eol := lineEnding(content)
 	for _, a := range uniq(appends) {
 		if out.Len() > 0 && !bytes.HasSuffix(out.Bytes(), []byte("\n")) {
-			out.WriteByte('\n')
+			out.WriteString(eol)
 		}
-		out.WriteString("---\n")
-		out.WriteString(a)
+		out.WriteString("---" + eol)
+		out.WriteString(strings.ReplaceAll(a, "\n", eol))
 	}
 	return out.Bytes(), nil
+}
+
+// lineEnding is the file's own line ending: CRLF when its first line ends
+// so, LF otherwise.
+func lineEnding(content []byte) string {
+	if i := bytes.IndexByte(content, '\n'); i > 0 && content[i-1] == '\r' {
+		return "\r\n"
+	}
+	return "\n"
 }
 
 func uniq(in []string) []string {
@@ -453,13 +480,15 @@ func uniq(in []string) []string {
 	return out
 }
 
-// Diff renders a unified diff of every changed file, sorted by name.
+// Diff renders a unified diff of every changed file, sorted by name, with
+// secret values masked (redact): a diff is for reading, --write applies
+// the plan itself.
 func (p *Plan) Diff() (string, error) {
 	names := slices.Sorted(maps.Keys(p.Files))
 	var b strings.Builder
 	for _, name := range names {
 		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(p.Old[name])), B: difflib.SplitLines(string(p.Files[name])),
+			A: difflib.SplitLines(string(redact(p.Old[name]))), B: difflib.SplitLines(string(redact(p.Files[name]))),
 			FromFile: "a/" + strings.TrimPrefix(name, "/"), ToFile: "b/" + strings.TrimPrefix(name, "/"), Context: 3,
 		})
 		if err != nil {
@@ -470,16 +499,98 @@ func (p *Plan) Diff() (string, error) {
 	return b.String(), nil
 }
 
-// Write applies the plan to the files on disk.
+// ErrChanged is returned by Write when a file changed on disk after it was
+// read: the repair was computed from the old content, so nothing is written.
+var ErrChanged = errors.New("changed on disk since it was read; nothing was written, run fix again")
+
+// Write applies the plan to the files on disk, all or nothing as far as
+// the file system allows: every file is first checked to still hold what
+// was read, then every new content is written to a temporary file beside
+// its original (same mode and owner, synced), and only when all are ready
+// are they renamed over the originals (a symlink's target is replaced, the
+// link kept). A crash leaves each file either old or new, never partial.
 func (p *Plan) Write() error {
-	for name, content := range p.Files {
-		info, err := os.Stat(name)
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(name, content, info.Mode().Perm()); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
+	names := slices.Sorted(maps.Keys(p.Files))
+	type pending struct{ tmp, target string }
+	var ready []pending
+	cleanup := func() {
+		for _, r := range ready {
+			os.Remove(r.tmp)
 		}
 	}
+	for _, name := range names {
+		target, err := filepath.EvalSymlinks(name)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		now, err := os.ReadFile(target)
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		if !bytes.Equal(now, p.Old[name]) {
+			cleanup()
+			return fmt.Errorf("%s: %w", name, ErrChanged)
+		}
+		tmp, err := writeTemp(target, p.Files[name])
+		if err != nil {
+			cleanup()
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		ready = append(ready, pending{tmp, target})
+	}
+	for i, r := range ready {
+		if err := os.Rename(r.tmp, r.target); err != nil {
+			for _, left := range ready[i:] {
+				os.Remove(left.tmp)
+			}
+			return fmt.Errorf("write %s: %w", r.target, err)
+		}
+		syncDir(filepath.Dir(r.target))
+	}
 	return nil
+}
+
+// writeTemp writes content to a new file beside target with target's mode
+// and (where permitted) owner, synced to disk, and returns its path.
+func writeTemp(target string, content []byte) (string, error) {
+	info, err := os.Stat(target)
+	if err != nil {
+		return "", err
+	}
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".refguard-*")
+	if err != nil {
+		return "", err
+	}
+	tmp := f.Name()
+	fail := func(err error) (string, error) {
+		f.Close()
+		os.Remove(tmp)
+		return "", err
+	}
+	if _, err := f.Write(content); err != nil {
+		return fail(err)
+	}
+	if err := f.Chmod(info.Mode().Perm()); err != nil {
+		return fail(err)
+	}
+	chown(f, info)
+	if err := f.Sync(); err != nil {
+		return fail(err)
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(tmp)
+		return "", err
+	}
+	return tmp, nil
+}
+
+// syncDir makes a rename durable; a directory that cannot be opened or
+// synced (some file systems) only loses that guarantee.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }

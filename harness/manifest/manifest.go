@@ -327,6 +327,23 @@ read:
 	return res, nil
 }
 
+// LoadContents parses files that are already read, in the order named
+// (a repair is checked again before it is written, from memory).
+func LoadContents(names []string, contents map[string][]byte, opts Options) (*Result, error) {
+	sources := make([]source, 0, len(names))
+	for _, name := range names {
+		sources = append(sources, source{file: name, data: contents[name]})
+	}
+	res, err := parse(sources, opts)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Defer != nil {
+		compactDeferred(res.Objects)
+	}
+	return res, nil
+}
+
 func readFile(path string) ([]byte, error) {
 	info, err := os.Stat(path)
 	if err != nil {

@@ -55,21 +55,14 @@ _fix(ctx, rec, misses) := "" if {
 	[rec.namespace, ctx.route.kind, _route_ns(ctx), rec.group, rec.kind, rec.name],
 )
 
-# _edits: the one near miss repaired in place, or (no grant at all to
-# repair) a new grant scoped to the one Service; several near misses are
-# ambiguous and left to the user.
-_edits(ctx, rec, misses) := [] if {
+# _edits: a new grant in the target namespace, scoped to the one Service.
+# An existing grant is never edited, even the one near miss the fix text
+# names: other references may rely on the entry as it is, and a route's
+# context cannot see them, so an edit in place could break a working route
+# (and a second run could flip it back).
+_edits(ctx, rec) := [] if {
 	_never(ctx, rec)
-} else := [result.set_edit(_grant_identity(m.grant), m.field, m.want)] if {
-	count(misses) == 1
-	some m in misses
-} else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))] if {
-	count(misses) == 0
-} else := []
-
-_grant_identity(key) := {"apiVersion": "", "kind": "ReferenceGrant", "namespace": parts[0], "name": parts[1]} if {
-	parts := split(key, "/")
-}
+} else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))]
 
 findings(ctx) := {f |
 	some rec in ctx.records
@@ -79,7 +72,7 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": _message(ctx, rec, misses),
 		"fix": _fix(ctx, rec, misses),
-		"edits": _edits(ctx, rec, misses),
+		"edits": _edits(ctx, rec),
 		"suggestion": {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)},
 	})
 }

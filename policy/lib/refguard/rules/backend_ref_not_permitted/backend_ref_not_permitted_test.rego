@@ -61,3 +61,16 @@ test_grant_from_another_namespace_or_kind_does_not_permit if {
 test_no_inventory_no_finding if {
 	count(backend_ref_not_permitted.findings(t.no_inventory(t.http([_ref])))) == 0
 }
+
+# A grant that serves another route's reference must survive the repair:
+# the edit adds a grant scoped to the one Service, never rewrites one.
+test_repair_adds_a_grant_and_never_edits_a_near_miss if {
+	grpc_grant := t.grant("pay", "g", [{"group": "gateway.networking.k8s.io", "kind": "GRPCRoute", "namespace": "app"}], [{"group": "", "kind": "Service", "name": "api"}])
+	some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, grpc_grant]))
+	[edit] := f.edits
+	edit.op == "add"
+	edit.manifest.kind == "ReferenceGrant"
+	edit.manifest.metadata.namespace == "pay"
+	edit.manifest.spec.to == [{"group": "", "kind": "Service", "name": "api"}]
+	edit.manifest.spec.from == [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}]
+}

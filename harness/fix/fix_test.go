@@ -1,0 +1,134 @@
+package fix
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/engine"
+)
+
+func TestOffsetCountsCharactersNotBytes(t *testing.T) {
+	content := []byte(`{"metadata":{"annotations":{"d":"ééé日本"}},"spec":{"name":"api-svc"}}` + "\n")
+	docs, err := parseDocs(content)
+	require.NoError(t, err)
+	obj := objects(docs[0])[0]
+	sp, err := setSplice(content, obj, engine.Edit{Op: "set", Field: "spec.name", Value: "api-service"}, "RG103")
+	require.NoError(t, err)
+	out, err := apply(content, []splice{sp}, nil)
+	require.NoError(t, err)
+	require.Equal(t, `{"metadata":{"annotations":{"d":"ééé日本"}},"spec":{"name":"api-service"}}`+"\n", string(out))
+}
+
+func TestInsertionsAtOnePointAreAllApplied(t *testing.T) {
+	content := []byte("spec:\n  ref:\n    name: web\n")
+	docs, err := parseDocs(content)
+	require.NoError(t, err)
+	obj := objects(docs[0])[0]
+	var sps []splice
+	for _, e := range []engine.Edit{{Op: "set", Field: "spec.ref.group", Value: ""}, {Op: "set", Field: "spec.ref.kind", Value: "Service"}} {
+		sp, err := setSplice(content, obj, e, "RG401")
+		require.NoError(t, err)
+		sps = append(sps, sp)
+	}
+	out, err := apply(content, sps, nil)
+	require.NoError(t, err)
+	require.Equal(t, "spec:\n  ref:\n    name: web\n    group: \"\"\n    kind: Service\n", string(out))
+}
+
+func TestCRLFFilesKeepCRLF(t *testing.T) {
+	content := []byte("spec:\r\n  ref:\r\n    name: web\r\n")
+	docs, err := parseDocs(content)
+	require.NoError(t, err)
+	sp, err := setSplice(content, objects(docs[0])[0], engine.Edit{Op: "set", Field: "spec.ref.port", Value: float64(80)}, "RG104")
+	require.NoError(t, err)
+	out, err := apply(content, []splice{sp}, []string{"kind: ReferenceGrant\nmetadata:\n  name: g\n"})
+	require.NoError(t, err)
+	require.Equal(t, "spec:\r\n  ref:\r\n    name: web\r\n    port: 80\r\n---\r\nkind: ReferenceGrant\r\nmetadata:\r\n  name: g\r\n", string(out))
+}
+
+func TestRedactMasksSecretValuesOnly(t *testing.T) {
+	content := []byte(`apiVersion: v1
+kind: Secret
+metadata:
+  name: db
+stringData:
+  password: hunter2
+  dsn: |
+    postgres://u:pw@db/x
+    second line
+data:
+  tls.key: c2VjcmV0
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: r
+  annotations:
+    example.com/api-token: "abc123"
+spec:
+  rules:
+  - backendRefs:
+    - name: web
+`)
+	got := string(redact(content))
+	for _, secret := range []string{"hunter2", "postgres://", "second line", "c2VjcmV0", "abc123"} {
+		require.NotContains(t, got, secret)
+	}
+	require.Contains(t, got, "  password: <redacted>\n")
+	require.Contains(t, got, "  dsn: <redacted>\n    <redacted>\n    <redacted>\n")
+	require.Contains(t, got, "    example.com/api-token: <redacted>\n")
+	require.Contains(t, got, "    - name: web\n")
+	require.Equal(t, strings.Count(string(content), "\n"), strings.Count(got, "\n"), "one line for one line")
+}
+
+func TestDiffNeverPrintsASecretNextToAnEdit(t *testing.T) {
+	old := []byte("kind: Secret\nstringData:\n  password: hunter2\n---\nspec:\n  name: api-svc\n")
+	p := &Plan{Old: map[string][]byte{"a.yaml": old}, Files: map[string][]byte{"a.yaml": []byte(strings.Replace(string(old), "api-svc", "api", 1))}}
+	d, err := p.Diff()
+	require.NoError(t, err)
+	require.Contains(t, d, "+  name: api\n")
+	require.NotContains(t, d, "hunter2")
+	require.Contains(t, d, "password: <redacted>")
+}
+
+func TestWriteReplacesAtomicallyKeepingModeAndLinks(t *testing.T) {
+	dir := t.TempDir()
+	real := filepath.Join(dir, "real.yaml")
+	require.NoError(t, os.WriteFile(real, []byte("old\n"), 0o640))
+	link := filepath.Join(dir, "link.yaml")
+	require.NoError(t, os.Symlink("real.yaml", link))
+	p := &Plan{Old: map[string][]byte{link: []byte("old\n")}, Files: map[string][]byte{link: []byte("new\n")}}
+	require.NoError(t, p.Write())
+	got, err := os.ReadFile(real)
+	require.NoError(t, err)
+	require.Equal(t, "new\n", string(got))
+	info, err := os.Lstat(link)
+	require.NoError(t, err)
+	require.NotZero(t, info.Mode()&os.ModeSymlink, "the link stays a link")
+	info, err = os.Stat(real)
+	require.NoError(t, err)
+	require.Equal(t, os.FileMode(0o640), info.Mode().Perm())
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 2, "no temporary file left behind")
+}
+
+func TestWriteRefusesAFileChangedSinceItWasRead(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml")
+	require.NoError(t, os.WriteFile(a, []byte("a\n"), 0o644))
+	require.NoError(t, os.WriteFile(b, []byte("edited by the user meanwhile\n"), 0o644))
+	p := &Plan{
+		Old:   map[string][]byte{a: []byte("a\n"), b: []byte("b\n")},
+		Files: map[string][]byte{a: []byte("A\n"), b: []byte("B\n")},
+	}
+	require.ErrorIs(t, p.Write(), ErrChanged)
+	got, _ := os.ReadFile(a)
+	require.Equal(t, "a\n", string(got), "no file is written when one fails")
+	got, _ = os.ReadFile(b)
+	require.Equal(t, "edited by the user meanwhile\n", string(got))
+}
