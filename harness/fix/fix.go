@@ -370,10 +370,13 @@ func setSplice(content []byte, obj *yaml.Node, e engine.Edit, rule string) (spli
 		}
 		return splice{start: start, end: end, text: text, change: Change{Line: node.Line, Rule: rule, Old: string(content[start:end]), New: text}}, nil
 	}
+	if parent.Style&yaml.FlowStyle != 0 {
+		return flowInsert(content, parent, key, text, e.Field, rule)
+	}
 	// Insert key: value as a new line after the mapping's last line, at
-	// the column of its keys. Flow mappings are left alone.
-	if parent.Style&yaml.FlowStyle != 0 || len(parent.Content) == 0 {
-		return splice{}, fmt.Errorf("%s: cannot insert into a flow mapping", e.Field)
+	// the column of its keys.
+	if len(parent.Content) == 0 {
+		return splice{}, fmt.Errorf("%s: cannot insert into an empty mapping", e.Field)
 	}
 	last := lastLine(parent)
 	at := offset(content, last+1, 1)
@@ -386,6 +389,28 @@ func setSplice(content []byte, obj *yaml.Node, e engine.Edit, rule string) (spli
 		}
 	}
 	return splice{start: at, end: at, text: line, change: Change{Line: last + 1, Rule: rule, Old: "", New: strings.TrimSpace(line)}}, nil
+}
+
+// flowInsert adds ", key: value" to a flow mapping ({name: a, port: 80})
+// right after its last value, when that value is a scalar on one line and
+// only blanks stand between it and the closing brace.
+func flowInsert(content []byte, m *yaml.Node, key, text, field, rule string) (splice, error) {
+	n := len(m.Content)
+	if n == 0 || m.Content[n-1].Kind != yaml.ScalarNode {
+		return splice{}, fmt.Errorf("%s: cannot insert into this flow mapping", field)
+	}
+	last := m.Content[n-1]
+	start := offset(content, last.Line, last.Column)
+	end, err := tokenEnd(content, start, last)
+	if err != nil {
+		return splice{}, fmt.Errorf("%s: %w", field, err)
+	}
+	rest := bytes.TrimLeft(content[end:], " \t")
+	if len(rest) == 0 || rest[0] != '}' {
+		return splice{}, fmt.Errorf("%s: cannot insert into this flow mapping", field)
+	}
+	ins := ", " + key + ": " + text
+	return splice{start: end, end: end, text: ins, change: Change{Line: last.Line, Rule: rule, Old: "", New: strings.TrimPrefix(ins, ", ")}}, nil
 }
 
 func lastLine(n *yaml.Node) int {

@@ -132,3 +132,19 @@ func TestWriteRefusesAFileChangedSinceItWasRead(t *testing.T) {
 	got, _ = os.ReadFile(b)
 	require.Equal(t, "edited by the user meanwhile\n", string(got))
 }
+
+func TestFlowMappingsTakeAnInsertedKey(t *testing.T) {
+	content := []byte("spec:\n  rules:\n  - backendRefs:\n    - {name: web,\tport: 80}  # flow style\n")
+	docs, err := parseDocs(content)
+	require.NoError(t, err)
+	obj := objects(docs[0])[0]
+	var sps []splice
+	for _, e := range []engine.Edit{{Op: "set", Field: "spec.rules[0].backendRefs[0].group", Value: ""}, {Op: "set", Field: "spec.rules[0].backendRefs[0].kind", Value: "Service"}} {
+		sp, err := setSplice(content, obj, e, "RG401")
+		require.NoError(t, err)
+		sps = append(sps, sp)
+	}
+	out, err := apply(content, sps, nil)
+	require.NoError(t, err)
+	require.Equal(t, "spec:\n  rules:\n  - backendRefs:\n    - {name: web,\tport: 80, group: \"\", kind: Service}  # flow style\n", string(out))
+}
