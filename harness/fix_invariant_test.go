@@ -97,6 +97,19 @@ func TestFixKeepsTheRepairInvariant(t *testing.T) {
 	t.Logf("fixtures: %d errors before fix, %d after (%d repaired)", before, after, before-after)
 
 	before, after = 0, 0
+	corpus, err := filepath.Glob(filepath.Join("..", "fixtures", "conformance", "*.yaml"))
+	require.NoError(t, err)
+	require.NotEmpty(t, corpus)
+	for _, p := range corpus {
+		t.Run("conformance/"+filepath.Base(p), func(t *testing.T) {
+			names, files := readAll(t, []string{p})
+			b, a := repairCase(t, checker, names, files, nil, nil)
+			before, after = before+b, after+a
+		})
+	}
+	t.Logf("conformance corpus (%d cases): %d errors before fix, %d after (%d repaired)", len(corpus), before, after, before-after)
+
+	before, after = 0, 0
 	rng := rand.New(rand.NewPCG(3, 5))
 	for seed := uint64(1); seed <= 6; seed++ {
 		set := gen.GenerateMix(120, seed, gen.EveryRule)
