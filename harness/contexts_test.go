@@ -59,8 +59,7 @@ func (f conftestFinding) String() string {
 }
 
 // fromConftest reads one result of conftest -o json.
-func fromConftest(t *testing.T, outcome string, r conftestEntry) conftestFinding {
-	t.Helper()
+func fromConftest(outcome string, r conftestEntry) conftestFinding {
 	m := r.Metadata
 	obj, _ := m["object"].(map[string]any)
 	str := func(v any) string { s, _ := v.(string); return s }
@@ -124,10 +123,10 @@ func runConftestResults(t *testing.T, bin string, args ...string) (findings []co
 				notices = append(notices, w.Msg)
 				continue
 			}
-			findings = append(findings, fromConftest(t, "warning", w))
+			findings = append(findings, fromConftest("warning", w))
 		}
 		for _, f := range r.Failures {
-			findings = append(findings, fromConftest(t, "failure", f))
+			findings = append(findings, fromConftest("failure", f))
 		}
 	}
 	return findings, notices

@@ -175,9 +175,10 @@ func TestFixWriteSurvivesAKill(t *testing.T) {
 	for i, d := range docs {
 		parts[i%files] = append(parts[i%files], append(append([]byte{}, d...), "\n---\n"...)...)
 	}
+	partName := func(i int) string { return "part" + string(rune('a'+i)) + ".yaml" }
 	write := func(dir string) {
 		for i, p := range parts {
-			require.NoError(t, os.WriteFile(filepath.Join(dir, "part"+string(rune('a'+i))+".yaml"), p, 0o644))
+			require.NoError(t, os.WriteFile(filepath.Join(dir, partName(i)), p, 0o644))
 		}
 	}
 	// The repaired content, from a run nobody interrupts.
@@ -189,7 +190,7 @@ func TestFixWriteSurvivesAKill(t *testing.T) {
 	took := time.Since(start)
 	repaired := map[string][]byte{}
 	for i := range parts {
-		name := "part" + string(rune('a'+i)) + ".yaml"
+		name := partName(i)
 		repaired[name], err = os.ReadFile(filepath.Join(ref, name))
 		require.NoError(t, err)
 		require.NotEqual(t, string(parts[i]), string(repaired[name]), "%s has repairs", name)
@@ -207,7 +208,7 @@ func TestFixWriteSurvivesAKill(t *testing.T) {
 		_ = cmd.Process.Signal(syscall.SIGKILL)
 		_ = cmd.Wait()
 		for i := range parts {
-			name := "part" + string(rune('a'+i)) + ".yaml"
+			name := partName(i)
 			got, err := os.ReadFile(filepath.Join(dir, name))
 			require.NoError(t, err)
 			switch string(got) {
