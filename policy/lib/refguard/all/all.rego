@@ -77,6 +77,8 @@ _at_step(ctx, step) := backend_ref_not_permitted.findings(ctx) if step == "grant
 
 _at_step(ctx, step) := backend_not_found.findings(ctx) | backend_name_is_hostname.findings(ctx) if step == "not-found"
 
+_at_step(ctx, step) := backend_name_is_hostname.findings(ctx) if step == "dotted-name"
+
 _at_step(ctx, step) := backend_externalname_service.findings(ctx) if step == "externalname"
 
 _at_step(ctx, step) := backend_port_not_found.findings(ctx) if step == "port-not-found"

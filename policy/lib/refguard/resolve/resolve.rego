@@ -58,7 +58,19 @@ _permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
 
 # collection: the inventory collection a record's kind lives in ("" for
 # kinds the profile accepts without a lookup); undefined when unsupported.
-collection(rec, profile) := profile.kinds[rec.group][rec.kind]
+# Most controllers match group and kind together. A profile whose
+# kind_match is "kind" checks the group against the groups it knows and then
+# matches the kind alone, in any of them (Envoy Gateway validates group and
+# kind separately, so kind: Backend with the group left out is its Backend).
+collection(rec, profile) := profile.kinds[rec.group][rec.kind] if {
+	object.get(profile, "kind_match", "group-kind") == "group-kind"
+} else := c if {
+	profile.kind_match == "kind"
+	_ = profile.kinds[rec.group]
+	cs := {coll | some kinds in profile.kinds; coll := kinds[rec.kind]}
+	count(cs) == 1
+	some c in cs
+}
 
 _collection_or_null(rec, profile) := c if {
 	c := collection(rec, profile)
@@ -85,27 +97,54 @@ _port_collections := {"services", "serviceimports"}
 
 # filter_rejected: a filter on the backendRef itself the profile does not
 # allow ("any" allows all).
-filter_rejected(rec, profile) := type if {
+filter_rejected(rec, profile, route_kind) := type if {
 	rec.via == "backendRef"
-	allowed := profile.backendref_filters
+	allowed := _allowed_filters(profile, route_kind)
 	allowed != "any"
 	some filter in rec.ref.filters
 	type := object.get(filter, "type", "")
-	not type in allowed
+	not _filter_allowed(filter, type, allowed)
 }
 
-# app_protocol_rejected: by GEP-1911 incompatibility, or outside the
-# profile's own list of accepted values.
+# backendref_filters is "any", a set of filter types, or an object of route
+# kind → either of those ("*" for kinds not listed).
+_allowed_filters(profile, route_kind) := a if {
+	is_object(profile.backendref_filters)
+	a := object.get(profile.backendref_filters, route_kind, object.get(profile.backendref_filters, "*", "any"))
+} else := profile.backendref_filters
+
+# A type listed as "URLRewrite:hostname" allows a URLRewrite that rewrites
+# the hostname only (Envoy Gateway: weighted clusters cannot rewrite paths).
+_filter_allowed(_, type, allowed) if type in allowed
+
+_filter_allowed(filter, "URLRewrite", allowed) if {
+	"URLRewrite:hostname" in allowed
+	not filter.urlRewrite.path
+}
+
+# app_protocol_rejected: a value the route kind cannot carry on this
+# controller (profile.app_protocols.rejected, by route kind), a value outside
+# its allow-list (.allowed, by route kind or "*"), or kubernetes.io/wss on
+# an HTTPRoute with no BackendTLSPolicy for the Service (.wss_needs_tls).
+app_protocol_rejected(route, entry, _, _, profile) if {
+	entry.appProtocol in object.get(profile.app_protocols, ["rejected", route.kind], set())
+}
+
+app_protocol_rejected(route, entry, _, _, profile) if {
+	allowed := _allowed_app_protocols(profile.app_protocols, route.kind)
+	not lower(entry.appProtocol) in allowed
+}
+
 app_protocol_rejected(route, entry, rec, inv, profile) if {
-	profile.app_protocols == "gep-1911"
-	app_protocol_incompatible(route, entry, rec, inv)
+	profile.app_protocols.wss_needs_tls
+	route.kind == "HTTPRoute"
+	entry.appProtocol == "kubernetes.io/wss"
+	not has_backend_tls_policy(inv, rec)
 }
 
-app_protocol_rejected(_, entry, _, _, profile) if {
-	profile.app_protocols != "gep-1911"
-	entry.appProtocol
-	not entry.appProtocol in profile.app_protocols
-}
+_allowed_app_protocols(app_protocols, route_kind) := a if {
+	a := app_protocols.allowed[route_kind]
+} else := app_protocols.allowed["*"]
 
 valid_port(p) if {
 	is_number(p)
@@ -130,23 +169,6 @@ _protocol(entry) := object.get(entry, "protocol", "TCP")
 _wanted_protocols := {"UDPRoute": "UDP"}
 
 _wanted_protocol(route) := object.get(_wanted_protocols, route.kind, "TCP")
-
-# GEP-1911: appProtocol values a route kind cannot carry.
-incompatible_app_protocols := {
-	"GRPCRoute": {"kubernetes.io/ws", "kubernetes.io/wss"},
-	"TCPRoute": {"kubernetes.io/ws", "kubernetes.io/wss", "kubernetes.io/h2c"},
-	"TLSRoute": {"kubernetes.io/h2c"},
-}
-
-app_protocol_incompatible(route, entry, _, _) if {
-	entry.appProtocol in incompatible_app_protocols[route.kind]
-}
-
-app_protocol_incompatible(route, entry, rec, inv) if {
-	route.kind == "HTTPRoute"
-	entry.appProtocol == "kubernetes.io/wss"
-	not has_backend_tls_policy(inv, rec)
-}
 
 # has_backend_tls_policy: a BackendTLSPolicy in the Service's namespace
 # targets it.
@@ -174,8 +196,12 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	not is_string(rec.name)
 } else := _fail("shape", "backendRef has an empty name") if {
 	rec.name == ""
-} else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef by the %s controller", [filter_rejected(rec, profile), profile.name])) if {
-	filter_rejected(rec, profile)
+} else := {"ok": true, "step": "skipped", "detail": sprintf("the %s controller drops a backendRef of weight 0 before looking it up", [profile.name])} if {
+	profile.skips_zero_weight
+	rec.via == "backendRef"
+	rec.weight == 0
+} else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef of a %s by the %s controller", [filter_rejected(rec, profile, found.route.kind), found.route.kind, profile.name])) if {
+	filter_rejected(rec, profile, found.route.kind)
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
 	found.collection == null
 } else := _fail("grant", sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
@@ -185,13 +211,18 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	rec.cross_namespace
 	found.inv != null
 	count(found.permitted_by) == 0
+} else := _fail("dotted-name", sprintf("%s: the name of the %s must be used, not a hostname", [_ref_text(rec), rec.kind])) if {
+	contains(rec.name, ".")
+	rec.kind in object.get(profile, "dotted_name_invalid", set())
 } else := _fail("port-missing", sprintf("%s has no port", [_ref_text(rec)])) if {
 	rec.port == null
-	rec.group == ""
-	rec.kind == "Service"
+	port_required(rec, found.collection, profile)
 } else := _fail("port-invalid", sprintf("%s has an invalid port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
 	not valid_port(rec.port)
+} else := _fail("port-not-found", sprintf("%s declares its own port: the %s controller looks up %s:%v and finds nothing", [_ref_text(rec), profile.name, _ref_text(rec), rec.port])) if {
+	rec.port != null
+	[rec.group, rec.kind] in object.get(profile, "portless_kinds", set())
 } else := {"ok": null, "step": "unresolved", "detail": "no inventory: existence, ports and grants not checked"} if {
 	found.inv == null
 } else := {"ok": true, "step": "external", "detail": sprintf("%s is accepted without a lookup", [_ref_text(rec)])} if {
@@ -215,3 +246,22 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	_ = found.entry.appProtocol
 	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}
+
+# port_required: a reference without a port. The API server rejects one to
+# a core Service (CEL on BackendObjectReference); a controller may require a
+# port for more kinds (profile.port_required: inventory collections, "" for
+# kinds accepted without a lookup, or "all").
+port_required(rec, _, _) if {
+	rec.group == ""
+	rec.kind == "Service"
+}
+
+port_required(_, coll, profile) if {
+	coll != null
+	coll in object.get(profile, "port_required", set())
+}
+
+port_required(_, coll, profile) if {
+	coll != null
+	profile.port_required == "all"
+}

@@ -29,6 +29,41 @@ finding(id, ctx, field, details) := f if {
 	)
 }
 
+# reference_finding builds a finding about one backendRef whose severity
+# follows what the chosen controller does with it (docs/profiles.md, the
+# severity invariant): an error when traffic through the reference fails
+# there (its resolution failed, reported in status or not), a warning when
+# the reference works there and the finding is portability advice. Without
+# an inventory the resolution is undecided and the catalog severity holds.
+# A severity set in the config wins.
+reference_finding(id, ctx, rec, details) := f if {
+	severity := _reference_severity(ctx.cfg, id, rec.resolution.ok)
+	severity != "off"
+	f := object.union(
+		{
+			"rule": id,
+			"name": catalog.rules[id].name,
+			"severity": severity,
+			"reason": "",
+			"object": ctx.object,
+			"field": rec.field,
+			"fix": "",
+		},
+		details,
+	)
+}
+
+_reference_severity(cfg, id, ok) := s if {
+	s := cfg.severity[id]
+	s in {"error", "warning", "info", "off"}
+} else := "off" if {
+	catalog.rules[id].enabled == false
+} else := "error" if {
+	ok == false
+} else := "warning" if {
+	ok == true
+} else := catalog.rules[id].severity
+
 # summary is a finding in one line, as conftest and an admission response
 # print it: the rule ID first, then the message and what it is about.
 summary(f) := sprintf("%s: %s (%s %s/%s %s)", [f.rule, f.message, f.object.kind, f.object.namespace, f.object.name, f.field])

@@ -14,6 +14,36 @@ failing(ctx) := [rec |
 	rec.resolution.reason != ""
 ]
 
+# _reported: the failing reference whose reason the controller writes, by
+# the profile's join:
+#   first  the first in walk order (rules, then references; in _false);
+#   last   the last (the controller overwrites the condition as it walks);
+#   istio  the first hard failure (it stops the walk), else the last;
+#   phase  the controller checks every reference for one step before the
+#          next step: the earliest phase wins, the last reference within it.
+_reported(ctx, fs) := fs[count(fs) - 1] if {
+	ctx.profile.join == "last"
+}
+
+_reported(ctx, fs) := hard[0] if {
+	ctx.profile.join == "istio"
+	hard := [rec | some rec in fs; rec.resolution.step in ctx.profile.hard_steps]
+	count(hard) > 0
+}
+
+_reported(ctx, fs) := fs[count(fs) - 1] if {
+	ctx.profile.join == "istio"
+	count([rec | some rec in fs; rec.resolution.step in ctx.profile.hard_steps]) == 0
+}
+
+_reported(ctx, fs) := in_phase[count(in_phase) - 1] if {
+	ctx.profile.join == "phase"
+	first := min({_phase(ctx.profile, rec) | some rec in fs})
+	in_phase := [rec | some rec in fs; _phase(ctx.profile, rec) == first]
+}
+
+_phase(profile, rec) := object.get(profile.phases, rec.resolution.step, count(profile.phases) + 1)
+
 # Envoy Gateway joins the distinct reasons (sorted, comma-separated) and
 # writes one message line per failing reference.
 _false(ctx, fs) := {
@@ -27,14 +57,16 @@ _false(ctx, fs) := {
 	"type": "ResolvedRefs",
 	"status": "False",
 	"reason": fs[0].resolution.reason,
-	"message": concat("; ", [sprintf("%s: %s", [rec.field, rec.resolution.detail]) | some rec in fs]),
+	"message": sprintf("%s: %s", [fs[0].field, fs[0].resolution.detail]),
 } if {
-	ctx.profile.join == "istio"
+	ctx.profile.join == "first"
 } else := {
 	"type": "ResolvedRefs",
 	"status": "False",
-	"reason": fs[0].resolution.reason,
-	"message": sprintf("%s: %s", [fs[0].field, fs[0].resolution.detail]),
+	"reason": rec.resolution.reason,
+	"message": sprintf("%s: %s", [rec.field, rec.resolution.detail]),
+} if {
+	rec := _reported(ctx, fs)
 }
 
 condition(ctx) := _false(ctx, fs) if {

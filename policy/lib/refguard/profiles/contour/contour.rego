@@ -2,9 +2,10 @@
 # title: contour profile
 # description: |
 #   Contour: Services only (ServiceImport is InvalidKind), BackendNotFound for
-#   a missing port, a protocol mismatch and an ExternalName Service (its
-#   default), Degraded for a missing port, UnsupportedProtocol for any
-#   appProtocol outside kubernetes.io/h2c, kubernetes.io/ws, http, https.
+#   a missing Service, a port it lacks, a protocol mismatch and an
+#   ExternalName Service (ExternalName is off unless enabled), Degraded for a
+#   missing port, UnsupportedProtocol for any appProtocol outside
+#   kubernetes.io/h2c, kubernetes.io/ws, http, https.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.contour
@@ -27,7 +28,7 @@ profile := {
 	},
 	"externalname": "rejected",
 	"backendref_filters": "any",
-	"app_protocols": {"kubernetes.io/h2c", "kubernetes.io/ws", "http", "https"},
+	"app_protocols": {"allowed": {"*": {"kubernetes.io/h2c", "kubernetes.io/ws", "http", "https"}}},
 	"never_cross_namespace": {},
 	"join": "first",
 }

@@ -1,16 +1,22 @@
 # METADATA
 # title: envoy-gateway profile
 # description: |
-#   Envoy Gateway: PortNotFound for a port the Service lacks or of the wrong
-#   protocol, PortNotSpecified, UnsupportedValue for ExternalName Services, its
-#   own gateway.envoyproxy.io Backend kind, a restricted set of per-backendRef
-#   filters, appProtocol never reported, and several failures joined.
+#   Envoy Gateway: checks the group and the kind separately and then matches
+#   the kind alone (kind: Backend with no group is its Backend), requires a
+#   port on everything but a Backend (PortNotSpecified), PortNotFound for a
+#   port the Service lacks or of the wrong protocol, UnsupportedValue for
+#   ExternalName Services, header modifiers, hostname URLRewrite and
+#   ExtensionRef as the only backendRef filters (header modifiers only on a
+#   GRPCRoute), appProtocol never reported, several failures joined.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.envoy_gateway
 
+import data.lib.refguard.profiles.spec
+
 profile := {
 	"name": "envoy-gateway",
+	"kind_match": "kind",
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "serviceimports"},
@@ -30,8 +36,13 @@ profile := {
 		"externalname": "UnsupportedValue",
 	},
 	"externalname": "rejected",
-	"backendref_filters": {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite", "ExtensionRef"},
-	"app_protocols": "gep-1911",
+	"backendref_filters": {
+		"HTTPRoute": {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite:hostname", "ExtensionRef"},
+		"GRPCRoute": {"RequestHeaderModifier", "ResponseHeaderModifier"},
+		"*": "any",
+	},
+	"port_required": {"services", "serviceimports"},
+	"app_protocols": spec.app_protocols,
 	"never_cross_namespace": {},
 	"join": "envoy-gateway",
 }

@@ -1,11 +1,15 @@
 # METADATA
 # title: istio profile
 # description: |
-#   Istio: does not check Service ports or their protocol (ResolvedRefs stays
-#   True while traffic fails), accepts networking.istio.io/Hostname, XBackend
-#   and InferencePool, looks ServiceImports up as Services of that name and
-#   never permits them across namespaces, allows ExternalName, allows only
-#   header-modifier filters on a backendRef, joins messages with "; ".
+#   Istio (default feature flags): drops weight-0 backendRefs before any
+#   lookup, accepts networking.istio.io/Hostname, looks ServiceImports up as
+#   Services and never permits them across namespaces, InvalidDestination for
+#   a Service named by its hostname and for a missing port (both fail the
+#   whole route), no Service port, protocol or appProtocol check
+#   (ResolvedRefs stays True while traffic to a wrong port fails), allows
+#   ExternalName, header modifiers as the only backendRef filters, and the
+#   last failing reference's reason. XBackend and InferencePool are off
+#   unless istiod enables them (declare them as extension kinds then).
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.istio
@@ -16,25 +20,31 @@ profile := {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "services"},
 		"networking.istio.io": {"Hostname": ""},
-		"gateway.networking.x-k8s.io": {"XBackend": ""},
-		"inference.networking.k8s.io": {"InferencePool": ""},
 	},
 	"reasons": {
 		"filter": "InvalidFilter",
 		"kind": "InvalidKind",
 		"grant": "RefNotPermitted",
+		"dotted-name": "InvalidDestination",
 		"port-missing": "InvalidDestination",
 		"port-invalid": "",
 		"shape": "",
 		"not-found": "BackendNotFound",
 		"port-not-found": "",
 		"protocol": "",
-		"app-protocol": "UnsupportedProtocol",
+		"app-protocol": "",
 		"externalname": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": {"RequestHeaderModifier", "ResponseHeaderModifier"},
-	"app_protocols": "gep-1911",
+	"app_protocols": {},
 	"never_cross_namespace": {"ServiceImport"},
+	"skips_zero_weight": true,
+	"dotted_name_invalid": {"Service"},
+	"port_required": "all",
+	# A filter or destination error fails the whole route and stops the walk;
+	# a reference that is not found, not permitted or of an unknown kind is
+	# dropped and the walk goes on, the last one's reason winning.
+	"hard_steps": {"filter", "dotted-name", "port-missing"},
 	"join": "istio",
 }

@@ -4,7 +4,9 @@
 #   NGINX Gateway Fabric: Services (and InferencePools on HTTPRoutes), accepts
 #   group: core, does not check the port protocol, UnsupportedValue for a
 #   missing port, an ExternalName Service without a DNS resolver and any
-#   per-backendRef filter.
+#   per-backendRef filter, and its own appProtocol table per route kind
+#   (h2c on HTTP and gRPC routes, ws on HTTPRoutes only, wss on HTTPRoutes
+#   with a BackendTLSPolicy and on TLSRoutes).
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.nginx_gateway_fabric
@@ -31,7 +33,16 @@ profile := {
 	},
 	"externalname": "rejected",
 	"backendref_filters": set(),
-	"app_protocols": "gep-1911",
+	"app_protocols": {
+		"rejected": {
+			"GRPCRoute": {"kubernetes.io/ws", "kubernetes.io/wss"},
+			"TCPRoute": {"kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"},
+			"TLSRoute": {"kubernetes.io/h2c", "kubernetes.io/ws"},
+			"UDPRoute": {"kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"},
+		},
+		"wss_needs_tls": true,
+	},
+	"port_required": {"services"},
 	"never_cross_namespace": {},
 	"join": "first",
 }

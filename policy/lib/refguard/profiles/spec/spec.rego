@@ -7,6 +7,18 @@
 # scope: package
 package lib.refguard.profiles.spec
 
+# app_protocols: GEP-1911. A GRPCRoute cannot carry WebSocket, a TLSRoute
+# (TLS bytes) cannot reach an h2c (cleartext HTTP/2) port, and wss behind an
+# HTTPRoute needs a BackendTLSPolicy. A TCPRoute forwards bytes, so any
+# appProtocol is fine behind one.
+app_protocols := {
+	"rejected": {
+		"GRPCRoute": {"kubernetes.io/ws", "kubernetes.io/wss"},
+		"TLSRoute": {"kubernetes.io/h2c"},
+	},
+	"wss_needs_tls": true,
+}
+
 profile := {
 	"name": "spec",
 	"kinds": {
@@ -28,7 +40,7 @@ profile := {
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",
-	"app_protocols": "gep-1911",
+	"app_protocols": app_protocols,
 	"never_cross_namespace": {},
 	"join": "first",
 }

@@ -28,7 +28,7 @@ _hint(ctx) := "; add a BackendTLSPolicy that targets the Service" if {
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "app-protocol"
-	f := result.finding("RG107", ctx, rec.field, {
+	f := result.reference_finding("RG107", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": sprintf("%s%s%s", [rec.resolution.detail, _hint(ctx), result.undetected(ctx, rec)]),
 		"fix": "",

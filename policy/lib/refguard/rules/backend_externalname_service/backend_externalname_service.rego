@@ -5,7 +5,9 @@
 #   implementations SHOULD NOT support it (CVE-2021-25740: it can be used to
 #   reach services in other namespaces without a grant). Envoy Gateway ≥ 1.9
 #   reports UnsupportedValue, Contour BackendNotFound by default, Istio
-#   allows it. Use the implementation's own backend kind for external hosts.
+#   allows it. A warning where the controller follows it; an error under a
+#   profile whose controller rejects it, since requests to it fail there.
+#   Use the implementation's own backend kind for external hosts.
 # related_resources:
 #   - description: "CVE-2021-25740"
 #     ref: https://github.com/kubernetes/kubernetes/issues/103675
@@ -23,13 +25,17 @@ package lib.refguard.rules.backend_externalname_service
 
 import data.lib.refguard.result
 
+_verdict(ctx, rec) := sprintf("the %s controller rejects it, so requests to this backend fail", [ctx.profile.name]) if {
+	rec.resolution.ok == false
+} else := "implementations should not follow it"
+
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.target.spec.type == "ExternalName"
 	rec.resolution.step == "externalname"
-	f := result.finding("RG108", ctx, rec.field, {
+	f := result.reference_finding("RG108", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s/%s is an ExternalName Service (%s); implementations should not follow it (CVE-2021-25740): use your implementation's backend kind for external hosts", [rec.namespace, rec.name, object.get(rec.target.spec, "externalName", "")]),
+		"message": sprintf("%s/%s is an ExternalName Service (%s); %s (CVE-2021-25740): use your implementation's backend kind for external hosts", [rec.namespace, rec.name, object.get(rec.target.spec, "externalName", ""), _verdict(ctx, rec)]),
 		"fix": "",
 	})
 }

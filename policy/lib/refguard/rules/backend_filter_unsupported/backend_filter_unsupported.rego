@@ -25,7 +25,7 @@ import data.lib.refguard.result
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "filter"
-	f := result.finding("RG111", ctx, rec.field, {
+	f := result.reference_finding("RG111", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": sprintf("%s; move the filter to the rule, or drop it", [rec.resolution.detail]),
 		"fix": "move the filter from the backendRef to the rule's filters",

@@ -47,7 +47,7 @@ findings(ctx) := unsupported | tolerated if {
 	unsupported := {f |
 		some rec in ctx.records
 		rec.resolution.step == "kind"
-		f := result.finding("RG101", ctx, rec.field, {
+		f := result.reference_finding("RG101", ctx, rec, {
 			"reason": rec.resolution.reason,
 			"message": sprintf("backend group %q kind %q is not supported; %s", [rec.group, rec.kind, _hint(rec, ctx)]),
 			"fix": _fix(rec),
@@ -56,12 +56,13 @@ findings(ctx) := unsupported | tolerated if {
 	}
 
 	# group: core is never the core group, even where a controller
-	# tolerates it: the finding stays, only the predicted status differs.
+	# tolerates it: the finding stays, as portability advice (a warning:
+	# the controller accepts the kind, whatever becomes of the reference).
 	tolerated := {f |
 		some rec in ctx.records
 		rec.group == "core"
 		rec.resolution.step != "kind"
-		f := result.finding("RG101", ctx, rec.field, {
+		f := result.reference_finding("RG101", ctx, object.union(rec, {"resolution": {"ok": true}}), {
 			"reason": "",
 			"message": sprintf(`group "core" is accepted by the %s controller, but the core API group is "": other implementations reject it (InvalidKind) and the API server skips its port check`, [ctx.profile.name]),
 			"fix": _fix(rec),

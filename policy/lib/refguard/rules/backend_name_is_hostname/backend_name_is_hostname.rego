@@ -40,9 +40,9 @@ _fix(rec) := sprintf("set name: %s", [_service(rec)]) if {
 
 findings(ctx) := {f |
 	some rec in ctx.records
-	rec.resolution.step == "not-found"
+	rec.resolution.step in {"not-found", "dotted-name"}
 	contains(rec.name, ".")
-	f := result.finding("RG109", ctx, rec.field, {
+	f := result.reference_finding("RG109", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": sprintf("backendRef name %q is a DNS name, not a Service name; %s", [rec.name, _fix(rec)]),
 		"fix": _fix(rec),

@@ -56,7 +56,7 @@ findings(ctx) := {f |
 	not contains(rec.name, ".")
 	candidates := _candidates(ctx, rec)
 	best := similar.closest(rec.name, candidates)
-	f := result.finding("RG103", ctx, rec.field, {
+	f := result.reference_finding("RG103", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": sprintf("%s %s/%s not found; %s", [rec.kind, rec.namespace, rec.name, _hint(rec, best, candidates)]),
 		"fix": _fix(best),

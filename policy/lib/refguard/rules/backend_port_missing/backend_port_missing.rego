@@ -31,16 +31,38 @@ _port_fix(rec) := sprintf("set port: %v", [ports[0]]) if {
 	count(ports) == 1
 } else := ""
 
-findings(ctx) := {f |
-	some rec in ctx.records
-	not rec.malformed
+# The API server rejects a core Service reference without a port; a
+# controller may require a port for more kinds (a ServiceImport, a Hostname,
+# any kind), and the reference fails there.
+findings(ctx) := api_server | controller if {
+	api_server := {f |
+		some rec in ctx.records
+		not rec.malformed
+		_core_service(rec)
+		rec.port == null
+		f := result.finding("RG104", ctx, rec.field, {
+			"reason": object.get(ctx.profile.reasons, "port-missing", ""),
+			"message": sprintf("backendRef to Service %s/%s has no port; the API server rejects it (Must have port for Service reference)%s", [rec.namespace, rec.name, _exposes(rec)]),
+			"fix": _port_fix(rec),
+			"edits": _edits(ctx, rec),
+		})
+	}
+	controller := {f |
+		some rec in ctx.records
+		rec.resolution.step == "port-missing"
+		not _core_service(rec)
+		f := result.reference_finding("RG104", ctx, rec, {
+			"reason": rec.resolution.reason,
+			"message": sprintf("backendRef to %s %s/%s has no port; the %s controller requires one", [rec.kind, rec.namespace, rec.name, ctx.profile.name]),
+			"fix": "",
+			"edits": [],
+		})
+	}
+}
+
+_core_service(rec) if {
 	rec.group == ""
 	rec.kind == "Service"
-	rec.port == null
-	f := result.finding("RG104", ctx, rec.field, {
-		"reason": object.get(ctx.profile.reasons, "port-missing", ""),
-		"message": sprintf("backendRef to Service %s/%s has no port; the API server rejects it (Must have port for Service reference)%s", [rec.namespace, rec.name, _exposes(rec)]),
-		"fix": _port_fix(rec),
-		"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | ports := _ports(rec); count(ports) == 1; p := ports[0]],
-	})
 }
+
+_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | ports := _ports(rec); count(ports) == 1; p := ports[0]]

@@ -49,13 +49,29 @@ _fix(rec) := sprintf("set port: %v", [_port(rec)]) if _port(rec)
 
 else := ""
 
-findings(ctx) := {f |
-	some rec in ctx.records
-	rec.resolution.step == "port-not-found"
-	f := result.finding("RG105", ctx, rec.field, {
-		"reason": rec.resolution.reason,
-		"message": sprintf("%s %s/%s has no port %v (ports: %s)%s%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec), result.undetected(ctx, rec)]),
-		"fix": _fix(rec),
-		"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | p := _port(rec)],
-	})
+findings(ctx) := on_target | portless if {
+	on_target := {f |
+		some rec in ctx.records
+		rec.resolution.step == "port-not-found"
+		rec.target != null
+		f := result.reference_finding("RG105", ctx, rec, {
+			"reason": rec.resolution.reason,
+			"message": sprintf("%s %s/%s has no port %v (ports: %s)%s%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec), result.undetected(ctx, rec)]),
+			"fix": _fix(rec),
+			"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | p := _port(rec)],
+		})
+	}
+
+	# A kind that declares its port itself (a kgateway Backend): the
+	# controller looks the reference up with its port and finds nothing.
+	portless := {f |
+		some rec in ctx.records
+		rec.resolution.step == "port-not-found"
+		rec.target == null
+		f := result.reference_finding("RG105", ctx, rec, {
+			"reason": rec.resolution.reason,
+			"message": sprintf("%s; remove port %v from the backendRef", [rec.resolution.detail, rec.port]),
+			"fix": "remove port",
+		})
+	}
 }

@@ -23,7 +23,7 @@ import data.lib.refguard.result
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "protocol"
-	f := result.finding("RG106", ctx, rec.field, {
+	f := result.reference_finding("RG106", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": sprintf("%s%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
 		"fix": "",

@@ -68,7 +68,7 @@ findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "grant"
 	misses := grants.near_misses(ctx.inv, ctx.route, rec)
-	f := result.finding("RG102", ctx, rec.field, {
+	f := result.reference_finding("RG102", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": _message(ctx, rec, misses),
 		"fix": _fix(ctx, rec, misses),
