@@ -8,18 +8,24 @@
 # scope: package
 package lib.refguard.profiles
 
+import data.lib.refguard.profiles.cilium
 import data.lib.refguard.profiles.contour
 import data.lib.refguard.profiles.envoy_gateway
 import data.lib.refguard.profiles.istio
+import data.lib.refguard.profiles.kgateway
 import data.lib.refguard.profiles.nginx_gateway_fabric
 import data.lib.refguard.profiles.spec
+import data.lib.refguard.profiles.traefik
 
 profiles := {
+	cilium.profile.name: cilium.profile,
 	contour.profile.name: contour.profile,
 	envoy_gateway.profile.name: envoy_gateway.profile,
 	istio.profile.name: istio.profile,
+	kgateway.profile.name: kgateway.profile,
 	nginx_gateway_fabric.profile.name: nginx_gateway_fabric.profile,
 	spec.profile.name: spec.profile,
+	traefik.profile.name: traefik.profile,
 }
 
 # named returns one profile by name without building the whole map (the
@@ -34,4 +40,10 @@ named(name) := spec.profile if {
 	name == contour.profile.name
 } else := nginx_gateway_fabric.profile if {
 	name == nginx_gateway_fabric.profile.name
+} else := kgateway.profile if {
+	name == kgateway.profile.name
+} else := cilium.profile if {
+	name == cilium.profile.name
+} else := traefik.profile if {
+	name == traefik.profile.name
 }

@@ -8,7 +8,7 @@ test_named_agrees_with_the_map if {
 	every name, p in profiles.profiles {
 		profiles.named(name) == p
 	}
-	count(profiles.profiles) == 5
+	count(profiles.profiles) == 8
 }
 
 test_unknown_profile_is_undefined if {

@@ -1,0 +1,40 @@
+# METADATA
+# title: kgateway profile
+# description: |
+#   kgateway: looks a backend up by group, kind, namespace, name and port
+#   together. A Service port it lacks, or no port at all, is
+#   BackendNotFound; its own gateway.kgateway.dev Backend declares its port
+#   itself, so a port on a reference to one finds nothing (BackendNotFound).
+#   No protocol or appProtocol check, ExternalName allowed, any backendRef
+#   filter, the last failing reference's reason.
+#   Sources and the versions they were read at: docs/profiles.md.
+# scope: package
+package lib.refguard.profiles.kgateway
+
+profile := {
+	"name": "kgateway",
+	"kinds": {
+		"": {"Service": "services"},
+		"gateway.kgateway.dev": {"Backend": ""},
+	},
+	"reasons": {
+		"filter": "",
+		"kind": "InvalidKind",
+		"grant": "RefNotPermitted",
+		"port-missing": "BackendNotFound",
+		"port-invalid": "",
+		"shape": "",
+		"not-found": "BackendNotFound",
+		"port-not-found": "BackendNotFound",
+		"protocol": "",
+		"app-protocol": "",
+		"externalname": "",
+	},
+	"externalname": "allowed",
+	"backendref_filters": "any",
+	"app_protocols": {},
+	"port_required": {"services"},
+	"portless_kinds": {["gateway.kgateway.dev", "Backend"]},
+	"never_cross_namespace": {},
+	"join": "last",
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: traefik profile
+# description: |
+#   Traefik: Services (group "" or core) and traefik.io TraefikServices,
+#   UnsupportedProtocol for a missing port, a Service port that is not TCP
+#   and an appProtocol outside its list (HTTPRoute: http, https,
+#   kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss; GRPCRoute:
+#   kubernetes.io/h2c, https), BackendNotFound for a missing Service, a port
+#   it lacks and an ExternalName Service, InvalidKind for a backendRef filter
+#   it cannot load, and the last failing reference's reason.
+#   Sources and the versions they were read at: docs/profiles.md.
+# scope: package
+package lib.refguard.profiles.traefik
+
+profile := {
+	"name": "traefik",
+	"kinds": {
+		"": {"Service": "services"},
+		"core": {"Service": "services"},
+		"traefik.io": {"TraefikService": ""},
+	},
+	"reasons": {
+		"filter": "InvalidKind",
+		"kind": "InvalidKind",
+		"grant": "RefNotPermitted",
+		"port-missing": "UnsupportedProtocol",
+		"port-invalid": "",
+		"shape": "",
+		"not-found": "BackendNotFound",
+		"port-not-found": "BackendNotFound",
+		"protocol": "UnsupportedProtocol",
+		"app-protocol": "UnsupportedProtocol",
+		"externalname": "BackendNotFound",
+	},
+	"externalname": "rejected",
+	"backendref_filters": {
+		"HTTPRoute": {"RequestRedirect", "RequestHeaderModifier", "ResponseHeaderModifier", "ExtensionRef", "URLRewrite", "CORS"},
+		"*": "any",
+	},
+	"app_protocols": {"allowed": {
+		"HTTPRoute": {"http", "https", "kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"},
+		"GRPCRoute": {"kubernetes.io/h2c", "https"},
+	}},
+	"port_required": {"services"},
+	"never_cross_namespace": {},
+	"join": "last",
+}
