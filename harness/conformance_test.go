@@ -91,3 +91,54 @@ func TestConformanceCorpus(t *testing.T) {
 	require.Equal(t, compared, agreed, "agreement must be 100%%")
 	require.GreaterOrEqual(t, compared, 35, "corpus shrank: fewer ResolvedRefs conditions than expected")
 }
+
+// TestConformanceCorpusUnderEveryProfile: a controller that passes the
+// conformance suite writes the conditions the suite asserts, so every
+// profile must agree with the corpus: every profile models a controller
+// that passes it.
+func TestConformanceCorpusUnderEveryProfile(t *testing.T) {
+	dir := filepath.Join("..", "fixtures", "conformance")
+	expected, err := filepath.Glob(filepath.Join(dir, "*.expected.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, expected, "conformance corpus missing")
+	checker := newChecker(t)
+	ctx := context.Background()
+	for _, profile := range checker.Profiles() {
+		compared, agreed := 0, 0
+		for _, path := range expected {
+			raw, err := os.ReadFile(path)
+			require.NoError(t, err)
+			var cc conformanceCase
+			require.NoError(t, json.Unmarshal(raw, &cc))
+			loaded, err := manifest.Load([]string{strings.TrimSuffix(path, ".expected.json") + ".yaml"}, nil)
+			require.NoError(t, err)
+			rep, err := checker.Check(ctx, loaded, nil, map[string]any{"profile": profile})
+			require.NoError(t, err)
+			predicted := map[string]check.Route{}
+			for _, r := range rep.Routes {
+				predicted[fixture.ObjectKey(r.Object.Kind, r.Object.Namespace, r.Object.Name)] = r
+			}
+			for _, want := range cc.Routes {
+				key := fixture.ObjectKey(want.Kind, want.Namespace, want.Name)
+				got, ok := predicted[key]
+				require.True(t, ok, "route %s not checked", key)
+				for _, parent := range want.Parents {
+					cond, ok := parent.Conditions["ResolvedRefs"]
+					if !ok {
+						continue
+					}
+					compared++
+					c := got.Conditions[0]
+					if c.Status == cond.Status && c.Reason == cond.Reason {
+						agreed++
+						continue
+					}
+					t.Errorf("%s, %s %s: predicted ResolvedRefs=%s/%s (%s), conformance says %s/%s", profile, cc.Case, key, c.Status, c.Reason, c.Message, cond.Status, cond.Reason)
+				}
+			}
+		}
+		t.Logf("%s: %d/%d ResolvedRefs conditions agree", profile, agreed, compared)
+		require.Equal(t, compared, agreed, "%s: agreement must be 100%%", profile)
+		require.GreaterOrEqual(t, compared, 35, "corpus shrank: fewer ResolvedRefs conditions than expected")
+	}
+}

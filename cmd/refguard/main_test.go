@@ -128,7 +128,7 @@ func TestBadInputExitCodes(t *testing.T) {
 	t.Run("unknown profile", func(t *testing.T) {
 		r := runCLI(t, "", "check", "--profile", "nope")
 		require.Equal(t, 2, r.code)
-		require.Contains(t, r.stderr, "the policy defines contour, envoy-gateway, istio, nginx-gateway-fabric, spec")
+		require.Contains(t, r.stderr, "the policy defines cilium, contour, envoy-gateway, istio, kgateway, nginx-gateway-fabric, spec, traefik")
 	})
 }
 

@@ -33,8 +33,10 @@ const (
 	// FourWays plants RG101, RG102, RG103 and RG105 at random.
 	FourWays Mix = iota
 	// EveryRule plants a failure of every rule in turn. Its Config selects
-	// the istio profile, which rejects filters on a backendRef (RG111; the
-	// spec profile accepts any), and turns RG401 on (off by default).
+	// the nginx-gateway-fabric profile, which rejects filters on a
+	// backendRef (RG111; the spec profile accepts any) and checks
+	// appProtocol (RG107; Istio does not), and turns RG401 on (off by
+	// default).
 	EveryRule
 )
 
@@ -81,7 +83,7 @@ func GenerateMix(n int, seed uint64, mix Mix) Set {
 	}
 	set := Set{YAML: []byte(g.b.String()), Routes: n, Planted: g.planted}
 	if mix == EveryRule {
-		set.Config = map[string]any{"profile": "istio", "severity": map[string]any{"RG401": "warning"}}
+		set.Config = map[string]any{"profile": "nginx-gateway-fabric", "severity": map[string]any{"RG401": "warning"}}
 	}
 	return set
 }
