@@ -23,13 +23,25 @@ import data.lib.refguard.grants
 # reference. _found returns a finished value (object.union, see
 # context.build) that resolution and the record read without copying.
 resolve(rec, route, inv, profile) := object.union(rec, {
-	"resolution": object.union(res, {"reason": object.get(profile.reasons, res.step, "")}),
+	"resolution": _as_reported(res, rec, profile),
 	"target": found.target,
 	"permitted_by": found.permitted_by,
 }) if {
 	found := _found(rec, route, inv, profile)
 	res := resolution(rec, profile, found)
 }
+
+# _as_reported adds the reason the controller writes for the step the
+# reference stopped at. A controller that drops weight-0 references before
+# any lookup (profile.skips_zero_weight) never fails on one: the reference
+# is resolved as any other, so a broken one still gets its finding, but it
+# is marked skipped, ok (no traffic goes there) and without a reason.
+_as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", "skipped": true}) if {
+	res.ok == false
+	profile.skips_zero_weight
+	rec.via == "backendRef"
+	rec.weight == 0
+} else := object.union(res, {"reason": object.get(profile.reasons, res.step, "")})
 
 _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
@@ -196,10 +208,6 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	not is_string(rec.name)
 } else := _fail("shape", "backendRef has an empty name") if {
 	rec.name == ""
-} else := {"ok": true, "step": "skipped", "detail": sprintf("the %s controller drops a backendRef of weight 0 before looking it up", [profile.name])} if {
-	profile.skips_zero_weight
-	rec.via == "backendRef"
-	rec.weight == 0
 } else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef of a %s by the %s controller", [filter_rejected(rec, profile, found.route.kind), found.route.kind, profile.name])) if {
 	filter_rejected(rec, profile, found.route.kind)
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {

@@ -82,7 +82,9 @@ add_edit(obj, manifest) := {"op": "add", "object": obj, "manifest": manifest}
 
 # undetected: a note for findings the profile's controller does not report
 # in status (ResolvedRefs stays True while the traffic fails).
-undetected(ctx, rec) := sprintf(" (the %s controller does not report this: ResolvedRefs stays True, yet requests to this backend fail)", [ctx.profile.name]) if {
+undetected(ctx, rec) := sprintf(" (weight 0: the %s controller drops this reference before looking it up, so no traffic fails here; other controllers report it)", [ctx.profile.name]) if {
+	rec.resolution.skipped
+} else := sprintf(" (the %s controller does not report this: ResolvedRefs stays True, yet requests to this backend fail)", [ctx.profile.name]) if {
 	rec.resolution.ok == false
 	rec.resolution.reason == ""
 } else := ""

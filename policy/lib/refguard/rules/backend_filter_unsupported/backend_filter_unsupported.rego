@@ -27,7 +27,7 @@ findings(ctx) := {f |
 	rec.resolution.step == "filter"
 	f := result.reference_finding("RG111", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s; move the filter to the rule, or drop it", [rec.resolution.detail]),
+		"message": sprintf("%s; move the filter to the rule, or drop it%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
 		"fix": "move the filter from the backendRef to the rule's filters",
 	})
 }

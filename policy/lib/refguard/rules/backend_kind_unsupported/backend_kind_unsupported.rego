@@ -49,7 +49,7 @@ findings(ctx) := unsupported | tolerated if {
 		rec.resolution.step == "kind"
 		f := result.reference_finding("RG101", ctx, rec, {
 			"reason": rec.resolution.reason,
-			"message": sprintf("backend group %q kind %q is not supported; %s", [rec.group, rec.kind, _hint(rec, ctx)]),
+			"message": sprintf("backend group %q kind %q is not supported; %s%s", [rec.group, rec.kind, _hint(rec, ctx), result.undetected(ctx, rec)]),
 			"fix": _fix(rec),
 			"edits": _edits(ctx, rec),
 		})

@@ -44,7 +44,7 @@ findings(ctx) := {f |
 	contains(rec.name, ".")
 	f := result.reference_finding("RG109", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("backendRef name %q is a DNS name, not a Service name; %s", [rec.name, _fix(rec)]),
+		"message": sprintf("backendRef name %q is a DNS name, not a Service name; %s%s", [rec.name, _fix(rec), result.undetected(ctx, rec)]),
 		"fix": _fix(rec),
 		"edits": array.concat(
 			[result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), _service(rec))],

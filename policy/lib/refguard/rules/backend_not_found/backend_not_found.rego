@@ -58,7 +58,7 @@ findings(ctx) := {f |
 	best := similar.closest(rec.name, candidates)
 	f := result.reference_finding("RG103", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s %s/%s not found; %s", [rec.kind, rec.namespace, rec.name, _hint(rec, best, candidates)]),
+		"message": sprintf("%s %s/%s not found; %s%s", [rec.kind, rec.namespace, rec.name, _hint(rec, best, candidates), result.undetected(ctx, rec)]),
 		"fix": _fix(best),
 		"edits": _edits(ctx, rec, best),
 	})

@@ -53,7 +53,7 @@ findings(ctx) := api_server | controller if {
 		not _core_service(rec)
 		f := result.reference_finding("RG104", ctx, rec, {
 			"reason": rec.resolution.reason,
-			"message": sprintf("backendRef to %s %s/%s has no port; the %s controller requires one", [rec.kind, rec.namespace, rec.name, ctx.profile.name]),
+			"message": sprintf("backendRef to %s %s/%s has no port; the %s controller requires one%s", [rec.kind, rec.namespace, rec.name, ctx.profile.name, result.undetected(ctx, rec)]),
 			"fix": "",
 			"edits": [],
 		})

@@ -70,7 +70,7 @@ findings(ctx) := {f |
 	misses := grants.near_misses(ctx.inv, ctx.route, rec)
 	f := result.reference_finding("RG102", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": _message(ctx, rec, misses),
+		"message": concat("", [_message(ctx, rec, misses), result.undetected(ctx, rec)]),
 		"fix": _fix(ctx, rec, misses),
 		"edits": _edits(ctx, rec),
 		"suggestion": {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)},
