@@ -33,7 +33,7 @@ func repairCase(t *testing.T, checker *check.Checker, names []string, files map[
 	}
 	first, err := recheck(names, files)
 	require.NoError(t, err)
-	plan, err := fix.Repair(names, files, recheck)
+	plan, err := fix.Repair(names, files, recheck, "")
 	require.NoError(t, err, "the repair invariant held on this input")
 	repaired := map[string][]byte{}
 	for _, n := range names {

@@ -31,6 +31,7 @@ type checkOptions struct {
 	bundleFile string
 	verify     bundle.VerifyOptions
 	evaluator  string
+	namespace  string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -59,6 +60,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
+	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
 	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")
 	return cmd
 }
@@ -99,6 +101,9 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if o.evaluator != "wasm" && o.evaluator != "rego" {
 		return fmt.Errorf("--evaluator %q: want wasm or rego", o.evaluator)
 	}
+	if err := checkNamespace(o.namespace); err != nil {
+		return err
+	}
 	config, err := o.config()
 	if err != nil {
 		return err
@@ -138,14 +143,14 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if len(args) == 0 {
 		checked, err = manifest.LoadFS(examples.FS, "examples/")
 	} else {
-		checked, err = manifest.LoadWithOptions(args, cmd.InOrStdin(), checker.LoadOptions())
+		checked, err = manifest.LoadWithOptions(args, cmd.InOrStdin(), withNamespace(checker.LoadOptions(), o.namespace))
 	}
 	if err != nil {
 		return err
 	}
 	var lookup []manifest.Object
 	if len(o.inventory) > 0 {
-		inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), checker.InventoryOptions())
+		inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), withNamespace(checker.InventoryOptions(), o.namespace))
 		if err != nil {
 			return err
 		}
@@ -219,6 +224,32 @@ func colorWanted(out any) bool {
 	}
 	f, ok := out.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// withNamespace sets the namespace objects that name none are read in.
+func withNamespace(opts manifest.Options, namespace string) manifest.Options {
+	opts.Namespace = namespace
+	return opts
+}
+
+// checkNamespace rejects a --namespace kubectl would reject: a DNS label
+// (RFC 1123: lower-case letters, digits and '-', at most 63, starting and
+// ending with a letter or digit).
+func checkNamespace(namespace string) error {
+	if namespace == "" {
+		return nil
+	}
+	ok := len(namespace) <= 63
+	for i, r := range namespace {
+		alnum := r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
+		if !alnum && (r != '-' || i == 0 || i == len(namespace)-1) {
+			ok = false
+		}
+	}
+	if !ok {
+		return fmt.Errorf("--namespace %q: a namespace is a DNS label (lower-case letters, digits and '-', at most 63 characters, starting and ending with a letter or digit)", namespace)
+	}
+	return nil
 }
 
 // checkProfile rejects a profile the policy does not define.

@@ -19,7 +19,7 @@ const stdinName = "<stdin>"
 
 func newFixCommand() *cobra.Command {
 	var write, explicit bool
-	var format, profile string
+	var format, profile, namespace string
 	var inventoryPaths []string
 	cmd := &cobra.Command{
 		Use:   "fix PATH... | fix -",
@@ -47,6 +47,9 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if format != "diff" && format != "json" {
 				return fmt.Errorf("--format %q: want diff or json", format)
 			}
+			if err := checkNamespace(namespace); err != nil {
+				return err
+			}
 			var names []string
 			files := map[string][]byte{}
 			if fromStdin {
@@ -69,7 +72,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 			}
 			var lookup []manifest.Object
 			if len(inventoryPaths) > 0 {
-				inv, err := manifest.Load(inventoryPaths, nil)
+				inv, err := manifest.LoadWithOptions(inventoryPaths, nil, manifest.Options{Namespace: namespace})
 				if err != nil {
 					return err
 				}
@@ -92,13 +95,13 @@ replaces each file atomically, and refuses a file that changed since it was read
 			}
 			config := map[string]any{"profile": profile, "severity": severity}
 			recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
-				loaded, err := manifest.LoadContents(names, contents, checker.LoadOptions())
+				loaded, err := manifest.LoadContents(names, contents, withNamespace(checker.LoadOptions(), namespace))
 				if err != nil {
 					return nil, err
 				}
 				return checker.Check(cmd.Context(), loaded, lookup, config)
 			}
-			plan, err := fix.Repair(names, files, recheck)
+			plan, err := fix.Repair(names, files, recheck, namespace)
 			if err != nil {
 				return err
 			}
@@ -168,6 +171,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 	f.BoolVar(&explicit, "explicit", false, `also write group: "" and kind: Service where a backendRef leaves them implicit`)
 	f.StringVar(&format, "format", "diff", "diff or json (the edits: file, line, old, new, rule)")
 	f.StringVar(&profile, "profile", "spec", "implementation profile")
+	f.StringVarP(&namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default")`)
 	f.StringArrayVar(&inventoryPaths, "inventory", nil, "lookup-only objects (never edited); repeatable")
 	return cmd
 }

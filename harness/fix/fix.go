@@ -59,7 +59,12 @@ type splice struct {
 }
 
 // Build plans the edits of a report's findings over the given files.
-func Build(rep *check.Report, files map[string][]byte) (*Plan, error) {
+// namespace is the namespace the check gave objects that name none (as
+// kubectl apply -n; "" for "default").
+func Build(rep *check.Report, files map[string][]byte, namespace string) (*Plan, error) {
+	if namespace == "" {
+		namespace = "default"
+	}
 	plan := &Plan{Files: map[string][]byte{}, Old: map[string][]byte{}}
 	docs := map[string][]*yaml.Node{}
 	for name, content := range files {
@@ -81,7 +86,7 @@ func Build(rep *check.Report, files map[string][]byte) (*Plan, error) {
 		var pending []splice
 		var failed error
 		for _, e := range f.Edits {
-			file, obj, err := locate(docs, files, f, e)
+			file, obj, err := locate(docs, files, f, e, namespace)
 			if err != nil {
 				failed = err
 				break
@@ -204,7 +209,7 @@ func scalar(n *yaml.Node) string {
 
 // locate finds the file and object node an edit targets: the finding's
 // object for set edits on it, or the object the edit names (a grant).
-func locate(docs map[string][]*yaml.Node, files map[string][]byte, f check.Finding, e engine.Edit) (string, *yaml.Node, error) {
+func locate(docs map[string][]*yaml.Node, files map[string][]byte, f check.Finding, e engine.Edit, namespace string) (string, *yaml.Node, error) {
 	want := e.Object
 	if want.Kind == "" {
 		want = f.Object
@@ -223,7 +228,7 @@ func locate(docs map[string][]*yaml.Node, files map[string][]byte, f check.Findi
 				md := value(obj, "metadata")
 				ns := scalar(value(md, "namespace"))
 				if ns == "" {
-					ns = "default"
+					ns = namespace
 				}
 				if scalar(value(obj, "kind")) == want.Kind && scalar(value(md, "name")) == want.Name && ns == want.Namespace {
 					return name, obj, nil

@@ -23,8 +23,9 @@ type Recheck func(names []string, contents map[string][]byte) (*check.Report, er
 // repaired files proposes no more, at most MaxRounds rounds. Skipped lists
 // the errors left in the final check. It refuses a result in which a place
 // that had no error before has one now (a reference that worked broken by
-// a repair): the repair invariant, checked on every run.
-func Repair(names []string, files map[string][]byte, recheck Recheck) (*Plan, error) {
+// a repair): the repair invariant, checked on every run. namespace is the
+// one recheck gives objects that name none (see Build).
+func Repair(names []string, files map[string][]byte, recheck Recheck, namespace string) (*Plan, error) {
 	current := maps.Clone(files)
 	before, err := recheck(names, current)
 	if err != nil {
@@ -35,7 +36,7 @@ func Repair(names []string, files map[string][]byte, recheck Recheck) (*Plan, er
 	seen := map[string]bool{fingerprint(names, current): true}
 	var last *Plan
 	for round := 1; ; round++ {
-		plan, err := Build(rep, current)
+		plan, err := Build(rep, current, namespace)
 		if err != nil {
 			return nil, err
 		}

@@ -59,6 +59,7 @@ type Object struct {
 	src              []byte
 	srcStart, srcEnd int
 	sourceLine       int
+	namespace        string // Options.Namespace of the load, applied again by Materialize
 	keep             Fields // what Materialize keeps of the value (Options.Fields)
 }
 
@@ -80,6 +81,11 @@ type Options struct {
 	// (nil: all of them). A checker that holds thousands of Services needs
 	// their ports, not their labels, annotations or status.
 	Fields func(apiVersion, kind string) Fields
+	// Namespace is the namespace of namespaced objects that name none, as
+	// kubectl apply -n gives it ("" leaves them without one: the policy
+	// reads them as "default"). It is set on the value the policy reads;
+	// the file is not changed.
+	Namespace string
 }
 
 // Fields selects what of an object's value is kept: each listed top-level
@@ -134,7 +140,7 @@ func (o *Object) Materialize() (*Object, error) {
 	if o.src == nil {
 		return o, nil
 	}
-	objects, _, err := parseStream(o.File, o.src, chunk{start: o.srcStart, end: o.srcEnd, line: o.sourceLine}, nil, nil)
+	objects, _, err := parseStream(o.File, o.src, chunk{start: o.srcStart, end: o.srcEnd, line: o.sourceLine}, nil, nil, o.namespace)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +222,7 @@ func adjacent(a, b *Object) bool {
 // out, or reports false when they do not come back as the same objects.
 func materializeRun(run, out []*Object) bool {
 	first, last := run[0], run[len(run)-1]
-	objects, _, err := parseStream(first.File, first.src, chunk{start: first.srcStart, end: last.srcEnd, line: first.sourceLine}, nil, nil)
+	objects, _, err := parseStream(first.File, first.src, chunk{start: first.srcStart, end: last.srcEnd, line: first.sourceLine}, nil, nil, first.namespace)
 	if err != nil || len(objects) != len(run) {
 		return false
 	}
@@ -444,15 +450,16 @@ var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
 func parseRun(file string, data []byte, run []chunk, opts *Options) ([]Object, []Note, error) {
 	whole := chunk{start: run[0].start, end: run[len(run)-1].end, line: run[0].line}
 	if !run[0].single || opts.Defer == nil {
-		return parseStream(file, data, whole, nil, nil)
+		return parseStream(file, data, whole, nil, nil, opts.Namespace)
 	}
-	return parseStream(file, data, whole, run, opts)
+	return parseStream(file, data, whole, run, opts, opts.Namespace)
 }
 
 // parseStream decodes the documents of data[c.start:c.end] in order. When
 // singles are the single-document chunks c is made of, a document that is
-// the only one to start in its chunk may be deferred (opts.Defer).
-func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Options) ([]Object, []Note, error) {
+// the only one to start in its chunk may be deferred (opts.Defer). ns is
+// the namespace of objects that name none ("" for none).
+func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Options, ns string) ([]Object, []Note, error) {
 	var out chunkResult
 	offset := c.line - 1
 	dec := yaml.NewDecoder(bytes.NewReader(data[c.start:c.end]))
@@ -469,6 +476,9 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Optio
 		}
 		shiftLines(&node, offset)
 		docStart = lastLine(&node) + 1
+		if ns != "" {
+			setDefaultNamespace(&node, ns)
+		}
 		if opts != nil && len(singles) > 0 {
 			i := chunkOf(singles, next, node.Line)
 			if i >= 0 && chunkOf(singles, i, docStart-1) == i {
@@ -478,7 +488,7 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Optio
 					return nil, nil, err
 				}
 				if ok {
-					o.src, o.srcStart, o.srcEnd, o.sourceLine = data, singles[i].start, singles[i].end, singles[i].line
+					o.src, o.srcStart, o.srcEnd, o.sourceLine, o.namespace = data, singles[i].start, singles[i].end, singles[i].line, ns
 					out.objects = append(out.objects, o)
 					continue
 				}
@@ -544,6 +554,57 @@ func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, e
 		o.Name = scalarString(mappingValue(md, "name"))
 	}
 	return o, true, nil
+}
+
+// clusterScoped: kinds of the core and Gateway API groups that live in no
+// namespace, which -n leaves alone (refguard reads no other cluster-scoped
+// kind).
+var clusterScoped = map[string]bool{"Namespace": true, "GatewayClass": true, "Node": true, "PersistentVolume": true, "CustomResourceDefinition": true, "ClusterRole": true, "ClusterRoleBinding": true}
+
+// setDefaultNamespace gives a document's object (each item of a List) the
+// namespace ns when its metadata names none or an empty one, as kubectl
+// apply -n does. The added node takes the line of metadata.
+func setDefaultNamespace(doc *yaml.Node, ns string) {
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 {
+		return
+	}
+	root := doc.Content[0]
+	if root.Kind != yaml.MappingNode {
+		return
+	}
+	if isList(scalarString(mappingValue(root, "apiVersion")), scalarString(mappingValue(root, "kind"))) {
+		if items := mappingValue(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
+			for _, item := range items.Content {
+				if item.Kind == yaml.MappingNode {
+					setObjectNamespace(item, ns)
+				}
+			}
+		}
+		return
+	}
+	setObjectNamespace(root, ns)
+}
+
+func setObjectNamespace(obj *yaml.Node, ns string) {
+	if clusterScoped[scalarString(mappingValue(obj, "kind"))] {
+		return
+	}
+	md := mappingValue(obj, "metadata")
+	if md == nil || md.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(md.Content); i += 2 {
+		if md.Content[i].Kind == yaml.ScalarNode && md.Content[i].Value == "namespace" {
+			v := md.Content[i+1]
+			if v.Kind == yaml.ScalarNode && (v.Tag == "!!null" || v.Value == "") {
+				md.Content[i+1] = &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ns, Line: v.Line, Column: v.Column}
+			}
+			return
+		}
+	}
+	md.Content = append(md.Content,
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "namespace", Line: md.Line, Column: md.Column},
+		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ns, Line: md.Line, Column: md.Column})
 }
 
 // isList: a v1 kind: List (or ServiceList, …) whose items are the objects.

@@ -227,7 +227,7 @@ func TestConcurrentParseMatchesSequential(t *testing.T) {
 	}
 	data := []byte(b.String())
 	require.Greater(t, len(data), 4*minGroup, "big enough to be spread over goroutines")
-	sequential, notes, err := parseStream("set.yaml", data, chunk{start: 0, end: len(data), line: 1}, nil, nil)
+	sequential, notes, err := parseStream("set.yaml", data, chunk{start: 0, end: len(data), line: 1}, nil, nil, "")
 	require.NoError(t, err)
 	require.Greater(t, len(groupChunks(splitDocuments(data), 8)), 1)
 	isRoute := func(_, kind string) bool { return kind == "HTTPRoute" }
@@ -393,4 +393,71 @@ func TestDeferredTextIsCompacted(t *testing.T) {
 		}
 		k++
 	}
+}
+
+// TestNamespaceOption: Options.Namespace reaches every object that names
+// no namespace (or an empty or null one), List items included, in the
+// value, the deferred JSON and a materialized document alike; a named
+// namespace and a cluster-scoped kind are left as they are.
+func TestNamespaceOption(t *testing.T) {
+	src := `apiVersion: v1
+kind: Service
+metadata:
+  name: a
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: b
+  namespace: kept
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: c
+  namespace:
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: shop
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Service
+    metadata:
+      name: d
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: r
+spec: {}
+`
+	want := map[string]string{"Service/a": "shop", "Service/b": "kept", "Service/c": "shop", "Namespace/shop": "", "Service/d": "shop", "HTTPRoute/r": "shop"}
+	deferRoutes := func(_, kind string) bool { return kind == "HTTPRoute" }
+	for _, opts := range []Options{{Namespace: "shop"}, {Namespace: "shop", Defer: deferRoutes}, {Namespace: "shop", Defer: deferRoutes, DeferredJSON: true}} {
+		res, err := LoadWithOptions([]string{"-"}, strings.NewReader(src), opts)
+		require.NoError(t, err)
+		require.Len(t, res.Objects, len(want))
+		for i := range res.Objects {
+			o, err := res.Objects[i].Materialize()
+			require.NoError(t, err)
+			key := o.Kind + "/" + o.Name
+			require.Equal(t, want[key], o.Namespace, key)
+			ns := ""
+			if md, ok := o.Value.Get(ast.InternedTerm("metadata")).Value.(ast.Object); ok {
+				ns = stringAt(md, "namespace")
+			}
+			require.Equal(t, want[key], ns, "%s: the value the policy reads", key)
+			if res.Objects[i].JSON != nil {
+				require.Contains(t, string(res.Objects[i].JSON), `"namespace":"shop"`, key)
+			}
+		}
+	}
+	plain, err := Load([]string{"-"}, strings.NewReader(src))
+	require.NoError(t, err)
+	require.Equal(t, "", plain.Objects[0].Namespace, "without the option nothing is added")
 }
