@@ -32,6 +32,7 @@ type checkOptions struct {
 	verify     bundle.VerifyOptions
 	evaluator  string
 	namespace  string
+	exclude    []string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -60,6 +61,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
+	f.StringArrayVar(&o.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
 	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
 	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")
 	return cmd
@@ -104,6 +106,10 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err := checkNamespace(o.namespace); err != nil {
 		return err
 	}
+	exclude, err := manifest.NewExcluder(o.exclude)
+	if err != nil {
+		return err
+	}
 	config, err := o.config()
 	if err != nil {
 		return err
@@ -120,6 +126,13 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		set, err = loadPolicy(o.policyDir)
 	}
 	if err != nil {
+		return err
+	}
+	rules, err := rulemeta.Read(set.Modules)
+	if err != nil {
+		return err
+	}
+	if config["severity"], err = ruleIDs(config["severity"].(map[string]any), rules); err != nil {
 		return err
 	}
 	ctx := cmd.Context()
@@ -143,14 +156,14 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if len(args) == 0 {
 		checked, err = manifest.LoadFS(examples.FS, "examples/")
 	} else {
-		checked, err = manifest.LoadWithOptions(args, cmd.InOrStdin(), withNamespace(checker.LoadOptions(), o.namespace))
+		checked, err = manifest.LoadWithOptions(args, cmd.InOrStdin(), withInputs(checker.LoadOptions(), o.namespace, exclude))
 	}
 	if err != nil {
 		return err
 	}
 	var lookup []manifest.Object
 	if len(o.inventory) > 0 {
-		inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), withNamespace(checker.InventoryOptions(), o.namespace))
+		inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), withInputs(checker.InventoryOptions(), o.namespace, exclude))
 		if err != nil {
 			return err
 		}
@@ -180,10 +193,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	case "github":
 		err = report.GitHub(out, rep)
 	case "sarif":
-		var rules []rulemeta.Rule
-		if rules, err = rulemeta.Read(set.Modules); err == nil {
-			err = report.SARIF(out, meta, rules, rep)
-		}
+		err = report.SARIF(out, meta, rules, rep)
 	case "junit":
 		err = report.JUnit(out, meta, rep)
 	default:
@@ -226,9 +236,11 @@ func colorWanted(out any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// withNamespace sets the namespace objects that name none are read in.
-func withNamespace(opts manifest.Options, namespace string) manifest.Options {
+// withInputs sets the namespace objects that name none are read in and
+// the paths left out.
+func withInputs(opts manifest.Options, namespace string, exclude *manifest.Excluder) manifest.Options {
 	opts.Namespace = namespace
+	opts.Exclude = exclude
 	return opts
 }
 

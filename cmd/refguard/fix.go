@@ -20,7 +20,7 @@ const stdinName = "<stdin>"
 func newFixCommand() *cobra.Command {
 	var write, explicit bool
 	var format, profile, namespace string
-	var inventoryPaths []string
+	var inventoryPaths, excludes []string
 	cmd := &cobra.Command{
 		Use:   "fix PATH... | fix -",
 		Short: "Repair broken backendRefs: print a unified diff, or apply it with --write",
@@ -50,6 +50,10 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if err := checkNamespace(namespace); err != nil {
 				return err
 			}
+			exclude, err := manifest.NewExcluder(excludes)
+			if err != nil {
+				return err
+			}
 			var names []string
 			files := map[string][]byte{}
 			if fromStdin {
@@ -59,7 +63,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 				}
 				names, files[stdinName] = []string{stdinName}, data
 			} else {
-				loaded, err := manifest.Load(args, nil)
+				loaded, err := manifest.LoadWithOptions(args, nil, manifest.Options{Exclude: exclude})
 				if err != nil {
 					return err
 				}
@@ -95,7 +99,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 			}
 			config := map[string]any{"profile": profile, "severity": severity}
 			recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
-				loaded, err := manifest.LoadContents(names, contents, withNamespace(checker.LoadOptions(), namespace))
+				loaded, err := manifest.LoadContents(names, contents, withInputs(checker.LoadOptions(), namespace, exclude))
 				if err != nil {
 					return nil, err
 				}
@@ -171,6 +175,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 	f.BoolVar(&explicit, "explicit", false, `also write group: "" and kind: Service where a backendRef leaves them implicit`)
 	f.StringVar(&format, "format", "diff", "diff or json (the edits: file, line, old, new, rule)")
 	f.StringVar(&profile, "profile", "spec", "implementation profile")
+	f.StringArrayVar(&excludes, "exclude", nil, "skip files and directories matching a glob (as check --exclude); repeatable")
 	f.StringVarP(&namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default")`)
 	f.StringArrayVar(&inventoryPaths, "inventory", nil, "lookup-only objects (never edited); repeatable")
 	return cmd

@@ -81,6 +81,9 @@ type Options struct {
 	// (nil: all of them). A checker that holds thousands of Services needs
 	// their ports, not their labels, annotations or status.
 	Fields func(apiVersion, kind string) Fields
+	// Exclude holds --exclude patterns: a file or directory a pattern
+	// matches is not read (see Excluder).
+	Exclude *Excluder
 	// Namespace is the namespace of namespaced objects that name none, as
 	// kubectl apply -n gives it ("" leaves them without one: the policy
 	// reads them as "default"). It is set on the value the policy reads;
@@ -306,7 +309,7 @@ read:
 			sources = append(sources, source{file: "<stdin>", data: data})
 			continue
 		}
-		files, err := expand(p)
+		files, err := expand(p, opts.Exclude)
 		if err != nil {
 			readErr = err
 			break
@@ -384,18 +387,35 @@ func isManifestFile(name string) bool {
 	return false
 }
 
-func expand(path string) ([]string, error) {
+func expand(path string, exclude *Excluder) ([]string, error) {
 	info, err := os.Stat(path)
 	if err != nil {
 		return nil, &Error{File: path, Err: unwrapPathError(err)}
 	}
 	if !info.IsDir() {
+		if exclude.Matches("", path, false) {
+			return nil, nil
+		}
 		return []string{path}, nil
 	}
+	// A directory named through a symbolic link is walked: WalkDir does
+	// not follow a link at its root, so the root is given with a trailing
+	// separator, which the operating system resolves. Links inside the
+	// tree are not followed (a link back up would never end).
+	root := path
+	if l, err := os.Lstat(path); err == nil && l.Mode()&fs.ModeSymlink != 0 {
+		root = path + string(filepath.Separator)
+	}
 	var files []string
-	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &Error{File: p, Err: unwrapPathError(err)}
+		}
+		if p != root && exclude.Matches(path, p, d.IsDir()) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
 		if d.IsDir() || !isManifestFile(p) {
 			return nil
@@ -440,6 +460,33 @@ func fileKind(mode fs.FileMode) string {
 }
 
 var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
+
+// templateLine is the line of the first template action ({{ .Values.x }},
+// {{- include … }}) outside a comment, 0 when there is none. Any one makes
+// the file a template: YAML reads {{ … }} as a flow mapping, so a value
+// holding one is silently something else (a name becomes a map).
+func templateLine(data []byte) int {
+	if !bytes.Contains(data, []byte("{{")) {
+		return 0
+	}
+	line := 0
+	for rest := data; len(rest) > 0; {
+		line++
+		text := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			text, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if trimmed := bytes.TrimLeft(text, " \t"); len(trimmed) > 0 && trimmed[0] == '#' {
+			continue
+		}
+		if helmTemplate.Match(text) {
+			return line
+		}
+	}
+	return 0
+}
 
 // parseRun parses a run of chunks (see singleRuns) with one decoder: a
 // yaml.v3 parser of its own per document costs more in buffers and token

@@ -1,0 +1,75 @@
+package manifest
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func TestExcluderMatches(t *testing.T) {
+	e, err := NewExcluder([]string{"templates", "*.tpl.yaml", "charts/*/ci", "envs/**/secret*.yaml", "build/"})
+	require.NoError(t, err)
+	for path, want := range map[string]bool{
+		"charts/shop/templates":              true,  // a name, anywhere
+		"./charts/shop/templates/route.yaml": false, // the directory is skipped, not each file
+		"deploy/route.tpl.yaml":              true,
+		"deploy/route.yaml":                  false,
+		"charts/shop/ci":                     true,
+		"other/charts/shop/ci":               false, // a path pattern is anchored
+		"envs/secret.yaml":                   true,  // ** spans no directory too
+		"envs/prod/eu/secret-db.yaml":        true,
+		"envs/prod/route.yaml":               false,
+	} {
+		require.Equal(t, want, e.Matches("", path, filepath.Ext(path) == ""), path)
+	}
+	require.True(t, e.Matches("", "out/build", true))
+	require.True(t, e.Matches("/abs/repo", "/abs/repo/charts/x/ci", true), "a path pattern matches below the walked root")
+	require.False(t, e.Matches("", "out/build", false), "a trailing slash matches directories only")
+	var none *Excluder
+	require.False(t, none.Matches("", "anything.yaml", false))
+	_, err = NewExcluder([]string{"["})
+	require.ErrorContains(t, err, `--exclude "["`)
+}
+
+// TestWalkExcludesAndFollowsARootLink: an excluded directory is not read
+// (a chart's templates would be an error), and a directory named through
+// a symbolic link is walked rather than skipped.
+func TestWalkExcludesAndFollowsARootLink(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "repo", "charts", "shop", "templates"), 0o755))
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "repo", "deploy"), 0o755))
+	svc := "apiVersion: v1\nkind: Service\nmetadata:\n  name: a\n  namespace: app\nspec:\n  ports:\n    - port: 80\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "repo", "deploy", "svc.yaml"), []byte(svc), 0o644))
+	tmpl := "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Values.name }}\n"
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "repo", "charts", "shop", "templates", "svc.yaml"), []byte(tmpl), 0o644))
+
+	_, err := Load([]string{filepath.Join(dir, "repo")}, nil)
+	require.ErrorContains(t, err, "svc.yaml:4: this is a Helm or Go template")
+	excluder, err := NewExcluder([]string{"templates"})
+	require.NoError(t, err)
+	res, err := LoadWithOptions([]string{filepath.Join(dir, "repo")}, nil, Options{Exclude: excluder})
+	require.NoError(t, err)
+	require.Len(t, res.Objects, 1)
+
+	link := filepath.Join(dir, "deploy-link")
+	require.NoError(t, os.Symlink(filepath.Join(dir, "repo", "deploy"), link))
+	res, err = Load([]string{link}, nil)
+	require.NoError(t, err)
+	require.Len(t, res.Objects, 1, "the linked directory's files are read")
+	require.Equal(t, []string{filepath.Join(link, "svc.yaml")}, res.Files)
+}
+
+// TestTemplateAnywhereIsAnError: a template action in any value (where
+// YAML would read a flow mapping and the object would be silently wrong)
+// is an error naming its line; in a comment it is not.
+func TestTemplateAnywhereIsAnError(t *testing.T) {
+	for src, line := range map[string]int{
+		"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: {{ .Values.port }}\n": 7,
+		"# {{ .Values.x }} documented\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n":                    0,
+		"{{- include \"x\" . }}\n": 1,
+	} {
+		require.Equal(t, line, templateLine([]byte(src)), src)
+	}
+}
