@@ -137,14 +137,15 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		require.NoError(t, err)
 		checked, lookup, err := c.Load()
 		require.NoError(t, err)
-		inv, err := inventory.Build(lookup, checked.Objects)
+		objects := check.FirstCopies(checked.Objects) // the cluster holds one copy of an object the set defines twice
+		inv, err := inventory.Build(lookup, objects)
 		require.NoError(t, err)
 		replicated, err := ast.JSON(inv)
 		require.NoError(t, err)
 		writeData(t, store, "/kubernetes", replicated)
 		var used []string
 		var got []engine.Finding
-		for _, obj := range checked.Objects {
+		for _, obj := range objects {
 			if !strings.HasSuffix(obj.Kind, "Route") {
 				continue
 			}
@@ -159,7 +160,7 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		if used == nil {
 			used = []string{}
 		}
-		for _, obj := range checked.Objects {
+		for _, obj := range objects {
 			if obj.Kind != "ReferenceGrant" {
 				continue
 			}
@@ -171,7 +172,9 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		}
 		var want []engine.Finding
 		for _, f := range o.Report.Findings {
-			want = append(want, f.Finding)
+			if f.Rule != "RG506" { // about the set's copies: a cluster holds one
+				want = append(want, f.Finding)
+			}
 		}
 		require.Equal(t, findingKeys(want), findingKeys(got), c.Name)
 	}

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
@@ -51,13 +52,16 @@ func SamplesFromFixtures(cases []fixture.Case) ([]SampleCase, error) {
 			Profile:  c.Expected.Profile,
 			Findings: c.Expected.Findings,
 		}
-		for _, o := range append(append([]manifest.Object{}, lookup...), checked.Objects...) {
+		// A cluster holds one copy of an object the set defines twice: the
+		// one refguard check reads.
+		objects := check.FirstCopies(checked.Objects)
+		for _, o := range append(append([]manifest.Object{}, lookup...), objects...) {
 			sc.Inventory = append(sc.Inventory, withNamespace(o))
 		}
-		for i, o := range checked.Objects {
+		for i, o := range objects {
 			if o.Kind == "ReferenceGrant" || strings.HasSuffix(o.Kind, "Route") {
 				sc.Reviewed = append(sc.Reviewed, SampleObject{
-					Key:  fixture.ObjectKey(o.Kind, inventory.Namespace(&checked.Objects[i]), o.Name),
+					Key:  fixture.ObjectKey(o.Kind, inventory.Namespace(&objects[i]), o.Name),
 					File: fmt.Sprintf("%s-%s.yaml", strings.ToLower(o.Kind), unsafeName.ReplaceAllString(o.Name, "-")),
 					Body: withNamespace(o),
 				})

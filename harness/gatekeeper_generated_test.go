@@ -24,7 +24,7 @@ import (
 // template.
 func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 	bin := testsupport.Tool(t, "gator")
-	gs := gen.GenerateMix(240, 5, gen.EveryRule)
+	gs := gen.GenerateMix(250, 5, gen.EveryRule)
 	setFile, rep := checkGeneratedSet(t, newChecker(t), gs)
 	dir := t.TempDir()
 
@@ -50,8 +50,8 @@ func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 
 	var want []string
 	for _, f := range rep.Findings {
-		if f.Rule == "RG202" {
-			continue
+		if f.Rule == "RG202" || f.Rule == "RG506" {
+			continue // rules about the whole set: a cluster has no unused-grant or duplicate to review
 		}
 		action := "warn"
 		if f.Severity == "error" {
@@ -88,6 +88,6 @@ func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 	}
 	sort.Strings(want)
 	sort.Strings(got)
-	require.Len(t, want, len(allRules(t))-1+2, "every rule but RG202 once, RG103 three times")
+	require.Len(t, want, len(allRules(t))-2+2, "every rule but RG202 and RG506 once, RG103 three times")
 	require.Equal(t, want, got)
 }

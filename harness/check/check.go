@@ -188,7 +188,8 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	if err != nil {
 		return nil, err
 	}
-	ev, err := c.newEvaluation(ctx, [][]manifest.Object{lookup, checked.Objects}, cfg)
+	objects, duplicates := groupDuplicates(checked.Objects)
+	ev, err := c.newEvaluation(ctx, [][]manifest.Object{lookup, objects}, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -197,9 +198,9 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	rep.Summary.Files = len(checked.Files)
 	rep.Summary.Objects = len(checked.Objects)
 	var routes []*manifest.Object
-	for i := range checked.Objects {
-		if c.isRoute(&checked.Objects[i]) {
-			routes = append(routes, &checked.Objects[i])
+	for i := range objects {
+		if c.isRoute(&objects[i]) {
+			routes = append(routes, &objects[i])
 		}
 	}
 	reports, err := ev.routes(ctx, routes)
@@ -225,9 +226,9 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	}
 	sort.Strings(used)
 	var grants []*manifest.Object
-	for i := range checked.Objects {
-		if c.isGrant(&checked.Objects[i]) {
-			grants = append(grants, &checked.Objects[i])
+	for i := range objects {
+		if c.isGrant(&objects[i]) {
+			grants = append(grants, &objects[i])
 		}
 	}
 	grantFindings, err := ev.grants(ctx, grants, used)
@@ -237,6 +238,11 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	for _, fs := range grantFindings {
 		rep.Findings = append(rep.Findings, fs...)
 	}
+	dupFindings, err := ev.duplicateFindings(ctx, duplicates)
+	if err != nil {
+		return nil, err
+	}
+	rep.Findings = append(rep.Findings, dupFindings...)
 	for _, f := range rep.Findings {
 		switch f.Severity {
 		case "error":

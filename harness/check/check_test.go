@@ -32,7 +32,7 @@ route_kinds := {"HTTPRoute"}
 var restOfPolicy = map[string]string{
 	"profiles.rego": "package lib.refguard.profiles\n\nprofiles := {\"spec\": {}}\n",
 	"resolve.rego":  "package lib.refguard.resolve\n\ninventory_fields := {}\n",
-	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ngrant_reports := []\n\nderived_reads := set()\n\nderived_of_input := {}\n",
+	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ngrant_reports := []\n\nduplicate_findings := set()\n\nderived_reads := set()\n\nderived_of_input := {}\n",
 }
 
 const batchHarness = `package refguard.harness
@@ -180,6 +180,8 @@ _name(obj) := "other" if obj.metadata.name == "bad"
 _report(obj) := {"findings": [{"rule": "RG999", "name": "test", "severity": "info", "field": "spec", "message": _name(obj)}]}
 
 grant_reports := [_report(obj) | some obj in input.objects]
+
+duplicate_findings := set()
 
 grant_report := _report(input.object)
 `

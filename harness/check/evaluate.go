@@ -501,6 +501,23 @@ func (w *wasmWorker) eval(ctx context.Context, entrypoint string, objs []*manife
 	return result, nil
 }
 
+// evalInput evaluates an entrypoint on an input built by the caller.
+func (w *wasmWorker) evalInput(ctx context.Context, entrypoint string, input []byte) ([]byte, error) {
+	if w.inst == nil {
+		inst, err := w.e.policy.NewInstance(ctx, w.e.data)
+		if err != nil {
+			return nil, err
+		}
+		w.inst = inst
+	}
+	result, err := w.inst.Eval(ctx, entrypoint, input)
+	if err != nil {
+		w.close(ctx)
+		return nil, err
+	}
+	return result, nil
+}
+
 func (w *wasmWorker) close(ctx context.Context) {
 	if w.inst != nil {
 		w.inst.Close(ctx)

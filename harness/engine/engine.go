@@ -25,6 +25,8 @@ const (
 	RoutesQuery = "data.refguard.harness.route_reports"
 	GrantQuery  = "data.refguard.harness.grant_report"
 	GrantsQuery = "data.refguard.harness.grant_reports"
+	// DuplicatesQuery evaluates the objects the set defines more than once.
+	DuplicatesQuery = "data.refguard.harness.duplicate_findings"
 	// DerivedQuery names the collections the policy derives from the
 	// inventory once (indexes); New stores each under data.kubernetes.
 	DerivedQuery = "data.refguard.harness.derived"
@@ -50,7 +52,7 @@ func Entrypoint(query string) string {
 // everything check evaluates, so a check served by the Wasm build never
 // compiles the policy for OPA's evaluator.
 func WasmEntrypoints() []string {
-	queries := []string{RoutesQuery, GrantsQuery, DerivedReadsQuery, DerivedOfInputQuery, RouteKindsQuery, InventoryFieldsQuery, ProfilesQuery}
+	queries := []string{RoutesQuery, GrantsQuery, DuplicatesQuery, DerivedReadsQuery, DerivedOfInputQuery, RouteKindsQuery, InventoryFieldsQuery, ProfilesQuery}
 	out := make([]string, len(queries))
 	for i, q := range queries {
 		out[i] = Entrypoint(q)
@@ -487,4 +489,19 @@ func (e *Engine) evalResult(ctx context.Context, pq rego.PreparedEvalQuery, valu
 // ReferenceGrants.
 func DecodeGrantReports(resultSet []byte, grants int) ([]GrantReport, error) {
 	return decodeBatchReports[GrantReport](resultSet, grants, "ReferenceGrant")
+}
+
+// DecodeFindings reads the result set of a query whose value is a set of
+// findings (DuplicatesQuery), in OPA's JSON form.
+func DecodeFindings(resultSet []byte) ([]Finding, error) {
+	var rs []struct {
+		Result []Finding `json:"result"`
+	}
+	if err := json.Unmarshal(resultSet, &rs); err != nil {
+		return nil, fmt.Errorf("decode policy result: %w", err)
+	}
+	if len(rs) != 1 {
+		return nil, fmt.Errorf("evaluate policy: %d results, want 1", len(rs))
+	}
+	return rs[0].Result, nil
 }

@@ -46,7 +46,7 @@ var everyRule = []string{
 	"RG201", "RG202", "RG203",
 	"RG301", "RG302", "RG303", "RG304",
 	"RG401",
-	"RG501", "RG502", "RG503", "RG504", "RG505",
+	"RG501", "RG502", "RG503", "RG504", "RG505", "RG506",
 }
 
 // Generate builds a FourWays set of n routes.
@@ -116,6 +116,16 @@ func (g *generator) service(i int) {
 		g.b.WriteString("    - name: metrics\n      port: 9090\n")
 	}
 	g.b.WriteString("---\n")
+	if g.plants[i] == "RG506" {
+		// The same Service again, differing in a field the policy reads
+		// (spec.type) but not in how the route resolves: whichever copy a
+		// context keeps, the route's findings are the same.
+		fmt.Fprintf(&g.b, "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%d\n  namespace: %s\nspec:\n  type: ClusterIP\n  ports:\n    - name: http\n      port: 8080\n      targetPort: 80\n", i, g.ns(i))
+		if i%2 == 0 {
+			g.b.WriteString("    - name: metrics\n      port: 9090\n")
+		}
+		g.b.WriteString("---\n")
+	}
 }
 
 // backendRef is one entry of a rule's backendRefs.

@@ -15,6 +15,7 @@ import data.lib.refguard.all
 import data.lib.refguard.context
 import data.lib.refguard.grants
 import data.lib.refguard.refs
+import data.lib.refguard.resolve
 import data.lib.refguard.status
 
 _config := object.get(input, "config", {})
@@ -49,6 +50,11 @@ _derived(kubernetes) := {"referencegrants_by_from_to": grants.by_from_to(object.
 # lib.refguard.refs: OPA's Wasm compiler rejects an entrypoint in that
 # package, which the Gatekeeper library imports.)
 route_kinds := refs.route_kinds
+
+# duplicate_findings: the findings about objects the checked set defines
+# more than once (input.duplicates: per object, its copies in the order the
+# set was read).
+duplicate_findings := all.duplicate_findings(input.duplicates, _config, resolve.inventory_fields)
 
 route_report := _report(input.object) if refs.is_route(input.object)
 

@@ -7,6 +7,8 @@
 # scope: package
 package lib.refguard.all
 
+import data.lib.refguard.config
+import data.lib.refguard.refs
 import data.lib.refguard.rules.backend_app_protocol_nonstandard
 import data.lib.refguard.rules.backend_app_protocol_unsupported
 import data.lib.refguard.rules.backend_duplicate
@@ -25,6 +27,7 @@ import data.lib.refguard.rules.backend_weight_invalid
 import data.lib.refguard.rules.grant_from_own_namespace
 import data.lib.refguard.rules.grant_unused
 import data.lib.refguard.rules.grant_wildcard_to
+import data.lib.refguard.rules.object_duplicate_conflict
 import data.lib.refguard.rules.route_shape_invalid
 import data.lib.refguard.rules.route_version_not_served
 import data.lib.refguard.rules.rule_all_backends_invalid
@@ -98,3 +101,20 @@ grant_findings(ctx) := {f |
 
 # set_findings: findings that need the whole checked set (used grants).
 set_findings(ctx, used) := grant_unused.findings(ctx, used)
+
+# duplicate_findings: the findings about every object the checked set
+# defines more than once (RG506). groups holds, per object, its copies in
+# the order the set was read: [{"file", "identity" (apiVersion, kind,
+# namespace, name), "object"}]. inventory_fields is
+# lib.refguard.resolve.inventory_fields, handed in by the caller: OPA's
+# Wasm compiler rejects a function that reads a rule its build also exports
+# as an entrypoint ("used as reference, not called").
+duplicate_findings(groups, cfg, inventory_fields) := {f |
+	eff := config.effective(cfg)
+	some copies in groups
+	count(copies) > 1
+	id := copies[0].identity
+	collection := concat("", [c | some c, [group, kind] in refs.collections; group == refs.api_group(id.apiVersion); kind == id.kind])
+	ctx := {"object": id, "fields": object.get(inventory_fields, collection, null), "cfg": eff}
+	some f in object_duplicate_conflict.findings(ctx, copies)
+}

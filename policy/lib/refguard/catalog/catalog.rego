@@ -246,4 +246,14 @@ rules := {
 		"title": "Route or backendRef has the wrong shape",
 		"since": "0.1.0",
 	},
+	"RG506": {
+		"name": "object-duplicate-conflict",
+		"severity": "error",
+		"enabled": true,
+		"scope": "set",
+		"reason": "",
+		"package": "lib.refguard.rules.object_duplicate_conflict",
+		"title": "Object defined twice with different contents",
+		"since": "0.2.0",
+	},
 }

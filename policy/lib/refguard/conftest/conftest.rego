@@ -16,6 +16,7 @@ import data.lib.refguard.all
 import data.lib.refguard.context
 import data.lib.refguard.inventory as cluster_inventory
 import data.lib.refguard.refs
+import data.lib.refguard.resolve
 import data.lib.refguard.result
 
 combined if is_array(input)
@@ -39,7 +40,43 @@ _documents := array.concat(
 	[[path, item] | some [path, doc] in _raw_documents; _is_object(doc); doc.kind == "List"; some item in doc.items; _is_object(item)],
 )
 
-objects := [doc | some [_, doc] in _documents]
+# Duplicates: an object the set defines more than once (same API group,
+# kind, namespace and name) is read once, from its first copy by path,
+# whatever order conftest read the files in, as refguard check does; RG506
+# reports copies that differ.
+_keyed := [[path, doc, _identity_key(doc)] | some [path, doc] in _documents]
+
+_identity_key(doc) := sprintf("%s\u0000%s\u0000%s\u0000%s", [refs.api_group(doc.apiVersion), doc.kind, refs.namespace(doc), refs.name(doc)]) if {
+	refs.name(doc) != ""
+} else := ""
+
+_named := [key | some [_, _, key] in _keyed; key != ""]
+
+_has_duplicates if count({key | some key in _named}) < count(_named)
+
+# _copies: key → the positions of its copies in _keyed, first by path. The
+# inner comprehension is indexed by key (OPA's comprehension indexing), so
+# grouping stays linear.
+_copies := {key: sorted |
+	some [_, _, key] in _keyed
+	key != ""
+	positions := [i | some i, [_, _, k] in _keyed; k == key]
+	count(positions) > 1
+	sorted := [i | some [_, i] in sort([[_keyed[j][0], j] | some j in positions])]
+} if _has_duplicates
+
+else := {}
+
+_dropped := {i |
+	some positions in _copies
+	some i in array.slice(positions, 1, count(positions))
+}
+
+_kept_documents := [[path, doc] | some i, [path, doc, _] in _keyed; not _dropped[i]] if _has_duplicates
+
+else := _documents
+
+objects := [doc | some [_, doc] in _kept_documents]
 
 _is_object(doc) if {
 	is_object(doc)
@@ -108,12 +145,12 @@ settings := s if {
 } else := {}
 
 _routes := [[path, context.build(obj, inventory_for(obj), settings)] |
-	some [path, obj] in _documents
+	some [path, obj] in _kept_documents
 	refs.is_route(obj)
 ]
 
 _grants := [[path, context.grant_context(obj, settings)] |
-	some [path, obj] in _documents
+	some [path, obj] in _kept_documents
 	refs.is_grant(obj)
 ]
 
@@ -139,6 +176,12 @@ findings contains [path, f] if {
 	combined
 	some [path, ctx] in _grants
 	some f in all.set_findings(ctx, used_grants)
+}
+
+findings contains [copies[0].file, f] if {
+	some positions in _copies
+	copies := [{"file": path, "identity": refs.identity(doc), "object": doc} | some i in positions; [path, doc, _] := _keyed[i]]
+	some f in all.duplicate_findings([copies], settings, resolve.inventory_fields)
 }
 
 # failures and warnings are what package main hands to conftest: errors

@@ -5,13 +5,19 @@ import data.lib.refguard.testutil as t
 
 _file(contents) := {"path": "set.yaml", "contents": contents}
 
-test_inventory_keeps_the_last_object_of_a_name if {
-	first := t.svc("app", "web", [t.port(8080)])
-	last := t.svc("app", "web", [t.port(9090)])
+# An object defined twice is read from its first copy by path, whatever
+# the order of the files, and RG506 reports that the copies differ.
+test_inventory_keeps_the_first_copy_by_path if {
+	prod := t.svc("app", "web", [t.port(8080)])
+	staging := t.svc("app", "web", [t.port(9090)])
 	other := t.svc("app", "api", [t.port(80)])
-	inv := conftest.inventory with input as [_file(first), _file([other, last])]
-	inv.services.app.web == last
+	files := [{"path": "staging/web.yaml", "contents": [other, staging]}, {"path": "prod/web.yaml", "contents": prod}]
+	inv := conftest.inventory with input as files
+	inv.services.app.web == prod
 	inv.services.app.api == other
+	{[path, f.rule] | some [path, f] in conftest.findings with input as files} == {["prod/web.yaml", "RG506"]}
+	reversed := conftest.inventory with input as [files[1], files[0]]
+	reversed == inv
 }
 
 test_inventory_reads_list_items_and_skips_what_is_not_an_object if {
