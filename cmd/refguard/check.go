@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -33,6 +34,7 @@ type checkOptions struct {
 	evaluator  string
 	namespace  string
 	exclude    []string
+	each       []string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -61,6 +63,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
+	f.StringArrayVar(&o.each, "each", nil, "check every subdirectory of this directory as its own set (an environment: envs/prod, envs/staging), each with the PATHs given, and report them together, each finding labelled with its set; repeatable")
 	f.StringArrayVar(&o.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
 	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
 	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")
@@ -152,36 +155,45 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err := checkProfile(checker, o.profile); err != nil {
 		return err
 	}
-	var checked *manifest.Result
-	if len(args) == 0 {
-		checked, err = manifest.LoadFS(examples.FS, "examples/")
-	} else {
-		checked, err = manifest.LoadWithOptions(args, cmd.InOrStdin(), withInputs(checker.LoadOptions(), o.namespace, exclude))
-	}
-	if err != nil {
-		return err
-	}
-	var lookup []manifest.Object
-	if len(o.inventory) > 0 {
-		inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), withInputs(checker.InventoryOptions(), o.namespace, exclude))
-		if err != nil {
-			return err
+	checkSet := func(paths []string) (*check.Report, error) {
+		var checked *manifest.Result
+		var err error
+		if len(paths) == 0 {
+			checked, err = manifest.LoadFS(examples.FS, "examples/")
+		} else {
+			checked, err = manifest.LoadWithOptions(paths, cmd.InOrStdin(), withInputs(checker.LoadOptions(), o.namespace, exclude))
 		}
-		lookup = inv.Objects
-		checked.Notes = append(checked.Notes, inv.Notes...)
+		if err != nil {
+			return nil, err
+		}
+		var lookup []manifest.Object
+		if len(o.inventory) > 0 {
+			inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), withInputs(checker.InventoryOptions(), o.namespace, exclude))
+			if err != nil {
+				return nil, err
+			}
+			lookup = inv.Objects
+			checked.Notes = append(checked.Notes, inv.Notes...)
+		}
+		for _, n := range checked.Notes {
+			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
+		}
+		if len(checked.Objects) == 0 {
+			return nil, fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(inputNames(paths), ", "))
+		}
+		// Loading is over: most of what the parsers allocated is garbage
+		// the Go heap would keep mapped while the check maps the Wasm
+		// instances' memory (outside Go's heap) next to it; returning it
+		// first keeps the peak down (docs/performance.md).
+		debug.FreeOSMemory()
+		return checker.Check(ctx, checked, lookup, config)
 	}
-	for _, n := range checked.Notes {
-		fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
+	var rep *check.Report
+	if len(o.each) == 0 {
+		rep, err = checkSet(args)
+	} else {
+		rep, err = checkEach(o.each, args, exclude, checkSet)
 	}
-	if len(checked.Objects) == 0 {
-		return fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(inputNames(args), ", "))
-	}
-	// Loading is over: most of what the parsers allocated is garbage the Go
-	// heap would keep mapped while the check maps the Wasm instances' memory
-	// (outside Go's heap) next to it. Returning it first keeps the peak
-	// down (10k routes: 146 → 125 MiB, +0.05 s).
-	debug.FreeOSMemory()
-	rep, err := checker.Check(ctx, checked, lookup, config)
 	if err != nil {
 		return err
 	}
@@ -234,6 +246,41 @@ func colorWanted(out any) bool {
 	}
 	f, ok := out.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// checkEach checks every subdirectory of each dir as its own set, with the
+// shared paths, and merges the reports. A dir without subdirectories is an
+// error: checking nothing would look like a clean result.
+func checkEach(dirs, shared []string, exclude *manifest.Excluder, checkSet func([]string) (*check.Report, error)) (*check.Report, error) {
+	var names []string
+	var reports []*check.Report
+	for _, dir := range dirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("--each %s: %w", dir, err)
+		}
+		found := 0
+		for _, e := range entries {
+			sub := filepath.Join(dir, e.Name())
+			if strings.HasPrefix(e.Name(), ".") || exclude.Matches(dir, sub, true) {
+				continue
+			}
+			if info, err := os.Stat(sub); err != nil || !info.IsDir() {
+				continue
+			}
+			found++
+			rep, err := checkSet(append(slices.Clone(shared), sub))
+			if err != nil {
+				return nil, err
+			}
+			names = append(names, filepath.ToSlash(sub))
+			reports = append(reports, rep)
+		}
+		if found == 0 {
+			return nil, fmt.Errorf("--each %s: no subdirectory to check as a set", dir)
+		}
+	}
+	return check.Merge(names, reports), nil
 }
 
 // withInputs sets the namespace objects that name none are read in and

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -64,4 +65,56 @@ func TestExcludeAndTemplates(t *testing.T) {
 	r = runCLI(t, "", "check", "--exclude", "[", dir)
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, `--exclude "["`)
+}
+
+// TestEach: --each checks every environment directory as its own set with
+// the shared files, in one report: the duplicate that makes a combined
+// check ambiguous (RG506) is gone, and each environment gets its own
+// verdict on the shared route.
+func TestEach(t *testing.T) {
+	dir := t.TempDir()
+	for _, d := range []string{"base", "envs/prod", "envs/staging", "envs/.git"} {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, d), 0o755))
+	}
+	writeFile(t, filepath.Join(dir, "base"), "route.yaml", "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  rules:\n    - backendRefs:\n        - name: web\n          port: 8080\n")
+	for env, port := range map[string]string{"prod": "8080", "staging": "9090"} {
+		writeFile(t, filepath.Join(dir, "envs", env), "web.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports:\n    - port: "+port+"\n")
+	}
+	base, envs := filepath.Join(dir, "base"), filepath.Join(dir, "envs")
+
+	together := runCLI(t, "", "check", base, envs)
+	require.Equal(t, 1, together.code)
+	require.Contains(t, together.stdout, "RG506")
+
+	each := runCLI(t, "", "check", "--format", "json", "--each", envs, base)
+	require.Equal(t, 1, each.code, each.stderr)
+	var rep struct {
+		Findings []struct {
+			Rule string `json:"rule"`
+			Set  string `json:"set"`
+		} `json:"findings"`
+		Routes []struct {
+			Set        string `json:"set"`
+			Conditions []struct {
+				Status string `json:"status"`
+			} `json:"conditions"`
+		} `json:"routes"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(each.stdout), &rep))
+	require.Len(t, rep.Findings, 1)
+	require.Equal(t, "RG105", rep.Findings[0].Rule)
+	require.Equal(t, filepath.ToSlash(filepath.Join(envs, "staging")), rep.Findings[0].Set)
+	require.Len(t, rep.Routes, 2, "the shared route once per environment")
+	status := map[string]string{}
+	for _, r := range rep.Routes {
+		status[filepath.Base(r.Set)] = r.Conditions[0].Status
+	}
+	require.Equal(t, map[string]string{"prod": "True", "staging": "False"}, status)
+
+	text := runCLI(t, "", "check", "--each", envs, base)
+	require.Contains(t, text.stdout, "["+filepath.ToSlash(filepath.Join(envs, "staging"))+"] HTTPRoute shop/web")
+
+	empty := runCLI(t, "", "check", "--each", base)
+	require.Equal(t, 2, empty.code)
+	require.Contains(t, empty.stderr, "no subdirectory to check as a set")
 }

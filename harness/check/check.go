@@ -21,6 +21,9 @@ type Finding struct {
 	engine.Finding
 	File string `json:"file"`
 	Line int    `json:"line"`
+	// Set names the set the finding belongs to when sets are checked
+	// separately and reported together (check --each); "" otherwise.
+	Set string `json:"set,omitempty"`
 }
 
 // Route is a checked route and its predicted conditions.
@@ -28,6 +31,7 @@ type Route struct {
 	Object     engine.ObjectRef   `json:"object"`
 	File       string             `json:"file"`
 	Line       int                `json:"line"`
+	Set        string             `json:"set,omitempty"` // as Finding.Set
 	Conditions []engine.Condition `json:"conditions"`
 }
 
@@ -290,6 +294,9 @@ func Sort(rep *Report) {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
+		if a.Set != b.Set {
+			return a.Set < b.Set
+		}
 		if a.Rule != b.Rule {
 			return a.Rule < b.Rule
 		}
@@ -314,8 +321,39 @@ func Sort(rep *Report) {
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
+		if a.Set != b.Set {
+			return a.Set < b.Set
+		}
 		return objectKey(a.Object) < objectKey(b.Object)
 	})
+}
+
+// Merge reports sets checked separately (check --each) as one: every
+// finding and route is labelled with its set's name, the counts are added
+// up (a file shared by two sets counts twice: it was checked twice), and
+// the result is sorted.
+func Merge(names []string, reports []*Report) *Report {
+	out := &Report{Findings: []Finding{}, Routes: []Route{}}
+	for i, rep := range reports {
+		for _, f := range rep.Findings {
+			f.Set = names[i]
+			out.Findings = append(out.Findings, f)
+		}
+		for _, r := range rep.Routes {
+			r.Set = names[i]
+			out.Routes = append(out.Routes, r)
+		}
+		s := rep.Summary
+		out.Summary.Files += s.Files
+		out.Summary.Objects += s.Objects
+		out.Summary.Routes += s.Routes
+		out.Summary.BackendRefs += s.BackendRefs
+		out.Summary.Errors += s.Errors
+		out.Summary.Warnings += s.Warnings
+		out.Summary.Infos += s.Infos
+	}
+	Sort(out)
+	return out
 }
 
 func objectKey(o engine.ObjectRef) string {

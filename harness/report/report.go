@@ -37,6 +37,7 @@ type jsonFinding struct {
 	Field      string           `json:"field"`
 	File       string           `json:"file"`
 	Line       int              `json:"line"`
+	Set        string           `json:"set,omitempty"`
 	Message    string           `json:"message"`
 	Fix        string           `json:"fix,omitempty"`
 	Suggestion map[string]any   `json:"suggestion,omitempty"`
@@ -56,7 +57,7 @@ func newJSONReport(meta Meta, rep *check.Report) jsonReport {
 	for _, f := range rep.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Name: f.Name, Severity: f.Severity, Reason: f.Reason, Object: f.Object,
-			Field: f.Field, File: f.File, Line: f.Line, Message: f.Message, Fix: f.Fix, Suggestion: f.Suggestion,
+			Field: f.Field, File: f.File, Line: f.Line, Set: f.Set, Message: f.Message, Fix: f.Fix, Suggestion: f.Suggestion,
 		})
 	}
 	return out
@@ -190,7 +191,7 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 			file = f.File
 			b.WriteString(style.paint("1", file) + "\n")
 		}
-		fmt.Fprintf(&b, "%6d  %s %s  %s %s/%s %s\n", f.Line, style.severity(f.Severity), f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field)
+		fmt.Fprintf(&b, "%6d  %s %s  %s%s %s/%s %s\n", f.Line, style.severity(f.Severity), f.Rule, setLabel(f.Set), f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field)
 		fmt.Fprintf(&b, "        %s\n", f.Message)
 		if f.Fix != "" {
 			fmt.Fprintf(&b, "        %s %s\n", style.paint("32", "fix:"), f.Fix)
@@ -204,7 +205,7 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 		labels := make([]string, len(rep.Routes))
 		width := 0
 		for i, r := range rep.Routes {
-			labels[i] = fmt.Sprintf("%s %s/%s", r.Object.Kind, r.Object.Namespace, r.Object.Name)
+			labels[i] = fmt.Sprintf("%s%s %s/%s", setLabel(r.Set), r.Object.Kind, r.Object.Namespace, r.Object.Name)
 			width = max(width, len(labels[i]))
 		}
 		for i, r := range rep.Routes {
@@ -223,6 +224,14 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// setLabel names the set of a finding or route of a check --each run.
+func setLabel(set string) string {
+	if set == "" {
+		return ""
+	}
+	return "[" + set + "] "
 }
 
 func plural(n int, word string) string {

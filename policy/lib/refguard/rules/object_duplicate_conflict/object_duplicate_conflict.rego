@@ -8,7 +8,7 @@
 #   the other, so which one the cluster holds depends on the order of the
 #   apply; refguard checks the copy in the first file (by path) and reports
 #   every location. Identical copies are fine. Check environments
-#   separately (one refguard check per directory), or keep one definition.
+#   separately (refguard check --each envs/), or keep one definition.
 # related_resources:
 #   - description: "kubectl apply: declarative object management"
 #     ref: https://kubernetes.io/docs/tasks/manage-kubernetes-objects/declarative-config/
@@ -33,7 +33,7 @@ import data.lib.refguard.result
 findings(ctx, copies) := {f |
 	count({_compared(ctx.fields, c.object) | some c in copies}) > 1
 	f := result.finding("RG506", ctx, "metadata.name", {
-		"message": sprintf("%s %s/%s is defined %d times with different contents (%s): the cluster holds whichever was applied last; refguard checks the copy in %s. Keep one definition, or check each environment separately", [ctx.object.kind, ctx.object.namespace, ctx.object.name, count(copies), concat(", ", [c.file | some c in copies]), copies[0].file]),
+		"message": sprintf("%s %s/%s is defined %d times with different contents (%s): the cluster holds whichever was applied last; refguard checks the copy in %s. Keep one definition, or check each environment as its own set (refguard check --each DIR)", [ctx.object.kind, ctx.object.namespace, ctx.object.name, count(copies), concat(", ", [c.file | some c in copies]), copies[0].file]),
 		"fix": "",
 	})
 }
