@@ -51,10 +51,13 @@ violation contains gatekeeper.report(f) if {
 // AggregateModule is the aggregate template's Rego (for benchmarks).
 func AggregateModule() string { return aggregateModule() }
 
-func (g *Gatekeeper) aggregateConstraint(name, action string, severities []string, profile string, overrides map[string]string) map[string]any {
+func (g *Gatekeeper) aggregateConstraint(name, action string, severities []string, profile string, overrides map[string]string, backendKinds []string) map[string]any {
 	params := map[string]any{"profile": profile, "severities": severities}
 	if len(overrides) > 0 {
 		params["severity"] = overrides
+	}
+	if len(backendKinds) > 0 {
+		params["backendKinds"] = backendKinds
 	}
 	kinds := append(append([]string{}, g.routeKinds...), "ReferenceGrant")
 	sort.Strings(kinds)
@@ -93,9 +96,10 @@ func (g *Gatekeeper) aggregate(deploy, verify map[string][]byte, syncSet []byte,
 				"validation": map[string]any{"openAPIV3Schema": map[string]any{
 					"type": "object",
 					"properties": map[string]any{
-						"profile":    map[string]any{"type": "string", "enum": profiles},
-						"severities": map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"error", "warning", "info"}}},
-						"severity":   map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}}},
+						"profile":      map[string]any{"type": "string", "enum": profiles},
+						"severities":   map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"error", "warning", "info"}}},
+						"severity":     map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}}},
+						"backendKinds": backendKindsSchema,
 					},
 				}},
 			}},
@@ -111,10 +115,10 @@ func (g *Gatekeeper) aggregate(deploy, verify map[string][]byte, syncSet []byte,
 	if deploy["template.yaml"], err = toYAML(template); err != nil {
 		return err
 	}
-	if deploy["constraint-errors.yaml"], err = toYAML(g.aggregateConstraint("refguard-errors", "deny", []string{"error"}, "spec", nil)); err != nil {
+	if deploy["constraint-errors.yaml"], err = toYAML(g.aggregateConstraint("refguard-errors", "deny", []string{"error"}, "spec", nil, nil)); err != nil {
 		return err
 	}
-	if deploy["constraint-warnings.yaml"], err = toYAML(g.aggregateConstraint("refguard-warnings", "warn", []string{"info", "warning"}, "spec", nil)); err != nil {
+	if deploy["constraint-warnings.yaml"], err = toYAML(g.aggregateConstraint("refguard-warnings", "warn", []string{"info", "warning"}, "spec", nil, nil)); err != nil {
 		return err
 	}
 	deploy["syncset.yaml"] = syncSet
@@ -153,9 +157,9 @@ func (g *Gatekeeper) aggregateSuite(verify map[string][]byte) error {
 			name       string
 			severities []string
 		}{{"errors", []string{"error"}}, {"warnings", []string{"info", "warning"}}} {
-			file := fmt.Sprintf("constraint-%s-%s-%s.yaml", group.name, profile, strings.Trim(fileSafe.ReplaceAllString(strings.ToLower(string(overrides)), "-"), "-"))
+			file := fmt.Sprintf("constraint-%s-%s-%s%s.yaml", group.name, profile, strings.Trim(fileSafe.ReplaceAllString(strings.ToLower(string(overrides)), "-"), "-"), kindsSuffix(c.BackendKinds))
 			if _, ok := verify[path.Join("aggregate", file)]; !ok {
-				content, err := toYAML(g.aggregateConstraint("refguard-"+group.name, "deny", group.severities, profile, c.Severity))
+				content, err := toYAML(g.aggregateConstraint("refguard-"+group.name, "deny", group.severities, profile, c.Severity, c.BackendKinds))
 				if err != nil {
 					return err
 				}

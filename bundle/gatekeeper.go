@@ -64,6 +64,10 @@ func ConstraintKind(r rulemeta.Rule) string {
 	return b.String()
 }
 
+// backendKindsSchema is the constraint parameter that declares the backend
+// kinds an install accepts beyond its profile's (lib.refguard.config).
+var backendKindsSchema = map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": `backend kinds the controller accepts beyond the profile's, "group/Kind" ("Kind" for the core group)`}
+
 // gatekeeperRules are the rules that review one object; RG202 needs the
 // whole set and has no admission or audit equivalent.
 func gatekeeperRules(rules []rulemeta.Rule) []rulemeta.Rule {
@@ -247,7 +251,7 @@ func literalBlocks(n *yaml.Node) {
 	}
 }
 
-func (g *Gatekeeper) constraint(r rulemeta.Rule, severity, profile string) map[string]any {
+func (g *Gatekeeper) constraint(r rulemeta.Rule, severity, profile string, backendKinds []string) map[string]any {
 	kinds := g.routeKinds
 	if r.Scope == "grant" {
 		kinds = []string{"ReferenceGrant"}
@@ -259,6 +263,9 @@ func (g *Gatekeeper) constraint(r rulemeta.Rule, severity, profile string) map[s
 	params := map[string]any{"profile": profile}
 	if severity != "" {
 		params["severity"] = severity
+	}
+	if len(backendKinds) > 0 {
+		params["backendKinds"] = backendKinds
 	}
 	return map[string]any{
 		"apiVersion": "constraints.gatekeeper.sh/v1beta1",
@@ -335,8 +342,9 @@ func (g *Gatekeeper) files(ctx context.Context, files, aggregate, verify map[str
 					"validation": map[string]any{"openAPIV3Schema": map[string]any{
 						"type": "object",
 						"properties": map[string]any{
-							"profile":  map[string]any{"type": "string", "enum": profiles, "description": "implementation profile that predicts the status"},
-							"severity": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}, "description": "override the rule's severity; off disables it"},
+							"profile":      map[string]any{"type": "string", "enum": profiles, "description": "implementation profile that predicts the status"},
+							"severity":     map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}, "description": "override the rule's severity; off disables it"},
+							"backendKinds": backendKindsSchema,
 						},
 					}},
 				}},
@@ -357,7 +365,7 @@ func (g *Gatekeeper) files(ctx context.Context, files, aggregate, verify map[str
 		// A rule that is off by default ships its template only: applying a
 		// constraint of its kind is how a team turns it on.
 		if r.Enabled {
-			if files[path.Join(dir, "constraint.yaml")], err = toYAML(g.constraint(r, "", "spec")); err != nil {
+			if files[path.Join(dir, "constraint.yaml")], err = toYAML(g.constraint(r, "", "spec", nil)); err != nil {
 				return err
 			}
 			resources = append(resources, path.Join(dir, "constraint.yaml"))

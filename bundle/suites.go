@@ -30,7 +30,10 @@ type SampleCase struct {
 	Inventory []map[string]any
 	Severity  map[string]string
 	Profile   string
-	Findings  []fixture.FindingExpect
+	// BackendKinds are the backend kinds the case declares beyond its
+	// profile's (the constraints' backendKinds parameter).
+	BackendKinds []string
+	Findings     []fixture.FindingExpect
 }
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9-]+`)
@@ -46,11 +49,12 @@ func SamplesFromFixtures(cases []fixture.Case) ([]SampleCase, error) {
 			return nil, err
 		}
 		sc := SampleCase{
-			Name:     c.Name,
-			Dir:      strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(c.Name), "-"), "-"),
-			Severity: c.Expected.Severity,
-			Profile:  c.Expected.Profile,
-			Findings: c.Expected.Findings,
+			Name:         c.Name,
+			Dir:          strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(c.Name), "-"), "-"),
+			Severity:     c.Expected.Severity,
+			Profile:      c.Expected.Profile,
+			BackendKinds: c.Expected.BackendKinds,
+			Findings:     c.Expected.Findings,
 		}
 		// A cluster holds one copy of an object the set defines twice: the
 		// one refguard check reads.
@@ -82,6 +86,14 @@ func withNamespace(o manifest.Object) map[string]any {
 	md["namespace"] = inventory.Namespace(&o)
 	body["metadata"] = md
 	return body
+}
+
+// kindsSuffix tells constraint files with declared backend kinds apart.
+func kindsSuffix(kinds []string) string {
+	if len(kinds) == 0 {
+		return ""
+	}
+	return "-" + strings.Trim(fileSafe.ReplaceAllString(strings.ToLower(strings.Join(kinds, "-")), "-"), "-")
 }
 
 // severityParam is the constraint parameter a case needs for a rule.
@@ -138,13 +150,13 @@ func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir stri
 	for _, c := range g.Samples {
 		param := severityParam(r, c)
 		constraintFile := "constraint.yaml"
-		if param != "" || !r.Enabled || (c.Profile != "" && c.Profile != "spec") {
+		if param != "" || !r.Enabled || (c.Profile != "" && c.Profile != "spec") || len(c.BackendKinds) > 0 {
 			profile := c.Profile
 			if profile == "" {
 				profile = "spec"
 			}
-			constraintFile = fmt.Sprintf("constraint-%s-%s.yaml", profile, orDefault(param))
-			content, err := toYAML(g.constraint(r, param, profile))
+			constraintFile = fmt.Sprintf("constraint-%s-%s%s.yaml", profile, orDefault(param), kindsSuffix(c.BackendKinds))
+			content, err := toYAML(g.constraint(r, param, profile, c.BackendKinds))
 			if err != nil {
 				return err
 			}

@@ -143,7 +143,7 @@ func runConftestResults(t *testing.T, bin string, args ...string) (findings []co
 func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string, c *fixture.Case, cli *check.Report) {
 	t.Helper()
 	var settingsArgs, inventoryArgs []string
-	if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" {
+	if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" || len(c.Expected.BackendKinds) > 0 {
 		settingsArgs = []string{"--data", writeJSON(t, "settings.json", map[string]any{"lib": map[string]any{"refguard_settings": c.Config()}})}
 	}
 	if len(c.Inventory) > 0 {

@@ -35,6 +35,7 @@ type checkOptions struct {
 	namespace  string
 	exclude    []string
 	each       []string
+	kinds      []string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -63,6 +64,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
+	f.StringArrayVar(&o.kinds, "backend-kind", nil, `a backend kind your controller accepts beyond the profile's (an extension kind), "group/Kind" or "Kind" for the core group; repeatable`)
 	f.StringArrayVar(&o.each, "each", nil, "check every subdirectory of this directory as its own set (an environment: envs/prod, envs/staging), each with the PATHs given, and report them together, each finding labelled with its set; repeatable")
 	f.StringArrayVar(&o.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
 	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
@@ -84,7 +86,11 @@ func (o *checkOptions) config() (map[string]any, error) {
 		}
 		sev[id] = level
 	}
-	return map[string]any{"profile": o.profile, "severity": sev}, nil
+	kinds, err := backendKinds(o.kinds)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"profile": o.profile, "severity": sev, "backend_kinds": kinds}, nil
 }
 
 func loadPolicy(dir string) (*policyset.Set, error) {
@@ -246,6 +252,23 @@ func colorWanted(out any) bool {
 	}
 	f, ok := out.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// backendKinds checks --backend-kind values: "group/Kind", or "Kind" for
+// the core group, as a backendRef names them.
+func backendKinds(values []string) ([]any, error) {
+	out := []any{}
+	for _, v := range values {
+		group, kind, cut := strings.Cut(v, "/")
+		if !cut {
+			group, kind = "", v
+		}
+		if kind == "" || strings.Contains(kind, "/") || cut && group == "" || strings.ContainsAny(v, " \t") {
+			return nil, fmt.Errorf(`--backend-kind %q: want group/Kind (gateway.example.com/Backend), or Kind for the core group`, v)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // checkEach checks every subdirectory of each dir as its own set, with the

@@ -20,7 +20,7 @@ const stdinName = "<stdin>"
 func newFixCommand() *cobra.Command {
 	var write, explicit bool
 	var format, profile, namespace string
-	var inventoryPaths, excludes []string
+	var inventoryPaths, excludes, backendKindFlags []string
 	cmd := &cobra.Command{
 		Use:   "fix PATH... | fix -",
 		Short: "Repair broken backendRefs: print a unified diff, or apply it with --write",
@@ -97,7 +97,11 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if explicit {
 				severity["RG401"] = "info"
 			}
-			config := map[string]any{"profile": profile, "severity": severity}
+			kinds, err := backendKinds(backendKindFlags)
+			if err != nil {
+				return err
+			}
+			config := map[string]any{"profile": profile, "severity": severity, "backend_kinds": kinds}
 			recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
 				loaded, err := manifest.LoadContents(names, contents, withInputs(checker.LoadOptions(), namespace, exclude))
 				if err != nil {
@@ -175,6 +179,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 	f.BoolVar(&explicit, "explicit", false, `also write group: "" and kind: Service where a backendRef leaves them implicit`)
 	f.StringVar(&format, "format", "diff", "diff or json (the edits: file, line, old, new, rule)")
 	f.StringVar(&profile, "profile", "spec", "implementation profile")
+	f.StringArrayVar(&backendKindFlags, "backend-kind", nil, "a backend kind your controller accepts beyond the profile's (as check --backend-kind); repeatable")
 	f.StringArrayVar(&excludes, "exclude", nil, "skip files and directories matching a glob (as check --exclude); repeatable")
 	f.StringVarP(&namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default")`)
 	f.StringArrayVar(&inventoryPaths, "inventory", nil, "lookup-only objects (never edited); repeatable")

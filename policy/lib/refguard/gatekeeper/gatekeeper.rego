@@ -23,8 +23,14 @@ profile := p if {
 	is_string(p)
 } else := "spec"
 
-# config builds the policy config from the profile and severity overrides.
-config(severity) := {"profile": profile, "severity": severity}
+# config builds the policy config from the profile, the severity overrides
+# and the backend kinds the install accepts beyond the profile's
+# (parameter backendKinds: ["group/Kind", …]).
+config(severity) := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds}
+
+backend_kinds := [k | some k in parameters.backendKinds; is_string(k)] if {
+	is_array(parameters.backendKinds)
+} else := []
 
 # route_context is the context of the route under review, if it is one:
 # over the narrow inventory (lib.refguard.narrow) and, when a finding scans
