@@ -21,18 +21,24 @@ import data.lib.refguard.result
 
 _key(rec) := [rec.group, rec.kind, rec.namespace, rec.name, rec.port]
 
+# findings: one finding per repeated reference, naming the one before it.
+# The references are sorted by rule and key, so each is compared with its
+# neighbour only (n log n); comparing every pair reported n² findings for n
+# equal references.
 findings(ctx) := {f |
-	some rec in ctx.records
-	rec.via == "backendRef"
-	not rec.malformed
-	some earlier in ctx.records
-	earlier.via == "backendRef"
-	earlier.rule == rec.rule
-	earlier.index < rec.index
-	not earlier.malformed
-	_key(earlier) == _key(rec)
+	sorted := sort([[rec.rule, _key(rec), rec.index, i] |
+		some i, rec in ctx.records
+		rec.via == "backendRef"
+		not rec.malformed
+	])
+	some p in numbers.range(1, count(sorted) - 1)
+	[rule, key, earlier, _] := sorted[p - 1]
+	[next_rule, next_key, _, i] := sorted[p]
+	next_rule == rule
+	next_key == key
+	rec := ctx.records[i]
 	f := result.finding("RG304", ctx, rec.field, {
-		"message": sprintf("%s %s/%s port %v is already backendRefs[%d] of this rule; the weights add up", [rec.kind, rec.namespace, rec.name, rec.port, earlier.index]),
+		"message": sprintf("%s %s/%s port %v is already backendRefs[%d] of this rule; the weights add up", [rec.kind, rec.namespace, rec.name, rec.port, earlier]),
 		"fix": "remove the duplicate or merge the weights",
 	})
 }
