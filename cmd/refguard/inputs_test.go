@@ -118,3 +118,16 @@ func TestEach(t *testing.T) {
 	require.Equal(t, 2, empty.code)
 	require.Contains(t, empty.stderr, "no subdirectory to check as a set")
 }
+
+// TestStderrIsEscaped: a file named with an escape sequence, reported on
+// stderr, reaches the terminal as visible text.
+func TestStderrIsEscaped(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "route\x1b[2J\x1b]0;pwned\x07.yaml")
+	require.NoError(t, os.WriteFile(name, []byte("kind: [unclosed\n"), 0o644))
+	r := runCLI(t, "", "check", dir)
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, `route\x1b[2J\x1b]0;pwned\x07.yaml`)
+	require.NotContains(t, r.stderr, "\x1b")
+	require.NotContains(t, r.stderr, "\x07")
+}

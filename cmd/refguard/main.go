@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/report"
 )
 
 func main() {
@@ -19,6 +20,7 @@ func main() {
 // run executes the CLI and returns the exit code: 0 clean, 1 findings at or
 // above --fail-on (or failing fixture cases), 2 the run itself failed.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stderr = cleanWriter{stderr} // messages quote names and paths from the input
 	cmd := newRootCommand(stdin, stdout, stderr)
 	cmd.SetArgs(args)
 	err := cmd.Execute()
@@ -36,6 +38,18 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "refguard: %v\n", err)
 	return 2
+}
+
+// cleanWriter escapes control characters (but newlines) on their way to a
+// terminal: a manifest's names must not be able to move the cursor, clear
+// the screen or print "all checks passed" over the real result.
+type cleanWriter struct{ w io.Writer }
+
+func (c cleanWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(c.w, report.Clean(string(p), true)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // failedError means the run worked and found what --fail-on asks to fail on.

@@ -189,12 +189,12 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 				b.WriteString("\n")
 			}
 			file = f.File
-			b.WriteString(style.paint("1", file) + "\n")
+			b.WriteString(style.paint("1", Clean(file, false)) + "\n")
 		}
-		fmt.Fprintf(&b, "%6d  %s %s  %s%s %s/%s %s\n", f.Line, style.severity(f.Severity), f.Rule, setLabel(f.Set), f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field)
-		fmt.Fprintf(&b, "        %s\n", f.Message)
+		fmt.Fprintf(&b, "%6d  %s %s  %s%s\n", f.Line, style.severity(f.Severity), f.Rule, setLabel(f.Set), Clean(fmt.Sprintf("%s %s/%s %s", f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field), false))
+		fmt.Fprintf(&b, "        %s\n", Clean(f.Message, false))
 		if f.Fix != "" {
-			fmt.Fprintf(&b, "        %s %s\n", style.paint("32", "fix:"), f.Fix)
+			fmt.Fprintf(&b, "        %s %s\n", style.paint("32", "fix:"), Clean(f.Fix, false))
 		}
 	}
 	if len(rep.Routes) > 0 {
@@ -205,14 +205,14 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 		labels := make([]string, len(rep.Routes))
 		width := 0
 		for i, r := range rep.Routes {
-			labels[i] = fmt.Sprintf("%s%s %s/%s", setLabel(r.Set), r.Object.Kind, r.Object.Namespace, r.Object.Name)
+			labels[i] = setLabel(r.Set) + Clean(fmt.Sprintf("%s %s/%s", r.Object.Kind, r.Object.Namespace, r.Object.Name), false)
 			width = max(width, len(labels[i]))
 		}
 		for i, r := range rep.Routes {
 			for _, c := range r.Conditions {
 				cond := fmt.Sprintf("%s=%s", c.Type, c.Status)
 				if c.Status == "False" {
-					cond = style.paint("31", cond+" ("+c.Reason+")")
+					cond = style.paint("31", cond+" ("+Clean(c.Reason, false)+")")
 				}
 				fmt.Fprintf(&b, "  %-*s  %s\n", width, labels[i], cond)
 			}
@@ -231,7 +231,7 @@ func setLabel(set string) string {
 	if set == "" {
 		return ""
 	}
-	return "[" + set + "] "
+	return "[" + Clean(set, false) + "] "
 }
 
 func plural(n int, word string) string {
@@ -256,7 +256,9 @@ func GitHub(w io.Writer, rep *check.Report) error {
 		if f.Fix != "" {
 			msg += " (fix: " + f.Fix + ")"
 		}
-		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s %s::%s\n", level, escapeProperty(f.File), f.Line, f.Rule, f.Name, escapeData(msg))
+		// Control characters in a name would reach the log, which renders
+		// ANSI; a newline would start a workflow command of its own.
+		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s %s::%s\n", level, escapeProperty(Clean(f.File, false)), f.Line, f.Rule, f.Name, escapeData(Clean(msg, false)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
