@@ -15,8 +15,9 @@ func newInventoryCommand() *cobra.Command {
 	var out string
 	cmd := &cobra.Command{
 		Use:   "inventory PATH...",
-		Short: "Write the Services, ServiceImports, ReferenceGrants and BackendTLSPolicies of manifests as a data file for conftest --data (Gatekeeper's data.inventory shape)",
-		Long: `Reads manifests or cluster dumps (kubectl get svc,serviceimports,referencegrants,backendtlspolicies -A -o yaml)
+		Short: "Write the objects backendRefs resolve against (Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, Backends, ServiceEntries) as a data file for conftest --data (Gatekeeper's data.inventory shape)",
+		Long: `Reads manifests or cluster dumps (kubectl get svc,serviceimports,referencegrants,backendtlspolicies -A -o yaml;
+add serviceentries.networking.istio.io for Istio's Hostname backends)
 and writes {"inventory": {"namespace": {ns: {apiVersion: {Kind: {name: object}}}}}}, the shape Gatekeeper
 syncs. Give it to conftest with --data so routes resolve against cluster objects:
   refguard inventory cluster.yaml -o inventory.json

@@ -21,11 +21,12 @@ const (
 	ServiceImports     = "serviceimports"
 	ReferenceGrants    = "referencegrants"
 	BackendTLSPolicies = "backendtlspolicies"
-	Backends           = "backends" // Envoy Gateway's gateway.envoyproxy.io Backend
+	Backends           = "backends"       // Envoy Gateway's gateway.envoyproxy.io Backend
+	ServiceEntries     = "serviceentries" // Istio's networking.istio.io ServiceEntry (Hostname backends)
 )
 
 // Collections lists every collection the policy reads.
-var Collections = []string{Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, Backends}
+var Collections = []string{Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, Backends, ServiceEntries}
 
 // CollectionOf names the collection an object belongs to, or "".
 func CollectionOf(apiVersion, kind string) string {
@@ -44,6 +45,8 @@ func CollectionOf(apiVersion, kind string) string {
 		return BackendTLSPolicies
 	case group == "gateway.envoyproxy.io" && kind == "Backend":
 		return Backends
+	case group == "networking.istio.io" && kind == "ServiceEntry":
+		return ServiceEntries
 	}
 	return ""
 }

@@ -59,7 +59,11 @@ _tls_policies(ns, names) := {name: policy |
 	ref.name in names
 }
 
-collections := ["services", "serviceimports", "referencegrants", "backendtlspolicies", "backends"]
+_reachable(collection, namespaces) := object.keys(object.get(data.kubernetes, collection, {})) if {
+	collection in refs.cluster_wide
+} else := namespaces
+
+collections := ["services", "serviceimports", "referencegrants", "backendtlspolicies", "backends", "serviceentries"]
 
 # inventory: every object of the namespaces the route can reach (RG102's
 # near misses and RG103's suggestions read them). Namespaces without
@@ -68,7 +72,7 @@ collections := ["services", "serviceimports", "referencegrants", "backendtlspoli
 inventory(route) := {collection: by_ns |
 	some collection in collections
 	by_ns := {ns: objs |
-		some ns in namespaces
+		some ns in _reachable(collection, namespaces)
 		objs := data.kubernetes[collection][ns]
 	}
 } if {

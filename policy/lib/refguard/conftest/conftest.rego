@@ -127,11 +127,19 @@ inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route))
 _with_cluster(route, cluster) := {collection: by_ns |
 	some collection, _ in refs.collections
 	by_ns := {ns: objs |
-		some ns in refs.namespaces(route)
+		some ns in _reachable(collection, cluster, route)
 		objs := object.union(object.get(cluster, [collection, ns], {}), _in_set(collection, ns))
 		count(objs) > 0
 	}
 }
+
+_reachable(collection, cluster, route) := object.keys(object.get(cluster, collection, {})) | object.keys(object.get(_set_inventory, collection, {})) if {
+	collection in refs.cluster_wide
+} else := refs.namespaces(route)
+
+_set_inventory := inventory if combined
+
+else := {}
 
 _in_set(collection, ns) := object.get(inventory, [collection, ns], {}) if combined
 

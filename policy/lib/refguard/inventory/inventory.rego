@@ -22,6 +22,10 @@ sources := {
 		["gateway.networking.k8s.io/v1beta1", "ReferenceGrant"],
 	],
 	"backends": [["gateway.envoyproxy.io/v1alpha1", "Backend"]],
+	"serviceentries": [
+		["networking.istio.io/v1", "ServiceEntry"],
+		["networking.istio.io/v1beta1", "ServiceEntry"],
+	],
 	"backendtlspolicies": [
 		["gateway.networking.k8s.io/v1", "BackendTLSPolicy"],
 		["gateway.networking.k8s.io/v1alpha3", "BackendTLSPolicy"],
@@ -44,13 +48,17 @@ _merged(collection, ns) := _objects(ns, gv, kind) if {
 for_route(route) := {collection: by_ns |
 	some collection, _ in sources
 	by_ns := {ns: objs |
-		some ns in namespaces
+		some ns in _reachable(collection, namespaces)
 		objs := _merged(collection, ns)
 		count(objs) > 0
 	}
 } if {
 	namespaces := refs.namespaces(route)
 }
+
+_reachable(collection, namespaces) := object.keys(object.get(data.inventory, "namespace", {})) if {
+	collection in refs.cluster_wide
+} else := namespaces
 
 # narrow_for_route: what resolution reads (lib.refguard.narrow), read by
 # key. Iterating a synced namespace converts only the fields a test reads,

@@ -29,6 +29,7 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 	is_string(rec.name)
 	coll := resolve.collection(rec, profile)
 	coll != ""
+	not coll in resolve.host_collections # found by host, not by name: the whole inventory is read
 }
 
 # grant_targets: {namespace: {name}} of the route's cross-namespace

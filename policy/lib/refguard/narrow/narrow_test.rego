@@ -30,7 +30,12 @@ test_targets_are_the_profiles_lookups if {
 }
 
 test_no_target_for_a_kind_accepted_without_a_lookup if {
-	route := t.http([{"group": "networking.istio.io", "kind": "Hostname", "name": "example.com"}])
+	route := t.http([{"group": "gateway.kgateway.dev", "kind": "Backend", "name": "ext"}])
+	narrow.targets(route, profiles.named("kgateway")) == set()
+}
+
+test_no_target_for_a_kind_found_by_host if {
+	route := t.http([{"group": "networking.istio.io", "kind": "Hostname", "name": "example.com", "port": 443}])
 	narrow.targets(route, profiles.named("istio")) == set()
 }
 

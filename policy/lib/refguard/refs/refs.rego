@@ -19,7 +19,14 @@ collections := {
 	"referencegrants": [gateway_group, "ReferenceGrant"],
 	"backendtlspolicies": [gateway_group, "BackendTLSPolicy"],
 	"backends": ["gateway.envoyproxy.io", "Backend"],
+	"serviceentries": ["networking.istio.io", "ServiceEntry"],
 }
+
+# cluster_wide: collections whose objects a reference finds in any
+# namespace (a ServiceEntry's hosts are visible from every namespace unless
+# its exportTo says otherwise, which refguard does not model); an inventory
+# for one route holds every namespace of these.
+cluster_wide := {"serviceentries"}
 
 # api_group returns the group part of an apiVersion ("" for the core group).
 api_group(api_version) := group if {
@@ -154,7 +161,16 @@ _record(route_ns, loc) := rec if {
 
 # namespaces the route's references can point at, plus its own: what an
 # adapter reads from its inventory before building the context.
-namespaces(route) := {namespace(route)} | {rec.namespace |
+namespaces(route) := ({namespace(route)} | {rec.namespace |
 	some rec in records(route)
 	not rec.malformed
+}) | {parts[1] |
+	# a reference by host (Istio's Hostname) to a Service's cluster
+	# hostname, <name>.<namespace>.svc.cluster.local, reaches that namespace
+	some rec in records(route)
+	not rec.malformed
+	is_string(rec.name)
+	endswith(rec.name, ".svc.cluster.local")
+	parts := split(rec.name, ".")
+	count(parts) == 5
 }

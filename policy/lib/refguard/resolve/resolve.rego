@@ -59,6 +59,7 @@ _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "targe
 inventory_fields := {
 	"services": _target_fields,
 	"serviceimports": _target_fields,
+	"serviceentries": {"spec": ["hosts"]},
 }
 
 _target_fields := {"spec": ["type", "externalName", "ports"]}
@@ -95,8 +96,33 @@ _target(rec, inv, coll) := t if {
 	is_string(rec.name)
 	is_string(coll)
 	coll != ""
+	not coll in host_collections
 	t := inv[coll][rec.namespace][rec.name]
+} else := t if {
+	not rec.malformed
+	is_string(rec.name)
+	coll in host_collections
+	t := host_target(rec.name, inv)
 } else := null
+
+# host_collections: collections a reference finds by host, not by name
+# (Istio's Hostname kind: pilot/pkg/config/kube/gateway LookupHostname).
+host_collections := {"serviceentries"}
+
+# host_target: the ServiceEntry (any namespace, the first by namespace and
+# name) whose spec.hosts holds host, else the Service whose cluster
+# hostname (<name>.<namespace>.svc.cluster.local) it is.
+host_target(host, inv) := inv.serviceentries[ns][name] if {
+	[ns, name] := min({[ns, name] |
+		some ns, entries in object.get(inv, "serviceentries", {})
+		some name, entry in entries
+		host in object.get(entry, ["spec", "hosts"], [])
+	})
+} else := inv.services[parts[1]][parts[0]] if {
+	parts := split(host, ".")
+	count(parts) == 5
+	array.slice(parts, 2, 5) == ["svc", "cluster", "local"]
+}
 
 _entry_or_null(target, port) := e if {
 	target != null

@@ -2,7 +2,9 @@
 # title: istio profile
 # description: |
 #   Istio (default feature flags): drops weight-0 backendRefs before any
-#   lookup, accepts networking.istio.io/Hostname, looks ServiceImports up as
+#   lookup, looks a networking.istio.io/Hostname up among ServiceEntry hosts
+#   and Service cluster hostnames (BackendNotFound when none declares it),
+#   looks ServiceImports up as
 #   Services and never permits them across namespaces, InvalidDestination for
 #   a Service named by its hostname and for a missing port (both fail the
 #   whole route), no Service port, protocol or appProtocol check
@@ -19,7 +21,7 @@ profile := {
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "services"},
-		"networking.istio.io": {"Hostname": ""},
+		"networking.istio.io": {"Hostname": "serviceentries"},
 	},
 	"reasons": {
 		"filter": "InvalidFilter",

@@ -18,6 +18,7 @@
 # scope: package
 package lib.refguard.rules.backend_name_is_hostname
 
+import data.lib.refguard.resolve
 import data.lib.refguard.result
 
 _parts(rec) := split(rec.name, ".")
@@ -42,6 +43,7 @@ findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step in {"not-found", "dotted-name"}
 	contains(rec.name, ".")
+	not resolve.collection(rec, ctx.profile) in resolve.host_collections # a kind named by its host
 	f := result.reference_finding("RG109", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": sprintf("backendRef name %q is a DNS name, not a Service name; %s%s", [rec.name, _fix(rec), result.undetected(ctx, rec)]),

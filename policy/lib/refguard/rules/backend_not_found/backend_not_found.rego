@@ -50,9 +50,24 @@ _edits(ctx, rec, best) := [result.set_edit(ctx.object, sprintf("%s.name", [rec.f
 	count(best) == 1
 } else := []
 
-findings(ctx) := {f |
+findings(ctx) := by_name | by_host if {
+	by_name := _by_name(ctx)
+	by_host := {f |
+		some rec in ctx.records
+		rec.resolution.step == "not-found"
+		resolve.collection(rec, ctx.profile) in resolve.host_collections
+		f := result.reference_finding("RG103", ctx, rec, {
+			"reason": rec.resolution.reason,
+			"message": sprintf("%s %s not found: no ServiceEntry declares the host, and it is no Service's <name>.<namespace>.svc.cluster.local%s", [rec.kind, rec.name, result.undetected(ctx, rec)]),
+			"fix": "",
+		})
+	}
+}
+
+_by_name(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "not-found"
+	not resolve.collection(rec, ctx.profile) in resolve.host_collections
 	not contains(rec.name, ".")
 	candidates := _candidates(ctx, rec)
 	best := similar.closest(rec.name, candidates)
