@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -36,6 +37,11 @@ type checkOptions struct {
 	exclude    []string
 	each       []string
 	kinds      []string
+	configFile string
+	// fileSeverity holds the config file's rule levels, which --severity
+	// overrides rule by rule; configPath names the file read.
+	fileSeverity map[string]any
+	configPath   string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -64,6 +70,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
+	f.StringVar(&o.configFile, "config", "", "read settings from this file instead of the "+ConfigFileName+" found from the working directory upward")
 	f.StringArrayVar(&o.kinds, "backend-kind", nil, `a backend kind your controller accepts beyond the profile's (an extension kind), "group/Kind" or "Kind" for the core group; repeatable`)
 	f.StringArrayVar(&o.each, "each", nil, "check every subdirectory of this directory as its own set (an environment: envs/prod, envs/staging), each with the PATHs given, and report them together, each finding labelled with its set; repeatable")
 	f.StringArrayVar(&o.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
@@ -101,6 +108,18 @@ func loadPolicy(dir string) (*policyset.Set, error) {
 }
 
 func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
+	path, err := findConfig(o.configFile, ".")
+	if err != nil {
+		return err
+	}
+	if path != "" {
+		cfg, err := readConfig(path)
+		if err != nil {
+			return err
+		}
+		o.applyConfig(cfg, cmd.Flags())
+		o.configPath = path
+	}
 	switch o.format {
 	case "text", "json", "github", "sarif", "junit":
 	default:
@@ -141,9 +160,16 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	if config["severity"], err = ruleIDs(config["severity"].(map[string]any), rules); err != nil {
+	fromFile, err := ruleIDs(o.configPath+": severity", o.fileSeverity, rules)
+	if err != nil {
 		return err
 	}
+	fromFlags, err := ruleIDs("--severity", config["severity"].(map[string]any), rules)
+	if err != nil {
+		return err
+	}
+	maps.Copy(fromFile, fromFlags)
+	config["severity"] = fromFile
 	ctx := cmd.Context()
 	var opts []check.Option
 	if o.evaluator == "wasm" {

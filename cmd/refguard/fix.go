@@ -19,7 +19,7 @@ const stdinName = "<stdin>"
 
 func newFixCommand() *cobra.Command {
 	var write, explicit bool
-	var format, profile, namespace string
+	var format, profile, namespace, configFile string
 	var inventoryPaths, excludes, backendKindFlags []string
 	cmd := &cobra.Command{
 		Use:   "fix PATH... | fix -",
@@ -46,6 +46,24 @@ replaces each file atomically, and refuses a file that changed since it was read
 			}
 			if format != "diff" && format != "json" {
 				return fmt.Errorf("--format %q: want diff or json", format)
+			}
+			path, err := findConfig(configFile, ".")
+			if err != nil {
+				return err
+			}
+			if path != "" {
+				cfg, err := readConfig(path)
+				if err != nil {
+					return err
+				}
+				if cfg.Profile != "" && !cmd.Flags().Changed("profile") {
+					profile = cfg.Profile
+				}
+				if cfg.Namespace != "" && !cmd.Flags().Changed("namespace") {
+					namespace = cfg.Namespace
+				}
+				excludes = append(append([]string{}, cfg.Exclude...), excludes...)
+				backendKindFlags = append(append([]string{}, cfg.BackendKinds...), backendKindFlags...)
 			}
 			if err := checkNamespace(namespace); err != nil {
 				return err
@@ -179,6 +197,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 	f.BoolVar(&explicit, "explicit", false, `also write group: "" and kind: Service where a backendRef leaves them implicit`)
 	f.StringVar(&format, "format", "diff", "diff or json (the edits: file, line, old, new, rule)")
 	f.StringVar(&profile, "profile", "spec", "implementation profile")
+	f.StringVar(&configFile, "config", "", "read settings from this file instead of the "+ConfigFileName+" found from the working directory upward")
 	f.StringArrayVar(&backendKindFlags, "backend-kind", nil, "a backend kind your controller accepts beyond the profile's (as check --backend-kind); repeatable")
 	f.StringArrayVar(&excludes, "exclude", nil, "skip files and directories matching a glob (as check --exclude); repeatable")
 	f.StringVarP(&namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default")`)

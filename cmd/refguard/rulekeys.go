@@ -12,7 +12,7 @@ import (
 // IDs. An unknown key is an error that suggests the closest ID or name: a
 // typo that silently did nothing would leave a rule at a level nobody
 // chose.
-func ruleIDs(levels map[string]any, rules []rulemeta.Rule) (map[string]any, error) {
+func ruleIDs(what string, levels map[string]any, rules []rulemeta.Rule) (map[string]any, error) {
 	byKey := map[string]string{}
 	var known []string
 	for _, r := range rules {
@@ -29,10 +29,10 @@ func ruleIDs(levels map[string]any, rules []rulemeta.Rule) (map[string]any, erro
 	for _, k := range keys {
 		id, ok := byKey[strings.ToLower(k)]
 		if !ok {
-			return nil, fmt.Errorf("--severity %s: no rule has that ID or name; did you mean %s? (refguard rules lists them)", k, closest(k, known))
+			return nil, fmt.Errorf("%s %s: no rule has that ID or name; did you mean %s? (refguard rules lists them)", what, k, closest(k, known))
 		}
 		if prev, dup := out[id]; dup && prev != levels[k] {
-			return nil, fmt.Errorf("--severity %s: %s is given two levels, %v and %v", k, id, prev, levels[k])
+			return nil, fmt.Errorf("%s %s: %s is given two levels, %v and %v", what, k, id, prev, levels[k])
 		}
 		out[id] = levels[k]
 	}

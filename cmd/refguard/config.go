@@ -1,0 +1,138 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+	yaml "go.yaml.in/yaml/v3"
+)
+
+// ConfigFileName is the project config refguard looks for from the
+// working directory upward.
+const ConfigFileName = ".refguard.yaml"
+
+// fileConfig is .refguard.yaml. Every key is optional; a flag given on the
+// command line wins over the file (severities: the flag's level for its
+// rule, the file's for the others).
+type fileConfig struct {
+	Profile      string            `yaml:"profile"`
+	Namespace    string            `yaml:"namespace"`
+	Severity     map[string]string `yaml:"severity"`
+	Exclude      []string          `yaml:"exclude"`
+	BackendKinds []string          `yaml:"backendKinds"`
+}
+
+var configKeys = []string{"profile", "namespace", "severity", "exclude", "backendKinds"}
+
+// findConfig returns the path of the config to read: explicit when given
+// (it must exist), else the first .refguard.yaml from dir upward, else "".
+func findConfig(explicit, dir string) (string, error) {
+	if explicit != "" {
+		if _, err := os.Stat(explicit); err != nil {
+			return "", fmt.Errorf("--config %s: %w", explicit, unwrapNotExist(err))
+		}
+		return explicit, nil
+	}
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		p := filepath.Join(dir, ConfigFileName)
+		if info, err := os.Stat(p); err == nil && info.Mode().IsRegular() {
+			return p, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", nil
+		}
+		dir = parent
+	}
+}
+
+func unwrapNotExist(err error) error {
+	if errors.Is(err, fs.ErrNotExist) {
+		return errors.New("no such file")
+	}
+	return err
+}
+
+// readConfig reads a config file. An unknown key is an error that names
+// the closest known one: a typo that silently did nothing would leave a
+// setting nobody chose.
+func readConfig(path string) (*fileConfig, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(raw) > 1<<20 {
+		return nil, fmt.Errorf("%s: larger than the 1 MiB a config may be", path)
+	}
+	var keys map[string]yaml.Node
+	if err := yaml.Unmarshal(raw, &keys); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	names := make([]string, 0, len(keys))
+	for k := range keys {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		known := false
+		for _, c := range configKeys {
+			known = known || k == c
+		}
+		if !known {
+			n := keys[k]
+			return nil, fmt.Errorf("%s:%d: unknown key %q; did you mean %s? (keys: %s)", path, n.Line, k, closest(k, configKeys), strings.Join(configKeys, ", "))
+		}
+	}
+	var cfg fileConfig
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) { // io.EOF: an empty file, an empty config
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for _, rule := range sortedKeys(cfg.Severity) {
+		switch cfg.Severity[rule] {
+		case "error", "warning", "info", "off":
+		default:
+			return nil, fmt.Errorf("%s: severity %s: %q is not error, warning, info or off", path, rule, cfg.Severity[rule])
+		}
+	}
+	return &cfg, nil
+}
+
+// applyConfig fills the options a flag did not set from the config file.
+func (o *checkOptions) applyConfig(cfg *fileConfig, flags *pflag.FlagSet) {
+	if cfg.Profile != "" && !flags.Changed("profile") {
+		o.profile = cfg.Profile
+	}
+	if cfg.Namespace != "" && !flags.Changed("namespace") {
+		o.namespace = cfg.Namespace
+	}
+	// The file's patterns and kinds, then the flags'.
+	o.exclude = append(append([]string{}, cfg.Exclude...), o.exclude...)
+	o.kinds = append(append([]string{}, cfg.BackendKinds...), o.kinds...)
+	o.fileSeverity = map[string]any{}
+	for rule, level := range cfg.Severity {
+		o.fileSeverity[rule] = level
+	}
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
