@@ -3,6 +3,7 @@ package manifest
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,5 +72,21 @@ func TestTemplateAnywhereIsAnError(t *testing.T) {
 		"{{- include \"x\" . }}\n": 1,
 	} {
 		require.Equal(t, line, templateLine([]byte(src)), src)
+	}
+}
+
+// TestByteOrderMarkStartingALaterDocument: a document that starts with a
+// BOM (files joined with cat) is read, its lines where they are in the
+// file; before, its first key carried the mark and it was skipped.
+func TestByteOrderMarkStartingALaterDocument(t *testing.T) {
+	src := "\ufeffapiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\n\ufeffapiVersion: v1\nkind: Service\nmetadata:\n  name: b\n---\r\n\ufeffapiVersion: v1\r\nkind: Service\r\nmetadata:\r\n  name: c\r\n"
+	for _, opts := range []Options{{}, {Defer: func(_, kind string) bool { return kind == "Service" }, DeferredJSON: true}} {
+		res, err := LoadWithOptions([]string{"-"}, strings.NewReader(src), opts)
+		require.NoError(t, err)
+		require.Empty(t, res.Notes)
+		require.Len(t, res.Objects, 3)
+		for i, want := range map[int]int{0: 1, 1: 6, 2: 11} {
+			require.Equal(t, want, res.Objects[i].Line)
+		}
 	}
 }

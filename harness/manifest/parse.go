@@ -50,6 +50,8 @@ func parse(sources []source, opts Options) (*Result, error) {
 	var jobs []job
 	workers := runtime.GOMAXPROCS(0)
 	for i, src := range sources {
+		sources[i].data = dropDocumentBOMs(src.data)
+		src = sources[i]
 		res.Files = append(res.Files, src.file)
 		switch {
 		case len(src.data) > MaxFileSize:
@@ -204,4 +206,18 @@ func isMarker(line []byte, marker string) bool {
 		return true
 	}
 	return false
+}
+
+// dropDocumentBOMs removes a byte-order mark that starts a document after
+// a "---" line. YAML decoders honour one only at the start of a stream; in
+// a later document it became part of the first key ("\ufeffapiVersion"),
+// and the document was skipped as no Kubernetes object. Files joined with
+// cat from editors that write BOMs have them. Lines stay where they were.
+func dropDocumentBOMs(data []byte) []byte {
+	const bom = "\xef\xbb\xbf"
+	if !bytes.Contains(data, []byte("---\n"+bom)) && !bytes.Contains(data, []byte("---\r\n"+bom)) {
+		return data
+	}
+	out := bytes.ReplaceAll(data, []byte("---\n"+bom), []byte("---\n"))
+	return bytes.ReplaceAll(out, []byte("---\r\n"+bom), []byte("---\r\n"))
 }
