@@ -238,6 +238,8 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	filter_rejected(rec, profile, found.route.kind)
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
 	found.collection == null
+} else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on a %s", [rec.kind, concat(", ", sort(profile.kind_route_kinds[rec.kind])), profile.name, found.route.kind])) if {
+	not found.route.kind in object.get(profile, ["kind_route_kinds", rec.kind], {found.route.kind})
 } else := _fail("grant", sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace

@@ -43,6 +43,10 @@ profile := {
 		"wss_needs_tls": true,
 	},
 	"port_required": {"services"},
+	# validateRouteBackendRef: only an HTTPRoute's references go through
+	# validateBackendRefHTTPRoute, which knows InferencePool; the other
+	# route kinds' references must be Services.
+	"kind_route_kinds": {"InferencePool": {"HTTPRoute"}},
 	"never_cross_namespace": {},
 	"join": "first",
 }

@@ -22,7 +22,9 @@ package lib.refguard.rules.backend_kind_unsupported
 
 import data.lib.refguard.result
 
-_hint(rec, ctx) := "kinds are case-sensitive: use kind: Service" if {
+_hint(rec, ctx) := rec.resolution.detail if {
+	not ctx.route.kind in object.get(ctx.profile, ["kind_route_kinds", rec.kind], {ctx.route.kind})
+} else := "kinds are case-sensitive: use kind: Service" if {
 	lower(rec.kind) == "service"
 	rec.kind != "Service"
 } else := `the core API group is "", not "core": remove group or set group: ""` if {
