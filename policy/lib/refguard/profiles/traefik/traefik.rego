@@ -42,6 +42,10 @@ profile := {
 		"GRPCRoute": {"kubernetes.io/h2c", "https"},
 	}},
 	"port_required": {"services"},
+	# loadService (HTTPRoute) resolves TraefikServices; loadGRPCBackendRef
+	# takes Services only, and loadTCPBackendRef a TraefikService only as a
+	# cross-provider name (name@provider), which refguard does not model.
+	"kind_route_kinds": {"TraefikService": {"HTTPRoute"}},
 	"never_cross_namespace": {},
 	"join": "last",
 }
