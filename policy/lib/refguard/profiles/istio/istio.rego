@@ -40,7 +40,10 @@ profile := {
 	"externalname": "allowed",
 	"backendref_filters": {"RequestHeaderModifier", "ResponseHeaderModifier"},
 	"app_protocols": {},
-	"never_cross_namespace": {"ServiceImport"},
+	# ReferenceGrantsCollection keeps grants to ConfigMap, Secret, Service,
+	# XBackend and InferencePool only: no grant permits a ServiceImport or
+	# a Hostname in another namespace.
+	"never_cross_namespace": {"ServiceImport", "Hostname"},
 	"skips_zero_weight": true,
 	"dotted_name_invalid": {"Service"},
 	"port_required": "all",
