@@ -178,6 +178,9 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 			return err
 		}
 		defer policy.Close(ctx)
+		for _, d := range policy.Discarded {
+			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: discarded an unusable compiled-policy cache entry (%s) and rebuilt it\n", d)
+		}
 		opts = append(opts, check.WithWasm(policy))
 	}
 	checker, err := check.NewChecker(ctx, set, opts...)

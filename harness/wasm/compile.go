@@ -72,24 +72,40 @@ func Load(ctx context.Context, modules map[string]string, entrypoints []string, 
 		return NewPolicy(ctx, code, nil)
 	}
 	file := filepath.Join(cacheDir, "policy-"+cacheKey(modules, entrypoints)+".wasm")
-	compilation, err := wazero.NewCompilationCacheWithDir(filepath.Join(cacheDir, "wazero"))
+	machineCode := filepath.Join(cacheDir, "wazero")
+	compilation, err := wazero.NewCompilationCacheWithDir(machineCode)
 	if err != nil {
 		compilation = nil // compile in memory
 	}
+	var discarded []string
 	if code, err := os.ReadFile(file); err == nil {
 		if p, err := NewPolicy(ctx, code, compilation); err == nil {
 			return p, nil
 		}
+		// The module, or the machine code wazero keeps for it, is damaged
+		// (a flipped bit, a truncated write): both are rebuilt below, so
+		// the next run does not trip over the same entry.
+		discarded = append(discarded, file)
 	}
 	code, err := Compile(ctx, modules, entrypoints)
 	if err != nil {
 		return nil, err
 	}
 	p, err := NewPolicy(ctx, code, compilation)
+	if err != nil && compilation != nil {
+		if os.RemoveAll(machineCode) == nil {
+			discarded = append(discarded, machineCode)
+		}
+		if compilation, err = wazero.NewCompilationCacheWithDir(machineCode); err != nil {
+			compilation = nil
+		}
+		p, err = NewPolicy(ctx, code, compilation)
+	}
 	if err != nil {
 		return nil, err
 	}
 	_ = writeFileAtomic(file, code) // a cache that cannot be written costs the next run a compile
+	p.Discarded = discarded
 	return p, nil
 }
 

@@ -30,6 +30,10 @@ type Policy struct {
 	runtime     wazero.Runtime
 	policy, env wazero.CompiledModule
 	instances   atomic.Uint64 // names each instance's modules apart
+
+	// Discarded names the cache entries Load found damaged, removed and
+	// rebuilt (empty when none was), for the caller to report.
+	Discarded []string
 }
 
 // NewPolicy checks a Wasm module compiled by OPA (ABI 1.2 or later, which

@@ -177,3 +177,42 @@ func TestEnvModuleIsValidWasm(t *testing.T) {
 	require.Contains(t, string(b), string(appendU32([]byte{1, limitsMinOnly}, 70000)))
 	require.Equal(t, []byte{0xf0, 0xa2, 0x04}, appendU32(nil, 70000))
 }
+
+// TestDamagedMachineCodeIsRebuilt: one flipped bit in the machine code
+// wazero caches used to fail every later run; Load now discards the entry,
+// rebuilds it, says which, and the next run finds a sound cache.
+func TestDamagedMachineCodeIsRebuilt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	p, err := Load(ctx, testModules, testEntrypoints, dir)
+	require.NoError(t, err)
+	require.Empty(t, p.Discarded)
+	p.Close(ctx)
+	var entries []string
+	require.NoError(t, filepath.WalkDir(filepath.Join(dir, "wazero"), func(path string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			entries = append(entries, path)
+		}
+		return err
+	}))
+	require.NotEmpty(t, entries)
+	for _, e := range entries {
+		raw, err := os.ReadFile(e)
+		require.NoError(t, err)
+		raw[len(raw)/2] ^= 0x01
+		require.NoError(t, os.WriteFile(e, raw, 0o644))
+	}
+
+	p, err = Load(ctx, testModules, testEntrypoints, dir)
+	require.NoError(t, err)
+	require.Contains(t, p.Discarded, filepath.Join(dir, "wazero"))
+	out, err := newInstance(t, p).Eval(ctx, "test/members", nil)
+	require.NoError(t, err)
+	require.ElementsMatch(t, []any{"ada", "bob"}, result(t, out))
+	p.Close(ctx)
+
+	p, err = Load(ctx, testModules, testEntrypoints, dir)
+	require.NoError(t, err)
+	require.Empty(t, p.Discarded, "rebuilt once, sound after")
+	p.Close(ctx)
+}
