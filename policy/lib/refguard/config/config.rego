@@ -24,12 +24,16 @@ else := default_config
 
 # severity of a rule under a config: an override, else the catalog default
 # (rules that are off by default report "off").
-severity(cfg, id) := s if {
+severity(cfg, id) := severity_or(cfg, id, catalog.rules[id].severity)
+
+# severity_or is severity with fallback in place of the catalog's, for a
+# finding whose default depends on the case (lib.refguard.result).
+severity_or(cfg, id, fallback) := s if {
 	s := cfg.severity[id]
 	s in {"error", "warning", "info", "off"}
 } else := "off" if {
 	catalog.rules[id].enabled == false
-} else := catalog.rules[id].severity
+} else := fallback
 
 profile(cfg) := with_backend_kinds(_named(cfg), object.get(cfg, "backend_kinds", []))
 

@@ -12,8 +12,29 @@ import data.lib.refguard.config
 
 # finding builds a finding of rule id about ctx.object at field. details
 # holds message and, where they apply, reason, fix and suggestion.
-finding(id, ctx, field, details) := f if {
-	severity := config.severity(ctx.cfg, id)
+finding(id, ctx, field, details) := _finding(id, ctx, field, details, config.severity(ctx.cfg, id))
+
+# reference_finding builds a finding about one backendRef whose severity
+# follows what the chosen controller does with it (docs/profiles.md, the
+# severity invariant): an error when traffic through the reference fails
+# there (its resolution failed, reported in status or not), a warning when
+# the reference works there and the finding is portability advice. Without
+# an inventory the resolution is undecided and the catalog severity holds.
+# A severity set in the config wins.
+reference_finding(id, ctx, rec, details) := _finding(id, ctx, rec.field, details, config.severity_or(ctx.cfg, id, _traffic_severity(id, rec.resolution.ok)))
+
+# advice builds a finding that is portability advice whatever becomes of
+# the reference (a warning unless the config says otherwise): it works on
+# the chosen controller and fails on others.
+advice(id, ctx, field, details) := _finding(id, ctx, field, details, config.severity_or(ctx.cfg, id, "warning"))
+
+_traffic_severity(id, ok) := "error" if {
+	ok == false
+} else := "warning" if {
+	ok == true
+} else := catalog.rules[id].severity
+
+_finding(id, ctx, field, details, severity) := f if {
 	severity != "off"
 	f := object.union(
 		{
@@ -28,41 +49,6 @@ finding(id, ctx, field, details) := f if {
 		details,
 	)
 }
-
-# reference_finding builds a finding about one backendRef whose severity
-# follows what the chosen controller does with it (docs/profiles.md, the
-# severity invariant): an error when traffic through the reference fails
-# there (its resolution failed, reported in status or not), a warning when
-# the reference works there and the finding is portability advice. Without
-# an inventory the resolution is undecided and the catalog severity holds.
-# A severity set in the config wins.
-reference_finding(id, ctx, rec, details) := f if {
-	severity := _reference_severity(ctx.cfg, id, rec.resolution.ok)
-	severity != "off"
-	f := object.union(
-		{
-			"rule": id,
-			"name": catalog.rules[id].name,
-			"severity": severity,
-			"reason": "",
-			"object": ctx.object,
-			"field": rec.field,
-			"fix": "",
-		},
-		details,
-	)
-}
-
-_reference_severity(cfg, id, ok) := s if {
-	s := cfg.severity[id]
-	s in {"error", "warning", "info", "off"}
-} else := "off" if {
-	catalog.rules[id].enabled == false
-} else := "error" if {
-	ok == false
-} else := "warning" if {
-	ok == true
-} else := catalog.rules[id].severity
 
 # summary is a finding in one line, as conftest and an admission response
 # print it: the rule ID first, then the message and what it is about.

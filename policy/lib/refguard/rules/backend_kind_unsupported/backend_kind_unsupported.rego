@@ -64,7 +64,7 @@ findings(ctx) := unsupported | tolerated if {
 		some rec in ctx.records
 		rec.group == "core"
 		rec.resolution.step != "kind"
-		f := result.reference_finding("RG101", ctx, object.union(rec, {"resolution": {"ok": true}}), {
+		f := result.advice("RG101", ctx, rec.field, {
 			"reason": "",
 			"message": sprintf(`group "core" is accepted by the %s controller, but the core API group is "": other implementations reject it (InvalidKind) and the API server skips its port check`, [ctx.profile.name]),
 			"fix": _fix(rec),
