@@ -519,7 +519,7 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Optio
 			return out.objects, out.notes, nil
 		}
 		if err != nil {
-			return nil, nil, parseError(file, data, docStart, offset, err)
+			return nil, nil, parseError(file, docStart, offset, err)
 		}
 		shiftLines(&node, offset)
 		docStart = lastLine(&node) + 1
@@ -689,7 +689,7 @@ func lastLine(n *yaml.Node) int {
 
 var yamlLine = regexp.MustCompile(`line (\d+)`)
 
-func parseError(file string, data []byte, docStart, offset int, err error) error {
+func parseError(file string, docStart, offset int, err error) error {
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	line := docStart
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -697,9 +697,6 @@ func parseError(file string, data []byte, docStart, offset int, err error) error
 		line += offset
 		msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))
 		msg = strings.TrimPrefix(msg, ": ")
-	}
-	if helmTemplate.Match(data) {
-		msg += " (this looks like a Helm or Go template: render it first, e.g. helm template)"
 	}
 	return &Error{File: file, Line: line, Err: fmt.Errorf("invalid YAML: %s", msg)}
 }

@@ -53,6 +53,7 @@ func parse(sources []source, opts Options) (*Result, error) {
 		sources[i].data = dropDocumentBOMs(src.data)
 		src = sources[i]
 		res.Files = append(res.Files, src.file)
+		template := templateLine(src.data)
 		switch {
 		case len(src.data) > MaxFileSize:
 			prelude[i] = &Error{File: src.file, Err: fmt.Errorf("input larger than the %d byte limit", MaxFileSize)}
@@ -60,8 +61,8 @@ func parse(sources []source, opts Options) (*Result, error) {
 			prelude[i] = &Error{File: src.file, Line: firstBadLine(src.data), Err: errors.New("not a text file (binary data or invalid UTF-8)")}
 		case len(bytes.TrimSpace(src.data)) == 0:
 			notes[i] = []Note{{File: src.file, Line: 1, Message: "empty file, nothing to check"}}
-		case templateLine(src.data) > 0:
-			prelude[i] = &Error{File: src.file, Line: templateLine(src.data), Err: errors.New("this is a Helm or Go template ({{ … }}), not a manifest: render it first (helm template RELEASE CHART -n NAMESPACE | refguard check -n NAMESPACE -), or leave it out with --exclude")}
+		case template > 0:
+			prelude[i] = &Error{File: src.file, Line: template, Err: errors.New("this is a Helm or Go template ({{ … }}), not a manifest: render it first (helm template RELEASE CHART -n NAMESPACE | refguard check -n NAMESPACE -), or leave it out with --exclude")}
 		default:
 			for _, group := range groupChunks(splitDocuments(src.data), workers*4) {
 				jobs = append(jobs, job{src: i, chunks: group})

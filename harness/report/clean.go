@@ -26,30 +26,28 @@ func Clean(s string, keepNewlines bool) string {
 		switch {
 		case r == utf8.RuneError && size == 1:
 			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n' && keepNewlines, r == '\t':
-			b.WriteRune(r)
-		case r < 0x20, r == 0x7f:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		case r >= 0x80 && r <= 0x9f, bidi(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
+		case !unsafeRune(r, keepNewlines) || r == utf8.RuneError: // U+FFFD itself is text
 			b.WriteString(s[i : i+size])
+		case r < 0x80:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		default:
+			fmt.Fprintf(&b, `\u%04x`, r)
 		}
 	}
 	return b.String()
 }
 
 func needsCleaning(s string, keepNewlines bool) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < 0x20 && c != '\t' && !(c == '\n' && keepNewlines) || c == 0x7f || c >= 0x80 {
-			if c >= 0x80 {
-				return strings.ContainsFunc(s[i:], func(r rune) bool { return r == utf8.RuneError || r >= 0x80 && r <= 0x9f || bidi(r) }) || !utf8.ValidString(s[i:])
-			}
+	for _, r := range s { // an invalid byte reads as utf8.RuneError
+		if unsafeRune(r, keepNewlines) {
 			return true
 		}
 	}
 	return false
+}
+
+func unsafeRune(r rune, keepNewlines bool) bool {
+	return r < 0x20 && r != '\t' && !(r == '\n' && keepNewlines) || r == 0x7f || r >= 0x80 && r <= 0x9f || r == utf8.RuneError || bidi(r)
 }
 
 // bidi: the explicit directional embeddings, overrides and isolates.
