@@ -24,8 +24,8 @@ import (
 )
 
 type checkOptions struct {
+	inputSettings
 	format     string
-	profile    string
 	inventory  []string
 	failOn     string
 	severities []string
@@ -33,15 +33,7 @@ type checkOptions struct {
 	bundleFile string
 	verify     bundle.VerifyOptions
 	evaluator  string
-	namespace  string
-	exclude    []string
 	each       []string
-	kinds      []string
-	configFile string
-	// fileSeverity holds the config file's rule levels, which --severity
-	// overrides rule by rule; configPath names the file read.
-	fileSeverity map[string]any
-	configPath   string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -60,7 +52,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, junit, github")
-	f.StringVar(&o.profile, "profile", "spec", "implementation profile that predicts the status")
+	o.addFlags(f)
 	f.StringArrayVar(&o.inventory, "inventory", nil, "lookup-only objects (e.g. kubectl get svc,referencegrants -A -o yaml); repeatable")
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above: error, warning, info, never")
 	f.StringArrayVar(&o.severities, "severity", nil, "override a rule's severity: RG401=warning, RG202=off; repeatable")
@@ -70,11 +62,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
 	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
-	f.StringVar(&o.configFile, "config", "", "read settings from this file instead of the "+ConfigFileName+" found from the working directory upward")
-	f.StringArrayVar(&o.kinds, "backend-kind", nil, `a backend kind your controller accepts beyond the profile's (an extension kind), "group/Kind" or "Kind" for the core group; repeatable`)
 	f.StringArrayVar(&o.each, "each", nil, "check every subdirectory of this directory as its own set (an environment: envs/prod, envs/staging), each with the PATHs given, and report them together, each finding labelled with its set; repeatable")
-	f.StringArrayVar(&o.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
-	f.StringVarP(&o.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
 	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")
 	return cmd
 }
@@ -93,11 +81,7 @@ func (o *checkOptions) config() (map[string]any, error) {
 		}
 		sev[id] = level
 	}
-	kinds, err := backendKinds(o.kinds)
-	if err != nil {
-		return nil, err
-	}
-	return map[string]any{"profile": o.profile, "severity": sev, "backend_kinds": kinds}, nil
+	return map[string]any{"profile": o.profile, "severity": sev, "backend_kinds": o.backendKinds}, nil
 }
 
 func loadPolicy(dir string) (*policyset.Set, error) {
@@ -108,17 +92,8 @@ func loadPolicy(dir string) (*policyset.Set, error) {
 }
 
 func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
-	path, err := findConfig(o.configFile, ".")
-	if err != nil {
+	if err := o.load(cmd.Flags()); err != nil {
 		return err
-	}
-	if path != "" {
-		cfg, err := readConfig(path)
-		if err != nil {
-			return err
-		}
-		o.applyConfig(cfg, cmd.Flags())
-		o.configPath = path
 	}
 	switch o.format {
 	case "text", "json", "github", "sarif", "junit":
@@ -130,13 +105,6 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	}
 	if o.evaluator != "wasm" && o.evaluator != "rego" {
 		return fmt.Errorf("--evaluator %q: want wasm or rego", o.evaluator)
-	}
-	if err := checkNamespace(o.namespace); err != nil {
-		return err
-	}
-	exclude, err := manifest.NewExcluder(o.exclude)
-	if err != nil {
-		return err
 	}
 	config, err := o.config()
 	if err != nil {
@@ -196,14 +164,14 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		if len(paths) == 0 {
 			checked, err = manifest.LoadFS(examples.FS, "examples/")
 		} else {
-			checked, err = manifest.LoadWithOptions(paths, cmd.InOrStdin(), withInputs(checker.LoadOptions(), o.namespace, exclude))
+			checked, err = manifest.LoadWithOptions(paths, cmd.InOrStdin(), o.loadOptions(checker.LoadOptions()))
 		}
 		if err != nil {
 			return nil, err
 		}
 		var lookup []manifest.Object
 		if len(o.inventory) > 0 {
-			inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), withInputs(checker.InventoryOptions(), o.namespace, exclude))
+			inv, err := manifest.LoadWithOptions(o.inventory, cmd.InOrStdin(), o.loadOptions(checker.InventoryOptions()))
 			if err != nil {
 				return nil, err
 			}
@@ -227,7 +195,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if len(o.each) == 0 {
 		rep, err = checkSet(args)
 	} else {
-		rep, err = checkEach(o.each, args, exclude, checkSet)
+		rep, err = checkEach(o.each, args, o.excluder, checkSet)
 	}
 	if err != nil {
 		return err
@@ -333,14 +301,6 @@ func checkEach(dirs, shared []string, exclude *manifest.Excluder, checkSet func(
 		}
 	}
 	return check.Merge(names, reports), nil
-}
-
-// withInputs sets the namespace objects that name none are read in and
-// the paths left out.
-func withInputs(opts manifest.Options, namespace string, exclude *manifest.Excluder) manifest.Options {
-	opts.Namespace = namespace
-	opts.Exclude = exclude
-	return opts
 }
 
 // checkNamespace rejects a --namespace kubectl would reject: a DNS label

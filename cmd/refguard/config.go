@@ -13,6 +13,8 @@ import (
 
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
+
+	"github.com/refguard/refguard/harness/manifest"
 )
 
 // ConfigFileName is the project config refguard looks for from the
@@ -111,21 +113,71 @@ func readConfig(path string) (*fileConfig, error) {
 	return &cfg, nil
 }
 
-// applyConfig fills the options a flag did not set from the config file.
-func (o *checkOptions) applyConfig(cfg *fileConfig, flags *pflag.FlagSet) {
-	if cfg.Profile != "" && !flags.Changed("profile") {
-		o.profile = cfg.Profile
+// inputSettings are the settings check and fix share, from their flags
+// and the config file: the profile, the namespace of objects that name
+// none, the paths left out and the extra backend kinds.
+type inputSettings struct {
+	profile, namespace, configFile string
+	exclude, kinds                 []string
+
+	// What load makes of them.
+	excluder     *manifest.Excluder
+	backendKinds []any          // the policy config's backend_kinds
+	fileSeverity map[string]any // the config file's rule levels, which --severity overrides rule by rule
+	configPath   string         // the config file read ("" for none)
+}
+
+func (s *inputSettings) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&s.profile, "profile", "spec", "implementation profile that predicts the status")
+	f.StringVar(&s.configFile, "config", "", "read settings from this file instead of the "+ConfigFileName+" found from the working directory upward")
+	f.StringArrayVar(&s.kinds, "backend-kind", nil, `a backend kind your controller accepts beyond the profile's (an extension kind), "group/Kind" or "Kind" for the core group; repeatable`)
+	f.StringArrayVar(&s.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
+	f.StringVarP(&s.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
+}
+
+// load reads the config file (a flag the user set wins over it) and checks
+// the settings.
+func (s *inputSettings) load(flags *pflag.FlagSet) error {
+	path, err := findConfig(s.configFile, ".")
+	if err != nil {
+		return err
 	}
-	if cfg.Namespace != "" && !flags.Changed("namespace") {
-		o.namespace = cfg.Namespace
+	if path != "" {
+		cfg, err := readConfig(path)
+		if err != nil {
+			return err
+		}
+		if cfg.Profile != "" && !flags.Changed("profile") {
+			s.profile = cfg.Profile
+		}
+		if cfg.Namespace != "" && !flags.Changed("namespace") {
+			s.namespace = cfg.Namespace
+		}
+		// The file's patterns and kinds, then the flags'.
+		s.exclude = append(append([]string{}, cfg.Exclude...), s.exclude...)
+		s.kinds = append(append([]string{}, cfg.BackendKinds...), s.kinds...)
+		s.fileSeverity = map[string]any{}
+		for rule, level := range cfg.Severity {
+			s.fileSeverity[rule] = level
+		}
+		s.configPath = path
 	}
-	// The file's patterns and kinds, then the flags'.
-	o.exclude = append(append([]string{}, cfg.Exclude...), o.exclude...)
-	o.kinds = append(append([]string{}, cfg.BackendKinds...), o.kinds...)
-	o.fileSeverity = map[string]any{}
-	for rule, level := range cfg.Severity {
-		o.fileSeverity[rule] = level
+	if err := checkNamespace(s.namespace); err != nil {
+		return err
 	}
+	if s.excluder, err = manifest.NewExcluder(s.exclude); err != nil {
+		return err
+	}
+	s.backendKinds, err = backendKinds(s.kinds)
+	return err
+}
+
+// loadOptions are a checker's load options with the namespace and the
+// exclusions applied.
+func (s *inputSettings) loadOptions(opts manifest.Options) manifest.Options {
+	opts.Namespace = s.namespace
+	opts.Exclude = s.excluder
+	return opts
 }
 
 func sortedKeys(m map[string]string) []string {

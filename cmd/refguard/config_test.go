@@ -68,3 +68,22 @@ backendKinds: [gateway.networking.x-k8s.io/XBackend]
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, "--config")
 }
+
+// TestFixReadsTheConfigFile: fix takes the same file: its namespace places
+// the objects, and a rule it turns off proposes no repair.
+func TestFixReadsTheConfigFile(t *testing.T) {
+	repo := t.TempDir()
+	route := writeFile(t, repo, "route.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports:\n    - port: 80\n---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\nspec:\n  rules:\n    - backendRefs:\n        - name: webb\n          port: 80\n")
+	t.Chdir(repo)
+	r := runCLI(t, "", "fix", route)
+	require.Equal(t, 1, r.code, "read as default, the route has no Service to be repaired towards")
+	writeFile(t, repo, ".refguard.yaml", "namespace: shop\n")
+	r = runCLI(t, "", "fix", route)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "+        - name: web\n")
+
+	writeFile(t, repo, ".refguard.yaml", "namespace: shop\nseverity: {backend-not-found: off}\n")
+	r = runCLI(t, "", "fix", route)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Empty(t, r.stdout, "RG103 is off: nothing to repair")
+}

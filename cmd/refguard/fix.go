@@ -12,6 +12,7 @@ import (
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fix"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/rulemeta"
 )
 
 // stdinName names stdin in fix's messages and JSON.
@@ -19,8 +20,9 @@ const stdinName = "<stdin>"
 
 func newFixCommand() *cobra.Command {
 	var write, explicit bool
-	var format, profile, namespace, configFile string
-	var inventoryPaths, excludes, backendKindFlags []string
+	var format string
+	var inventoryPaths []string
+	var in inputSettings
 	cmd := &cobra.Command{
 		Use:   "fix PATH... | fix -",
 		Short: "Repair broken backendRefs: print a unified diff, or apply it with --write",
@@ -47,29 +49,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if format != "diff" && format != "json" {
 				return fmt.Errorf("--format %q: want diff or json", format)
 			}
-			path, err := findConfig(configFile, ".")
-			if err != nil {
-				return err
-			}
-			if path != "" {
-				cfg, err := readConfig(path)
-				if err != nil {
-					return err
-				}
-				if cfg.Profile != "" && !cmd.Flags().Changed("profile") {
-					profile = cfg.Profile
-				}
-				if cfg.Namespace != "" && !cmd.Flags().Changed("namespace") {
-					namespace = cfg.Namespace
-				}
-				excludes = append(append([]string{}, cfg.Exclude...), excludes...)
-				backendKindFlags = append(append([]string{}, cfg.BackendKinds...), backendKindFlags...)
-			}
-			if err := checkNamespace(namespace); err != nil {
-				return err
-			}
-			exclude, err := manifest.NewExcluder(excludes)
-			if err != nil {
+			if err := in.load(cmd.Flags()); err != nil {
 				return err
 			}
 			var names []string
@@ -81,7 +61,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 				}
 				names, files[stdinName] = []string{stdinName}, data
 			} else {
-				loaded, err := manifest.LoadWithOptions(args, nil, manifest.Options{Exclude: exclude})
+				loaded, err := manifest.LoadWithOptions(args, nil, in.loadOptions(manifest.Options{}))
 				if err != nil {
 					return err
 				}
@@ -94,7 +74,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 			}
 			var lookup []manifest.Object
 			if len(inventoryPaths) > 0 {
-				inv, err := manifest.LoadWithOptions(inventoryPaths, nil, manifest.Options{Namespace: namespace})
+				inv, err := manifest.LoadWithOptions(inventoryPaths, nil, in.loadOptions(manifest.Options{}))
 				if err != nil {
 					return err
 				}
@@ -108,26 +88,31 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if err != nil {
 				return err
 			}
-			if err := checkProfile(checker, profile); err != nil {
+			if err := checkProfile(checker, in.profile); err != nil {
 				return err
 			}
-			severity := map[string]any{}
-			if explicit {
-				severity["RG401"] = "info"
-			}
-			kinds, err := backendKinds(backendKindFlags)
+			rules, err := rulemeta.Read(set.Modules)
 			if err != nil {
 				return err
 			}
-			config := map[string]any{"profile": profile, "severity": severity, "backend_kinds": kinds}
+			// The config file's rule levels decide what is an error left
+			// over, and a rule it turns off proposes no repair.
+			severity, err := ruleIDs(in.configPath+": severity", in.fileSeverity, rules)
+			if err != nil {
+				return err
+			}
+			if explicit {
+				severity["RG401"] = "info"
+			}
+			config := map[string]any{"profile": in.profile, "severity": severity, "backend_kinds": in.backendKinds}
 			recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
-				loaded, err := manifest.LoadContents(names, contents, withInputs(checker.LoadOptions(), namespace, exclude))
+				loaded, err := manifest.LoadContents(names, contents, in.loadOptions(checker.LoadOptions()))
 				if err != nil {
 					return nil, err
 				}
 				return checker.Check(cmd.Context(), loaded, lookup, config)
 			}
-			plan, err := fix.Repair(names, files, recheck, namespace)
+			plan, err := fix.Repair(names, files, recheck, in.namespace)
 			if err != nil {
 				return err
 			}
@@ -196,11 +181,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 	f.BoolVar(&write, "write", false, "apply the repairs in place")
 	f.BoolVar(&explicit, "explicit", false, `also write group: "" and kind: Service where a backendRef leaves them implicit`)
 	f.StringVar(&format, "format", "diff", "diff or json (the edits: file, line, old, new, rule)")
-	f.StringVar(&profile, "profile", "spec", "implementation profile")
-	f.StringVar(&configFile, "config", "", "read settings from this file instead of the "+ConfigFileName+" found from the working directory upward")
-	f.StringArrayVar(&backendKindFlags, "backend-kind", nil, "a backend kind your controller accepts beyond the profile's (as check --backend-kind); repeatable")
-	f.StringArrayVar(&excludes, "exclude", nil, "skip files and directories matching a glob (as check --exclude); repeatable")
-	f.StringVarP(&namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default")`)
+	in.addFlags(f)
 	f.StringArrayVar(&inventoryPaths, "inventory", nil, "lookup-only objects (never edited); repeatable")
 	return cmd
 }

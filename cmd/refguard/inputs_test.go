@@ -4,22 +4,14 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 )
 
-const missingService = `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: r
-  namespace: app
-spec:
-  rules:
-    - backendRefs:
-        - name: web
-          port: 80
-`
+// missingService is a route to a Service no input defines.
+var missingService = strings.Replace(validRoute, "PORT", "80", 1)
 
 // TestSeverityKeys: --severity takes a rule's ID or name in any case; an
 // unknown one is exit 2 with the closest ID or name, never a silent no-op.
