@@ -36,11 +36,7 @@ type conformanceCase struct {
 // conformance case that touches backendRefs and asserts 100 % agreement
 // with every ResolvedRefs condition the suite asserts or implies.
 func TestConformanceCorpus(t *testing.T) {
-	dir := filepath.Join("..", "fixtures", "conformance")
-	expected, err := filepath.Glob(filepath.Join(dir, "*.expected.json"))
-	require.NoError(t, err)
-	require.NotEmpty(t, expected, "conformance corpus missing")
-
+	expected := conformanceCases(t)
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
 	ctx := context.Background()
@@ -50,46 +46,73 @@ func TestConformanceCorpus(t *testing.T) {
 
 	compared, agreed := 0, 0
 	for _, path := range expected {
-		raw, err := os.ReadFile(path)
-		require.NoError(t, err)
-		var cc conformanceCase
-		require.NoError(t, json.Unmarshal(raw, &cc))
-		manifests := strings.TrimSuffix(path, ".expected.json") + ".yaml"
+		cc := readConformanceCase(t, path)
 		t.Run(cc.Case, func(t *testing.T) {
-			loaded, err := manifest.Load([]string{manifests}, nil)
+			loaded, err := manifest.Load([]string{conformanceManifests(path)}, nil)
 			require.NoError(t, err)
 			rep, err := checker.Check(ctx, loaded, nil, map[string]any{"profile": "spec"})
 			require.NoError(t, err)
 			wasmRep, err := wasmChecker.Check(ctx, loaded, nil, map[string]any{"profile": "spec"})
 			require.NoError(t, err)
 			requireSameReport(t, rep, wasmRep)
-			predicted := map[string]check.Route{}
-			for _, r := range rep.Routes {
-				predicted[fixture.ObjectKey(r.Object.Kind, r.Object.Namespace, r.Object.Name)] = r
-			}
-			for _, want := range cc.Routes {
-				key := fixture.ObjectKey(want.Kind, want.Namespace, want.Name)
-				got, ok := predicted[key]
-				require.True(t, ok, "route %s not checked", key)
-				for _, parent := range want.Parents {
-					cond, ok := parent.Conditions["ResolvedRefs"]
-					if !ok {
-						continue
-					}
-					compared++
-					c := got.Conditions[0]
-					if c.Status == cond.Status && c.Reason == cond.Reason {
-						agreed++
-						continue
-					}
-					t.Errorf("%s: predicted ResolvedRefs=%s/%s (%s), conformance says %s/%s", key, c.Status, c.Reason, c.Message, cond.Status, cond.Reason)
-				}
-			}
+			c, a := compareWithConformance(t, cc, rep, "spec")
+			compared, agreed = compared+c, agreed+a
 		})
 	}
 	t.Logf("conformance: %d/%d ResolvedRefs conditions agree", agreed, compared)
 	require.Equal(t, compared, agreed, "agreement must be 100%%")
 	require.Equal(t, corpusConditions(t, expected), compared, "every ResolvedRefs condition of every case is compared")
+}
+
+func conformanceCases(t *testing.T) []string {
+	t.Helper()
+	expected, err := filepath.Glob(filepath.Join("..", "fixtures", "conformance", "*.expected.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, expected, "conformance corpus missing")
+	return expected
+}
+
+func readConformanceCase(t *testing.T, path string) conformanceCase {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var cc conformanceCase
+	require.NoError(t, json.Unmarshal(raw, &cc))
+	return cc
+}
+
+func conformanceManifests(expectedPath string) string {
+	return strings.TrimSuffix(expectedPath, ".expected.json") + ".yaml"
+}
+
+// compareWithConformance compares a report's predicted conditions with
+// every ResolvedRefs condition a case asserts, failing on each that
+// differs, and returns how many it compared and how many agree.
+func compareWithConformance(t *testing.T, cc conformanceCase, rep *check.Report, profile string) (compared, agreed int) {
+	t.Helper()
+	predicted := map[string]check.Route{}
+	for _, r := range rep.Routes {
+		predicted[fixture.ObjectKey(r.Object.Kind, r.Object.Namespace, r.Object.Name)] = r
+	}
+	for _, want := range cc.Routes {
+		key := fixture.ObjectKey(want.Kind, want.Namespace, want.Name)
+		got, ok := predicted[key]
+		require.True(t, ok, "route %s not checked", key)
+		for _, parent := range want.Parents {
+			cond, ok := parent.Conditions["ResolvedRefs"]
+			if !ok {
+				continue
+			}
+			compared++
+			c := got.Conditions[0]
+			if c.Status == cond.Status && c.Reason == cond.Reason {
+				agreed++
+				continue
+			}
+			t.Errorf("%s, %s %s: predicted ResolvedRefs=%s/%s (%s), conformance says %s/%s", profile, cc.Case, key, c.Status, c.Reason, c.Message, cond.Status, cond.Reason)
+		}
+	}
+	return compared, agreed
 }
 
 // corpusConditions counts the ResolvedRefs conditions the corpus asserts,
@@ -98,11 +121,7 @@ func corpusConditions(t *testing.T, expected []string) int {
 	t.Helper()
 	n := 0
 	for _, path := range expected {
-		raw, err := os.ReadFile(path)
-		require.NoError(t, err)
-		var cc conformanceCase
-		require.NoError(t, json.Unmarshal(raw, &cc))
-		for _, r := range cc.Routes {
+		for _, r := range readConformanceCase(t, path).Routes {
 			for _, p := range r.Parents {
 				if _, ok := p.Conditions["ResolvedRefs"]; ok {
 					n++
@@ -146,45 +165,18 @@ func TestConformanceCorpusIsTheSharedOne(t *testing.T) {
 // profile must agree with the corpus: every profile models a controller
 // that passes it.
 func TestConformanceCorpusUnderEveryProfile(t *testing.T) {
-	dir := filepath.Join("..", "fixtures", "conformance")
-	expected, err := filepath.Glob(filepath.Join(dir, "*.expected.json"))
-	require.NoError(t, err)
-	require.NotEmpty(t, expected, "conformance corpus missing")
+	expected := conformanceCases(t)
 	checker := newChecker(t)
 	ctx := context.Background()
 	for _, profile := range checker.Profiles() {
 		compared, agreed := 0, 0
 		for _, path := range expected {
-			raw, err := os.ReadFile(path)
-			require.NoError(t, err)
-			var cc conformanceCase
-			require.NoError(t, json.Unmarshal(raw, &cc))
-			loaded, err := manifest.Load([]string{strings.TrimSuffix(path, ".expected.json") + ".yaml"}, nil)
+			loaded, err := manifest.Load([]string{conformanceManifests(path)}, nil)
 			require.NoError(t, err)
 			rep, err := checker.Check(ctx, loaded, nil, map[string]any{"profile": profile})
 			require.NoError(t, err)
-			predicted := map[string]check.Route{}
-			for _, r := range rep.Routes {
-				predicted[fixture.ObjectKey(r.Object.Kind, r.Object.Namespace, r.Object.Name)] = r
-			}
-			for _, want := range cc.Routes {
-				key := fixture.ObjectKey(want.Kind, want.Namespace, want.Name)
-				got, ok := predicted[key]
-				require.True(t, ok, "route %s not checked", key)
-				for _, parent := range want.Parents {
-					cond, ok := parent.Conditions["ResolvedRefs"]
-					if !ok {
-						continue
-					}
-					compared++
-					c := got.Conditions[0]
-					if c.Status == cond.Status && c.Reason == cond.Reason {
-						agreed++
-						continue
-					}
-					t.Errorf("%s, %s %s: predicted ResolvedRefs=%s/%s (%s), conformance says %s/%s", profile, cc.Case, key, c.Status, c.Reason, c.Message, cond.Status, cond.Reason)
-				}
-			}
+			c, a := compareWithConformance(t, readConformanceCase(t, path), rep, profile)
+			compared, agreed = compared+c, agreed+a
 		}
 		t.Logf("%s: %d/%d ResolvedRefs conditions agree", profile, agreed, compared)
 		require.Equal(t, compared, agreed, "%s: agreement must be 100%%", profile)
