@@ -9,13 +9,20 @@ CONFTEST_VERSION := v0.71.1
 GATOR := $(TOOLS)/gator
 GATOR_VERSION := v3.23.1
 GATEKEEPER_OPA := v1.17.1
+# The OASIS SARIF 2.1.0 JSON Schema the SARIF test validates against, as the
+# npm package @microsoft/jest-sarif ships it (the registry checks the
+# tarball's integrity; the file's own digest is pinned here).
+SARIF_SCHEMA := $(TOOLS)/sarif-schema-2.1.0.json
+SARIF_SCHEMA_PACKAGE := @microsoft/jest-sarif@1.0.0-beta.0
+SARIF_SCHEMA_SHA256 := 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8
 
-VERSION ?= $(shell $(GO) run ./cmd/refguard version)
+VERSION ?= $(shell cat VERSION)
+COMMIT ?= $(shell git rev-parse HEAD 2>/dev/null)
 SIGNING_KEY ?=
 SIGNING_ALG ?= RS256
 KEY_ID ?= default
 
-.PHONY: all test tools bundle vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race fuzz bench bench-compare build gen clean
+.PHONY: all test tools bundle release-dry vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race fuzz bench bench-compare build gen clean
 
 all: test
 
@@ -31,7 +38,15 @@ $(CONFTEST):
 $(GATOR):
 	GOBIN=$(TOOLS) $(GO) install github.com/open-policy-agent/gatekeeper/v3/cmd/gator@$(GATOR_VERSION)
 
-tools: $(OPA) $(CONFTEST) $(GATOR)
+$(SARIF_SCHEMA):
+	@mkdir -p $(TOOLS)
+	d="$$(mktemp -d)" && trap 'rm -rf "$$d"' EXIT && cd "$$d" && \
+	npm pack --silent $(SARIF_SCHEMA_PACKAGE) >/dev/null && \
+	tar xzf *.tgz package/lib/schemas/sarif-2.1.0-rtm.5.json && \
+	echo "$(SARIF_SCHEMA_SHA256)  package/lib/schemas/sarif-2.1.0-rtm.5.json" | sha256sum -c --quiet && \
+	cp package/lib/schemas/sarif-2.1.0-rtm.5.json $@
+
+tools: $(OPA) $(CONFTEST) $(GATOR) $(SARIF_SCHEMA)
 
 ## test: everything CI checks
 test: vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race
@@ -56,7 +71,7 @@ rego-test: $(OPA) $(CONFTEST)
 	$(OPA) test policy
 	$(CONFTEST) verify --policy policy
 
-go-test: $(CONFTEST) $(OPA) $(GATOR)
+go-test: $(CONFTEST) $(OPA) $(GATOR) $(SARIF_SCHEMA)
 	REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 ./...
 
 ## race: the concurrent parts (documents parsed on every core, the
@@ -100,6 +115,13 @@ bundle:
 	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner --mtime='1970-01-01' -czf dist/refguard-gatekeeper-$(VERSION).tar.gz gatekeeper gatekeeper-aggregate
 	cd dist && sha256sum refguard-$(VERSION).tar.gz refguard-gatekeeper-$(VERSION).tar.gz > SHA256SUMS
 	cat dist/SHA256SUMS
+
+## release-dry: everything a release publishes, into dist/ (never
+## committed): the bundles as `make bundle` builds them, static binaries for
+## linux, darwin and windows on amd64 and arm64 with the version and commit
+## stamped, the multi-platform OCI image as an image layout, SHA256SUMS.
+release-dry: bundle
+	$(GO) run ./harness/cmd/release --out dist --version $(VERSION) --commit "$(COMMIT)"
 
 clean:
 	rm -rf $(TOOLS) dist

@@ -281,10 +281,18 @@ func TestEveryContextAgrees(t *testing.T) {
 // prints them.
 func requireSameReport(t *testing.T, want, got *check.Report) {
 	t.Helper()
-	var a, b bytes.Buffer
-	require.NoError(t, report.JSON(&a, report.Meta{}, want))
-	require.NoError(t, report.JSON(&b, report.Meta{}, got))
-	require.Equal(t, a.String(), b.String(), "OPA's evaluator and the Wasm build disagree")
+	require.Equal(t, reportJSON(t, want), reportJSON(t, got), "OPA's evaluator and the Wasm build disagree")
+}
+
+// reportJSON is the report as refguard check --format json prints it,
+// validated against the report's published schema.
+func reportJSON(t *testing.T, rep *check.Report) string {
+	t.Helper()
+	var b bytes.Buffer
+	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: policyset.Version}, Profile: "spec"}
+	require.NoError(t, report.JSON(&b, meta, rep))
+	testsupport.ValidateReport(t, b.Bytes())
+	return b.String()
 }
 
 func writeJSON(t *testing.T, name string, v any) string {

@@ -1,7 +1,6 @@
 package harness_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -16,7 +15,6 @@ import (
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
-	"github.com/refguard/refguard/harness/report"
 )
 
 // TestReportsDoNotDependOnArgumentOrder: every fixture case, its documents
@@ -55,13 +53,12 @@ func TestReportsDoNotDependOnArgumentOrder(t *testing.T) {
 				}
 				rep, err := checker.Check(ctx, loaded, lookup, c.Config())
 				require.NoError(t, err, c.Name)
-				var b bytes.Buffer
-				require.NoError(t, report.JSON(&b, report.Meta{}, rep))
+				got := reportJSON(t, rep)
 				if want == nil {
-					want = b.Bytes()
+					want = []byte(got)
 					continue
 				}
-				require.Equal(t, string(want), b.String(), "%s (%s): the report changed with the order of %v", c.Name, name, order)
+				require.Equal(t, string(want), got, "%s (%s): the report changed with the order of %v", c.Name, name, order)
 			}
 		}
 	}

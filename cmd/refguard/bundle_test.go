@@ -56,7 +56,7 @@ func TestBundleBuildVerifyAndCheck(t *testing.T) {
 	require.Equal(t, 1, r.code, r.stderr)
 	require.Contains(t, r.stdout, `"bundleRevision": "9.9.9"`)
 	embedded := runCLI(t, "", "check", "--format", "json")
-	require.Equal(t, strings.Replace(embedded.stdout, `"bundleRevision": "0.1.0"`, `"bundleRevision": "9.9.9"`, 1), r.stdout,
+	require.Equal(t, strings.Replace(embedded.stdout, `"bundleRevision": "0.2.0"`, `"bundleRevision": "9.9.9"`, 1), r.stdout,
 		"the downloaded bundle gives exactly the embedded policy's report")
 }
 

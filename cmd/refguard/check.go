@@ -162,6 +162,11 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		var checked *manifest.Result
 		var err error
 		if len(paths) == 0 {
+			if !isTerminal(cmd.InOrStdin()) {
+				// Input piped in without "-" is the likely mistake here: say
+				// what is being checked instead of passing on the examples.
+				fmt.Fprintln(cmd.ErrOrStderr(), "refguard: no PATH given: checking the bundled examples, not standard input (use - to read it: kubectl get httproutes -A -o yaml | refguard check -)")
+			}
 			checked, err = manifest.LoadFS(examples.FS, "examples/")
 		} else {
 			checked, err = manifest.LoadWithOptions(paths, cmd.InOrStdin(), o.loadOptions(checker.LoadOptions()))
@@ -201,6 +206,9 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		return err
 	}
 	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: set.Revision}, Profile: o.profile}
+	if wd, err := os.Getwd(); err == nil {
+		meta.BaseDir = wd
+	}
 	out := cmd.OutOrStdout()
 	switch o.format {
 	case "json":
@@ -244,10 +252,11 @@ func countAtOrAbove(rep *check.Report, failOn string) int {
 }
 
 func colorWanted(out any) bool {
-	if os.Getenv("NO_COLOR") != "" {
-		return false
-	}
-	f, ok := out.(*os.File)
+	return os.Getenv("NO_COLOR") == "" && isTerminal(out)
+}
+
+func isTerminal(stream any) bool {
+	f, ok := stream.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 

@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/internal/testsupport"
 )
 
 type runResult struct {
@@ -22,7 +25,31 @@ func runCLI(t *testing.T, stdin string, args ...string) runResult {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := run(args, strings.NewReader(stdin), &out, &errOut)
+	validateOutput(t, args, code, out.Bytes())
 	return runResult{code, out.String(), errOut.String()}
+}
+
+// validateOutput holds every report a test makes to its published format:
+// JSON to docs/report.schema.json, SARIF to the SARIF 2.1.0 schema.
+func validateOutput(t *testing.T, args []string, code int, out []byte) {
+	t.Helper()
+	if len(args) == 0 || args[0] != "check" || code > 1 {
+		return
+	}
+	format := "text"
+	for i, a := range args {
+		if a == "--format" && i+1 < len(args) {
+			format = args[i+1]
+		} else if v, ok := strings.CutPrefix(a, "--format="); ok {
+			format = v
+		}
+	}
+	switch format {
+	case "json":
+		testsupport.ValidateReport(t, out)
+	case "sarif":
+		testsupport.ValidateSARIF(t, out)
+	}
 }
 
 func writeFile(t *testing.T, dir, name, content string) string {
@@ -285,6 +312,46 @@ func TestSARIFAndJUnit(t *testing.T) {
 		require.Positive(t, res.Locations[0].PhysicalLocation.Region.StartLine)
 	}
 
+	// Code scanning needs files relative to the checkout, fingerprints that
+	// survive a moved line, and rule pages as the release wrote them.
+	dir := t.TempDir()
+	writeFile(t, dir, "route with space.yaml", strings.ReplaceAll(validRoute, "PORT", "80"))
+	t.Chdir(dir)
+	r = runCLI(t, "", "check", "--format", "sarif", ".")
+	require.Equal(t, 1, r.code, r.stderr)
+	var scan struct {
+		Runs []struct {
+			OriginalURIBaseIDs map[string]struct{ URI string } `json:"originalUriBaseIds"`
+			Tool               struct {
+				Driver struct {
+					Rules []struct{ HelpURI string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI, URIBaseID string } `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+				PartialFingerprints map[string]string `json:"partialFingerprints"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &scan))
+	got := scan.Runs[0]
+	require.Len(t, got.Results, 1)
+	loc := got.Results[0].Locations[0].PhysicalLocation.ArtifactLocation
+	require.Equal(t, "route%20with%20space.yaml", loc.URI)
+	require.Equal(t, "SRCROOT", loc.URIBaseID)
+	require.True(t, strings.HasPrefix(got.OriginalURIBaseIDs["SRCROOT"].URI, "file:///"), got.OriginalURIBaseIDs)
+	require.NotEmpty(t, got.Results[0].PartialFingerprints["refguardFinding/v1"])
+	require.Contains(t, got.Tool.Driver.Rules[0].HelpURI, "/blob/v"+policyset.Version+"/docs/rules/RG101-")
+	before := got.Results[0].PartialFingerprints
+	writeFile(t, dir, "route with space.yaml", "# a comment moves every line\n"+strings.ReplaceAll(validRoute, "PORT", "80"))
+	r = runCLI(t, "", "check", "--format", "sarif", ".")
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &scan))
+	require.Equal(t, before, scan.Runs[0].Results[0].PartialFingerprints, "a moved line is the same finding")
+
 	r = runCLI(t, "", "check", "--format", "junit")
 	require.Equal(t, 1, r.code)
 	var suite struct {
@@ -373,4 +440,38 @@ func TestSummaryLineCounts(t *testing.T) {
 	require.True(t, strings.HasSuffix(r.stdout, "\n1 file, 2 objects, 1 route, 1 backendRef: 1 error, 0 warnings, 0 info\n"), r.stdout)
 	r = runCLI(t, "", "check")
 	require.True(t, strings.HasSuffix(r.stdout, "\n6 files, 14 objects, 6 routes, 7 backendRefs: 6 errors, 1 warning, 1 info\n"), r.stdout)
+}
+
+func TestVersionAndRulesForScripts(t *testing.T) {
+	r := runCLI(t, "", "--version")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.True(t, strings.HasPrefix(r.stdout, "refguard "+policyset.Version+" (commit "), r.stdout)
+
+	r = runCLI(t, "", "rules", "--format", "json")
+	require.Equal(t, 0, r.code, r.stderr)
+	var doc struct {
+		Version string `json:"version"`
+		Rules   []struct {
+			ID, Name, Severity, Since string
+			HelpURI                   string `json:"help_uri"`
+			Enabled                   bool
+		} `json:"rules"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
+	require.Equal(t, policyset.Version, doc.Version)
+	text := runCLI(t, "", "rules").stdout
+	require.Len(t, doc.Rules, strings.Count(text, "\n")-1, "the same rules as the table")
+	for _, rule := range doc.Rules {
+		require.Contains(t, text, rule.ID+"  "+rule.Name)
+		require.FileExists(t, filepath.Join("..", "..", strings.SplitN(rule.HelpURI, "/blob/v"+policyset.Version+"/", 2)[1]))
+	}
+	require.Equal(t, 2, runCLI(t, "", "rules", "--format", "yaml").code)
+}
+
+func TestCheckWithoutPathSaysWhatItChecks(t *testing.T) {
+	r := runCLI(t, "apiVersion: v1\nkind: Service\n", "check")
+	require.Equal(t, 1, r.code, "the bundled examples have findings")
+	require.Contains(t, r.stderr, "checking the bundled examples, not standard input (use -")
+	r = runCLI(t, "", "check", "../../examples")
+	require.NotContains(t, r.stderr, "bundled examples")
 }

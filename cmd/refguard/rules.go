@@ -1,13 +1,16 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
 	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
 	"github.com/refguard/refguard/policy"
 )
@@ -21,7 +24,8 @@ func embeddedRules() ([]rulemeta.Rule, error) {
 }
 
 func newRulesCommand() *cobra.Command {
-	return &cobra.Command{
+	var format string
+	cmd := &cobra.Command{
 		Use:   "rules",
 		Short: "List the rules with ID, name, severity and since-version",
 		Args:  cobra.NoArgs,
@@ -30,22 +34,54 @@ func newRulesCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			w := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "ID\tNAME\tSEVERITY\tREASON\tSINCE")
-			for _, r := range rules {
-				sev := r.Severity
-				if !r.Enabled {
-					sev += " (off)"
-				}
-				reason := r.Reason
-				if reason == "" {
-					reason = "-"
-				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, sev, reason, r.Since)
+			switch format {
+			case "text":
+				return rulesText(cmd.OutOrStdout(), rules)
+			case "json":
+				return rulesJSON(cmd.OutOrStdout(), rules)
 			}
-			return w.Flush()
+			return fmt.Errorf("--format %q: want text or json", format)
 		},
 	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json (every METADATA field and the docs page's address)")
+	return cmd
+}
+
+func rulesText(out io.Writer, rules []rulemeta.Rule) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tNAME\tSEVERITY\tREASON\tSINCE")
+	for _, r := range rules {
+		sev := r.Severity
+		if !r.Enabled {
+			sev += " (off)"
+		}
+		reason := r.Reason
+		if reason == "" {
+			reason = "-"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Name, sev, reason, r.Since)
+	}
+	return w.Flush()
+}
+
+// rulesJSON is the rule list for scripts: the release it describes and each
+// rule's METADATA with the address of its page at that release.
+func rulesJSON(out io.Writer, rules []rulemeta.Rule) error {
+	type entry struct {
+		rulemeta.Rule
+		HelpURI string `json:"help_uri"`
+	}
+	doc := struct {
+		Version string  `json:"version"`
+		Rules   []entry `json:"rules"`
+	}{Version: policyset.Version, Rules: []entry{}}
+	for _, r := range rules {
+		doc.Rules = append(doc.Rules, entry{r, rulemeta.HelpURI(r, policyset.Version)})
+	}
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(doc)
 }
 
 func newExplainCommand() *cobra.Command {

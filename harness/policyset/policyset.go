@@ -11,12 +11,26 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/policy"
 )
 
-// Version is the release version; the embedded policy's bundle revision.
-const Version = "0.1.0"
+// Version is the release version and the embedded policy's bundle revision:
+// stamped by the release build (-ldflags "-X …/policyset.Version=…"), else
+// the VERSION file's. The release workflow refuses a tag that differs from
+// that file, so both are the same in a release.
+var Version string
+
+func init() {
+	if Version == "" {
+		Version = refguard.Version()
+	}
+}
+
+// Commit is the source revision of the build: stamped by the release build,
+// otherwise read from the Go toolchain's build information when it has one.
+var Commit = ""
 
 // Set is a policy's modules, where they came from, and (once asked for)
 // their compilation for OPA's evaluator.

@@ -26,6 +26,10 @@ type Tool struct {
 type Meta struct {
 	Tool    Tool
 	Profile string
+	// BaseDir is the absolute directory relative file names in findings
+	// start from (the working directory of the run); SARIF names it as the
+	// SRCROOT base so its artifact URIs stay relative. "" leaves it out.
+	BaseDir string
 }
 
 type jsonFinding struct {
@@ -54,6 +58,9 @@ type jsonReport struct {
 // newJSONReport is what the JSON report holds.
 func newJSONReport(meta Meta, rep *check.Report) jsonReport {
 	out := jsonReport{Tool: meta.Tool, Profile: meta.Profile, Summary: rep.Summary, Findings: make([]jsonFinding, 0, len(rep.Findings)), Routes: rep.Routes}
+	if out.Routes == nil {
+		out.Routes = []check.Route{} // the schema's "routes" is always an array
+	}
 	for _, f := range rep.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Name: f.Name, Severity: f.Severity, Reason: f.Reason, Object: f.Object,

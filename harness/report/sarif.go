@@ -1,12 +1,17 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"io"
 	"maps"
+	"net/url"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/rulemeta"
@@ -29,7 +34,8 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) err
 	type location struct {
 		PhysicalLocation struct {
 			ArtifactLocation struct {
-				URI string `json:"uri"`
+				URI       string `json:"uri"`
+				URIBaseID string `json:"uriBaseId,omitempty"`
 			} `json:"artifactLocation"`
 			Region struct {
 				StartLine int `json:"startLine"`
@@ -38,12 +44,13 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) err
 		LogicalLocations []map[string]string `json:"logicalLocations"`
 	}
 	type result struct {
-		RuleID     string         `json:"ruleId"`
-		RuleIndex  int            `json:"ruleIndex"`
-		Level      string         `json:"level"`
-		Message    message        `json:"message"`
-		Locations  []location     `json:"locations"`
-		Properties map[string]any `json:"properties"`
+		RuleID              string            `json:"ruleId"`
+		RuleIndex           int               `json:"ruleIndex"`
+		Level               string            `json:"level"`
+		Message             message           `json:"message"`
+		Locations           []location        `json:"locations"`
+		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Properties          map[string]any    `json:"properties"`
 	}
 	index := map[string]int{}
 	var descriptors []rule
@@ -52,7 +59,7 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) err
 		descriptors = append(descriptors, rule{
 			ID: r.ID, Name: r.Name,
 			ShortDescription: message{r.Title}, FullDescription: message{r.Description},
-			HelpURI:    "https://github.com/refguard/refguard/blob/main/" + rulemeta.DocPath(r),
+			HelpURI:    rulemeta.HelpURI(r, meta.Tool.Version),
 			Properties: map[string]any{"severity": r.Severity, "since": r.Since},
 		})
 	}
@@ -67,25 +74,43 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) err
 			text += " (fix: " + f.Fix + ")"
 		}
 		var loc location
-		loc.PhysicalLocation.ArtifactLocation.URI = f.File
-		loc.PhysicalLocation.Region.StartLine = f.Line
-		loc.LogicalLocations = []map[string]string{{"fullyQualifiedName": fmt.Sprintf("%s/%s/%s:%s", f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field)}}
+		uri, base := artifactURI(f.File, meta.BaseDir)
+		loc.PhysicalLocation.ArtifactLocation.URI = uri
+		loc.PhysicalLocation.ArtifactLocation.URIBaseID = base
+		loc.PhysicalLocation.Region.StartLine = max(f.Line, 1)
+		name := fmt.Sprintf("%s/%s/%s:%s", f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field)
+		if f.Set != "" {
+			name = f.Set + ":" + name
+		}
+		loc.LogicalLocations = []map[string]string{{"fullyQualifiedName": name}}
+		properties := map[string]any{"reason": f.Reason, "field": f.Field, "object": f.Object}
+		if f.Set != "" {
+			properties["set"] = f.Set
+		}
 		results = append(results, result{
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: level, Message: message{text},
-			Locations:  []location{loc},
-			Properties: map[string]any{"reason": f.Reason, "field": f.Field, "object": f.Object},
+			Locations: []location{loc},
+			// What the finding is about, not where: a line moved by an edit
+			// above it is still the same alert in code scanning.
+			PartialFingerprints: map[string]string{"refguardFinding/v1": fingerprint(f.Rule, name, uri)},
+			Properties:          properties,
 		})
+	}
+	run := map[string]any{
+		"tool": map[string]any{"driver": map[string]any{
+			"name": meta.Tool.Name, "version": meta.Tool.Version, "semanticVersion": meta.Tool.Version,
+			"informationUri": rulemeta.Repository, "rules": descriptors,
+		}},
+		"results":    results,
+		"properties": map[string]any{"profile": meta.Profile, "bundleRevision": meta.Tool.BundleRevision},
+	}
+	if meta.BaseDir != "" {
+		run["originalUriBaseIds"] = map[string]any{sourceRoot: map[string]string{"uri": fileURI(meta.BaseDir) + "/"}}
 	}
 	log := map[string]any{
 		"$schema": "https://json.schemastore.org/sarif-2.1.0.json",
 		"version": "2.1.0",
-		"runs": []any{map[string]any{
-			"tool": map[string]any{"driver": map[string]any{
-				"name": meta.Tool.Name, "version": meta.Tool.Version, "informationUri": "https://github.com/refguard/refguard", "rules": descriptors,
-			}},
-			"results":    results,
-			"properties": map[string]any{"profile": meta.Profile, "bundleRevision": meta.Tool.BundleRevision},
-		}},
+		"runs":    []any{run},
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
@@ -159,4 +184,60 @@ func JUnit(w io.Writer, meta Meta, rep *check.Report) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// sourceRoot is the base id relative artifact URIs name; code scanning
+// resolves it against the checked-out repository.
+const sourceRoot = "SRCROOT"
+
+// artifactURI is the SARIF URI of a finding's file: relative to baseDir
+// (with the SRCROOT base id) when the file is below it, else absolute.
+func artifactURI(file, baseDir string) (uri, base string) {
+	if file == "" || file == "-" || strings.HasPrefix(file, "<") {
+		// Standard input has no path; keep a relative name that says so.
+		return "stdin", ""
+	}
+	if baseDir != "" {
+		abs := file
+		if !filepath.IsAbs(abs) {
+			abs = filepath.Join(baseDir, abs)
+		}
+		rel, err := filepath.Rel(baseDir, abs)
+		if err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return escapePath(filepath.ToSlash(rel)), sourceRoot
+		}
+		return fileURI(abs), ""
+	}
+	if filepath.IsAbs(file) {
+		return fileURI(file), ""
+	}
+	return escapePath(filepath.ToSlash(filepath.Clean(file))), ""
+}
+
+func fileURI(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // a Windows drive: file:///C:/…
+	}
+	return "file://" + escapePath(p)
+}
+
+// escapePath percent-encodes each segment of a slash-separated path.
+func escapePath(p string) string {
+	parts := strings.Split(p, "/")
+	for i, part := range parts {
+		parts[i] = url.PathEscape(part)
+	}
+	return strings.Join(parts, "/")
+}
+
+// fingerprint is a short digest of the parts, each ended by a NUL so that
+// no two different lists give the same bytes.
+func fingerprint(parts ...string) string {
+	h := sha256.New()
+	for _, p := range parts {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))[:32]
 }

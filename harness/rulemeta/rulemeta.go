@@ -187,6 +187,16 @@ func FormatRego(path string, src []byte) ([]byte, error) {
 // DocPath is the documentation page of a rule, relative to the repository.
 func DocPath(r Rule) string { return fmt.Sprintf("docs/rules/%s-%s.md", r.ID, r.Name) }
 
+// Repository is the project's home; rule pages are linked below it.
+const Repository = "https://github.com/refguard/refguard"
+
+// HelpURI is the address of a rule's page as the given release shipped it:
+// pinned to the release tag, so a report keeps pointing at the text that
+// described the rule it was made with.
+func HelpURI(r Rule, version string) string {
+	return Repository + "/blob/v" + version + "/" + DocPath(r)
+}
+
 // Page renders one rule's documentation page.
 func Page(r Rule) []byte {
 	var b strings.Builder

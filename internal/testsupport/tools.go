@@ -3,6 +3,7 @@ package testsupport
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -22,21 +23,18 @@ func Tool(t testing.TB, name string) string {
 	return p
 }
 
-// ModuleRoot is the directory of the go.mod above the test's directory.
+// ModuleRoot is the directory of the module's go.mod: found from this
+// file's own location, so a test that changes its working directory still
+// finds the tools and schemas.
 func ModuleRoot(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("cannot locate the testsupport package's source")
 	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("no go.mod above the test directory")
-		}
-		dir = parent
+	root := filepath.Join(filepath.Dir(self), "..", "..")
+	if _, err := os.Stat(filepath.Join(root, "go.mod")); err != nil {
+		t.Fatalf("no go.mod at %s: %v", root, err)
 	}
+	return filepath.Clean(root)
 }
