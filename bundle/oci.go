@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"os"
 	"slices"
 	"strings"
 
@@ -11,6 +12,7 @@ import (
 	"oras.land/oras-go/v2"
 	"oras.land/oras-go/v2/content"
 	"oras.land/oras-go/v2/content/memory"
+	"oras.land/oras-go/v2/content/oci"
 	"oras.land/oras-go/v2/registry/remote"
 	"oras.land/oras-go/v2/registry/remote/auth"
 	"oras.land/oras-go/v2/registry/remote/credentials"
@@ -115,4 +117,27 @@ func PushConftest(ctx context.Context, ref string, modules map[string]string, op
 		layers = append(layers, layer{ConftestPolicyLayerMediaType, p, []byte(modules[p])})
 	}
 	return push(ctx, ref, ConftestConfigMediaType, layers, opts)
+}
+
+// PushLayout pushes what tag names in an OCI image layout directory (an
+// image, or an index of per-platform images with everything below it) to
+// ref, oci://REGISTRY/REPO:TAG.
+func PushLayout(ctx context.Context, dir, tag, ref string, opts PushOptions) (ocispec.Descriptor, error) {
+	src, err := oci.NewFromFS(ctx, os.DirFS(dir))
+	if err != nil {
+		return ocispec.Descriptor{}, fmt.Errorf("read OCI layout %s: %w", dir, err)
+	}
+	name, dstTag, err := ParseReference(ref)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	repo, err := repository(name, opts)
+	if err != nil {
+		return ocispec.Descriptor{}, err
+	}
+	desc, err := oras.Copy(ctx, src, tag, repo, dstTag, oras.DefaultCopyOptions)
+	if err != nil {
+		return ocispec.Descriptor{}, fmt.Errorf("push %s: %w", ref, err)
+	}
+	return desc, nil
 }
