@@ -245,7 +245,24 @@ func TestRulesAndExplain(t *testing.T) {
 	require.Contains(t, r.stdout, "RG103  backend-not-found")
 	r = runCLI(t, "", "explain", "RG102")
 	require.Equal(t, 0, r.code)
-	require.Contains(t, r.stdout, "# RG102 backend-ref-not-permitted")
+	// Rendered for a terminal: no Markdown comments, fences or tables.
+	require.True(t, strings.HasPrefix(r.stdout, "RG102 backend-ref-not-permitted\n======"), r.stdout)
+	for _, raw := range []string{"<!--", "```", "|---", "](../"} {
+		require.NotContains(t, r.stdout, raw)
+	}
+	// The page shows a failing and a passing manifest from the fixtures,
+	// what each profile predicts, and how to turn the rule off.
+	require.Contains(t, r.stdout, "\nFails\n")
+	require.Contains(t, r.stdout, "\nPasses\n")
+	require.Contains(t, r.stdout, "    kind: HTTPRoute")
+	require.Regexp(t, `(?m)^  contour +error +ResolvedRefs=False \(RefNotPermitted\)$`, r.stdout)
+	require.Contains(t, r.stdout, "--severity RG102=off")
+	byName := runCLI(t, "", "explain", "backend-ref-not-permitted")
+	require.Equal(t, r.stdout, byName.stdout)
+	md := runCLI(t, "", "explain", "--markdown", "RG102")
+	page, err := os.ReadFile("../../docs/rules/RG102-backend-ref-not-permitted.md")
+	require.NoError(t, err)
+	require.Equal(t, string(page), md.stdout, "the page the repository shows")
 	r = runCLI(t, "", "explain", "RG999")
 	require.Equal(t, 2, r.code)
 }

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"io/fs"
+	"path"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/spf13/cobra"
 
+	rulepages "github.com/refguard/refguard/docs/rules"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
@@ -85,9 +88,10 @@ func rulesJSON(out io.Writer, rules []rulemeta.Rule) error {
 }
 
 func newExplainCommand() *cobra.Command {
-	return &cobra.Command{
+	var markdown bool
+	cmd := &cobra.Command{
 		Use:   "explain RGnnn|NAME",
-		Short: "Print one rule's documentation page",
+		Short: "Print one rule's documentation page: what it checks, a failing and a passing example, each profile's outcome, how to suppress it",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			rules, err := embeddedRules()
@@ -95,12 +99,23 @@ func newExplainCommand() *cobra.Command {
 				return err
 			}
 			for _, r := range rules {
-				if strings.EqualFold(r.ID, args[0]) || r.Name == args[0] {
-					_, err := cmd.OutOrStdout().Write(rulemeta.Page(r))
-					return err
+				if !strings.EqualFold(r.ID, args[0]) && !strings.EqualFold(r.Name, args[0]) {
+					continue
 				}
+				page, err := fs.ReadFile(rulepages.FS, path.Base(rulemeta.DocPath(r)))
+				if err != nil {
+					// A build whose pages were not generated for this rule.
+					page = rulemeta.Page(r, nil)
+				}
+				if !markdown {
+					page = []byte(rulemeta.Terminal(string(page)))
+				}
+				_, err = cmd.OutOrStdout().Write(page)
+				return err
 			}
 			return fmt.Errorf("no rule %q (see refguard rules)", args[0])
 		},
 	}
+	cmd.Flags().BoolVar(&markdown, "markdown", false, "print the page's Markdown source")
+	return cmd
 }
