@@ -13,6 +13,7 @@ require (
 	github.com/stretchr/testify v1.12.1
 	github.com/tetratelabs/wazero v1.12.0
 	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/mod v0.41.0
 	golang.org/x/term v0.47.0
 	oras.land/oras-go/v2 v2.7.0
 	sigs.k8s.io/gateway-api v1.6.3

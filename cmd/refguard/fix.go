@@ -170,7 +170,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if write {
 				verb = "changed"
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: %s %d files (%d edits); %d errors left for you\n", verb, len(plan.Files), len(plan.Changes), len(plan.Skipped))
+			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: %s %s (%s); %s left for you\n", verb, plural(len(plan.Files), "file"), plural(len(plan.Changes), "edit"), plural(len(plan.Skipped), "error"))
 			if len(plan.Skipped) > 0 {
 				return &failedError{reason: "errors remain that no repair covers"}
 			}
@@ -184,4 +184,12 @@ replaces each file atomically, and refuses a file that changed since it was read
 	in.addFlags(f)
 	f.StringArrayVar(&inventoryPaths, "inventory", nil, "lookup-only objects (never edited); repeatable")
 	return cmd
+}
+
+// plural is "1 file", "2 files".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

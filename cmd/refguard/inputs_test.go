@@ -53,7 +53,7 @@ func TestExcludeAndTemplates(t *testing.T) {
 	}
 	r = runCLI(t, "", "fix", "--exclude", "templates", dir)
 	require.Equal(t, 1, r.code, r.stderr)
-	require.Contains(t, r.stderr, "1 errors left for you")
+	require.Contains(t, r.stderr, "1 error left for you")
 	r = runCLI(t, "", "check", "--exclude", "[", dir)
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, `--exclude "["`)
