@@ -9,6 +9,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -112,7 +113,12 @@ func generated(root string) (map[string][]byte, error) {
 	if i < 0 || j < i {
 		return nil, fmt.Errorf("README.md has no %q … %q markers", tableStart, tableEnd)
 	}
-	files["README.md"] = []byte(s[:i+len(tableStart)] + "\n" + rulemeta.Table(rules, "docs/rules/") + s[j:])
+	version, err := os.ReadFile(filepath.Join(root, "VERSION"))
+	if err != nil {
+		return nil, fmt.Errorf("read VERSION: %w", err)
+	}
+	s = s[:i+len(tableStart)] + "\n" + rulemeta.Table(rules, "docs/rules/") + s[j:]
+	files["README.md"] = []byte(pinReleaseVersion(s, strings.TrimSpace(string(version))))
 	// The templates carry the catalog generated above, not the one on disk:
 	// one run converges even when METADATA changed.
 	modules[rulemeta.CatalogPath] = string(files[catalogPath])
@@ -168,4 +174,12 @@ func orphanDocs(root string, files map[string][]byte) ([]string, error) {
 	}
 	sort.Strings(extra)
 	return extra, nil
+}
+
+// releasePins are the places the README's install and CI recipes name the
+// release; they follow the VERSION file.
+var releasePins = regexp.MustCompile(`(refguard/refguard@v|rev: v|version=|ghcr\.io/refguard/refguard:)[0-9]+\.[0-9]+\.[0-9]+`)
+
+func pinReleaseVersion(readme, version string) string {
+	return releasePins.ReplaceAllString(readme, "${1}"+version)
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/mod/module"
 	modzip "golang.org/x/mod/zip"
+	"sigs.k8s.io/yaml"
 
 	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/harness/release"
@@ -178,4 +179,63 @@ func matchLines(want, got []string) bool {
 		return false
 	}
 	return len(got) > 0 && want[0] == got[0] && matchLines(want[1:], got[1:])
+}
+
+// TestReadmeCIRecipesMatchTheAction holds the README's copy-paste recipes
+// to what they name: the workflow's inputs are the Action's, the
+// pre-commit hooks are the ones this repository defines.
+func TestReadmeCIRecipesMatchTheAction(t *testing.T) {
+	root := testsupport.ModuleRoot(t)
+	var a action
+	raw, err := os.ReadFile(filepath.Join(root, "action.yml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(raw, &a))
+	var hooks []struct {
+		ID string `json:"id"`
+	}
+	raw, err = os.ReadFile(filepath.Join(root, ".pre-commit-hooks.yaml"))
+	require.NoError(t, err)
+	require.NoError(t, yaml.Unmarshal(raw, &hooks))
+	hookIDs := map[string]bool{}
+	for _, h := range hooks {
+		hookIDs[h.ID] = true
+	}
+
+	blocks := readmeBlocks(t, "In CI")
+	var workflows, precommits int
+	for _, b := range blocks {
+		require.Equal(t, "yaml", b.lang)
+		var doc map[string]any
+		require.NoError(t, yaml.Unmarshal([]byte(b.body), &doc), b.body)
+		if jobs, ok := doc["jobs"].(map[string]any); ok {
+			for _, job := range jobs {
+				for _, step := range job.(map[string]any)["steps"].([]any) {
+					st := step.(map[string]any)
+					uses, _ := st["uses"].(string)
+					if !strings.HasPrefix(uses, "refguard/refguard@") {
+						continue
+					}
+					workflows++
+					require.Equal(t, "refguard/refguard@v"+refguard.Version(), uses)
+					for k := range st["with"].(map[string]any) {
+						_, ok := a.Inputs[k]
+						require.True(t, ok, "the README's workflow sets input %q, which action.yml does not have", k)
+					}
+				}
+			}
+		}
+		if repos, ok := doc["repos"].([]any); ok {
+			for _, r := range repos {
+				repo := r.(map[string]any)
+				precommits++
+				require.Equal(t, "v"+refguard.Version(), repo["rev"])
+				for _, h := range repo["hooks"].([]any) {
+					id := h.(map[string]any)["id"].(string)
+					require.True(t, hookIDs[id], "the README's pre-commit config uses hook %q, which .pre-commit-hooks.yaml does not define", id)
+				}
+			}
+		}
+	}
+	require.Equal(t, 1, workflows)
+	require.Equal(t, 1, precommits)
 }
