@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -309,13 +310,13 @@ read:
 			sources = append(sources, source{file: "<stdin>", data: data})
 			continue
 		}
-		files, err := expand(p, opts.Exclude)
+		files, walked, err := expand(p, opts.Exclude)
 		if err != nil {
 			readErr = err
 			break
 		}
 		for _, f := range files {
-			data, err := readFile(f)
+			data, err := readFile(f, walked)
 			if err != nil {
 				readErr = err
 				break read
@@ -353,17 +354,44 @@ func LoadContents(names []string, contents map[string][]byte, opts Options) (*Re
 	return res, nil
 }
 
-func readFile(path string) ([]byte, error) {
-	info, err := os.Stat(path)
+// readFile reads a file named on the command line (named: a pipe is read,
+// as process substitution hands one over) or found by a directory walk
+// (walked: only regular files). The type is checked on the open file, not
+// on the name: a file swapped for a named pipe after the walk is refused,
+// not waited on, and the read stops at the size limit whatever the file
+// claimed when it was listed.
+func readFile(path string, walked bool) ([]byte, error) {
+	flags := os.O_RDONLY
+	if walked {
+		flags |= syscall.O_NONBLOCK // opening a pipe must not wait for a writer
+	}
+	f, err := os.OpenFile(path, flags, 0)
 	if err != nil {
 		return nil, &Error{File: path, Err: unwrapPathError(err)}
 	}
-	if info.Size() > MaxFileSize {
-		return nil, &Error{File: path, Err: fmt.Errorf("file is %d bytes, larger than the %d byte limit", info.Size(), MaxFileSize)}
-	}
-	data, err := os.ReadFile(path)
+	defer f.Close()
+	info, err := f.Stat()
 	if err != nil {
 		return nil, &Error{File: path, Err: unwrapPathError(err)}
+	}
+	mode := info.Mode()
+	switch {
+	case mode.IsRegular():
+		if info.Size() > MaxFileSize {
+			return nil, &Error{File: path, Err: fmt.Errorf("file is %d bytes, larger than the %d byte limit", info.Size(), MaxFileSize)}
+		}
+	case mode&fs.ModeNamedPipe != 0 && !walked:
+	case walked:
+		return nil, &Error{File: path, Err: fmt.Errorf("not a regular file (%s); in a directory refguard reads regular files only", fileKind(mode))}
+	default:
+		return nil, &Error{File: path, Err: fmt.Errorf("not a regular file or a pipe (%s)", fileKind(mode))}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, &Error{File: path, Err: unwrapPathError(err)}
+	}
+	if len(data) > MaxFileSize {
+		return nil, &Error{File: path, Err: fmt.Errorf("input larger than the %d byte limit", MaxFileSize)}
 	}
 	return data, nil
 }
@@ -387,16 +415,18 @@ func isManifestFile(name string) bool {
 	return false
 }
 
-func expand(path string, exclude *Excluder) ([]string, error) {
+// expand lists the files a PATH names: itself, or the manifest files of
+// the directory it names (walked).
+func expand(path string, exclude *Excluder) (files []string, walked bool, err error) {
 	info, err := os.Stat(path)
 	if err != nil {
-		return nil, &Error{File: path, Err: unwrapPathError(err)}
+		return nil, false, &Error{File: path, Err: unwrapPathError(err)}
 	}
 	if !info.IsDir() {
 		if exclude.Matches("", path, false) {
-			return nil, nil
+			return nil, false, nil
 		}
-		return []string{path}, nil
+		return []string{path}, false, nil
 	}
 	// A directory named through a symbolic link is walked: WalkDir does
 	// not follow a link at its root, so the root is given with a trailing
@@ -406,7 +436,6 @@ func expand(path string, exclude *Excluder) ([]string, error) {
 	if l, err := os.Lstat(path); err == nil && l.Mode()&fs.ModeSymlink != 0 {
 		root = path + string(filepath.Separator)
 	}
-	var files []string
 	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return &Error{File: p, Err: unwrapPathError(err)}
@@ -437,10 +466,10 @@ func expand(path string, exclude *Excluder) ([]string, error) {
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	sort.Strings(files)
-	return files, nil
+	return files, true, nil
 }
 
 // fileKind names what a non-regular file is, for an error message.

@@ -86,3 +86,44 @@ func TestNamedPipeOnTheCommandLineIsRead(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, res.Objects, 1)
 }
+
+// TestFileSwappedForAPipeAfterTheWalkIsRefused: the walk saw a regular
+// file; by the time it is opened it is a named pipe with no writer. The
+// type is checked on the open file, so the load fails at once instead of
+// waiting forever.
+func TestFileSwappedForAPipeAfterTheWalkIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "routes.yaml")
+	require.NoError(t, os.WriteFile(p, []byte(walkService), 0o644))
+	files, walked, err := expand(dir, nil)
+	require.NoError(t, err)
+	require.True(t, walked)
+	require.Equal(t, []string{p}, files)
+	require.NoError(t, os.Remove(p))
+	require.NoError(t, syscall.Mkfifo(p, 0o644))
+
+	done := make(chan error, 1)
+	go func() { _, err := readFile(p, walked); done <- err }()
+	select {
+	case err := <-done:
+		var loadErr *Error
+		require.ErrorAs(t, err, &loadErr)
+		require.Equal(t, p, loadErr.File)
+		require.Contains(t, err.Error(), "not a regular file (a named pipe)")
+	case <-time.After(10 * time.Second):
+		t.Fatal("reading a pipe found by the walk waited for a writer")
+	}
+}
+
+// TestDeviceNamedOnTheCommandLineIsRefused: /dev/zero never ends; it is
+// neither a file nor a pipe, so it is refused before a byte is read.
+func TestDeviceNamedOnTheCommandLineIsRefused(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero")
+	}
+	_, err := loadWithin(t, "/dev/zero")
+	var loadErr *Error
+	require.ErrorAs(t, err, &loadErr)
+	require.Equal(t, "/dev/zero", loadErr.File)
+	require.Contains(t, err.Error(), "not a regular file or a pipe (a device)")
+}
