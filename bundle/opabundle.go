@@ -111,13 +111,19 @@ var (
 // Verify reads a bundle and checks its signature; it returns the bundle
 // only when the signature covers exactly its content.
 func Verify(data []byte, opts VerifyOptions) (*opabundle.Bundle, error) {
+	if err := inspect(data); err != nil {
+		return nil, err
+	}
 	keyID := cmp.Or(opts.KeyID, DefaultKeyID)
-	key, err := keys.NewKeyConfig(opts.VerificationKey, cmp.Or(opts.Algorithm, DefaultAlgorithm), opts.Scope)
+	pem, err := verificationKey(opts.VerificationKey)
 	if err != nil {
 		return nil, fmt.Errorf("verification key: %w", err)
 	}
+	// Built directly: keys.NewKeyConfig would stat the PEM text as a path.
+	key := &keys.Config{Key: pem, Algorithm: cmp.Or(opts.Algorithm, DefaultAlgorithm), Scope: opts.Scope}
 	vc := opabundle.NewVerificationConfig(map[string]*opabundle.KeyConfig{keyID: key}, keyID, opts.Scope, nil)
-	b, err := opabundle.NewReader(bytes.NewReader(data)).WithBundleVerificationConfig(vc).WithRegoVersion(ast.RegoV1).Read()
+	b, err := opabundle.NewReader(bytes.NewReader(data)).WithBundleVerificationConfig(vc).WithRegoVersion(ast.RegoV1).
+		WithSizeLimitBytes(MaxBundleFileBytes).Read()
 	if err != nil {
 		return nil, classify(err)
 	}
@@ -127,6 +133,8 @@ func Verify(data []byte, opts VerifyOptions) (*opabundle.Bundle, error) {
 func classify(err error) error {
 	msg := err.Error()
 	switch {
+	case strings.Contains(msg, "but not found in the target bundle"):
+		return fmt.Errorf("%w: %v", ErrMissingFile, err)
 	case strings.Contains(msg, "missing .signatures.json"):
 		return fmt.Errorf("%w: %v", ErrUnsigned, err)
 	case strings.Contains(msg, "digest mismatch"), strings.Contains(msg, "not included in bundle"), strings.Contains(msg, "no hash"), strings.Contains(msg, "file(s) not included"), strings.Contains(msg, "files in the bundle"):

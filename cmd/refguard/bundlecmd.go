@@ -89,9 +89,9 @@ func addVerifyFlags(cmd *cobra.Command, opts *bundle.VerifyOptions) {
 }
 
 func readVerifiedBundle(file string, opts bundle.VerifyOptions) (*opaBundle, error) {
-	data, err := os.ReadFile(file)
+	data, err := bundle.ReadLimited(file, bundle.MaxBundleBytes)
 	if err != nil {
-		return nil, fmt.Errorf("read bundle: %w", err)
+		return nil, fmt.Errorf("%s: refused: %w", file, err)
 	}
 	b, err := bundle.Verify(data, opts)
 	if err != nil {
@@ -139,7 +139,7 @@ func newBundlePushCommand() *cobra.Command {
 				var data []byte
 				var err error
 				if bundleFile != "" {
-					data, err = os.ReadFile(bundleFile)
+					data, err = bundle.ReadLimited(bundleFile, bundle.MaxBundleBytes)
 				} else {
 					data, err = bundle.Build(fsys, build)
 				}
