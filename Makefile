@@ -85,6 +85,7 @@ gen:
 fuzz:
 	$(GO) test ./harness/manifest -run '^$$' -fuzz 'FuzzLoad$$' -fuzztime 60s -fuzzminimizetime 5s
 	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzValueMatchesDecoder -fuzztime 60s -fuzzminimizetime 5s
+	$(GO) test ./harness/manifest -run '^$$' -fuzz 'FuzzNodeBound$$' -fuzztime 60s -fuzzminimizetime 5s
 
 ## bench: load and check at 1k / 10k / 50k routes; single reviews at 10k
 ## Services as an OPA server (both store settings) and Gatekeeper (its

@@ -28,9 +28,6 @@ const (
 	MaxFileSize = 256 << 20
 	// MaxDepth is the deepest nesting of mappings and sequences accepted.
 	MaxDepth = 100
-	// MaxNodes is the most nodes one document may expand to (aliases count
-	// every time they are used).
-	MaxNodes = 2_000_000
 )
 
 // Object is one Kubernetes object and where it came from.
@@ -899,15 +896,20 @@ func recordLines(n *yaml.Node, path string, lines map[string]int, depth int) {
 	}
 }
 
-// checkShape rejects documents nested deeper than MaxDepth or expanding to
-// more than MaxNodes nodes (alias bombs), before anything is decoded, and
-// tells whether the document is plain: no anchors, aliases or merge keys.
+// checkShape rejects documents nested deeper than MaxDepth, holding more
+// than MaxDocumentNodes nodes or reaching more than MaxAliasExpansion
+// through aliases (alias bombs), before anything is decoded, and tells
+// whether the document is plain: no anchors, aliases or merge keys.
 func checkShape(file string, root *yaml.Node) (plain bool, err error) {
-	count := 0
+	nodes, expanded := 0, 0
 	plain = true
-	var walk func(n *yaml.Node, depth int) error
-	walk = func(n *yaml.Node, depth int) error {
-		count++
+	var walk func(n *yaml.Node, depth int, viaAlias bool) error
+	walk = func(n *yaml.Node, depth int, viaAlias bool) error {
+		if viaAlias {
+			expanded++
+		} else {
+			nodes++
+		}
 		switch {
 		case n.Anchor != "" || n.Kind == yaml.AliasNode:
 			plain = false
@@ -918,8 +920,11 @@ func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 		case n.ShortTag() != "!!map" && n.ShortTag() != "!!seq":
 			plain = false
 		}
-		if count > MaxNodes {
-			return &Error{File: file, Line: n.Line, Err: fmt.Errorf("document expands to more than %d nodes (YAML alias bomb?)", MaxNodes)}
+		if expanded > MaxAliasExpansion {
+			return &Error{File: file, Line: n.Line, Err: fmt.Errorf("document reaches more than %d nodes through aliases (YAML alias bomb?)", MaxAliasExpansion)}
+		}
+		if nodes > MaxDocumentNodes {
+			return &Error{File: file, Line: n.Line, Err: fmt.Errorf("document holds more than %d YAML nodes", MaxDocumentNodes)}
 		}
 		if depth > MaxDepth {
 			return &Error{File: file, Line: n.Line, Err: fmt.Errorf("nesting deeper than %d levels", MaxDepth)}
@@ -928,16 +933,16 @@ func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 			if n.Alias == nil {
 				return &Error{File: file, Line: n.Line, Err: errors.New("unknown alias")}
 			}
-			return walk(n.Alias, depth+1)
+			return walk(n.Alias, depth+1, true)
 		}
 		for _, c := range n.Content {
-			if err := walk(c, depth+1); err != nil {
+			if err := walk(c, depth+1, viaAlias); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	err = walk(root, 0)
+	err = walk(root, 0, false)
 	return plain, err
 }
 

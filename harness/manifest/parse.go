@@ -48,6 +48,7 @@ func parse(sources []source, opts Options) (*Result, error) {
 	prelude := make([]error, len(sources)) // a source that cannot be parsed at all
 	notes := make([][]Note, len(sources))
 	var jobs []job
+	var nodes budget
 	workers := runtime.GOMAXPROCS(0)
 	for i, src := range sources {
 		sources[i].data = dropDocumentBOMs(src.data)
@@ -64,7 +65,17 @@ func parse(sources []source, opts Options) (*Result, error) {
 		case template > 0:
 			prelude[i] = &Error{File: src.file, Line: template, Err: errors.New("this is a Helm or Go template ({{ … }}), not a manifest: render it first (helm template RELEASE CHART -n NAMESPACE | refguard check -n NAMESPACE -), or leave it out with --exclude")}
 		default:
-			for _, group := range groupChunks(splitDocuments(src.data), workers*4) {
+			chunks := splitDocuments(src.data)
+			for _, c := range chunks {
+				if err := nodes.admit(src.file, src.data, c); err != nil {
+					prelude[i] = err
+					break
+				}
+			}
+			if prelude[i] != nil {
+				continue
+			}
+			for _, group := range groupChunks(chunks, workers*4) {
 				jobs = append(jobs, job{src: i, chunks: group})
 			}
 		}
