@@ -45,7 +45,14 @@ func ReadLimited(path string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if !info.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file (%s)", path, info.Mode().Type())
+		kind := "a device or special file"
+		switch {
+		case info.IsDir():
+			kind = "a directory"
+		case info.Mode()&fs.ModeNamedPipe != 0:
+			kind = "a named pipe"
+		}
+		return nil, fmt.Errorf("%s: not a regular file (%s)", path, kind)
 	}
 	if info.Size() > limit {
 		return nil, fmt.Errorf("%w: %s is %d bytes, over the %d byte limit", ErrTooLarge, path, info.Size(), limit)

@@ -166,7 +166,7 @@ func (bg *budget) admit(file string, data []byte, c chunk) error {
 			}
 		}
 		if nodes > MaxDocumentNodes {
-			return &Error{File: file, Line: c.line, Err: fmt.Errorf("document holds more than %d YAML nodes (at most %d), refused before parsing; split it into smaller documents", MaxDocumentNodes, nodes)}
+			return &Error{File: file, Line: c.line, Err: fmt.Errorf("document holds more than %d YAML nodes, refused before parsing: split it into smaller documents", MaxDocumentNodes)}
 		}
 	}
 	bg.total += nodes

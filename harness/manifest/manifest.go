@@ -383,10 +383,13 @@ func readFile(path string, walked bool) ([]byte, error) {
 	default:
 		return nil, &Error{File: path, Err: fmt.Errorf("not a regular file or a pipe (%s)", fileKind(mode))}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
-	if err != nil {
+	// Sized from the file so a large one is read into one buffer, not
+	// grown by copies to twice its size; a pipe grows as it must.
+	buf := bytes.NewBuffer(make([]byte, 0, min(info.Size(), MaxFileSize)+bytes.MinRead))
+	if _, err := buf.ReadFrom(io.LimitReader(f, MaxFileSize+1)); err != nil {
 		return nil, &Error{File: path, Err: unwrapPathError(err)}
 	}
+	data := buf.Bytes()
 	if len(data) > MaxFileSize {
 		return nil, &Error{File: path, Err: fmt.Errorf("input larger than the %d byte limit", MaxFileSize)}
 	}

@@ -27,12 +27,19 @@ bigrams(s) := {substring(s, i, 2) | some i in numbers.range(0, count(s) - 2)}
 #   are built. (contains over-counts only for names shorter than two
 #   characters, whose one "bigram" is the name: a bound, never a score.)
 # A differential test (harness) holds this to the plain definition.
-closest(name, candidates) := best if {
-	prefixed := _prefixed(name, candidates)
+#
+# Names longer than max_name_length are never compared: no Kubernetes
+# object can carry one, and the Wasm build's substring indexes from the
+# start of the string, so bigrams of a hostile megabyte-long "name" would
+# cost time quadratic in its length.
+closest(name, candidates) := [] if {
+	count(name) > max_name_length
+} else := best if {
+	prefixed := _prefixed(name, _comparable(candidates))
 	count(prefixed) > 0
 	ba := bigrams(name)
 	same := {c |
-		some c in candidates
+		some c in _comparable(candidates)
 		c != name
 		not c in prefixed
 		every g in ba {
@@ -45,7 +52,7 @@ closest(name, candidates) := best if {
 	ba := bigrams(name)
 	na := count(ba)
 	scored := {[s, c] |
-		some c in candidates
+		some c in _comparable(candidates)
 		c != name
 		3 * count({g | some g in ba; contains(c, g)}) >= na
 		bb := bigrams(c)
@@ -59,6 +66,12 @@ closest(name, candidates) := best if {
 	top := max({s | some [s, _] in scored})
 	best := sort([c | some [s, c] in scored; s == top])
 } else := []
+
+# max_name_length is the longest name Kubernetes accepts for any object
+# (a DNS-1123 subdomain).
+max_name_length := 253
+
+_comparable(candidates) := {c | some c in candidates; count(c) <= max_name_length}
 
 _prefixed(name, candidates) := {c |
 	count(name) >= 3

@@ -37,3 +37,11 @@ test_too_few_shared_bigrams_is_not_close if {
 	# and 1 with abzzzzz (less than a third: never scored)
 	similar.closest("abcdefg", {"abxxxxxfg", "abzzzzz"}) == []
 }
+
+test_names_longer_than_any_kubernetes_name_are_not_compared if {
+	long := concat("", [x | some _ in numbers.range(1, 254); x := "a"])
+	count(long) == 254
+	similar.closest(long, {"aaa", concat("", [long, "b"])}) == []
+	similar.closest("aaa", {long}) == []
+	similar.closest("aab", {"aaa", long}) == ["aaa"]
+}
