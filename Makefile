@@ -86,6 +86,8 @@ fuzz:
 	$(GO) test ./harness/manifest -run '^$$' -fuzz 'FuzzLoad$$' -fuzztime 60s -fuzzminimizetime 5s
 	$(GO) test ./harness/manifest -run '^$$' -fuzz FuzzValueMatchesDecoder -fuzztime 60s -fuzzminimizetime 5s
 	$(GO) test ./harness/manifest -run '^$$' -fuzz 'FuzzNodeBound$$' -fuzztime 60s -fuzzminimizetime 5s
+	$(GO) test ./bundle -run '^$$' -fuzz 'FuzzVerify$$' -fuzztime 60s -fuzzminimizetime 5s
+	$(GO) test ./harness -run '^$$' -fuzz 'FuzzCheck$$' -fuzztime 60s -fuzzminimizetime 5s
 
 ## bench: load and check at 1k / 10k / 50k routes; single reviews at 10k
 ## Services as an OPA server (both store settings) and Gatekeeper (its
