@@ -24,6 +24,7 @@ package refguardbackendrefs
 
 import data.lib.refguard.all
 import data.lib.refguard.gatekeeper
+import data.lib.refguard.result
 
 _overrides := o if {
 	o := gatekeeper.parameters.severity
@@ -43,6 +44,7 @@ _findings := all.route_findings(gatekeeper.route_context(_config)) if {
 
 violation contains gatekeeper.report(f) if {
 	some f in _findings
+	result.reported(f)
 	f.severity in _severities
 }
 `
@@ -173,7 +175,7 @@ func (g *Gatekeeper) aggregateSuite(verify map[string][]byte) error {
 			for _, obj := range c.Reviewed {
 				want := 0
 				for _, f := range c.Findings {
-					if f.Object == obj.Key && reviewed[f.Rule] && contains(group.severities, f.Severity) {
+					if f.Object == obj.Key && reviewed[f.Rule] && contains(group.severities, f.Severity) && !f.Suppressed {
 						want++
 					}
 				}

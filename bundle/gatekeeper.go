@@ -184,6 +184,7 @@ func entryModule(r rulemeta.Rule) string {
 package %s
 
 import data.lib.refguard.gatekeeper
+import data.lib.refguard.result
 import data.lib.refguard.rules.%s
 
 _severity := {%q: s} if {
@@ -195,6 +196,7 @@ _config := gatekeeper.config(_severity)
 
 violation contains gatekeeper.report(f) if {
 	some f in %s.findings(%s)
+	result.reported(f)
 }
 `, r.File, TemplateName(r), short, r.ID, short, ctx)
 }

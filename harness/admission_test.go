@@ -71,7 +71,14 @@ func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *
 			if f.Object.Kind != obj.Kind || f.Object.Name != obj.Name || f.Object.Namespace != inventory.Namespace(&obj) || f.Rule == "RG202" || f.Rule == "RG506" {
 				continue
 			}
-			if f.Severity == "error" {
+			if f.Suppression != nil {
+				// Not a denial: a warning that says it was suppressed.
+				why := ""
+				if f.Suppression.Justification != "" {
+					why = " (" + f.Suppression.Justification + ")"
+				}
+				wantWarnings = append(wantWarnings, "suppressed by refguard.io/ignore: "+admissionMessage(f.Finding)+why)
+			} else if f.Severity == "error" {
 				wantErrors = append(wantErrors, admissionMessage(f.Finding))
 			} else {
 				wantWarnings = append(wantWarnings, admissionMessage(f.Finding))

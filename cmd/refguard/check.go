@@ -244,7 +244,7 @@ func countAtOrAbove(rep *check.Report, failOn string) int {
 	}
 	n := 0
 	for _, f := range rep.Findings {
-		if severityRank[f.Severity] >= severityRank[failOn] {
+		if f.Suppression == nil && severityRank[f.Severity] >= severityRank[failOn] {
 			n++
 		}
 	}

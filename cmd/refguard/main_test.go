@@ -492,3 +492,40 @@ func TestCheckWithoutPathSaysWhatItChecks(t *testing.T) {
 	r = runCLI(t, "", "check", "../../examples")
 	require.NotContains(t, r.stderr, "bundled examples")
 }
+
+// TestSuppressedFindingsAreShownNotCounted: the refguard.io/ignore
+// annotation keeps a finding in every report, marked, and out of what
+// decides the exit code.
+func TestSuppressedFindingsAreShownNotCounted(t *testing.T) {
+	dir := "../../fixtures/suppression/grant-ignores-wildcard"
+	r := runCLI(t, "", "check", "--fail-on", "warning", dir)
+	require.Equal(t, 0, r.code, "a suppressed warning does not fail --fail-on warning: %s", r.stdout)
+	require.Contains(t, r.stdout, "ignored RG201")
+	require.Contains(t, r.stdout, "suppressed by refguard.io/ignore (severity warning)")
+	require.Contains(t, r.stdout, "1 suppressed by refguard.io/ignore (not counted)")
+
+	r = runCLI(t, "", "check", "--format", "sarif", dir)
+	require.Equal(t, 0, r.code)
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string `json:"ruleId"`
+				Suppressions []struct {
+					Kind string `json:"kind"`
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &log))
+	require.Len(t, log.Runs[0].Results, 1)
+	require.Equal(t, "RG201", log.Runs[0].Results[0].RuleID)
+	require.Equal(t, "inSource", log.Runs[0].Results[0].Suppressions[0].Kind)
+
+	r = runCLI(t, "", "check", "--format", "github", dir)
+	require.Empty(t, r.stdout, "no pull-request annotation for a suppressed finding")
+
+	r = runCLI(t, "", "check", "--format", "json", "../../fixtures/suppression/annotation-ignores-listed-rules")
+	require.Equal(t, 1, r.code, "the routes not suppressed still fail")
+	require.Contains(t, r.stdout, `"justification": "created by the cart operator at deploy time"`)
+	require.Contains(t, r.stdout, `"suppressed": 3`)
+}

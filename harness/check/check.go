@@ -44,6 +44,9 @@ type Summary struct {
 	Errors      int `json:"errors"`
 	Warnings    int `json:"warnings"`
 	Infos       int `json:"infos"`
+	// Suppressed counts the findings suppressed by annotation; they are
+	// not among the errors, warnings and infos.
+	Suppressed int `json:"suppressed"`
 }
 
 // Report is the result of a check.
@@ -248,10 +251,12 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	}
 	rep.Findings = append(rep.Findings, dupFindings...)
 	for _, f := range rep.Findings {
-		switch f.Severity {
-		case "error":
+		switch {
+		case f.Suppression != nil:
+			rep.Summary.Suppressed++
+		case f.Severity == "error":
 			rep.Summary.Errors++
-		case "warning":
+		case f.Severity == "warning":
 			rep.Summary.Warnings++
 		default:
 			rep.Summary.Infos++
@@ -350,6 +355,7 @@ func Merge(names []string, reports []*Report) *Report {
 		out.Summary.BackendRefs += s.BackendRefs
 		out.Summary.Errors += s.Errors
 		out.Summary.Warnings += s.Warnings
+		out.Summary.Suppressed += s.Suppressed
 		out.Summary.Infos += s.Infos
 	}
 	Sort(out)

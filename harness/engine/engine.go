@@ -293,6 +293,16 @@ type Finding struct {
 	Fix        string         `json:"fix"`
 	Suggestion map[string]any `json:"suggestion,omitempty"`
 	Edits      []Edit         `json:"edits,omitempty"`
+	// Suppression is set when the object asks for the finding to be
+	// suppressed (the refguard.io/ignore annotation): still reported, never
+	// counted toward a failure.
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Suppression says how a finding was suppressed and why.
+type Suppression struct {
+	Kind          string `json:"kind"` // "annotation"
+	Justification string `json:"justification"`
 }
 
 // Edit is a repair the policy proposes: set Field of Object to Value, or

@@ -33,18 +33,19 @@ type Meta struct {
 }
 
 type jsonFinding struct {
-	Rule       string           `json:"rule"`
-	Name       string           `json:"name"`
-	Severity   string           `json:"severity"`
-	Reason     string           `json:"reason"`
-	Object     engine.ObjectRef `json:"object"`
-	Field      string           `json:"field"`
-	File       string           `json:"file"`
-	Line       int              `json:"line"`
-	Set        string           `json:"set,omitempty"`
-	Message    string           `json:"message"`
-	Fix        string           `json:"fix,omitempty"`
-	Suggestion map[string]any   `json:"suggestion,omitempty"`
+	Rule        string              `json:"rule"`
+	Name        string              `json:"name"`
+	Severity    string              `json:"severity"`
+	Reason      string              `json:"reason"`
+	Object      engine.ObjectRef    `json:"object"`
+	Field       string              `json:"field"`
+	File        string              `json:"file"`
+	Line        int                 `json:"line"`
+	Set         string              `json:"set,omitempty"`
+	Message     string              `json:"message"`
+	Fix         string              `json:"fix,omitempty"`
+	Suggestion  map[string]any      `json:"suggestion,omitempty"`
+	Suppression *engine.Suppression `json:"suppression,omitempty"`
 }
 
 type jsonReport struct {
@@ -65,6 +66,7 @@ func newJSONReport(meta Meta, rep *check.Report) jsonReport {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Name: f.Name, Severity: f.Severity, Reason: f.Reason, Object: f.Object,
 			Field: f.Field, File: f.File, Line: f.Line, Set: f.Set, Message: f.Message, Fix: f.Fix, Suggestion: f.Suggestion,
+			Suppression: f.Suppression,
 		})
 	}
 	return out
@@ -198,8 +200,20 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 			file = f.File
 			b.WriteString(style.paint("1", Clean(file, false)) + "\n")
 		}
-		fmt.Fprintf(&b, "%6d  %s %s  %s%s\n", f.Line, style.severity(f.Severity), f.Rule, setLabel(f.Set), Clean(fmt.Sprintf("%s %s/%s %s", f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field), false))
+		sev := style.severity(f.Severity)
+		if f.Suppression != nil {
+			sev = style.paint("2", fmt.Sprintf("%-7s", "ignored"))
+		}
+		fmt.Fprintf(&b, "%6d  %s %s  %s%s\n", f.Line, sev, f.Rule, setLabel(f.Set), Clean(fmt.Sprintf("%s %s/%s %s", f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field), false))
 		fmt.Fprintf(&b, "        %s\n", Clean(f.Message, false))
+		if f.Suppression != nil {
+			why := "suppressed by refguard.io/ignore"
+			if f.Suppression.Justification != "" {
+				why += ": " + f.Suppression.Justification
+			}
+			fmt.Fprintf(&b, "        %s (severity %s)\n", Clean(why, false), f.Severity)
+			continue
+		}
 		if f.Fix != "" {
 			fmt.Fprintf(&b, "        %s %s\n", style.paint("32", "fix:"), Clean(f.Fix, false))
 		}
@@ -229,6 +243,9 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 	fmt.Fprintf(&b, "\n%s, %s, %s, %s: %s, %s, %s\n",
 		plural(s.Files, "file"), plural(s.Objects, "object"), plural(s.Routes, "route"), plural(s.BackendRefs, "backendRef"),
 		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+	if s.Suppressed > 0 {
+		fmt.Fprintf(&b, "%d suppressed by refguard.io/ignore (not counted)\n", s.Suppressed)
+	}
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -252,6 +269,9 @@ func plural(n int, word string) string {
 func GitHub(w io.Writer, rep *check.Report) error {
 	var b strings.Builder
 	for _, f := range rep.Findings {
+		if f.Suppression != nil {
+			continue // suppressed in the source: no annotation on the pull request
+		}
 		level := "notice"
 		switch f.Severity {
 		case "error":

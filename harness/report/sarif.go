@@ -50,6 +50,7 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) err
 		Message             message           `json:"message"`
 		Locations           []location        `json:"locations"`
 		PartialFingerprints map[string]string `json:"partialFingerprints"`
+		Suppressions        []map[string]any  `json:"suppressions,omitempty"`
 		Properties          map[string]any    `json:"properties"`
 	}
 	index := map[string]int{}
@@ -87,12 +88,18 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) err
 		if f.Set != "" {
 			properties["set"] = f.Set
 		}
+		var suppressions []map[string]any
+		if f.Suppression != nil {
+			// In the source: the object's refguard.io/ignore annotation.
+			suppressions = []map[string]any{{"kind": "inSource", "status": "accepted", "justification": f.Suppression.Justification}}
+		}
 		results = append(results, result{
 			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: level, Message: message{text},
 			Locations: []location{loc},
 			// What the finding is about, not where: a line moved by an edit
 			// above it is still the same alert in code scanning.
 			PartialFingerprints: map[string]string{"refguardFinding/v1": fingerprint(f.Rule, name, uri)},
+			Suppressions:        suppressions,
 			Properties:          properties,
 		})
 	}
@@ -160,7 +167,9 @@ func JUnit(w io.Writer, meta Meta, rep *check.Report) error {
 		var errs, others string
 		for _, f := range byObject[k] {
 			line := fmt.Sprintf("%s:%d %s %s %s: %s\n", f.File, f.Line, f.Severity, f.Rule, f.Field, f.Message)
-			if f.Severity == "error" {
+			if f.Suppression != nil {
+				others += "suppressed: " + line
+			} else if f.Severity == "error" {
 				errs += line
 			} else {
 				others += line

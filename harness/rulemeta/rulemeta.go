@@ -236,6 +236,7 @@ func Page(r Rule, ex *Examples) []byte {
 		writeExamples(&b, r, ex)
 	}
 	b.WriteString("## Suppress or change it\n\n")
+	fmt.Fprintf(&b, "- On one object, in every context: the annotation `refguard.io/ignore: \"%s\"` (ids or names, comma-separated, `all` for every rule) with an optional `refguard.io/ignore-reason`. The finding is still reported, marked suppressed (SARIF `suppressions`), and never fails a run, denies an admission or becomes a Gatekeeper violation.\n", r.ID)
 	fmt.Fprintf(&b, "- CLI: `refguard check --severity %s=off` (or `error`, `warning`, `info`); the rule's name works too: `--severity %s=off`.\n", r.ID, r.Name)
 	fmt.Fprintf(&b, "- For a repository: `severity: {%s: off}` in `.refguard.yaml`; `exclude:` skips files and directories.\n", r.Name)
 	fmt.Fprintf(&b, "- conftest, OPA admission: `{\"severity\": {\"%s\": \"off\"}}` as `lib.refguard_settings` (conftest `--data`) or `data.refguard_settings`.\n", r.ID)

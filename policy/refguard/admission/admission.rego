@@ -32,11 +32,22 @@ findings := all.route_findings(ctx) if {
 	refs.is_grant(_object)
 } else := set()
 
-_messages(severities) := sort([result.summary(f) | some f in findings; f.severity in severities])
+_messages(severities) := sort([result.summary(f) | some f in findings; result.reported(f); f.severity in severities])
 
 _errors := _messages({"error"})
 
-_warnings := _messages({"warning", "info"})
+# A suppressed finding does not deny; kubectl still shows it as a warning,
+# with the reason the annotation gives.
+_suppressed := sort([sprintf("suppressed by %s: %s%s", [result.ignore_annotation, result.summary(f), _because(f)]) |
+	some f in findings
+	f.suppression
+])
+
+_because(f) := sprintf(" (%s)", [f.suppression.justification]) if f.suppression.justification != ""
+
+else := ""
+
+_warnings := sort(array.concat(_messages({"warning", "info"}), _suppressed))
 
 _denied := {
 	"allowed": false,

@@ -196,11 +196,13 @@ findings contains [copies[0].file, f] if {
 # fail, everything else warns.
 failures contains report(path, f) if {
 	some [path, f] in findings
+	result.reported(f)
 	f.severity == "error"
 }
 
 warnings contains report(path, f) if {
 	some [path, f] in findings
+	result.reported(f)
 	f.severity != "error"
 }
 

@@ -36,7 +36,7 @@ _traffic_severity(id, ok) := "error" if {
 
 _finding(id, ctx, field, details, severity) := f if {
 	severity != "off"
-	f := object.union(
+	base := object.union(
 		{
 			"rule": id,
 			"name": catalog.rules[id].name,
@@ -48,7 +48,40 @@ _finding(id, ctx, field, details, severity) := f if {
 		},
 		details,
 	)
+	f := _with_suppression(base, _annotations(ctx))
 }
+
+# ignore_annotation lists, on an object, the rules whose findings about it
+# are suppressed: ids or names, any case, separated by commas ("all" for
+# every rule); ignore_reason_annotation says why.
+ignore_annotation := "refguard.io/ignore"
+
+ignore_reason_annotation := "refguard.io/ignore-reason"
+
+# A suppressed finding is still a finding: it keeps its severity and the
+# route its predicted status (the controller does not read annotations).
+# Reports show it as suppressed; only what decides pass or fail (conftest
+# deny/warn, an admission denial, a Gatekeeper violation, --fail-on) leaves
+# it out.
+_with_suppression(f, annotations) := object.union(f, {"suppression": {
+	"kind": "annotation",
+	"justification": object.get(annotations, ignore_reason_annotation, ""),
+}}) if {
+	listed := {lower(trim_space(item)) | some item in split(annotations[ignore_annotation], ",")}
+	some wanted in {lower(f.rule), f.name, "all"}
+	wanted in listed
+} else := f
+
+# _annotations of the object a context is about (route or grant); {} for a
+# context without one, or annotations that are not strings.
+_annotations(ctx) := {k: v |
+	obj := object.get(ctx, "route", object.get(ctx, "grant", {}))
+	some k, v in object.get(obj, ["metadata", "annotations"], {})
+	is_string(v)
+}
+
+# reported: the finding counts toward a verdict (not suppressed).
+reported(f) if not f.suppression
 
 # summary is a finding in one line, as conftest and an admission response
 # print it: the rule ID first, then the message and what it is about.
