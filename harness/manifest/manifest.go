@@ -614,6 +614,9 @@ func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, e
 	if plain, err := checkShape(file, root); err != nil || !plain {
 		return Object{}, false, err
 	}
+	if err := checkTags(file, apiVersion, kind, root); err != nil {
+		return Object{}, false, err
+	}
 	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line}
 	if opts.Fields != nil {
 		o.keep = opts.Fields(apiVersion, kind)
@@ -727,7 +730,19 @@ func parseError(file string, docStart, offset int, err error) error {
 		msg = strings.TrimSpace(yamlLine.ReplaceAllString(msg, ""))
 		msg = strings.TrimPrefix(msg, ": ")
 	}
+	if m := unknownAnchor.FindStringSubmatch(msg); m != nil {
+		// The same words as an alias resolved into another document: which
+		// of the two a file meets depends on how its documents were
+		// grouped for parsing.
+		return &Error{File: file, Line: line, Err: crossDocumentAlias(m[1])}
+	}
 	return &Error{File: file, Line: line, Err: fmt.Errorf("invalid YAML: %s", msg)}
+}
+
+var unknownAnchor = regexp.MustCompile(`unknown anchor '([^']*)' referenced`)
+
+func crossDocumentAlias(name string) error {
+	return fmt.Errorf("alias *%s refers to an anchor this document does not define; kubectl reads each document on its own", name)
 }
 
 func firstBadLine(data []byte) int {
@@ -831,6 +846,9 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 		}
 		return nil
 	}
+	if err := checkTags(file, apiVersion, kind, node); err != nil {
+		return err
+	}
 	obj := Object{APIVersion: apiVersion, Kind: kind, Value: value, File: file, Line: node.Line}
 	if md := value.Get(ast.InternedTerm("metadata")); md != nil {
 		if md, ok := md.Value.(ast.Object); ok {
@@ -906,6 +924,7 @@ func recordLines(n *yaml.Node, path string, lines map[string]int, depth int) {
 func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 	nodes, expanded := 0, 0
 	plain = true
+	var anchors map[*yaml.Node]bool // the document's own anchored nodes, found at its first alias
 	var walk func(n *yaml.Node, depth int, viaAlias bool) error
 	walk = func(n *yaml.Node, depth int, viaAlias bool) error {
 		if viaAlias {
@@ -936,6 +955,14 @@ func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 			if n.Alias == nil {
 				return &Error{File: file, Line: n.Line, Err: errors.New("unknown alias")}
 			}
+			if anchors == nil {
+				anchors = anchoredNodes(root)
+			}
+			if !anchors[n.Alias] {
+				// One decoder reads a run of documents and would resolve
+				// it; kubectl reads each document alone and cannot.
+				return &Error{File: file, Line: n.Line, Err: crossDocumentAlias(n.Value)}
+			}
 			return walk(n.Alias, depth+1, true)
 		}
 		for _, c := range n.Content {
@@ -947,6 +974,68 @@ func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 	}
 	err = walk(root, 0, false)
 	return plain, err
+}
+
+// anchoredNodes are the nodes of a document that carry an anchor (aliases
+// not followed).
+func anchoredNodes(root *yaml.Node) map[*yaml.Node]bool {
+	out := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Anchor != "" {
+			out[n] = true
+		}
+		if n.Kind == yaml.AliasNode {
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(root)
+	return out
+}
+
+// kubectlReadsTag are the explicit scalar tags kubectl (sigs.k8s.io/yaml)
+// turns into the same JSON value the loader builds: the core schema's. An
+// explicit !!binary is decoded here but sent by kubectl as its base64 text
+// (a name "web" here, "d2Vi" in the cluster), and a local tag (!custom) is
+// not Kubernetes YAML; either is refused rather than checked as something
+// the cluster would never see.
+var kubectlReadsTag = map[string]bool{"!!str": true, "!!int": true, "!!float": true, "!!bool": true, "!!null": true}
+
+// checkTags refuses, in an object the policy reads (Gateway API objects and
+// Services), a scalar whose explicit tag kubectl would read differently.
+// Other objects keep their tags: a ConfigMap's binaryData may use !!binary,
+// and kubectl sends it as the base64 text binaryData wants.
+func checkTags(file, apiVersion, kind string, n *yaml.Node) error {
+	if !strings.HasPrefix(apiVersion, GatewayGroup+"/") && !(apiVersion == "v1" && kind == "Service") {
+		return nil
+	}
+	var walk func(n *yaml.Node) error
+	walk = func(n *yaml.Node) error {
+		if n.Kind == yaml.ScalarNode && n.Style&yaml.TaggedStyle != 0 && !kubectlReadsTag[n.Tag] {
+			return &Error{File: file, Line: n.Line, Err: fmt.Errorf("the tag %s on %q is not read the same way by kubectl (a !!binary value is sent as its base64 text, other tags are refused or ignored): remove the tag", n.Tag, clip(n.Value))}
+		}
+		if n.Kind == yaml.AliasNode {
+			return nil // the anchored node is checked where it stands
+		}
+		for _, c := range n.Content {
+			if err := walk(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return walk(n)
+}
+
+// clip shortens a value quoted in a message.
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }
 
 // LoadFS reads every manifest file of a file system (sorted), naming each
