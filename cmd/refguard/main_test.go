@@ -502,7 +502,7 @@ func TestSuppressedFindingsAreShownNotCounted(t *testing.T) {
 	require.Equal(t, 0, r.code, "a suppressed warning does not fail --fail-on warning: %s", r.stdout)
 	require.Contains(t, r.stdout, "ignored RG201")
 	require.Contains(t, r.stdout, "suppressed by refguard.io/ignore (severity warning)")
-	require.Contains(t, r.stdout, "1 suppressed by refguard.io/ignore (not counted)")
+	require.Contains(t, r.stdout, "1 suppressed finding (not counted)")
 
 	r = runCLI(t, "", "check", "--format", "sarif", dir)
 	require.Equal(t, 0, r.code)
@@ -528,4 +528,19 @@ func TestSuppressedFindingsAreShownNotCounted(t *testing.T) {
 	require.Equal(t, 1, r.code, "the routes not suppressed still fail")
 	require.Contains(t, r.stdout, `"justification": "created by the cart operator at deploy time"`)
 	require.Contains(t, r.stdout, `"suppressed": 3`)
+}
+
+// TestFixLeavesSuppressedFindingsAlone: a finding the team suppressed is
+// neither repaired nor listed as left to do.
+func TestFixLeavesSuppressedFindingsAlone(t *testing.T) {
+	dir := t.TempDir()
+	raw, err := os.ReadFile("../../fixtures/suppression/annotation-ignores-listed-rules/manifests.yaml")
+	require.NoError(t, err)
+	p := writeFile(t, dir, "routes.yaml", string(raw))
+	r := runCLI(t, "", "fix", p)
+	require.Empty(t, r.stdout, "the suppressed RG105 on route legacy and everything on route everything stay as they are")
+	require.NotContains(t, r.stderr, "routes.yaml:24", "a suppressed finding is not listed as left to do")
+	require.Contains(t, r.stderr, "routes.yaml:23: RG303")
+	require.Contains(t, r.stderr, "routes.yaml:37: RG103")
+	require.Contains(t, r.stderr, "2 errors left for you")
 }

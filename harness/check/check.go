@@ -276,7 +276,29 @@ func locate(o *manifest.Object, f engine.Finding) Finding {
 			break
 		}
 	}
+	if f.Suppression == nil {
+		f.Suppression = commentSuppression(o, f)
+	}
 	return Finding{Finding: f, File: o.File, Line: line}
+}
+
+// commentSuppression: a "# refguard:ignore" comment above the finding's
+// field, or above a list item that holds it, that names the rule. Comments
+// exist only in the files the CLI reads, so this is the one suppression Go
+// applies; the annotation, which every context sees, is the policy's.
+func commentSuppression(o *manifest.Object, f engine.Finding) *engine.Suppression {
+	for p := f.Field; p != ""; p = parent(p) {
+		ig, ok := o.Ignores[p]
+		if !ok {
+			continue
+		}
+		for _, r := range ig.Rules {
+			if r == strings.ToLower(f.Rule) || r == f.Name || r == "all" {
+				return &engine.Suppression{Kind: "comment", Justification: ig.Reason}
+			}
+		}
+	}
+	return nil
 }
 
 func parent(p string) string {

@@ -301,7 +301,7 @@ type Finding struct {
 
 // Suppression says how a finding was suppressed and why.
 type Suppression struct {
-	Kind          string `json:"kind"` // "annotation"
+	Kind          string `json:"kind"` // "annotation" (the policy's) or "comment" (the CLI's)
 	Justification string `json:"justification"`
 }
 

@@ -77,6 +77,9 @@ func Build(rep *check.Report, files map[string][]byte, namespace string) (*Plan,
 	splices := map[string][]splice{}
 	appends := map[string][]string{}
 	for _, f := range rep.Findings {
+		if f.Suppression != nil {
+			continue // the team chose to leave it as it is
+		}
 		if len(f.Edits) == 0 {
 			if f.Severity == "error" {
 				plan.Skipped = append(plan.Skipped, Skipped{Finding: f, Reason: "no unambiguous repair; " + f.Message})

@@ -46,6 +46,9 @@ type Object struct {
 	// for objects of the Gateway API group: findings only ever point into
 	// routes and ReferenceGrants. Nil for other objects.
 	Lines map[string]int
+	// Ignores holds the "# refguard:ignore" comments above list items, by
+	// field path; like Lines, only for objects of the Gateway API group.
+	Ignores map[string]IgnoreComment
 
 	// JSON is the value as JSON text, for a deferred document loaded with
 	// Options.DeferredJSON; nil otherwise.
@@ -859,6 +862,8 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 	if strings.HasPrefix(apiVersion, GatewayGroup+"/") {
 		obj.Lines = map[string]int{}
 		recordLines(node, "", obj.Lines, 0)
+		obj.Ignores = map[string]IgnoreComment{}
+		recordIgnores(node, "", obj.Ignores, 0)
 	}
 	r.objects = append(r.objects, obj)
 	return nil
@@ -915,6 +920,68 @@ func recordLines(n *yaml.Node, path string, lines map[string]int, depth int) {
 			recordLines(item, p, lines, depth+1)
 		}
 	}
+}
+
+// IgnoreComment is a "# refguard:ignore RULES [reason]" comment on the line
+// above a list item (a backendRef, a rule): the findings about that item
+// and what it holds, for the rules listed (ids or names, comma-separated,
+// "all"), are reported as suppressed. Only the CLI reads comments.
+type IgnoreComment struct {
+	Rules  []string // lower case
+	Reason string
+}
+
+const ignoreDirective = "refguard:ignore"
+
+// recordIgnores collects the ignore comments of a Gateway API object's list
+// items, keyed by field path.
+func recordIgnores(n *yaml.Node, path string, out map[string]IgnoreComment, depth int) {
+	if depth > 12 {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			p := n.Content[i].Value
+			if path != "" {
+				p = path + "." + p
+			}
+			recordIgnores(n.Content[i+1], p, out, depth+1)
+		}
+	case yaml.SequenceNode:
+		for i, item := range n.Content {
+			p := path + "[" + strconv.Itoa(i) + "]"
+			if ig, ok := parseIgnore(item.HeadComment); ok {
+				out[p] = ig
+			}
+			recordIgnores(item, p, out, depth+1)
+		}
+	}
+}
+
+// parseIgnore reads the last "# refguard:ignore" line of a comment block.
+func parseIgnore(comment string) (IgnoreComment, bool) {
+	var found IgnoreComment
+	ok := false
+	for _, line := range strings.Split(comment, "\n") {
+		text := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(line), "#"))
+		rest, has := strings.CutPrefix(text, ignoreDirective)
+		if !has || (rest != "" && rest[0] != ' ' && rest[0] != '\t') {
+			continue
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			continue
+		}
+		var rules []string
+		for _, r := range strings.Split(fields[0], ",") {
+			if r = strings.ToLower(strings.TrimSpace(r)); r != "" {
+				rules = append(rules, r)
+			}
+		}
+		found, ok = IgnoreComment{Rules: rules, Reason: strings.Join(fields[1:], " ")}, len(rules) > 0
+	}
+	return found, ok
 }
 
 // checkShape rejects documents nested deeper than MaxDepth, holding more

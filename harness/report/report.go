@@ -208,6 +208,9 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 		fmt.Fprintf(&b, "        %s\n", Clean(f.Message, false))
 		if f.Suppression != nil {
 			why := "suppressed by refguard.io/ignore"
+			if f.Suppression.Kind == "comment" {
+				why = "suppressed by a # refguard:ignore comment"
+			}
 			if f.Suppression.Justification != "" {
 				why += ": " + f.Suppression.Justification
 			}
@@ -244,7 +247,7 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 		plural(s.Files, "file"), plural(s.Objects, "object"), plural(s.Routes, "route"), plural(s.BackendRefs, "backendRef"),
 		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
 	if s.Suppressed > 0 {
-		fmt.Fprintf(&b, "%d suppressed by refguard.io/ignore (not counted)\n", s.Suppressed)
+		fmt.Fprintf(&b, "%s (not counted)\n", plural(s.Suppressed, "suppressed finding"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
