@@ -54,7 +54,9 @@ func repairCase(t *testing.T, checker *check.Checker, names []string, files map[
 	for _, f := range last.Findings {
 		if f.Severity == "error" {
 			require.True(t, had[fmt.Sprintf("%v %s", f.Object, f.Field)], "a repair made %v %s fail (%s)", f.Object, f.Field, f.Rule)
-			after++
+			if f.Suppression == nil {
+				after++ // a suppressed finding is neither repaired nor left to do
+			}
 		}
 	}
 	require.Len(t, plan.Skipped, after, "what fix says is left is what a check finds")
