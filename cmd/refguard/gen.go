@@ -35,7 +35,12 @@ func newGenCommand() *cobra.Command {
 		Use:   "gen",
 		Short: "Regenerate the rule catalog and docs from the rules' METADATA (--check: fail when stale)",
 		Args:  cobra.NoArgs,
+		// A maintainer's command: it rewrites files of a refguard checkout.
+		Hidden: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := isCheckout(root); err != nil {
+				return err
+			}
 			files, err := generated(root)
 			if err != nil {
 				return err
@@ -182,4 +187,14 @@ var releasePins = regexp.MustCompile(`(refguard/refguard@v|rev: v|version=|ghcr\
 
 func pinReleaseVersion(readme, version string) string {
 	return releasePins.ReplaceAllString(readme, "${1}"+version)
+}
+
+// isCheckout tells a maintainer's command run elsewhere what it needs: the
+// root of a refguard source checkout, whose generated files it rewrites.
+func isCheckout(root string) error {
+	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil || !strings.HasPrefix(string(gomod), "module github.com/refguard/refguard\n") {
+		return fmt.Errorf("gen regenerates the generated files of a refguard source checkout; run it from one (go run ./cmd/refguard gen), or pass --root")
+	}
+	return nil
 }

@@ -544,3 +544,11 @@ func TestFixLeavesSuppressedFindingsAlone(t *testing.T) {
 	require.Contains(t, r.stderr, "routes.yaml:37: RG103")
 	require.Contains(t, r.stderr, "2 errors left for you")
 }
+
+func TestGenIsAMaintainerCommand(t *testing.T) {
+	r := runCLI(t, "", "--help")
+	require.NotContains(t, r.stdout, "  gen ", "users do not meet gen")
+	r = runCLI(t, "", "gen", "--check", "--root", t.TempDir())
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "run it from one (go run ./cmd/refguard gen)")
+}
