@@ -99,7 +99,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'BenchmarkEvalRoutesByKind' -benchmem -count 3 ./harness/engine/
 	@echo "# the same reviews with the collector paced by a memory limit, as a policy server in a container runs (docs/performance.md)"
 	GOGC=off GOMEMLIMIT=300MiB $(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview|BenchmarkGatekeeperReview/aggregate' -benchmem -benchtime 4000x -count 3 ./harness/
-	@echo "# ... and with collections four times rarer, as if a review allocated a quarter of its bytes (docs/performance.md, round 9)"
+	@echo "# ... and with collections four times rarer, as if a review allocated a quarter of its bytes (docs/performance.md)"
 	GOGC=400 $(GO) test -run '^$$' -bench 'BenchmarkAdmissionReview/store=default|BenchmarkGatekeeperReview/aggregate' -benchmem -benchtime 4000x -count 3 ./harness/
 
 ## bench-compare: refguard against the parse floor, conftest (indexed
