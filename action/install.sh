@@ -39,7 +39,11 @@ if [ -z "$want" ]; then
   echo "::error title=refguard::$asset is not listed in the release's SHA256SUMS"
   exit 2
 fi
-got="$(sha256sum "$dir/$asset" | cut -d' ' -f1)"
+if command -v sha256sum >/dev/null; then
+  got="$(sha256sum "$dir/$asset" | cut -d' ' -f1)"
+else
+  got="$(shasum -a 256 "$dir/$asset" | cut -d' ' -f1)" # macOS runners
+fi
 if [ "$want" != "$got" ]; then
   echo "::error title=refguard::$asset does not match SHA256SUMS (want $want, got $got)"
   exit 2
