@@ -65,6 +65,14 @@ func TestFixtures(t *testing.T) {
 			o, err := fixture.Run(context.Background(), checker, c)
 			require.NoError(t, err)
 			require.Empty(t, o.Problems, "%s: %s", c.Name, c.Expected.Description)
+			// Every expected finding pins what a user reads — its line,
+			// its message and its fix — so a change to any of them fails
+			// here; `refguard test --fill` writes them for review.
+			for _, e := range c.Expected.Findings {
+				require.NotZero(t, e.Line, "%s: %s %s has no line (refguard test --fill)", c.Name, e.Rule, e.Field)
+				require.NotEmpty(t, e.Message, "%s: %s %s has no message (refguard test --fill)", c.Name, e.Rule, e.Field)
+			}
+			require.False(t, fixture.Fill(&c.Expected, o.Report), "%s: a finding's fix is not pinned (refguard test --fill)", c.Name)
 		})
 	}
 }

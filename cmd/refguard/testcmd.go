@@ -2,9 +2,13 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
+	"os"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
+	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
@@ -12,7 +16,7 @@ import (
 
 func newTestCommand() *cobra.Command {
 	var policyDir string
-	var verbose bool
+	var verbose, fill bool
 	cmd := &cobra.Command{
 		Use:   "test [DIR...]",
 		Short: "Run fixture cases (directories holding expected.yaml) and report pass/fail per case",
@@ -44,6 +48,12 @@ func newTestCommand() *cobra.Command {
 				if err != nil {
 					return err
 				}
+				if fill && o.Passed() && fixture.Fill(&cases[i].Expected, o.Report) {
+					if err := writeExpected(&cases[i]); err != nil {
+						return err
+					}
+					fmt.Fprintf(out, "FILLED %s\n", cases[i].Name)
+				}
 				switch {
 				case !o.Passed():
 					failed++
@@ -70,5 +80,22 @@ func newTestCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&policyDir, "policy", "", "evaluate the Rego policy in this directory instead of the embedded one")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list passing cases too")
+	cmd.Flags().BoolVar(&fill, "fill", false, "write into each passing case's expected.yaml the line, message and fix of every expected finding that leaves them open (review the change before committing it)")
 	return cmd
+}
+
+// writeExpected rewrites a case's expected.yaml from its Expected.
+func writeExpected(c *fixture.Case) error {
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(c.Expected); err != nil {
+		return fmt.Errorf("%s: %w", c.Name, err)
+	}
+	raw := buf.Bytes()
+	path := filepath.Join(c.Dir, fixture.ExpectedFile)
+	if err := os.WriteFile(path, raw, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }
