@@ -57,7 +57,10 @@ func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 		if f.Severity == "error" {
 			action = "deny"
 		}
-		want = append(want, fmt.Sprintf("%s %s %s/%s %s %s", f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field, action))
+		// The whole finding as Gatekeeper reports it: the violation's
+		// message and every detail a dashboard or audit reads.
+		want = append(want, fmt.Sprintf("%s %s %s %s/%s %s %s severity=%s reason=%q fix=%q msg=%q", f.Rule, f.Name, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field, action,
+			f.Severity, f.Reason, f.Fix, fmt.Sprintf("%s: %s (%s)", f.Rule, f.Message, f.Field)))
 	}
 
 	out, err := exec.Command(bin, "test", "-f", deploy, "-f", setFile, "-o", "json").Output()
@@ -66,10 +69,15 @@ func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 	}
 	require.NoError(t, err, string(out))
 	var violations []struct {
+		Msg      string `json:"msg"`
 		Metadata struct {
 			Details struct {
-				Rule  string `json:"rule"`
-				Field string `json:"field"`
+				Rule     string `json:"rule"`
+				Name     string `json:"name"`
+				Severity string `json:"severity"`
+				Field    string `json:"field"`
+				Reason   string `json:"reason"`
+				Fix      string `json:"fix"`
 			} `json:"details"`
 		} `json:"metadata"`
 		EnforcementAction string `json:"enforcementAction"`
@@ -84,7 +92,9 @@ func TestGatorAgreesOnTheGeneratedEveryRuleSet(t *testing.T) {
 	require.NoError(t, json.Unmarshal(out, &violations), string(out))
 	var got []string
 	for _, v := range violations {
-		got = append(got, fmt.Sprintf("%s %s %s/%s %s %s", v.Metadata.Details.Rule, v.ViolatingObject.Kind, v.ViolatingObject.Metadata.Namespace, v.ViolatingObject.Metadata.Name, v.Metadata.Details.Field, v.EnforcementAction))
+		d := v.Metadata.Details
+		got = append(got, fmt.Sprintf("%s %s %s %s/%s %s %s severity=%s reason=%q fix=%q msg=%q", d.Rule, d.Name, v.ViolatingObject.Kind, v.ViolatingObject.Metadata.Namespace, v.ViolatingObject.Metadata.Name, d.Field, v.EnforcementAction,
+			d.Severity, d.Reason, d.Fix, v.Msg))
 	}
 	sort.Strings(want)
 	sort.Strings(got)
