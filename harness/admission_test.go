@@ -21,6 +21,7 @@ import (
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/inventory"
+	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 )
 
@@ -59,8 +60,20 @@ func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *
 	require.NoError(t, err)
 	eng, err := engine.New(ctx, compiler, inv, map[string]any{"refguard_settings": c.Config()})
 	require.NoError(t, err)
-	decide, err := eng.Prepare(ctx, "data.refguard.admission.response")
+	prepared, err := eng.Prepare(ctx, "data.refguard.admission.response")
 	require.NoError(t, err)
+	return reviewEvery(t, objects, cli, func(input map[string]any) admissionReview {
+		var got admissionReview
+		require.NoError(t, prepared(ctx, input, &got))
+		return got
+	})
+}
+
+// reviewEvery sends every route and ReferenceGrant of objects to decide as
+// an AdmissionReview and asserts the CLI's findings about it (see
+// checkAdmission); it returns how many objects were reviewed.
+func reviewEvery(t *testing.T, objects []manifest.Object, cli *check.Report, decide func(input map[string]any) admissionReview) int {
+	t.Helper()
 	reviewed := 0
 	for _, obj := range objects {
 		if obj.Kind == "Service" {
@@ -90,8 +103,7 @@ func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *
 			"apiVersion": "admission.k8s.io/v1", "kind": "AdmissionReview",
 			"request": map[string]any{"uid": "uid-1", "operation": "CREATE", "object": obj.Body()},
 		}
-		var got admissionReview
-		require.NoError(t, decide(ctx, input, &got))
+		got := decide(input)
 		require.Equal(t, "uid-1", got.Response.UID)
 		require.Equal(t, len(wantErrors) == 0, got.Response.Allowed, "%s %s", obj.Kind, obj.Name)
 		if len(wantErrors) > 0 {
