@@ -22,7 +22,7 @@ SIGNING_KEY ?=
 SIGNING_ALG ?= RS256
 KEY_ID ?= default
 
-.PHONY: all test tools bundle release-dry vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race fuzz bench bench-compare build gen clean
+.PHONY: all test tools bundle release-dry mutate vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race fuzz bench bench-compare build gen clean
 
 all: test
 
@@ -118,6 +118,11 @@ bundle:
 	tar -C dist --sort=name --owner=0 --group=0 --numeric-owner --mtime='1970-01-01' -czf dist/refguard-gatekeeper-$(VERSION).tar.gz gatekeeper gatekeeper-aggregate
 	cd dist && sha256sum refguard-$(VERSION).tar.gz refguard-gatekeeper-$(VERSION).tar.gz > SHA256SUMS
 	cat dist/SHA256SUMS
+
+## mutate: every mutation of harness/mutate applied to a copy of the tree,
+## each caught by the test named beside it (make test runs a sample).
+mutate: $(CONFTEST) $(OPA) $(GATOR) $(SARIF_SCHEMA)
+	REFGUARD_MUTATE=all REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 -v -timeout 30m -run TestMutationsAreCaught ./harness/mutate
 
 ## release-dry: everything a release publishes, into dist/ (never
 ## committed): the bundles as `make bundle` builds them, static binaries for

@@ -29,21 +29,8 @@ func git(t *testing.T, dir string, args ...string) string {
 // are now, not as the last commit has them.
 func snapshot(t *testing.T) (dir, rev string) {
 	t.Helper()
-	root := testsupport.ModuleRoot(t)
 	dir = t.TempDir()
-	files := git(t, root, "ls-files", "--cached", "--others", "--exclude-standard")
-	for _, f := range strings.Split(files, "\n") {
-		src := filepath.Join(root, f)
-		info, err := os.Lstat(src)
-		if err != nil || !info.Mode().IsRegular() {
-			continue // deleted in the working tree, or a symlink fixture
-		}
-		raw, err := os.ReadFile(src)
-		require.NoError(t, err)
-		dst := filepath.Join(dir, f)
-		require.NoError(t, os.MkdirAll(filepath.Dir(dst), 0o755))
-		require.NoError(t, os.WriteFile(dst, raw, info.Mode().Perm()))
-	}
+	testsupport.CopyTree(t, dir)
 	git(t, dir, "init", "-q")
 	git(t, dir, "add", "-A")
 	git(t, dir, "commit", "-qm", "snapshot")
