@@ -26,6 +26,7 @@ import (
 
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/manifest"
 )
 
 // Change is one applied edit, as reported by --format json.
@@ -63,7 +64,7 @@ type splice struct {
 // kubectl apply -n; "" for "default").
 func Build(rep *check.Report, files map[string][]byte, namespace string) (*Plan, error) {
 	if namespace == "" {
-		namespace = "default"
+		namespace = manifest.DefaultNamespace
 	}
 	plan := &Plan{Files: map[string][]byte{}, Old: map[string][]byte{}}
 	docs := map[string][]*yaml.Node{}

@@ -54,7 +54,7 @@ func CollectionOf(apiVersion, kind string) string {
 // Namespace is the effective namespace of an object.
 func Namespace(o *manifest.Object) string {
 	if o.Namespace == "" {
-		return "default"
+		return manifest.DefaultNamespace
 	}
 	return o.Namespace
 }

@@ -30,6 +30,10 @@ const (
 	MaxDepth = 100
 )
 
+// DefaultNamespace is the namespace of a namespaced object that names none
+// and is not given one (-n), as the API server defaults it.
+const DefaultNamespace = "default"
+
 // Object is one Kubernetes object and where it came from.
 type Object struct {
 	APIVersion string
