@@ -621,9 +621,6 @@ func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, e
 	if plain, err := checkShape(file, root); err != nil || !plain {
 		return Object{}, false, err
 	}
-	if err := checkTags(file, apiVersion, kind, root); err != nil {
-		return Object{}, false, err
-	}
 	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line}
 	if opts.Fields != nil {
 		o.keep = opts.Fields(apiVersion, kind)
@@ -825,6 +822,13 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 	if node.Kind != yaml.MappingNode {
 		return &Error{File: file, Line: node.Line, Err: fmt.Errorf("expected a Kubernetes object (a mapping), found %s", describe(node))}
 	}
+	if !plain {
+		// Only a document that is not plain can hold a tag kubectl reads
+		// differently; it is refused before it is decoded.
+		if err := checkTags(file, scalarString(mappingValue(node, "apiVersion")), scalarString(mappingValue(node, "kind")), node); err != nil {
+			return err
+		}
+	}
 	if r.terms == nil {
 		r.terms = newTermTable()
 	}
@@ -852,9 +856,6 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 			}
 		}
 		return nil
-	}
-	if err := checkTags(file, apiVersion, kind, node); err != nil {
-		return err
 	}
 	obj := Object{APIVersion: apiVersion, Kind: kind, Value: value, File: file, Line: node.Line}
 	if md := value.Get(ast.InternedTerm("metadata")); md != nil {
@@ -991,7 +992,8 @@ func parseIgnore(comment string) (IgnoreComment, bool) {
 // checkShape rejects documents nested deeper than MaxDepth, holding more
 // than MaxDocumentNodes nodes or reaching more than MaxAliasExpansion
 // through aliases (alias bombs), before anything is decoded, and tells
-// whether the document is plain: no anchors, aliases or merge keys.
+// whether the document is plain: no anchors, aliases, merge keys or scalar
+// tags kubectl reads differently (checkTags looks at those objects).
 func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 	nodes, expanded := 0, 0
 	plain = true
@@ -1007,7 +1009,7 @@ func checkShape(file string, root *yaml.Node) (plain bool, err error) {
 		case n.Anchor != "" || n.Kind == yaml.AliasNode:
 			plain = false
 		case n.Kind == yaml.ScalarNode:
-			if n.Value == "<<" {
+			if n.Value == "<<" || (n.Style&yaml.TaggedStyle != 0 && !kubectlReadsTag[n.Tag]) {
 				plain = false
 			}
 		case n.ShortTag() != "!!map" && n.ShortTag() != "!!seq":
