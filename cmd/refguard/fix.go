@@ -12,6 +12,7 @@ import (
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fix"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/rulemeta"
 )
 
@@ -170,7 +171,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if write {
 				verb = "changed"
 			}
-			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: %s %s (%s); %s left for you\n", verb, plural(len(plan.Files), "file"), plural(len(plan.Changes), "edit"), plural(len(plan.Skipped), "error"))
+			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: %s %s (%s); %s left for you\n", verb, report.Count(len(plan.Files), "file"), report.Count(len(plan.Changes), "edit"), report.Count(len(plan.Skipped), "error"))
 			if len(plan.Skipped) > 0 {
 				return &failedError{reason: "errors remain that no repair covers"}
 			}
@@ -184,12 +185,4 @@ replaces each file atomically, and refuses a file that changed since it was read
 	in.addFlags(f)
 	f.StringArrayVar(&inventoryPaths, "inventory", nil, "lookup-only objects (never edited); repeatable")
 	return cmd
-}
-
-// plural is "1 file", "2 files".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return fmt.Sprintf("%d %ss", n, noun)
 }

@@ -54,10 +54,7 @@ func rulesText(out io.Writer, rules []rulemeta.Rule) error {
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(w, "ID\tNAME\tSEVERITY\tREASON\tSINCE")
 	for _, r := range rules {
-		sev := r.Severity
-		if !r.Enabled {
-			sev += " (off)"
-		}
+		sev := r.SeverityLabel()
 		reason := r.Reason
 		if reason == "" {
 			reason = "-"

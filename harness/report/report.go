@@ -244,10 +244,10 @@ func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
 	}
 	s := rep.Summary
 	fmt.Fprintf(&b, "\n%s, %s, %s, %s: %s, %s, %s\n",
-		plural(s.Files, "file"), plural(s.Objects, "object"), plural(s.Routes, "route"), plural(s.BackendRefs, "backendRef"),
-		plural(s.Errors, "error"), plural(s.Warnings, "warning"), plural(s.Infos, "info"))
+		Count(s.Files, "file"), Count(s.Objects, "object"), Count(s.Routes, "route"), Count(s.BackendRefs, "backendRef"),
+		Count(s.Errors, "error"), Count(s.Warnings, "warning"), Count(s.Infos, "info"))
 	if s.Suppressed > 0 {
-		fmt.Fprintf(&b, "%s (not counted)\n", plural(s.Suppressed, "suppressed finding"))
+		fmt.Fprintf(&b, "%s (not counted)\n", Count(s.Suppressed, "suppressed finding"))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
@@ -261,7 +261,9 @@ func setLabel(set string) string {
 	return "[" + Clean(set, false) + "] "
 }
 
-func plural(n int, word string) string {
+// Count is "1 file", "2 files" ("info" stays "info"), as every summary
+// line of the CLI says it.
+func Count(n int, word string) string {
 	if n == 1 || word == "info" {
 		return fmt.Sprintf("%d %s", n, word)
 	}

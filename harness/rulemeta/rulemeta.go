@@ -184,6 +184,15 @@ func FormatRego(path string, src []byte) ([]byte, error) {
 	return out, nil
 }
 
+// SeverityLabel is the rule's default severity as lists show it, marked
+// "(off)" for a rule that is off by default.
+func (r Rule) SeverityLabel() string {
+	if !r.Enabled {
+		return r.Severity + " (off)"
+	}
+	return r.Severity
+}
+
 // DocPath is the documentation page of a rule, relative to the repository.
 func DocPath(r Rule) string { return fmt.Sprintf("docs/rules/%s-%s.md", r.ID, r.Name) }
 
@@ -314,10 +323,7 @@ func Table(rules []Rule, linkPrefix string) string {
 	var b strings.Builder
 	b.WriteString("| ID | name | severity | ResolvedRefs reason (spec) | since |\n|---|---|---|---|---|\n")
 	for _, r := range rules {
-		sev := r.Severity
-		if !r.Enabled {
-			sev += " (off)"
-		}
+		sev := r.SeverityLabel()
 		reason := r.Reason
 		if reason == "" {
 			reason = "—"
