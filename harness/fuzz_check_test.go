@@ -6,20 +6,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
-	"sync"
 	"testing"
 
-	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/internal/testsupport"
-)
-
-var (
-	fuzzChecker     *check.Checker
-	fuzzCheckerOnce sync.Once
-	fuzzCheckerErr  error
 )
 
 // FuzzCheck runs check end to end — load, evaluate, report — on any input:
@@ -39,16 +31,8 @@ func FuzzCheck(f *testing.F) {
 		f.Add(raw)
 	}
 	ctx := context.Background()
+	fuzzChecker := newChecker(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
-		fuzzCheckerOnce.Do(func() {
-			var set *policyset.Set
-			if set, fuzzCheckerErr = policyset.Embedded(); fuzzCheckerErr == nil {
-				fuzzChecker, fuzzCheckerErr = check.NewChecker(ctx, set)
-			}
-		})
-		if fuzzCheckerErr != nil {
-			t.Fatal(fuzzCheckerErr)
-		}
 		loaded, err := manifest.LoadWithOptions([]string{"-"}, bytes.NewReader(data), fuzzChecker.LoadOptions())
 		if err != nil {
 			var le *manifest.Error

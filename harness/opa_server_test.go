@@ -19,7 +19,6 @@ import (
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/inventory"
-	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/internal/testsupport"
 )
 
@@ -124,10 +123,7 @@ func TestEveryFixtureOnARealOPAServer(t *testing.T) {
 
 	cases, err := fixture.Discover(filepath.Join("..", "fixtures"))
 	require.NoError(t, err)
-	set, err := policyset.Embedded()
-	require.NoError(t, err)
-	checker, err := check.NewChecker(context.Background(), set)
-	require.NoError(t, err)
+	checker := newChecker(t)
 	reviewedCases := 0
 	for i := range cases {
 		c := &cases[i]
