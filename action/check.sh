@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs refguard check twice over the same inputs: once for the SARIF report
-# code scanning reads, once for the log and the job summary. Records the
-# second run's exit code instead of failing, so the SARIF upload still runs;
-# the action's last step fails the job with it.
+# Runs refguard check once: the readable report goes to the log and the job
+# summary, the SARIF log (--sarif-file) to code scanning. Records the exit
+# code instead of failing, so the SARIF upload still runs; the action's
+# last step fails the job with it.
 # Reads: INPUT_PATHS, INPUT_PROFILE, INPUT_CONFIG, INPUT_FAIL_ON,
 # RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_STEP_SUMMARY.
 set -uo pipefail
@@ -15,19 +15,14 @@ read -r -d '' -a paths <<< "${INPUT_PATHS:-.}"
 [ "${#paths[@]}" -eq 0 ] && paths=(.)
 
 sarif="${RUNNER_TEMP:?}/refguard.sarif"
-refguard check "${args[@]}" --format sarif --fail-on never "${paths[@]}" > "$sarif"
-code=$?
-if [ "$code" -ne 0 ]; then
-  echo "exit-code=$code" >> "${GITHUB_OUTPUT:?}"
-  exit 0
-fi
-echo "sarif=$sarif" >> "$GITHUB_OUTPUT"
-
 report="${RUNNER_TEMP}/refguard.txt"
-refguard check "${args[@]}" --fail-on "${INPUT_FAIL_ON:-error}" "${paths[@]}" > "$report"
+refguard check "${args[@]}" --sarif-file "$sarif" --fail-on "${INPUT_FAIL_ON:-error}" "${paths[@]}" > "$report"
 code=$?
 cat "$report"
-echo "exit-code=$code" >> "$GITHUB_OUTPUT"
+echo "exit-code=$code" >> "${GITHUB_OUTPUT:?}"
+if [ "$code" -le 1 ] && [ -s "$sarif" ]; then
+  echo "sarif=$sarif" >> "$GITHUB_OUTPUT"
+fi
 if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then
   {
     echo "### refguard check"

@@ -26,6 +26,7 @@ import (
 type checkOptions struct {
 	inputSettings
 	format     string
+	sarifFile  string
 	inventory  []string
 	failOn     string
 	severities []string
@@ -52,6 +53,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.format, "format", "text", "output format: text, json, sarif, junit, github")
+	f.StringVar(&o.sarifFile, "sarif-file", "", "also write the SARIF log to this file, from the same run (for code scanning beside a readable log)")
 	o.addFlags(f)
 	f.StringArrayVar(&o.inventory, "inventory", nil, "lookup-only objects (e.g. kubectl get svc,referencegrants -A -o yaml); repeatable")
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above: error, warning, info, never")
@@ -225,6 +227,11 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	if o.sarifFile != "" {
+		if err := writeSARIFFile(o.sarifFile, meta, rules, rep); err != nil {
+			return err
+		}
+	}
 	if n := countAtOrAbove(rep, o.failOn); n > 0 {
 		return &failedError{reason: fmt.Sprintf("%d findings at or above %s", n, o.failOn)}
 	}
@@ -360,4 +367,26 @@ func wasmCacheDir() string {
 	default:
 		return dir
 	}
+}
+
+// writeSARIFFile writes the SARIF log beside the printed report: to a
+// temporary file in the same directory, renamed into place, so a reader
+// never sees half a log.
+func writeSARIFFile(path string, meta report.Meta, rules []rulemeta.Rule, rep *check.Report) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".refguard-sarif-*")
+	if err != nil {
+		return fmt.Errorf("--sarif-file: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := report.SARIF(tmp, meta, rules, rep); err != nil {
+		tmp.Close()
+		return fmt.Errorf("--sarif-file %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("--sarif-file %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("--sarif-file: %w", err)
+	}
+	return nil
 }

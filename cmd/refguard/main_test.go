@@ -552,3 +552,23 @@ func TestGenIsAMaintainerCommand(t *testing.T) {
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, "run it from one (go run ./cmd/refguard gen)")
 }
+
+// TestSARIFFileBesideTheReadableReport: one run prints the text report and
+// writes the very log --format sarif prints.
+func TestSARIFFileBesideTheReadableReport(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	writeFile(t, dir, "route.yaml", strings.ReplaceAll(validRoute, "PORT", "80"))
+	r := runCLI(t, "", "check", "--sarif-file", "out.sarif", "route.yaml")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stdout, "RG103")
+	written, err := os.ReadFile(filepath.Join(dir, "out.sarif"))
+	require.NoError(t, err)
+	testsupport.ValidateSARIF(t, written)
+	printed := runCLI(t, "", "check", "--format", "sarif", "route.yaml")
+	require.Equal(t, printed.stdout, string(written))
+
+	r = runCLI(t, "", "check", "--sarif-file", filepath.Join(dir, "missing", "out.sarif"), "route.yaml")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "--sarif-file")
+}
