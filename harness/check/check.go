@@ -146,8 +146,7 @@ func (c *Checker) Profiles() []string { return c.profiles }
 // policy checks. As a manifest.Options.Defer it keeps routes as text until
 // they are evaluated, a batch per worker at a time.
 func (c *Checker) IsRoute(apiVersion, kind string) bool {
-	group, _, ok := strings.Cut(apiVersion, "/")
-	return ok && group == manifest.GatewayGroup && c.routeKinds[kind]
+	return manifest.APIGroup(apiVersion) == manifest.GatewayGroup && c.routeKinds[kind]
 }
 
 // InventoryFields names what the policy reads of objects of this kind when

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
-	"strings"
 
 	"github.com/refguard/refguard/harness/astjson"
 	"github.com/refguard/refguard/harness/engine"
@@ -40,11 +39,7 @@ func groupDuplicates(objects []manifest.Object) ([]manifest.Object, []duplicateG
 		if o.Name == "" {
 			continue
 		}
-		group, _, _ := strings.Cut(o.APIVersion, "/")
-		if !strings.Contains(o.APIVersion, "/") {
-			group = ""
-		}
-		key := group + "\x00" + o.Kind + "\x00" + inventory.Namespace(o) + "\x00" + o.Name
+		key := manifest.APIGroup(o.APIVersion) + "\x00" + o.Kind + "\x00" + inventory.Namespace(o) + "\x00" + o.Name
 		if _, seen := byKey[key]; !seen {
 			order = append(order, key)
 		}

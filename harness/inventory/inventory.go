@@ -7,7 +7,6 @@ package inventory
 import (
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
 
@@ -30,10 +29,7 @@ var Collections = []string{Services, ServiceImports, ReferenceGrants, BackendTLS
 
 // CollectionOf names the collection an object belongs to, or "".
 func CollectionOf(apiVersion, kind string) string {
-	group := ""
-	if i := strings.LastIndex(apiVersion, "/"); i >= 0 {
-		group = apiVersion[:i]
-	}
+	group := manifest.APIGroup(apiVersion)
 	switch {
 	case group == "" && kind == "Service":
 		return Services

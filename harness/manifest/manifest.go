@@ -30,6 +30,16 @@ const (
 	MaxDepth = 100
 )
 
+// APIGroup is the group of an apiVersion: "gateway.networking.k8s.io" of
+// "gateway.networking.k8s.io/v1", "" of the core group's "v1".
+func APIGroup(apiVersion string) string {
+	group, _, ok := strings.Cut(apiVersion, "/")
+	if !ok {
+		return ""
+	}
+	return group
+}
+
 // DefaultNamespace is the namespace of a namespaced object that names none
 // and is not given one (-n), as the API server defaults it.
 const DefaultNamespace = "default"
