@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"syscall"
 	"unicode/utf8"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -377,7 +376,7 @@ func LoadContents(names []string, contents map[string][]byte, opts Options) (*Re
 func readFile(path string, walked bool) ([]byte, error) {
 	flags := os.O_RDONLY
 	if walked {
-		flags |= syscall.O_NONBLOCK // opening a pipe must not wait for a writer
+		flags |= openNonBlocking
 	}
 	f, err := os.OpenFile(path, flags, 0)
 	if err != nil {
