@@ -267,23 +267,6 @@ func isTerminal(stream any) bool {
 	return ok && term.IsTerminal(int(f.Fd()))
 }
 
-// backendKinds checks --backend-kind values: "group/Kind", or "Kind" for
-// the core group, as a backendRef names them.
-func backendKinds(values []string) ([]any, error) {
-	out := []any{}
-	for _, v := range values {
-		group, kind, cut := strings.Cut(v, "/")
-		if !cut {
-			group, kind = "", v
-		}
-		if kind == "" || strings.Contains(kind, "/") || cut && group == "" || strings.ContainsAny(v, " \t") {
-			return nil, fmt.Errorf(`--backend-kind %q: want group/Kind (gateway.example.com/Backend), or Kind for the core group`, v)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
 // checkEach checks every subdirectory of each dir as its own set, with the
 // shared paths, and merges the reports. A dir without subdirectories is an
 // error: checking nothing would look like a clean result.

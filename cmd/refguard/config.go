@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/pflag"
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/manifest"
 )
 
@@ -168,7 +169,7 @@ func (s *inputSettings) load(flags *pflag.FlagSet) error {
 	if s.excluder, err = manifest.NewExcluder(s.exclude); err != nil {
 		return err
 	}
-	s.backendKinds, err = backendKinds(s.kinds)
+	s.backendKinds, err = check.BackendKinds(s.kinds)
 	return err
 }
 

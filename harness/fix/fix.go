@@ -515,14 +515,14 @@ func uniq(in []string) []string {
 }
 
 // Diff renders a unified diff of every changed file, sorted by name, with
-// secret values masked (redact): a diff is for reading, --write applies
+// secret values masked (Redact): a diff is for reading, --write applies
 // the plan itself.
 func (p *Plan) Diff() (string, error) {
 	names := slices.Sorted(maps.Keys(p.Files))
 	var b strings.Builder
 	for _, name := range names {
 		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(redact(p.Old[name]))), B: difflib.SplitLines(string(redact(p.Files[name]))),
+			A: difflib.SplitLines(string(Redact(p.Old[name]))), B: difflib.SplitLines(string(Redact(p.Files[name]))),
 			FromFile: "a/" + strings.TrimPrefix(name, "/"), ToFile: "b/" + strings.TrimPrefix(name, "/"), Context: 3,
 		})
 		if err != nil {

@@ -1,8 +1,11 @@
 package fix
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -74,7 +77,7 @@ spec:
   - backendRefs:
     - name: web
 `)
-	got := string(redact(content))
+	got := string(Redact(content))
 	for _, secret := range []string{"hunter2", "postgres://", "second line", "c2VjcmV0", "abc123"} {
 		require.NotContains(t, got, secret)
 	}
@@ -83,6 +86,36 @@ spec:
 	require.Contains(t, got, "    example.com/api-token: <redacted>\n")
 	require.Contains(t, got, "    - name: web\n")
 	require.Equal(t, strings.Count(string(content), "\n"), strings.Count(got, "\n"), "one line for one line")
+}
+
+func TestRedactMasksValuesThatLookLikeCredentials(t *testing.T) {
+	// Tokens and keys under innocent keys: what people paste from real
+	// clusters (env vars, annotations, a kubectl last-applied copy).
+	secrets := map[string]string{
+		"pem":     "-----BEGIN RSA PRIVATE KEY-----",
+		"jwt":     "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.c2lnbmF0dXJl",
+		"aws":     "AKIAIOSFODNN7EXAMPLE",
+		"github":  "ghp_0123456789abcdefghijklmnopqrstuvwxyzAB",
+		"slack":   "xoxb-1234567890-abcdefghij",
+		"url":     "postgres://admin:s3cr3t@db.internal:5432/app",
+		"openai":  "sk-proj-0123456789abcdefghijklmnop",
+		"applied": `{"apiVersion":"v1","kind":"ConfigMap","data":{"db_password":"hunter2"}}`,
+	}
+	var b strings.Builder
+	b.WriteString("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: app\n  annotations:\n")
+	for _, k := range slices.Sorted(maps.Keys(secrets)) {
+		fmt.Fprintf(&b, "    example.com/%s: %q\n", k, secrets[k])
+	}
+	b.WriteString("data:\n  args:\n  - --flag\n  - " + secrets["github"] + "\n  plain: just-a-service-name\n")
+	b.WriteString("---\napiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n  annotations:\n    kubectl.kubernetes.io/last-applied-configuration: |\n      {\"data\":{\"tls.crt\":\"Y2VydA==\"}}\ndata:\n  tls.crt: Y2VydA==\n")
+	got := string(Redact([]byte(b.String())))
+	for name, secret := range secrets {
+		require.NotContains(t, got, secret, name)
+	}
+	require.NotContains(t, got, "Y2VydA==")
+	require.Contains(t, got, "  - --flag\n")
+	require.Contains(t, got, "  plain: just-a-service-name\n")
+	require.Contains(t, got, "  name: app\n")
 }
 
 func TestDiffNeverPrintsASecretNextToAnEdit(t *testing.T) {
