@@ -102,7 +102,7 @@ function render(answer, ms) {
     setState("error", answer.error);
     return;
   }
-  const report = answer.report;
+  const report = JSON.parse(answer.report);
   const s = report.summary;
   renderCounts(s);
   const notes = $("notes");

@@ -9,7 +9,6 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -46,10 +45,11 @@ type Request struct {
 
 // Answer is what the page shows. Error is set, and nothing else, when the
 // files cannot be checked (the message names the file, as the CLI's does).
+// Report is the text `refguard check --format json` prints, byte for byte.
 type Answer struct {
 	Error  string          `json:"error,omitempty"`
 	Notes  []string        `json:"notes,omitempty"`
-	Report json.RawMessage `json:"report,omitempty"`
+	Report string          `json:"report,omitempty"`
 	Rules  map[string]Rule `json:"rules,omitempty"`
 	Fix    *Repair         `json:"fix,omitempty"`
 }
@@ -208,7 +208,7 @@ func (e *Engine) handle(ctx context.Context, req Request) (Answer, error) {
 	if err := report.JSON(&out, e.Meta(req.Profile), rep); err != nil {
 		return Answer{}, err
 	}
-	ans := Answer{Report: out.Bytes(), Rules: map[string]Rule{}}
+	ans := Answer{Report: out.String(), Rules: map[string]Rule{}}
 	for _, n := range loaded.Notes {
 		ans.Notes = append(ans.Notes, n.String())
 	}

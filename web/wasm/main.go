@@ -8,6 +8,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -53,11 +54,13 @@ func notifyReady() {
 }
 
 func answer(a sandbox.Answer) any {
-	b, err := json.Marshal(a)
-	if err != nil {
-		return `{"error":"encode the answer: ` + err.Error() + `"}`
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false) // the page reads it with JSON.parse, not as markup
+	if err := enc.Encode(a); err != nil {
+		return `{"error":"encode the answer"}`
 	}
-	return string(b)
+	return b.String()
 }
 
 func strings(in []string) js.Value {
