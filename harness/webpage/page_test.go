@@ -183,7 +183,7 @@ func (s *session) rendered() answer {
 
 // answer is the sandbox's answer as the page holds it.
 type answer struct {
-	Error  string          `json:"error"`
+	Error  string `json:"error"`
 	Report string `json:"report"`
 	Fix    *struct {
 		Error string `json:"error"`
@@ -234,7 +234,6 @@ func cliOut(t *testing.T, dir, stdin string, args ...string) string {
 	require.NoError(t, err)
 	return out
 }
-
 
 // TestSandboxPageShowsTheGuidesIncidents pastes each incident of the guide
 // (the bundled examples) into the page as a reader would and reads what
