@@ -22,7 +22,7 @@ SIGNING_KEY ?=
 SIGNING_ALG ?= RS256
 KEY_ID ?= default
 
-.PHONY: all test tools bundle release-dry mutate vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race fuzz bench bench-compare build gen clean
+.PHONY: all test tools bundle release-dry web mutate vet fmt-check rego-fmt-check rego-check gen-check rego-test go-test race fuzz bench bench-compare build gen clean
 
 all: test
 
@@ -124,10 +124,18 @@ bundle:
 mutate: $(CONFTEST) $(OPA) $(GATOR) $(SARIF_SCHEMA)
 	REFGUARD_MUTATE=all REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 -v -timeout 30m -run TestMutationsAreCaught ./harness/mutate
 
+## web: the sandbox page (docs/sandbox.md) into web/dist (never committed):
+## the page's files, its engine built for GOOS=js GOARCH=wasm and Go's
+## wasm_exec.js; serve it with `go run ./cmd/refguard serve --web --dir web/dist`.
+## make test builds its own copy for the Chromium tests.
+web:
+	$(GO) run ./harness/cmd/web --out web/dist
+
 ## release-dry: everything a release publishes, into dist/ (never
-## committed): the bundles as `make bundle` builds them, static binaries for
-## linux, darwin and windows on amd64 and arm64 with the version and commit
-## stamped, the multi-platform OCI image as an image layout, SHA256SUMS.
+## committed): the bundles as `make bundle` builds them, the sandbox page's
+## archive, static binaries for linux, darwin and windows on amd64 and
+## arm64 with the version and commit stamped and the page inside, the
+## multi-platform OCI image as an image layout, SHA256SUMS.
 release-dry: bundle
 	$(GO) run ./harness/cmd/release --out dist --version $(VERSION) --commit "$(COMMIT)"
 

@@ -34,6 +34,7 @@ function plural(n, word) {
 // The engine calls this once it has compiled the policy.
 window.refguardReady = function () {
   const api = window.refguard;
+  window.refguardTimings = { ready: Math.round(performance.now()) };
   if (api.error) {
     setState("error", "The engine failed to start: " + api.error);
     return;
@@ -84,18 +85,43 @@ function check() {
     return;
   }
   setState("checking", "Checking…");
-  // Let the status paint before the engine takes the thread.
+  // Let the status paint before the engine takes the thread; the repair
+  // is asked for after the findings have painted.
   setTimeout(() => {
     const started = performance.now();
     const answer = JSON.parse(window.refguard.check(JSON.stringify(req)));
-    const ms = Math.round(performance.now() - started);
     state.answer = answer;
-    window.refguardLast = answer;
-    render(answer, ms);
+    render(answer);
+    window.refguardTimings.findings = Math.round(performance.now() - started);
+    if (answer.error) {
+      finish(answer, started);
+      return;
+    }
+    $("repair-summary").textContent = "Working out the repairs…";
+    $("repair").hidden = false;
+    setTimeout(() => {
+      const repaired = JSON.parse(window.refguard.repair());
+      answer.fix = repaired.fix;
+      answer.repairMillis = repaired.repairMillis;
+      renderRepair(answer.fix);
+      finish(answer, started);
+    }, 0);
   }, 0);
 }
 
-function render(answer, ms) {
+// finish publishes the answer (the tests read window.refguardLast) and
+// says what was found.
+function finish(answer, started) {
+  window.refguardTimings.lastCheck = Math.round(performance.now() - started);
+  window.refguardLast = answer;
+  if (answer.error) return;
+  const s = JSON.parse(answer.report).summary;
+  const verdict = s.errors > 0 ? plural(s.errors, "error") : "no errors";
+  setState("done", "Checked " + plural(s.routes, "route") + " with " + plural(s.backendRefs, "backendRef") + " in " + answer.checkMillis +
+    " ms, repairs in " + answer.repairMillis + " ms: " + verdict + ".");
+}
+
+function render(answer) {
   $("results").hidden = true;
   $("repair").hidden = true;
   if (answer.error) {
@@ -109,10 +135,8 @@ function render(answer, ms) {
   notes.textContent = "";
   for (const n of answer.notes || []) notes.append(el("li", {}, "note: " + n));
   renderFindings(report, answer.rules || {});
-  renderRepair(answer.fix);
   $("results").hidden = false;
-  const verdict = s.errors > 0 ? plural(s.errors, "error") : "no errors";
-  setState("done", "Checked " + plural(s.routes, "route") + " with " + plural(s.backendRefs, "backendRef") + " in " + ms + " ms: " + verdict + ".");
+  setState("checked", "Found " + plural(s.errors, "error") + ", " + plural(s.warnings, "warning") + " in " + answer.checkMillis + " ms; working out the repairs…");
   $("results").focus();
 }
 

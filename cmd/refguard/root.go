@@ -40,6 +40,7 @@ func newRootCommand(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		newGatekeeperCommand(),
 		newBundleCommand(),
 		newVersionCommand(),
+		newServeCommand(),
 	)
 	return root
 }

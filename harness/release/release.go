@@ -1,21 +1,26 @@
 // Package release builds what a refguard release ships besides the policy
-// bundles: static binaries for every supported platform with the version
-// stamped in, an OCI image of the linux binaries built without a container
-// daemon, and the SHA256SUMS file over everything in the output directory.
+// bundles: the sandbox page as an archive for any static host, static
+// binaries for every supported platform with the version stamped in and
+// the page inside (refguard serve --web), an OCI image of the linux
+// binaries built without a container daemon, and the SHA256SUMS file over
+// everything in the output directory.
 package release
 
 import (
 	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -27,6 +32,8 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
 	"github.com/refguard/refguard/bundle"
+	"github.com/refguard/refguard/harness/webpage"
+	"github.com/refguard/refguard/web"
 )
 
 // Module is the import path of the refguard module; the version and commit
@@ -61,6 +68,7 @@ type Options struct {
 // Artifacts names what Build wrote, relative to Options.Out.
 type Artifacts struct {
 	Binaries map[Platform]string
+	Web      string // the sandbox page's archive
 	Image    string // OCI image layout directory ("" when no linux binary was built)
 	Sums     string
 }
@@ -73,6 +81,10 @@ func BinaryName(version string, p Platform) string {
 	}
 	return name
 }
+
+// WebName is the sandbox page's archive name; its one top directory is
+// named the same without the extension.
+func WebName(version string) string { return fmt.Sprintf("refguard-web_%s.tar.gz", version) }
 
 // ImageName is the OCI image layout directory's name in the output.
 func ImageName(version string) string { return fmt.Sprintf("refguard_%s_oci", version) }
@@ -91,10 +103,25 @@ func Build(ctx context.Context, opts Options) (*Artifacts, error) {
 	if err := os.MkdirAll(opts.Out, 0o755); err != nil {
 		return nil, fmt.Errorf("create %s: %w", opts.Out, err)
 	}
-	art := &Artifacts{Binaries: map[Platform]string{}}
+	art := &Artifacts{Binaries: map[Platform]string{}, Web: WebName(opts.Version)}
+	page, err := os.MkdirTemp("", "refguard-web-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(page)
+	if err := webpage.Build(ctx, webpage.Options{Root: opts.Root, Out: page, Version: opts.Version, Commit: opts.Commit, Go: opts.Go}); err != nil {
+		return nil, err
+	}
+	if err := writeWebArchive(page, strings.TrimSuffix(art.Web, ".tar.gz"), filepath.Join(opts.Out, art.Web)); err != nil {
+		return nil, err
+	}
+	overlay, err := webOverlay(opts.Root, page)
+	if err != nil {
+		return nil, err
+	}
 	for _, p := range opts.Platforms {
 		name := BinaryName(opts.Version, p)
-		if err := buildBinary(ctx, opts, p, filepath.Join(opts.Out, name)); err != nil {
+		if err := buildBinary(ctx, opts, p, overlay, filepath.Join(opts.Out, name)); err != nil {
 			return nil, err
 		}
 		art.Binaries[p] = name
@@ -119,14 +146,15 @@ func Build(ctx context.Context, opts Options) (*Artifacts, error) {
 }
 
 // buildBinary builds a static binary (no cgo) with paths trimmed, so the
-// same source gives the same bytes on any machine.
-func buildBinary(ctx context.Context, opts Options, p Platform, out string) error {
+// same source gives the same bytes on any machine, and the sandbox page
+// embedded (-tags sandbox) from the overlay webOverlay wrote.
+func buildBinary(ctx context.Context, opts Options, p Platform, overlay, out string) error {
 	ldflags := fmt.Sprintf("-s -w -X %[1]s/harness/policyset.Version=%[2]s -X %[1]s/harness/policyset.Commit=%[3]s", Module, opts.Version, opts.Commit)
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return err
 	}
-	cmd := exec.CommandContext(ctx, opts.Go, "build", "-trimpath", "-buildvcs=false", "-ldflags", ldflags, "-o", abs, "./cmd/refguard")
+	cmd := exec.CommandContext(ctx, opts.Go, "build", "-trimpath", "-buildvcs=false", "-tags", "sandbox", "-overlay", overlay, "-ldflags", ldflags, "-o", abs, "./cmd/refguard")
 	cmd.Dir = opts.Root
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0", "GOOS="+p.OS, "GOARCH="+p.Arch)
 	var stderr bytes.Buffer
@@ -135,6 +163,60 @@ func buildBinary(ctx context.Context, opts Options, p Platform, out string) erro
 		return fmt.Errorf("build %s: %w\n%s", p, err, stderr.Bytes())
 	}
 	return nil
+}
+
+// webOverlay writes, into the built page's directory, a go build overlay
+// that places the page at web/dist, where the sandbox build embeds it
+// from: the release never writes into the source tree.
+func webOverlay(root, page string) (string, error) {
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return "", err
+	}
+	replace := map[string]string{}
+	for _, name := range append(slices.Clone(web.StaticFiles), webpage.GoSupport, webpage.EngineGzip) {
+		replace[filepath.Join(absRoot, "web", "dist", name)] = filepath.Join(page, name)
+	}
+	b, err := json.Marshal(map[string]any{"Replace": replace})
+	if err != nil {
+		return "", err
+	}
+	path := filepath.Join(page, "overlay.json")
+	return path, os.WriteFile(path, b, 0o644)
+}
+
+// writeWebArchive packs the page for a static host: its files under one
+// directory, the engine both plain and gzipped (for hosts that serve
+// precompressed files), in a fixed order with fixed times.
+func writeWebArchive(page, top, out string) error {
+	var b bytes.Buffer
+	zw := gzip.NewWriter(&b)
+	tw := tar.NewWriter(zw)
+	epoch := time.Unix(0, 0)
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: top + "/", Mode: 0o755, ModTime: epoch, Format: tar.FormatPAX}); err != nil {
+		return err
+	}
+	names := append(slices.Clone(web.StaticFiles), webpage.GoSupport, webpage.Engine, webpage.EngineGzip)
+	slices.Sort(names)
+	for _, name := range names {
+		content, err := os.ReadFile(filepath.Join(page, name))
+		if err != nil {
+			return err
+		}
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: top + "/" + name, Mode: 0o644, Size: int64(len(content)), ModTime: epoch, Format: tar.FormatPAX}); err != nil {
+			return err
+		}
+		if _, err := tw.Write(content); err != nil {
+			return err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return err
+	}
+	if err := zw.Close(); err != nil {
+		return err
+	}
+	return os.WriteFile(out, b.Bytes(), 0o644)
 }
 
 // ImageEntrypoint is where the binary sits in the image, and how it starts.

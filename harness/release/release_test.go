@@ -2,19 +2,25 @@ package release_test
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"io"
 	"log"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/google/go-containerregistry/pkg/registry"
 	v1 "github.com/google/go-containerregistry/pkg/v1"
@@ -24,6 +30,7 @@ import (
 
 	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/harness/release"
+	"github.com/refguard/refguard/harness/webpage"
 	"github.com/refguard/refguard/internal/testsupport"
 )
 
@@ -204,4 +211,58 @@ func sha256File(t *testing.T, path string) string {
 	require.NoError(t, err)
 	s := sha256.Sum256(raw)
 	return hex.EncodeToString(s[:])
+}
+
+// TestReleaseCarriesTheSandboxPage holds the release to the page it
+// promises: the binary serves it (refguard serve --web) with the engine the
+// archive for static hosts holds, and SHA256SUMS lists the archive.
+func TestReleaseCarriesTheSandboxPage(t *testing.T) {
+	art, dir := buildHost(t)
+	archive := filepath.Join(dir, art.Web)
+	require.Equal(t, sha256File(t, archive), readSums(t, filepath.Join(dir, art.Sums))[art.Web])
+
+	f, err := os.Open(archive)
+	require.NoError(t, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err)
+	page := fstest.MapFS{}
+	tr := tar.NewReader(zr)
+	top := strings.TrimSuffix(art.Web, ".tar.gz") + "/"
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		require.NoError(t, err)
+		require.True(t, strings.HasPrefix(h.Name, top), h.Name)
+		if h.Typeflag == tar.TypeReg {
+			b, err := io.ReadAll(tr)
+			require.NoError(t, err)
+			page[strings.TrimPrefix(h.Name, top)] = &fstest.MapFile{Data: b}
+		}
+	}
+	require.NoError(t, webpage.Complete(page))
+	require.Contains(t, string(page["index.html"].Data), `<script src="app.js"></script>`)
+
+	bin := filepath.Join(dir, art.Binaries[release.Host()])
+	cmd := exec.Command(bin, "serve", "--web", "--addr", "127.0.0.1:0")
+	stdout, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	require.NoError(t, err)
+	url := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`).FindString(line)
+	require.NotEmpty(t, url, line)
+	req, err := http.NewRequest(http.MethodGet, url+webpage.Engine, nil)
+	require.NoError(t, err)
+	req.Header.Set("Accept-Encoding", "gzip") // as browsers ask; Go would otherwise expand it
+	res, err := http.DefaultTransport.RoundTrip(req)
+	require.NoError(t, err)
+	defer res.Body.Close()
+	served, err := io.ReadAll(res.Body)
+	require.NoError(t, err)
+	require.Equal(t, "gzip", res.Header.Get("Content-Encoding"))
+	require.Equal(t, page[webpage.EngineGzip].Data, served, "the binary serves the engine the archive holds")
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fix"
@@ -52,6 +53,10 @@ type Answer struct {
 	Report string          `json:"report,omitempty"`
 	Rules  map[string]Rule `json:"rules,omitempty"`
 	Fix    *Repair         `json:"fix,omitempty"`
+	// Milliseconds spent checking and repairing, for the page's status
+	// line and docs/sandbox.md.
+	CheckMillis  int64 `json:"checkMillis"`
+	RepairMillis int64 `json:"repairMillis"`
 }
 
 // Rule is what the page shows of a rule a finding names.
@@ -81,11 +86,14 @@ type Left struct {
 	Reason string `json:"reason"`
 }
 
-// Engine holds the embedded policy, compiled once.
+// Engine holds the embedded policy, compiled once, and what the last
+// Check needs for its Repair. Not safe for concurrent use: the page calls
+// it from its one thread.
 type Engine struct {
 	set     *policyset.Set
 	checker *check.Checker
 	rules   map[string]rulemeta.Rule
+	last    *checked
 }
 
 // New compiles the embedded policy for OPA's evaluator: in a browser the
@@ -141,17 +149,38 @@ func (e *Engine) config(req Request) (map[string]any, error) {
 	return map[string]any{"profile": req.Profile, "severity": severity, "backend_kinds": kinds}, nil
 }
 
-// Handle answers one request. It never fails: what goes wrong is the
-// answer's Error.
-func (e *Engine) Handle(ctx context.Context, req Request) Answer {
-	ans, err := e.handle(ctx, req)
+// Check answers one request with the report; the repair is left for
+// Repair, so the page shows the findings before the repair is worked out.
+// It never fails: what goes wrong is the answer's Error.
+func (e *Engine) Check(ctx context.Context, req Request) Answer {
+	e.last = nil
+	ans, err := e.check(ctx, req)
 	if err != nil {
 		return Answer{Error: err.Error()}
 	}
 	return ans
 }
 
-func (e *Engine) handle(ctx context.Context, req Request) (Answer, error) {
+// Handle is Check and then Repair: the whole answer in one call.
+func (e *Engine) Handle(ctx context.Context, req Request) Answer {
+	ans := e.Check(ctx, req)
+	if ans.Error == "" {
+		ans.Fix, ans.RepairMillis = e.Repair(ctx)
+	}
+	return ans
+}
+
+// checked is what Repair needs of the last Check: its inputs, and its
+// report, which is the repair's first check.
+type checked struct {
+	names  []string
+	files  map[string][]byte
+	lookup []manifest.Object
+	config map[string]any
+	report *check.Report
+}
+
+func (e *Engine) check(ctx context.Context, req Request) (Answer, error) {
 	if req.Profile == "" {
 		req.Profile = "spec"
 	}
@@ -183,24 +212,9 @@ func (e *Engine) handle(ctx context.Context, req Request) (Answer, error) {
 		}
 		lookup = inv.Objects
 	}
-	recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
-		loaded, err := manifest.LoadContents(names, contents, e.checker.LoadOptions())
-		if err != nil {
-			return nil, err
-		}
-		if len(loaded.Objects) == 0 {
-			return nil, fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(names, ", "))
-		}
-		return e.checker.Check(ctx, loaded, lookup, config)
-	}
-	loaded, err := manifest.LoadContents(names, files, e.checker.LoadOptions())
-	if err != nil {
-		return Answer{}, err
-	}
-	if len(loaded.Objects) == 0 {
-		return Answer{}, fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(names, ", "))
-	}
-	rep, err := e.checker.Check(ctx, loaded, lookup, config)
+	started := time.Now()
+	last := &checked{names: names, files: files, lookup: lookup, config: config}
+	loaded, rep, err := e.load(ctx, last, names, files)
 	if err != nil {
 		return Answer{}, err
 	}
@@ -217,8 +231,46 @@ func (e *Engine) handle(ctx context.Context, req Request) (Answer, error) {
 			ans.Rules[r.ID] = Rule{Title: r.Title, Help: rulemeta.HelpURI(r, policyset.Version)}
 		}
 	}
-	ans.Fix = repair(names, files, recheck)
+	ans.CheckMillis = time.Since(started).Milliseconds()
+	last.report = rep
+	e.last = last
 	return ans, nil
+}
+
+// load loads and checks files with the settings of c, as the CLI does.
+func (e *Engine) load(ctx context.Context, c *checked, names []string, files map[string][]byte) (*manifest.Result, *check.Report, error) {
+	loaded, err := manifest.LoadContents(names, files, e.checker.LoadOptions())
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(loaded.Objects) == 0 {
+		return nil, nil, fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(names, ", "))
+	}
+	rep, err := e.checker.Check(ctx, loaded, c.lookup, c.config)
+	return loaded, rep, err
+}
+
+// Repair runs `refguard fix` over the files of the last Check and redacts
+// what it returns; nil when no Check has succeeded since the last Repair.
+func (e *Engine) Repair(ctx context.Context) (*Repair, int64) {
+	last := e.last
+	if last == nil {
+		return nil, 0
+	}
+	e.last = nil
+	started := time.Now()
+	first := last.report
+	recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
+		if first != nil {
+			rep := first
+			first = nil
+			return rep, nil
+		}
+		_, rep, err := e.load(ctx, last, names, contents)
+		return rep, err
+	}
+	r := repair(last.names, last.files, recheck)
+	return r, time.Since(started).Milliseconds()
 }
 
 // collect names the files (a file without a name is the paste, numbered

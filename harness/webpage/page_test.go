@@ -103,7 +103,7 @@ func open(t *testing.T) *session {
 	t.Helper()
 	page, _ := build(t)
 	s := &session{t: t}
-	files := http.FileServer(http.Dir(page))
+	files := webpage.Handler(os.DirFS(page)) // as `refguard serve --web` serves it
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.served.Add(1)
 		files.ServeHTTP(w, r)
@@ -506,7 +506,10 @@ func TestSandboxAgreesWithTheCLIOnEveryFixture(t *testing.T) {
 		lit, err := json.Marshal(string(b))
 		require.NoError(t, err)
 		var a answer
-		require.NoError(t, json.Unmarshal([]byte(s.eval(`refguard.check(`+string(lit)+`)`)), &a), c.Name)
+		both := `(() => { const a = JSON.parse(refguard.check(` + string(lit) + `));
+			if (!a.error) a.fix = JSON.parse(refguard.repair()).fix;
+			return JSON.stringify(a) })()`
+		require.NoError(t, json.Unmarshal([]byte(s.eval(both)), &a), c.Name)
 		require.Empty(t, a.Error, c.Name)
 		require.Equal(t, runs[i].check, a.Report, "%s: report", c.Name)
 		require.NotNil(t, a.Fix, c.Name)
@@ -562,4 +565,51 @@ func rel(dir, path string) string {
 		panic(err)
 	}
 	return filepath.ToSlash(r)
+}
+
+// TestSandboxThousandRoutes measures what docs/sandbox.md reports: the
+// page's weight, the time until the engine is ready, and the time to the
+// first result for a paste of 1,000 routes (with their Services, one
+// backendRef in ten on a wrong port). It asserts what the user sees, not
+// how fast: every broken reference is found and repaired.
+func TestSandboxThousandRoutes(t *testing.T) {
+	page, _ := build(t)
+	s := open(t)
+	var b strings.Builder
+	const routes = 1000
+	for i := range routes {
+		ns := fmt.Sprintf("team-%02d", i%50)
+		port := 8080
+		if i%10 == 0 {
+			port = 80
+		}
+		fmt.Fprintf(&b, "apiVersion: v1\nkind: Service\nmetadata:\n  name: svc-%d\n  namespace: %s\nspec:\n  ports:\n  - port: 8080\n---\n", i, ns)
+		fmt.Fprintf(&b, "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: route-%d\n  namespace: %s\nspec:\n  parentRefs:\n  - name: gw\n    namespace: infra\n  rules:\n  - backendRefs:\n    - name: svc-%d\n      port: %d\n---\n", i, ns, i, port)
+	}
+	started := time.Now()
+	a := s.paste(b.String(), "spec")
+	wall := time.Since(started)
+	require.Empty(t, a.Error)
+	var rep struct{ Summary struct{ Routes, Errors int } }
+	require.NoError(t, json.Unmarshal([]byte(a.Report), &rep))
+	require.Equal(t, routes, rep.Summary.Routes)
+	require.Equal(t, routes/10, rep.Summary.Errors)
+	require.Equal(t, routes/10, strings.Count(a.Fix.Diff, "\n+      port: 8080"))
+
+	weight := map[string]int64{}
+	entries, err := os.ReadDir(page)
+	require.NoError(t, err)
+	var total int64
+	for _, e := range entries {
+		info, err := e.Info()
+		require.NoError(t, err)
+		weight[e.Name()] = info.Size()
+		if e.Name() != webpage.EngineGzip {
+			total += info.Size()
+		}
+	}
+	t.Logf("page: %d bytes (engine %d, gzipped %d; the rest %d)", total, weight[webpage.Engine], weight[webpage.EngineGzip], total-weight[webpage.Engine])
+	t.Logf("engine ready %s ms after navigation; %d routes (%d bytes): findings shown %s ms after Check (engine: %s ms), repair shown at %s ms (engine: %s ms); %.1fs from paste to the repair as the test saw it",
+		s.eval(`String(window.refguardTimings.ready)`), routes, b.Len(), s.eval(`String(window.refguardTimings.findings)`), s.eval(`String(window.refguardLast.checkMillis)`),
+		s.eval(`String(window.refguardTimings.lastCheck)`), s.eval(`String(window.refguardLast.repairMillis)`), wall.Seconds())
 }

@@ -2,9 +2,10 @@
 
 // Command wasm is the sandbox page's engine (web/): built with GOOS=js
 // GOARCH=wasm, it compiles the embedded policy once and answers the page
-// through one function, refguard.check(requestJSON) → answerJSON
-// (harness/sandbox). It never opens a connection: the page hands it text
-// and shows what it returns.
+// through two functions (harness/sandbox): refguard.check(requestJSON)
+// returns the report, then refguard.repair() the repair of what was just
+// checked, so findings show before the repair is worked out. It never
+// opens a connection: the page hands it text and shows what it returns.
 package main
 
 import (
@@ -40,7 +41,11 @@ func main() {
 		if err := json.Unmarshal([]byte(args[0].String()), &req); err != nil {
 			return answer(sandbox.Answer{Error: "request: " + err.Error()})
 		}
-		return answer(engine.Handle(ctx, req))
+		return answer(engine.Check(ctx, req))
+	}))
+	api.Set("repair", js.FuncOf(func(js.Value, []js.Value) any {
+		fix, ms := engine.Repair(ctx)
+		return answer(sandbox.Answer{Fix: fix, RepairMillis: ms})
 	}))
 	notifyReady()
 	select {} // the page calls in for as long as it is open
