@@ -333,6 +333,58 @@ func TestSandboxPageShowsTheGuidesIncidents(t *testing.T) {
 		require.Equal(t, "results", s.eval(`document.activeElement.id`), "focus moves to the findings")
 	})
 
+	t.Run("dropped files and a kubectl dump", func(t *testing.T) {
+		dir := t.TempDir()
+		routes := filepath.Join(dir, "routes.yaml")
+		dump := filepath.Join(dir, "cluster.yaml")
+		require.NoError(t, os.WriteFile(routes, []byte(`apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web
+  namespace: shop
+spec:
+  parentRefs:
+  - name: gw
+  rules:
+  - backendRefs:
+    - name: api
+      port: 80
+`), 0o644))
+		require.NoError(t, os.WriteFile(dump, []byte(`apiVersion: v1
+items:
+- apiVersion: v1
+  kind: Service
+  metadata:
+    name: api
+    namespace: shop
+  spec:
+    ports:
+    - port: 8080
+      targetPort: 80
+kind: List
+metadata:
+  resourceVersion: ""
+`), 0o644))
+		require.NoError(t, chromedp.Do(s.ctx,
+			chromedp.Evaluate[chromedp.Void](`document.getElementById("input").value = ""`),
+			chromedp.SetUploadFiles(chromedp.ID("files"), []string{routes, dump}),
+		))
+		_, err := chromedp.Run(s.ctx, chromedp.Poll[bool](`!document.getElementById("dropped").hidden`))
+		require.NoError(t, err)
+		require.Contains(t, s.text("#dropped"), "routes.yaml, cluster.yaml")
+		require.NoError(t, chromedp.Do(s.ctx,
+			chromedp.Evaluate[chromedp.Void](`window.refguardLast = null`),
+			chromedp.Click(chromedp.ID("check")),
+		))
+		a := s.rendered()
+		require.Empty(t, a.Error)
+		require.Equal(t, "RG105 routes.yaml:11", s.eval(`[...document.querySelectorAll("#results li.finding")].map(li => li.dataset.rule + " routes.yaml:" + li.dataset.line).join()`))
+		require.Contains(t, s.text("#diff"), "+++ b/routes.yaml")
+		require.Contains(t, s.text("#diff"), "+      port: 8080")
+		require.NoError(t, chromedp.Do(s.ctx, chromedp.Click(chromedp.ID("clear"))))
+		require.Equal(t, "true", s.eval(`String(document.getElementById("dropped").hidden)`))
+	})
+
 	t.Run("input is text, never markup", func(t *testing.T) {
 		hostile := `apiVersion: gateway.networking.k8s.io/v1
 kind: HTTPRoute
@@ -393,7 +445,7 @@ spec:
 `
 		a := s.paste(withSecrets, "spec")
 		require.NotNil(t, a.Fix)
-		require.Contains(t, a.Fix.Diff, "+      port: 8080")
+		require.Contains(t, a.Fix.Diff, "+      port: 8080", "%+v", a)
 		for _, secret := range []string{"hunter2-do-not-show", "ghp_0123456789"} {
 			require.NotContains(t, s.eval(`document.getElementById("results").innerText + document.getElementById("repair").innerText`), secret)
 			require.NotContains(t, s.eval(`correctedYAML()`), secret)
