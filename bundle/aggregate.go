@@ -53,13 +53,16 @@ violation contains gatekeeper.report(f) if {
 // AggregateModule is the aggregate template's Rego (for benchmarks).
 func AggregateModule() string { return aggregateModule() }
 
-func (g *Gatekeeper) aggregateConstraint(name, action string, severities []string, profile string, overrides map[string]string, backendKinds []string) map[string]any {
+func (g *Gatekeeper) aggregateConstraint(name, action string, severities []string, profile string, overrides map[string]string, backendKinds []string, lookups []any) map[string]any {
 	params := map[string]any{"profile": profile, "severities": severities}
 	if len(overrides) > 0 {
 		params["severity"] = overrides
 	}
 	if len(backendKinds) > 0 {
 		params["backendKinds"] = backendKinds
+	}
+	if len(lookups) > 0 {
+		params["backendLookups"] = lookups
 	}
 	kinds := append(append([]string{}, g.routeKinds...), "ReferenceGrant")
 	sort.Strings(kinds)
@@ -98,10 +101,11 @@ func (g *Gatekeeper) aggregate(deploy, verify map[string][]byte, syncSet []byte,
 				"validation": map[string]any{"openAPIV3Schema": map[string]any{
 					"type": "object",
 					"properties": map[string]any{
-						"profile":      map[string]any{"type": "string", "enum": profiles},
-						"severities":   map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"error", "warning", "info"}}},
-						"severity":     map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}}},
-						"backendKinds": backendKindsSchema,
+						"profile":        map[string]any{"type": "string", "enum": profiles},
+						"severities":     map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"error", "warning", "info"}}},
+						"severity":       map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}}},
+						"backendKinds":   backendKindsSchema,
+						"backendLookups": backendLookupsSchema,
 					},
 				}},
 			}},
@@ -117,10 +121,10 @@ func (g *Gatekeeper) aggregate(deploy, verify map[string][]byte, syncSet []byte,
 	if deploy["template.yaml"], err = toYAML(template); err != nil {
 		return err
 	}
-	if deploy["constraint-errors.yaml"], err = toYAML(g.aggregateConstraint("refguard-errors", "deny", []string{"error"}, "spec", nil, nil)); err != nil {
+	if deploy["constraint-errors.yaml"], err = toYAML(g.aggregateConstraint("refguard-errors", "deny", []string{"error"}, "spec", nil, nil, nil)); err != nil {
 		return err
 	}
-	if deploy["constraint-warnings.yaml"], err = toYAML(g.aggregateConstraint("refguard-warnings", "warn", []string{"info", "warning"}, "spec", nil, nil)); err != nil {
+	if deploy["constraint-warnings.yaml"], err = toYAML(g.aggregateConstraint("refguard-warnings", "warn", []string{"info", "warning"}, "spec", nil, nil, nil)); err != nil {
 		return err
 	}
 	deploy["syncset.yaml"] = syncSet
@@ -159,9 +163,9 @@ func (g *Gatekeeper) aggregateSuite(verify map[string][]byte) error {
 			name       string
 			severities []string
 		}{{"errors", []string{"error"}}, {"warnings", []string{"info", "warning"}}} {
-			file := fmt.Sprintf("constraint-%s-%s-%s%s.yaml", group.name, profile, strings.Trim(fileSafe.ReplaceAllString(strings.ToLower(string(overrides)), "-"), "-"), kindsSuffix(c.BackendKinds))
+			file := fmt.Sprintf("constraint-%s-%s-%s%s.yaml", group.name, profile, strings.Trim(fileSafe.ReplaceAllString(strings.ToLower(string(overrides)), "-"), "-"), kindsSuffix(c))
 			if _, ok := verify[path.Join("aggregate", file)]; !ok {
-				content, err := toYAML(g.aggregateConstraint("refguard-"+group.name, "deny", group.severities, profile, c.Severity, c.BackendKinds))
+				content, err := toYAML(g.aggregateConstraint("refguard-"+group.name, "deny", group.severities, profile, c.Severity, c.BackendKinds, c.BackendLookups))
 				if err != nil {
 					return err
 				}

@@ -138,7 +138,7 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		checked, lookup, err := c.Load()
 		require.NoError(t, err)
 		objects := check.FirstCopies(checked.Objects) // the cluster holds one copy of an object the set defines twice
-		inv, err := inventory.Build(lookup, objects)
+		inv, err := inventory.Build(checker.Collections(c.Config()), lookup, objects)
 		require.NoError(t, err)
 		replicated, err := ast.JSON(inv)
 		require.NoError(t, err)

@@ -68,6 +68,24 @@ func ConstraintKind(r rulemeta.Rule) string {
 // kinds an install accepts beyond its profile's (lib.refguard.config).
 var backendKindsSchema = map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": `backend kinds the controller accepts beyond the profile's, "group/Kind" ("Kind" for the core group)`}
 
+// backendLookupsSchema is the constraint parameter that declares backend
+// kinds with how to look them up (lib.refguard.config); the sync config
+// must replicate their objects too.
+var backendLookupsSchema = map[string]any{
+	"type":        "array",
+	"description": "backend kinds the controller accepts and looks up: references to a missing object or port are findings (add the kind to the sync config)",
+	"items": map[string]any{
+		"type":     "object",
+		"required": []string{"kind", "version", "resource"},
+		"properties": map[string]any{
+			"kind":     map[string]any{"type": "string", "description": `"group/Kind" ("Kind" for the core group)`},
+			"version":  map[string]any{"type": "string", "description": "the version the objects are synced at"},
+			"resource": map[string]any{"type": "string", "description": "the plural resource name"},
+			"port":     map[string]any{"type": "string", "description": `where the objects' ports are: a dotted path, "[]" after a list (spec.ports[].port); none: ports are not checked`},
+		},
+	},
+}
+
 // gatekeeperRules are the rules that review one object; RG202 needs the
 // whole set and has no admission or audit equivalent.
 func gatekeeperRules(rules []rulemeta.Rule) []rulemeta.Rule {
@@ -253,7 +271,7 @@ func literalBlocks(n *yaml.Node) {
 	}
 }
 
-func (g *Gatekeeper) constraint(r rulemeta.Rule, severity, profile string, backendKinds []string) map[string]any {
+func (g *Gatekeeper) constraint(r rulemeta.Rule, severity, profile string, backendKinds []string, lookups []any) map[string]any {
 	kinds := g.routeKinds
 	if r.Scope == "grant" {
 		kinds = []string{"ReferenceGrant"}
@@ -268,6 +286,9 @@ func (g *Gatekeeper) constraint(r rulemeta.Rule, severity, profile string, backe
 	}
 	if len(backendKinds) > 0 {
 		params["backendKinds"] = backendKinds
+	}
+	if len(lookups) > 0 {
+		params["backendLookups"] = lookups
 	}
 	return map[string]any{
 		"apiVersion": "constraints.gatekeeper.sh/v1beta1",
@@ -344,9 +365,10 @@ func (g *Gatekeeper) files(ctx context.Context, files, aggregate, verify map[str
 					"validation": map[string]any{"openAPIV3Schema": map[string]any{
 						"type": "object",
 						"properties": map[string]any{
-							"profile":      map[string]any{"type": "string", "enum": profiles, "description": "implementation profile that predicts the status"},
-							"severity":     map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}, "description": "override the rule's severity; off disables it"},
-							"backendKinds": backendKindsSchema,
+							"profile":        map[string]any{"type": "string", "enum": profiles, "description": "implementation profile that predicts the status"},
+							"severity":       map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}, "description": "override the rule's severity; off disables it"},
+							"backendKinds":   backendKindsSchema,
+							"backendLookups": backendLookupsSchema,
 						},
 					}},
 				}},
@@ -367,7 +389,7 @@ func (g *Gatekeeper) files(ctx context.Context, files, aggregate, verify map[str
 		// A rule that is off by default ships its template only: applying a
 		// constraint of its kind is how a team turns it on.
 		if r.Enabled {
-			if files[path.Join(dir, "constraint.yaml")], err = toYAML(g.constraint(r, "", "spec", nil)); err != nil {
+			if files[path.Join(dir, "constraint.yaml")], err = toYAML(g.constraint(r, "", "spec", nil, nil)); err != nil {
 				return err
 			}
 			resources = append(resources, path.Join(dir, "constraint.yaml"))

@@ -33,7 +33,10 @@ type SampleCase struct {
 	// BackendKinds are the backend kinds the case declares beyond its
 	// profile's (the constraints' backendKinds parameter).
 	BackendKinds []string
-	Findings     []fixture.FindingExpect
+	// BackendLookups are the kinds it declares with their lookups (the
+	// constraints' backendLookups parameter).
+	BackendLookups []any
+	Findings       []fixture.FindingExpect
 }
 
 var unsafeName = regexp.MustCompile(`[^a-z0-9-]+`)
@@ -49,12 +52,13 @@ func SamplesFromFixtures(cases []fixture.Case) ([]SampleCase, error) {
 			return nil, err
 		}
 		sc := SampleCase{
-			Name:         c.Name,
-			Dir:          strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(c.Name), "-"), "-"),
-			Severity:     c.Expected.Severity,
-			Profile:      c.Expected.Profile,
-			BackendKinds: c.Expected.BackendKinds,
-			Findings:     c.Expected.Findings,
+			Name:           c.Name,
+			Dir:            strings.Trim(unsafeName.ReplaceAllString(strings.ToLower(c.Name), "-"), "-"),
+			Severity:       c.Expected.Severity,
+			Profile:        c.Expected.Profile,
+			BackendKinds:   c.Expected.BackendKinds,
+			BackendLookups: c.Lookups(),
+			Findings:       c.Expected.Findings,
 		}
 		// A cluster holds one copy of an object the set defines twice: the
 		// one refguard check reads.
@@ -88,12 +92,19 @@ func withNamespace(o manifest.Object) map[string]any {
 	return body
 }
 
-// kindsSuffix tells constraint files with declared backend kinds apart.
-func kindsSuffix(kinds []string) string {
-	if len(kinds) == 0 {
+// kindsSuffix tells constraint files with declared backend kinds (and
+// lookups, by resource) apart.
+func kindsSuffix(c SampleCase) string {
+	names := slices.Clone(c.BackendKinds)
+	for _, l := range c.BackendLookups {
+		if m, ok := l.(map[string]any); ok {
+			names = append(names, fmt.Sprint(m["resource"]))
+		}
+	}
+	if len(names) == 0 {
 		return ""
 	}
-	return "-" + strings.Trim(fileSafe.ReplaceAllString(strings.ToLower(strings.Join(kinds, "-")), "-"), "-")
+	return "-" + strings.Trim(fileSafe.ReplaceAllString(strings.ToLower(strings.Join(names, "-")), "-"), "-")
 }
 
 // severityParam is the constraint parameter a case needs for a rule.
@@ -150,13 +161,13 @@ func (g *Gatekeeper) addSuite(files map[string][]byte, r rulemeta.Rule, dir stri
 	for _, c := range g.Samples {
 		param := severityParam(r, c)
 		constraintFile := "constraint.yaml"
-		if param != "" || !r.Enabled || (c.Profile != "" && c.Profile != "spec") || len(c.BackendKinds) > 0 {
+		if param != "" || !r.Enabled || (c.Profile != "" && c.Profile != "spec") || len(c.BackendKinds) > 0 || len(c.BackendLookups) > 0 {
 			profile := c.Profile
 			if profile == "" {
 				profile = "spec"
 			}
-			constraintFile = fmt.Sprintf("constraint-%s-%s%s.yaml", profile, orDefault(param), kindsSuffix(c.BackendKinds))
-			content, err := toYAML(g.constraint(r, param, profile, c.BackendKinds))
+			constraintFile = fmt.Sprintf("constraint-%s-%s%s.yaml", profile, orDefault(param), kindsSuffix(c))
+			content, err := toYAML(g.constraint(r, param, profile, c.BackendKinds, c.BackendLookups))
 			if err != nil {
 				return err
 			}

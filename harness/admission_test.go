@@ -23,6 +23,7 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/internal/testsupport"
 )
 
 type admissionReview struct {
@@ -56,7 +57,7 @@ func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *
 	loaded, replicated, err := c.Load()
 	require.NoError(t, err)
 	objects := check.FirstCopies(loaded.Objects)
-	inv, err := inventory.Build(replicated, objects)
+	inv, err := inventory.Build(testsupport.Collections(t).WithLookups(c.Config()["backend_lookups"]), replicated, objects)
 	require.NoError(t, err)
 	eng, err := engine.New(ctx, compiler, inv, map[string]any{"refguard_settings": c.Config()})
 	require.NoError(t, err)
@@ -149,7 +150,7 @@ func BenchmarkAdmissionReview(b *testing.B) {
 	require.NoError(b, err)
 	compiler, err := ps.Compiler()
 	require.NoError(b, err)
-	inv, err := inventory.Build(loaded.Objects)
+	inv, err := inventory.Build(testsupport.Collections(b), loaded.Objects)
 	require.NoError(b, err)
 	replicated, err := ast.JSON(inv)
 	require.NoError(b, err)

@@ -143,14 +143,14 @@ func runConftestResults(t *testing.T, bin string, args ...string) (findings []co
 func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string, c *fixture.Case, cli *check.Report) {
 	t.Helper()
 	var settingsArgs, inventoryArgs []string
-	if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" || len(c.Expected.BackendKinds) > 0 {
+	if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" || len(c.Expected.BackendKinds) > 0 || len(c.Expected.BackendLookups) > 0 {
 		settingsArgs = []string{"--data", writeJSON(t, "settings.json", map[string]any{"lib": map[string]any{"refguard_settings": c.Config()}})}
 	}
 	if len(c.Inventory) > 0 {
 		// Lookup-only objects reach conftest as a cluster inventory (--data).
 		inv, err := manifest.Load(c.Inventory, nil)
 		require.NoError(t, err)
-		inventoryArgs = []string{"--data", writeJSON(t, "inventory.json", inventory.GatekeeperShape(inv.Objects))}
+		inventoryArgs = []string{"--data", writeJSON(t, "inventory.json", inventory.GatekeeperShape(testsupport.Collections(t).WithLookups(c.Config()["backend_lookups"]), inv.Objects))}
 	}
 	// conftest prints what decides the run: a finding the annotation
 	// suppresses neither fails nor warns there. conftest never sees

@@ -73,7 +73,7 @@ func TestStepGateDropsNoFinding(t *testing.T) {
 	fired := map[string]bool{}
 	routes := 0
 	for _, s := range sets {
-		inv, err := inventory.Build(s.lookup, s.checked.Objects)
+		inv, err := inventory.Build(checker.Collections(nil), s.lookup, s.checked.Objects)
 		require.NoError(t, err)
 		eng, err := engine.New(ctx, compiler, inv, nil)
 		require.NoError(t, err)

@@ -16,6 +16,7 @@ import (
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/inventory"
+	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
 )
 
@@ -41,7 +42,7 @@ func BenchmarkGatekeeperReview(b *testing.B) {
 	}
 	compiler, err := engine.Compile(modules)
 	require.NoError(b, err)
-	store := inmem.NewFromObjectWithOpts(inventory.GatekeeperShape(loaded.Objects), inmem.OptRoundTripOnWrite(false))
+	store := inmem.NewFromObjectWithOpts(inventory.GatekeeperShape(testsupport.Collections(b), loaded.Objects), inmem.OptRoundTripOnWrite(false))
 	review := map[string]any{"review": map[string]any{"object": route}, "parameters": map[string]any{"severities": []any{"error", "warning", "info"}}}
 	ctx := context.Background()
 	for _, bench := range []struct {

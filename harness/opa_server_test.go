@@ -133,7 +133,7 @@ func TestEveryFixtureOnARealOPAServer(t *testing.T) {
 			loaded, replicated, err := c.Load()
 			require.NoError(t, err)
 			objects := check.FirstCopies(loaded.Objects)
-			inv, err := inventory.Build(replicated, objects)
+			inv, err := inventory.Build(checker.Collections(c.Config()), replicated, objects)
 			require.NoError(t, err)
 			invJSON, err := ast.JSON(inv)
 			require.NoError(t, err)

@@ -160,6 +160,9 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err := checkProfile(checker, o.profile); err != nil {
 		return err
 	}
+	if config["backend_lookups"], err = o.backendLookups(checker); err != nil {
+		return err
+	}
 	checkSet := func(paths []string) (*check.Report, error) {
 		var checked *manifest.Result
 		var err error

@@ -31,9 +31,11 @@ type fileConfig struct {
 	Severity     map[string]string `yaml:"severity"`
 	Exclude      []string          `yaml:"exclude"`
 	BackendKinds []string          `yaml:"backendKinds"`
+	// BackendLookups are backend kinds declared with how to look them up.
+	BackendLookups []check.BackendLookup `yaml:"backendLookups"`
 }
 
-var configKeys = []string{"profile", "namespace", "severity", "exclude", "backendKinds"}
+var configKeys = []string{"profile", "namespace", "severity", "exclude", "backendKinds", "backendLookups"}
 
 // findConfig returns the path of the config to read: explicit when given
 // (it must exist), else the first .refguard.yaml from dir upward, else "".
@@ -119,11 +121,12 @@ func readConfig(path string) (*fileConfig, error) {
 // none, the paths left out and the extra backend kinds.
 type inputSettings struct {
 	profile, namespace, configFile string
-	exclude, kinds                 []string
+	exclude, kinds, lookupFlags    []string
 
 	// What load makes of them.
 	excluder     *manifest.Excluder
-	backendKinds []any          // the policy config's backend_kinds
+	backendKinds []any // the policy config's backend_kinds
+	lookups      []check.BackendLookup
 	fileSeverity map[string]any // the config file's rule levels, which --severity overrides rule by rule
 	configPath   string         // the config file read ("" for none)
 }
@@ -132,6 +135,7 @@ func (s *inputSettings) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&s.profile, "profile", "spec", "implementation profile that predicts the status")
 	f.StringVar(&s.configFile, "config", "", "read settings from this file instead of the "+ConfigFileName+" found from the working directory upward")
 	f.StringArrayVar(&s.kinds, "backend-kind", nil, `a backend kind your controller accepts beyond the profile's (an extension kind), "group/Kind" or "Kind" for the core group; repeatable`)
+	f.StringArrayVar(&s.lookupFlags, "backend-lookup", nil, `a backend kind your controller accepts and looks up, and how refguard finds it: "kind=group/Kind,version=v1,resource=plural[,port=spec.ports[].port]"; references to a missing object or port are errors; repeatable`)
 	f.StringArrayVar(&s.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
 	f.StringVarP(&s.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
 }
@@ -157,6 +161,7 @@ func (s *inputSettings) load(flags *pflag.FlagSet) error {
 		// The file's patterns and kinds, then the flags'.
 		s.exclude = append(append([]string{}, cfg.Exclude...), s.exclude...)
 		s.kinds = append(append([]string{}, cfg.BackendKinds...), s.kinds...)
+		s.lookups = append(s.lookups, cfg.BackendLookups...)
 		s.fileSeverity = map[string]any{}
 		for rule, level := range cfg.Severity {
 			s.fileSeverity[rule] = level
@@ -169,8 +174,23 @@ func (s *inputSettings) load(flags *pflag.FlagSet) error {
 	if s.excluder, err = manifest.NewExcluder(s.exclude); err != nil {
 		return err
 	}
-	s.backendKinds, err = check.BackendKinds(s.kinds)
-	return err
+	if s.backendKinds, err = check.BackendKinds(s.kinds); err != nil {
+		return err
+	}
+	for _, f := range s.lookupFlags {
+		l, err := check.ParseBackendLookup(f)
+		if err != nil {
+			return err
+		}
+		s.lookups = append(s.lookups, l)
+	}
+	return nil
+}
+
+// backendLookups are the declared lookups as the policy config's
+// backend_lookups, checked against the checker's own collections.
+func (s *inputSettings) backendLookups(checker *check.Checker) ([]any, error) {
+	return check.BackendLookups(s.lookups, checker.Collections(nil).Names())
 }
 
 // loadOptions are a checker's load options with the namespace and the

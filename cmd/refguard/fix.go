@@ -105,7 +105,11 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if explicit {
 				severity["RG401"] = "info"
 			}
-			config := map[string]any{"profile": in.profile, "severity": severity, "backend_kinds": in.backendKinds}
+			lookups, err := in.backendLookups(checker)
+			if err != nil {
+				return err
+			}
+			config := map[string]any{"profile": in.profile, "severity": severity, "backend_kinds": in.backendKinds, "backend_lookups": lookups}
 			recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
 				loaded, err := manifest.LoadContents(names, contents, in.loadOptions(checker.LoadOptions()))
 				if err != nil {

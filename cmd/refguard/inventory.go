@@ -7,12 +7,15 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/policyset"
 )
 
 func newInventoryCommand() *cobra.Command {
 	var out string
+	var lookupFlags []string
 	cmd := &cobra.Command{
 		Use:   "inventory PATH...",
 		Short: "Write the objects backendRefs resolve against (Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, Backends, ServiceEntries) as a data file for conftest --data (Gatekeeper's data.inventory shape)",
@@ -24,6 +27,10 @@ syncs. Give it to conftest with --data so routes resolve against cluster objects
   conftest test --combine --policy policy --all-namespaces --data inventory.json routes/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			table, err := inventoryTable(cmd, lookupFlags)
+			if err != nil {
+				return err
+			}
 			loaded, err := manifest.Load(args, cmd.InOrStdin())
 			if err != nil {
 				return err
@@ -31,7 +38,7 @@ syncs. Give it to conftest with --data so routes resolve against cluster objects
 			for _, n := range loaded.Notes {
 				fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
 			}
-			data, err := json.MarshalIndent(inventory.GatekeeperShape(loaded.Objects), "", "  ")
+			data, err := json.MarshalIndent(inventory.GatekeeperShape(table, loaded.Objects), "", "  ")
 			if err != nil {
 				return fmt.Errorf("render inventory: %w", err)
 			}
@@ -47,5 +54,43 @@ syncs. Give it to conftest with --data so routes resolve against cluster objects
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
+	cmd.Flags().StringArrayVar(&lookupFlags, "backend-lookup", nil, `also write the objects of a backend kind declared as check's --backend-lookup; repeatable (the config file's backendLookups are read too)`)
 	return cmd
+}
+
+// inventoryTable is the policy's collections with the declared lookups
+// (the config file's, then the flags').
+func inventoryTable(cmd *cobra.Command, lookupFlags []string) (inventory.Table, error) {
+	set, err := policyset.Embedded()
+	if err != nil {
+		return inventory.Table{}, err
+	}
+	checker, err := check.NewChecker(cmd.Context(), set)
+	if err != nil {
+		return inventory.Table{}, err
+	}
+	var decls []check.BackendLookup
+	path, err := findConfig("", ".")
+	if err != nil {
+		return inventory.Table{}, err
+	}
+	if path != "" {
+		cfg, err := readConfig(path)
+		if err != nil {
+			return inventory.Table{}, err
+		}
+		decls = append(decls, cfg.BackendLookups...)
+	}
+	for _, f := range lookupFlags {
+		l, err := check.ParseBackendLookup(f)
+		if err != nil {
+			return inventory.Table{}, err
+		}
+		decls = append(decls, l)
+	}
+	lookups, err := check.BackendLookups(decls, checker.Collections(nil).Names())
+	if err != nil {
+		return inventory.Table{}, err
+	}
+	return checker.Collections(map[string]any{"backend_lookups": lookups}), nil
 }

@@ -61,6 +61,7 @@ type Checker struct {
 	set          *policyset.Set
 	wasm         *wasm.Policy // nil: everything is evaluated by OPA's evaluator
 	routeKinds   map[string]bool
+	collections  inventory.Table                // the policy's collections
 	fields       map[string]map[string][]string // manifest.Fields by inventory collection
 	profiles     []string
 	derivedReads []string // the collections the derived ones are computed from (Wasm)
@@ -100,7 +101,7 @@ func (c *Checker) readFacts(ctx context.Context) error {
 	}
 	defer done()
 	values := map[string]any{}
-	for _, q := range []string{engine.RouteKindsQuery, engine.InventoryFieldsQuery, engine.ProfilesQuery, engine.DerivedReadsQuery} {
+	for _, q := range []string{engine.RouteKindsQuery, engine.InventoryFieldsQuery, engine.CollectionsQuery, engine.ProfilesQuery, engine.DerivedReadsQuery} {
 		if values[q], err = eval(q); err != nil {
 			return fmt.Errorf("read %s from policy: %w", q, err)
 		}
@@ -113,6 +114,9 @@ func (c *Checker) readFacts(ctx context.Context) error {
 		c.routeKinds[k] = true
 	}
 	if c.fields, err = engine.InventoryFieldsOf(values[engine.InventoryFieldsQuery]); err != nil {
+		return err
+	}
+	if c.collections, err = inventory.TableOf(values[engine.CollectionsQuery]); err != nil {
 		return err
 	}
 	if c.profiles, err = engine.ProfileNamesOf(values[engine.ProfilesQuery]); err != nil {
@@ -154,7 +158,13 @@ func (c *Checker) IsRoute(apiVersion, kind string) bool {
 // manifest.Options.Fields it drops the rest of every Service and
 // ServiceImport as it loads.
 func (c *Checker) InventoryFields(apiVersion, kind string) manifest.Fields {
-	return c.fields[inventory.CollectionOf(apiVersion, kind)]
+	return c.fields[c.collections.Of(apiVersion, kind)]
+}
+
+// Collections is the policy's table of inventory collections, with a
+// config's backend_lookups added: what a check indexes.
+func (c *Checker) Collections(config map[string]any) inventory.Table {
+	return c.collections.WithLookups(config["backend_lookups"])
 }
 
 // LoadOptions are the manifest options a check works best with: routes
@@ -172,7 +182,7 @@ func (c *Checker) LoadOptions() manifest.Options {
 // cluster) are kept as the JSON it reads, never as OPA values; OPA's
 // evaluator, if a batch needs it, parses them again.
 func (c *Checker) deferredWithWasm(apiVersion, kind string) bool {
-	return c.IsRoute(apiVersion, kind) || c.fields[inventory.CollectionOf(apiVersion, kind)] != nil
+	return c.IsRoute(apiVersion, kind) || c.fields[c.collections.Of(apiVersion, kind)] != nil
 }
 
 // InventoryOptions are the manifest options for files that only serve as
@@ -184,7 +194,7 @@ func (c *Checker) InventoryOptions() manifest.Options {
 func (c *Checker) isRoute(o *manifest.Object) bool { return c.IsRoute(o.APIVersion, o.Kind) }
 
 func (c *Checker) isGrant(o *manifest.Object) bool {
-	return inventory.CollectionOf(o.APIVersion, o.Kind) == inventory.ReferenceGrants
+	return c.collections.Of(o.APIVersion, o.Kind) == inventory.ReferenceGrants
 }
 
 // Check evaluates every route and ReferenceGrant in checked; lookup objects
@@ -195,7 +205,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 		return nil, err
 	}
 	objects, duplicates := groupDuplicates(checked.Objects)
-	ev, err := c.newEvaluation(ctx, [][]manifest.Object{lookup, objects}, cfg)
+	ev, err := c.newEvaluation(ctx, c.Collections(config), [][]manifest.Object{lookup, objects}, cfg)
 	if err != nil {
 		return nil, err
 	}

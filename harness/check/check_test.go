@@ -32,7 +32,7 @@ route_kinds := {"HTTPRoute"}
 var restOfPolicy = map[string]string{
 	"profiles.rego": "package lib.refguard.profiles\n\nprofiles := {\"spec\": {}}\n",
 	"resolve.rego":  "package lib.refguard.resolve\n\ninventory_fields := {}\n",
-	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ngrant_reports := []\n\nduplicate_findings := set()\n\nderived_reads := set()\n\nderived_of_input := {}\n",
+	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ncollections := {\"services\": {\"group\": \"\", \"kind\": \"Service\", \"versions\": [\"v1\"]}}\n\ngrant_reports := []\n\nduplicate_findings := set()\n\nderived_reads := set()\n\nderived_of_input := {}\n",
 }
 
 const batchHarness = `package refguard.harness
@@ -166,6 +166,8 @@ route_report := _report(input.object)
 const grantConflictHarness = `package refguard.harness
 
 route_kinds := data.lib.refguard.refs.route_kinds
+
+collections := {"referencegrants": {"group": "gateway.networking.k8s.io", "kind": "ReferenceGrant", "versions": ["v1beta1"]}}
 
 derived_reads := set()
 

@@ -33,11 +33,12 @@ type evaluation struct {
 // interpreter compiles the policy for OPA's evaluator and loads the
 // inventory into it on first use; safe for concurrent use.
 type interpreter struct {
-	set     *policyset.Set
-	objects [][]manifest.Object // the inventory's objects, later ones winning
-	once    sync.Once
-	eng     *engine.Engine
-	err     error
+	set         *policyset.Set
+	collections inventory.Table
+	objects     [][]manifest.Object // the inventory's objects, later ones winning
+	once        sync.Once
+	eng         *engine.Engine
+	err         error
 }
 
 func (in *interpreter) engine(ctx context.Context) (*engine.Engine, error) {
@@ -47,7 +48,7 @@ func (in *interpreter) engine(ctx context.Context) (*engine.Engine, error) {
 			in.err = err
 			return
 		}
-		inv, err := inventory.Build(in.objects...)
+		inv, err := inventory.Build(in.collections, in.objects...)
 		if err != nil {
 			in.err = err
 			return
@@ -58,15 +59,15 @@ func (in *interpreter) engine(ctx context.Context) (*engine.Engine, error) {
 }
 
 // newEvaluation prepares a check's evaluators for the inventory of objects.
-func (c *Checker) newEvaluation(ctx context.Context, objects [][]manifest.Object, config ast.Value) (*evaluation, error) {
-	ev := &evaluation{interpreter: &interpreter{set: c.set, objects: objects}, config: config}
+func (c *Checker) newEvaluation(ctx context.Context, collections inventory.Table, objects [][]manifest.Object, config ast.Value) (*evaluation, error) {
+	ev := &evaluation{interpreter: &interpreter{set: c.set, collections: collections, objects: objects}, config: config}
 	if c.wasm == nil {
 		if _, err := ev.interpreter.engine(ctx); err != nil {
 			return nil, err
 		}
 		return ev, nil
 	}
-	data, err := c.wasmData(ctx, objects)
+	data, err := c.wasmData(ctx, collections, objects)
 	if err != nil {
 		return nil, err
 	}
@@ -84,8 +85,8 @@ func (c *Checker) newEvaluation(ctx context.Context, objects [][]manifest.Object
 // they are). The derived ones are computed by the Wasm build too, from the
 // collections they read (derived_reads) handed over as input, so the
 // whole inventory is parsed only by the workers' instances.
-func (c *Checker) wasmData(ctx context.Context, objects [][]manifest.Object) ([]byte, error) {
-	collections, err := inventory.BuildJSON(objects...)
+func (c *Checker) wasmData(ctx context.Context, table inventory.Table, objects [][]manifest.Object) ([]byte, error) {
+	collections, err := inventory.BuildJSON(table, objects...)
 	if err != nil {
 		return nil, err
 	}

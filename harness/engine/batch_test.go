@@ -14,6 +14,7 @@ import (
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
 )
 
@@ -27,7 +28,7 @@ func generatedEngine(t testing.TB, n int) (*engine.Engine, []ast.Object, []ast.O
 	require.NoError(t, os.WriteFile(path, gen.Generate(n, 3).YAML, 0o644))
 	loaded, err := manifest.Load([]string{path}, nil)
 	require.NoError(t, err)
-	inv, err := inventory.Build(loaded.Objects)
+	inv, err := inventory.Build(testsupport.Collections(t), loaded.Objects)
 	require.NoError(t, err)
 	eng, err := engine.New(context.Background(), compiler, inv, nil)
 	require.NoError(t, err)

@@ -38,6 +38,7 @@ const (
 	// What Go reads of the policy itself, never restates.
 	RouteKindsQuery      = "data.refguard.harness.route_kinds"
 	InventoryFieldsQuery = "data.lib.refguard.resolve.inventory_fields"
+	CollectionsQuery     = "data.refguard.harness.collections"
 	ProfilesQuery        = "data.lib.refguard.profiles.profiles"
 )
 
@@ -52,7 +53,7 @@ func Entrypoint(query string) string {
 // everything check evaluates, so a check served by the Wasm build never
 // compiles the policy for OPA's evaluator.
 func WasmEntrypoints() []string {
-	queries := []string{RoutesQuery, GrantsQuery, DuplicatesQuery, DerivedReadsQuery, DerivedOfInputQuery, RouteKindsQuery, InventoryFieldsQuery, ProfilesQuery}
+	queries := []string{RoutesQuery, GrantsQuery, DuplicatesQuery, DerivedReadsQuery, DerivedOfInputQuery, RouteKindsQuery, InventoryFieldsQuery, CollectionsQuery, ProfilesQuery}
 	out := make([]string, len(queries))
 	for i, q := range queries {
 		out[i] = Entrypoint(q)

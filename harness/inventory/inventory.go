@@ -1,7 +1,7 @@
-// Package inventory indexes the objects backendRefs resolve against —
-// Services, ServiceImports, ReferenceGrants (v1 and v1beta1) and
-// BackendTLSPolicies — by collection, namespace and name, in the shape
-// kube-mgmt replicates into OPA (data.kubernetes.<resource>[ns][name]).
+// Package inventory indexes the objects backendRefs resolve against — the
+// collections of the policy's table (Table), Services, ReferenceGrants and
+// the rest — by collection, namespace and name, in the shape kube-mgmt
+// replicates into OPA (data.kubernetes.<resource>[ns][name]).
 package inventory
 
 import (
@@ -13,39 +13,6 @@ import (
 	"github.com/refguard/refguard/harness/astjson"
 	"github.com/refguard/refguard/harness/manifest"
 )
-
-// Collection names, as kube-mgmt names replicated resources.
-const (
-	Services           = "services"
-	ServiceImports     = "serviceimports"
-	ReferenceGrants    = "referencegrants"
-	BackendTLSPolicies = "backendtlspolicies"
-	Backends           = "backends"       // Envoy Gateway's gateway.envoyproxy.io Backend
-	ServiceEntries     = "serviceentries" // Istio's networking.istio.io ServiceEntry (Hostname backends)
-)
-
-// Collections lists every collection the policy reads.
-var Collections = []string{Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, Backends, ServiceEntries}
-
-// CollectionOf names the collection an object belongs to, or "".
-func CollectionOf(apiVersion, kind string) string {
-	group := manifest.APIGroup(apiVersion)
-	switch {
-	case group == "" && kind == "Service":
-		return Services
-	case group == "multicluster.x-k8s.io" && kind == "ServiceImport":
-		return ServiceImports
-	case group == "gateway.networking.k8s.io" && kind == "ReferenceGrant":
-		return ReferenceGrants
-	case group == "gateway.networking.k8s.io" && kind == "BackendTLSPolicy":
-		return BackendTLSPolicies
-	case group == "gateway.envoyproxy.io" && kind == "Backend":
-		return Backends
-	case group == "networking.istio.io" && kind == "ServiceEntry":
-		return ServiceEntries
-	}
-	return ""
-}
 
 // Namespace is the effective namespace of an object.
 func Namespace(o *manifest.Object) string {
@@ -59,8 +26,8 @@ func Namespace(o *manifest.Object) string {
 // ({collection: {namespace: {name: object}}}, every collection present);
 // later objects of the same name win, as with kubectl apply. The objects'
 // values are shared, not copied; deferred objects are parsed.
-func Build(sets ...[]manifest.Object) (ast.Object, error) {
-	idx := index(sets)
+func Build(table Table, sets ...[]manifest.Object) (ast.Object, error) {
+	idx := index(table, sets)
 	out := ast.NewObjectWithCapacity(len(idx))
 	for _, c := range slices.Sorted(maps.Keys(idx)) {
 		byNS := ast.NewObjectWithCapacity(len(idx[c]))
@@ -83,15 +50,15 @@ func Build(sets ...[]manifest.Object) (ast.Object, error) {
 // index groups the inventory objects of sets by collection, namespace and
 // name (every collection present); a later object of a name replaces an
 // earlier one.
-func index(sets [][]manifest.Object) map[string]map[string]map[string]*manifest.Object {
+func index(table Table, sets [][]manifest.Object) map[string]map[string]map[string]*manifest.Object {
 	idx := map[string]map[string]map[string]*manifest.Object{}
-	for _, c := range Collections {
+	for _, c := range table.Names() {
 		idx[c] = map[string]map[string]*manifest.Object{}
 	}
 	for _, objs := range sets {
 		for i := range objs {
 			o := &objs[i]
-			c := CollectionOf(o.APIVersion, o.Kind)
+			c := table.Of(o.APIVersion, o.Kind)
 			if c == "" || o.Name == "" {
 				continue
 			}
@@ -108,12 +75,12 @@ func index(sets [][]manifest.Object) map[string]map[string]map[string]*manifest.
 // GatekeeperShape renders the inventory objects the way Gatekeeper syncs
 // them — {"inventory": {"namespace": {ns: {apiVersion: {Kind: {name: obj}}}}}}
 // — which is also the data file conftest --data reads for cluster objects.
-func GatekeeperShape(sets ...[]manifest.Object) map[string]any {
+func GatekeeperShape(table Table, sets ...[]manifest.Object) map[string]any {
 	byNS := map[string]any{}
 	for _, objs := range sets {
 		for i := range objs {
 			o := &objs[i]
-			if CollectionOf(o.APIVersion, o.Kind) == "" || o.Name == "" {
+			if table.Of(o.APIVersion, o.Kind) == "" || o.Name == "" {
 				continue
 			}
 			ns := Namespace(o)
@@ -143,8 +110,8 @@ func GatekeeperShape(sets ...[]manifest.Object) map[string]any {
 // evaluator that reads JSON (the policy's Wasm build). Objects kept as
 // JSON (deferred with manifest.Options.DeferredJSON) are used as they are,
 // never parsed again.
-func BuildJSON(sets ...[]manifest.Object) (map[string][]byte, error) {
-	idx := index(sets)
+func BuildJSON(table Table, sets ...[]manifest.Object) (map[string][]byte, error) {
+	idx := index(table, sets)
 	out := make(map[string][]byte, len(idx))
 	for c, byNS := range idx {
 		b := []byte{'{'}

@@ -14,11 +14,13 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/internal/testsupport"
 )
 
-// TestCollectionsAgreeWithThePolicy: the Go index and the policy's
-// inventory sources (what Gatekeeper syncs) name the same kinds.
-func TestCollectionsAgreeWithThePolicy(t *testing.T) {
+// TestTableIsThePolicysCollections: the Go index files each object where
+// the policy's one table says, the versions Gatekeeper syncs included, and a
+// config's lookups add collections without displacing the policy's own.
+func TestTableIsThePolicysCollections(t *testing.T) {
 	set, err := policyset.Embedded()
 	require.NoError(t, err)
 	compiler, err := set.Compiler()
@@ -29,14 +31,25 @@ func TestCollectionsAgreeWithThePolicy(t *testing.T) {
 	require.NoError(t, err)
 	var sources map[string][][2]string
 	require.NoError(t, json.Unmarshal(raw, &sources))
-	require.ElementsMatch(t, inventory.Collections, keys(sources))
+	table := testsupport.Collections(t)
+	require.ElementsMatch(t, table.Names(), keys(sources))
 	for collection, pairs := range sources {
 		for _, p := range pairs {
-			require.Equal(t, collection, inventory.CollectionOf(p[0], p[1]), "%s %s", p[0], p[1])
+			require.Equal(t, collection, table.Of(p[0], p[1]), "%s %s", p[0], p[1])
 		}
 	}
-	require.Equal(t, "", inventory.CollectionOf("apps/v1", "Deployment"))
-	require.False(t, strings.Contains(strings.Join(inventory.Collections, ","), " "))
+	require.Equal(t, "", table.Of("apps/v1", "Deployment"))
+	require.False(t, strings.Contains(strings.Join(table.Names(), ","), " "))
+
+	with := table.WithLookups([]any{
+		map[string]any{"kind": "gateway.example.com/Backend", "version": "v1", "resource": "examplebackends"},
+		map[string]any{"kind": "example.com/Service", "version": "v1", "resource": "services"},
+		map[string]any{"kind": "gateway.networking.k8s.io/ReferenceGrant", "version": "v1", "resource": "grants"},
+	})
+	require.Equal(t, "examplebackends", with.Of("gateway.example.com/v1", "Backend"))
+	require.Equal(t, "", with.Of("example.com/v1", "Service"), "the policy's resource names stay its own")
+	require.Equal(t, inventory.ReferenceGrants, with.Of("gateway.networking.k8s.io/v1", "ReferenceGrant"), "and its kinds")
+	require.Equal(t, "", table.Of("gateway.example.com/v1", "Backend"), "WithLookups leaves the table as it was")
 }
 
 func keys(m map[string][][2]string) []string {
@@ -58,9 +71,9 @@ func TestBuildReadsDeferredObjects(t *testing.T) {
 	deferred, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), manifest.Options{Defer: func(string, string) bool { return true }})
 	require.NoError(t, err)
 	require.True(t, deferred.Objects[0].Deferred())
-	want, err := inventory.Build(plain.Objects)
+	want, err := inventory.Build(testsupport.Collections(t), plain.Objects)
 	require.NoError(t, err)
-	got, err := inventory.Build(deferred.Objects)
+	got, err := inventory.Build(testsupport.Collections(t), deferred.Objects)
 	require.NoError(t, err)
 	require.Equal(t, 0, want.Compare(got))
 	port, err := got.Find(ast.MustParseRef("x.services.x.a.spec.ports[0].port")[1:])
@@ -84,7 +97,7 @@ func TestBuildJSONIsBuildAsJSON(t *testing.T) {
 	}
 	plain, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), manifest.Options{Fields: fields})
 	require.NoError(t, err)
-	want, err := inventory.Build(plain.Objects)
+	want, err := inventory.Build(testsupport.Collections(t), plain.Objects)
 	require.NoError(t, err)
 	for name, opts := range map[string]manifest.Options{
 		"values":    {Fields: fields},
@@ -94,7 +107,7 @@ func TestBuildJSONIsBuildAsJSON(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			loaded, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), opts)
 			require.NoError(t, err)
-			got, err := inventory.BuildJSON(loaded.Objects)
+			got, err := inventory.BuildJSON(testsupport.Collections(t), loaded.Objects)
 			require.NoError(t, err)
 			require.Len(t, got, want.Len())
 			want.Foreach(func(k, v *ast.Term) {

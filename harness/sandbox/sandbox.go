@@ -35,13 +35,15 @@ type File struct {
 // Request is what the page asks: the CLI's inputs that fit a page. Files
 // are checked and repaired; Inventory is lookup-only (--inventory);
 // Severity sets rule levels by rule ID (--severity); BackendKinds are
-// extension kinds the controller accepts (--backend-kind).
+// extension kinds the controller accepts (--backend-kind), BackendLookups
+// those it looks up (--backend-lookup).
 type Request struct {
-	Files        []File            `json:"files"`
-	Inventory    []File            `json:"inventory,omitempty"`
-	Profile      string            `json:"profile"`
-	Severity     map[string]string `json:"severity,omitempty"`
-	BackendKinds []string          `json:"backendKinds,omitempty"`
+	Files          []File                `json:"files"`
+	Inventory      []File                `json:"inventory,omitempty"`
+	Profile        string                `json:"profile"`
+	Severity       map[string]string     `json:"severity,omitempty"`
+	BackendKinds   []string              `json:"backendKinds,omitempty"`
+	BackendLookups []check.BackendLookup `json:"backendLookups,omitempty"`
 }
 
 // Answer is what the page shows. Error is set, and nothing else, when the
@@ -146,7 +148,11 @@ func (e *Engine) config(req Request) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"profile": req.Profile, "severity": severity, "backend_kinds": kinds}, nil
+	lookups, err := check.BackendLookups(req.BackendLookups, e.checker.Collections(nil).Names())
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"profile": req.Profile, "severity": severity, "backend_kinds": kinds, "backend_lookups": lookups}, nil
 }
 
 // Check answers one request with the report; the repair is left for

@@ -23,6 +23,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/webpage"
 	"github.com/refguard/refguard/internal/testsupport"
@@ -505,11 +506,12 @@ func TestSandboxAgreesWithTheCLIOnEveryFixture(t *testing.T) {
 		Content string `json:"content"`
 	}
 	type request struct {
-		Files        []file            `json:"files"`
-		Inventory    []file            `json:"inventory,omitempty"`
-		Profile      string            `json:"profile"`
-		Severity     map[string]string `json:"severity,omitempty"`
-		BackendKinds []string          `json:"backendKinds,omitempty"`
+		Files          []file                `json:"files"`
+		Inventory      []file                `json:"inventory,omitempty"`
+		Profile        string                `json:"profile"`
+		Severity       map[string]string     `json:"severity,omitempty"`
+		BackendKinds   []string              `json:"backendKinds,omitempty"`
+		BackendLookups []check.BackendLookup `json:"backendLookups,omitempty"`
 	}
 	type cliRun struct {
 		check, fix, fixErr string
@@ -542,7 +544,7 @@ func TestSandboxAgreesWithTheCLIOnEveryFixture(t *testing.T) {
 	}
 	wg.Wait()
 	for i, c := range cases {
-		req := request{Profile: c.Expected.Profile, Severity: c.Expected.Severity, BackendKinds: c.Expected.BackendKinds}
+		req := request{Profile: c.Expected.Profile, Severity: c.Expected.Severity, BackendKinds: c.Expected.BackendKinds, BackendLookups: c.Expected.BackendLookups}
 		if req.Profile == "" {
 			req.Profile = "spec"
 		}
@@ -595,6 +597,12 @@ func cliArgs(dir string, i int, c *fixture.Case) []string {
 		cfg.WriteString("backendKinds:\n")
 		for _, k := range c.Expected.BackendKinds {
 			fmt.Fprintf(&cfg, "  - %q\n", k)
+		}
+	}
+	if len(c.Expected.BackendLookups) > 0 {
+		cfg.WriteString("backendLookups:\n")
+		for _, l := range c.Expected.BackendLookups {
+			fmt.Fprintf(&cfg, "  - {kind: %q, version: %q, resource: %q, port: %q}\n", l.Kind, l.Version, l.Resource, l.Port)
 		}
 	}
 	path := filepath.Join(dir, fmt.Sprintf("case-%d.yaml", i))

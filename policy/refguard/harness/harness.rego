@@ -51,6 +51,13 @@ _derived(kubernetes) := {"referencegrants_by_from_to": grants.by_from_to(object.
 # package, which the Gatekeeper library imports.)
 route_kinds := refs.route_kinds
 
+# collections: the inventory collections the CLI indexes objects into
+# (lib.refguard.refs.collections). Read here, not there: OPA's Wasm
+# compiler rejects a function that reads a rule the build also exports as
+# an entrypoint ("used as reference, not called"), and functions read the
+# table.
+collections := refs.collections
+
 # duplicate_findings: the findings about objects the checked set defines
 # more than once (input.duplicates: per object, its copies in the order the
 # set was read).

@@ -20,7 +20,7 @@ route_context(route, cfg) := ctx if {
 	profile := config.profile(config.effective(cfg))
 	ctx := context.build(route, narrow_inventory(route, profile), cfg)
 	narrow.complete(ctx)
-} else := context.build(route, inventory(route), cfg)
+} else := context.build(route, inventory(route, cfg), cfg)
 
 # narrow_inventory: what resolution reads (lib.refguard.narrow), read by
 # key. Iterating a replicated namespace converts only the fields a test
@@ -63,14 +63,12 @@ _reachable(collection, namespaces) := object.keys(object.get(data.kubernetes, co
 	collection in refs.cluster_wide
 } else := namespaces
 
-collections := ["services", "serviceimports", "referencegrants", "backendtlspolicies", "backends", "serviceentries"]
-
 # inventory: every object of the namespaces the route can reach (RG102's
-# near misses and RG103's suggestions read them). Namespaces without
-# replicated objects are simply absent; the core reads the inventory with
-# defaults.
-inventory(route) := {collection: by_ns |
-	some collection in collections
+# near misses and RG103's suggestions read them), of refguard's collections
+# and the settings' backend_lookups. Namespaces without replicated objects
+# are simply absent; the core reads the inventory with defaults.
+inventory(route, cfg) := {collection: by_ns |
+	some collection, _ in config.collections(cfg)
 	by_ns := {ns: objs |
 		some ns in _reachable(collection, namespaces)
 		objs := data.kubernetes[collection][ns]

@@ -4,10 +4,15 @@
 #   Configuration is always passed as an argument (never read from data), so
 #   the same modules load unchanged in conftest, Gatekeeper, OPA and the CLI.
 #   A config is {"profile": "spec", "severity": {"RG103": "warning", "RG401": "info"},
-#   "backend_kinds": ["example.com/Thing"]}; severity "off" disables a
-#   rule; backend_kinds are the backend kinds the user's install accepts on
-#   top of the profile's (a controller's extension kinds). Unset keys take
-#   the defaults below.
+#   "backend_kinds": ["example.com/Thing"], "backend_lookups": [{"kind":
+#   "example.com/Backend", "version": "v1", "resource": "backends", "port":
+#   "spec.ports[].port"}]}; severity "off" disables a rule; backend_kinds
+#   are backend kinds the user's install accepts on top of the profile's (a
+#   controller's extension kinds), without a lookup; backend_lookups are
+#   such kinds with how to look them up: the objects of that group and kind
+#   (served at version, replicated as resource), and where their ports are
+#   (a dotted path, "[]" marking a list; no port: ports are not checked).
+#   Unset keys take the defaults below.
 # scope: package
 package lib.refguard.config
 
@@ -35,7 +40,7 @@ severity_or(cfg, id, fallback) := s if {
 	catalog.rules[id].enabled == false
 } else := fallback
 
-profile(cfg) := with_backend_kinds(_named(cfg), object.get(cfg, "backend_kinds", []))
+profile(cfg) := with_lookups(with_backend_kinds(_named(cfg), object.get(cfg, "backend_kinds", [])), lookups(cfg))
 
 _named(cfg) := p if {
 	p := profiles.named(cfg.profile)
@@ -66,6 +71,47 @@ _group_kind(entry) := [parts[0], parts[1]] if {
 }
 
 _collection(group, kind) := c if {
-	some c, gk in refs.collections
-	gk == [group, kind]
+	some c, spec in refs.collections
+	[spec.group, spec.kind] == [group, kind]
 } else := ""
+
+# lookups: a config's well-formed backend_lookups as collections
+# (lib.refguard.refs.collections' shape), keyed by resource, with the port
+# path each declares ("" for none). A resource that names one of
+# refguard's own collections is ignored: those are looked up already.
+lookups(cfg) := {l.resource: {"group": group, "kind": kind, "versions": [l.version], "port": object.get(l, "port", "")} |
+	some l in _lookup_list(cfg)
+	is_string(l.kind)
+	is_string(l.version)
+	is_string(l.resource)
+	l.resource != ""
+	not refs.collections[l.resource]
+	is_string(object.get(l, "port", ""))
+	[group, kind] := _group_kind(l.kind)
+}
+
+_lookup_list(cfg) := ls if {
+	ls := cfg.backend_lookups
+	is_array(ls)
+} else := []
+
+# collections: refguard's collections and a config's lookups, one table.
+collections(cfg) := object.union(lookups(cfg), refs.collections)
+
+# with_lookups adds a config's lookups to a profile: each kind resolves
+# to its collection (so a reference to a missing object is
+# BackendNotFound), and lookup_ports holds where each collection's ports
+# are, for the port step (lib.refguard.resolve).
+with_lookups(p, ls) := p if {
+	count(ls) == 0
+} else := object.union(p, {
+	"kinds": object.union(p.kinds, {group: kinds |
+		some spec in ls
+		group := spec.group
+		kinds := object.union(object.get(p.kinds, group, {}), {spec2.kind: c |
+			some c, spec2 in ls
+			spec2.group == group
+		})
+	}),
+	"lookup_ports": {c: spec.port | some c, spec in ls; spec.port != ""},
+})

@@ -15,3 +15,28 @@ test_no_declared_kinds_is_the_profile if {
 	config.profile({"profile": "contour"}) == config.profile({"profile": "contour", "backend_kinds": []})
 	config.profile({"profile": "contour"}).kinds == {"": {"Service": "services"}}
 }
+
+_lookup := {"kind": "gateway.example.com/Backend", "version": "v1", "resource": "examplebackends", "port": "spec.ports[].port"}
+
+test_declared_lookups_are_collections_the_profile_looks_up if {
+	cfg := {"profile": "spec", "backend_lookups": [_lookup, {"kind": "Thing", "version": "v2", "resource": "things"}]}
+	config.collections(cfg).examplebackends == {"group": "gateway.example.com", "kind": "Backend", "versions": ["v1"], "port": "spec.ports[].port"}
+	config.collections(cfg).things == {"group": "", "kind": "Thing", "versions": ["v2"], "port": ""}
+	config.collections(cfg).services.kind == "Service" # refguard's own stay
+	p := config.profile(cfg)
+	p.kinds["gateway.example.com"].Backend == "examplebackends"
+	p.kinds[""].Thing == "things"
+	p.kinds[""].Service == "services"
+	p.lookup_ports == {"examplebackends": "spec.ports[].port"}
+}
+
+test_malformed_lookups_and_refguards_own_collections_are_ignored if {
+	cfg := {"backend_lookups": [
+		{"kind": "gateway.example.com/Backend", "resource": "nover"},
+		{"kind": 3, "version": "v1", "resource": "badkind"},
+		{"kind": "example.com/Service", "version": "v1", "resource": "services"},
+		"gateway.example.com/Backend",
+	]}
+	config.lookups(cfg) == {}
+	config.profile(cfg) == config.profile({})
+}

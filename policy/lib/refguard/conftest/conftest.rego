@@ -13,6 +13,7 @@
 package lib.refguard.conftest
 
 import data.lib.refguard.all
+import data.lib.refguard.config
 import data.lib.refguard.context
 import data.lib.refguard.inventory as cluster_inventory
 import data.lib.refguard.refs
@@ -101,14 +102,19 @@ _positions := object.union_n([{collection: {ns: {name: [i]}}} |
 # _collections_of_kind: kind → collection → group, so that each object is
 # matched by one keyed lookup instead of a scan of the collections.
 _collections_of_kind[kind][collection] := group if {
-	some collection, [group, kind] in refs.collections
+	some collection, spec in _collections
+	kind := spec.kind
+	group := spec.group
 }
+
+# _collections: refguard's and the settings' backend_lookups.
+_collections := config.collections(settings)
 
 _indexed := {collection: {ns: {name: objects[i] | some name, [i] in by_name} | some ns, by_name in by_ns} |
 	some collection, by_ns in _positions
 }
 
-inventory := object.union({c: {} | some c, _ in refs.collections}, _indexed) if combined
+inventory := object.union({c: {} | some c, _ in _collections}, _indexed) if combined
 
 else := null
 
@@ -118,14 +124,14 @@ else := null
 # The set's own index is handed over whole: the core reads it by namespace
 # and name, and a value built once in the query is hashed once. null when
 # there is neither.
-inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route)) if {
+inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route, cluster_inventory.sources_of(_collections))) if {
 	cluster_inventory.present
 } else := inventory if {
 	combined
 } else := null
 
 _with_cluster(route, cluster) := {collection: by_ns |
-	some collection, _ in refs.collections
+	some collection, _ in _collections
 	by_ns := {ns: objs |
 		some ns in _reachable(collection, cluster, route)
 		objs := object.union(object.get(cluster, [collection, ns], {}), _in_set(collection, ns))

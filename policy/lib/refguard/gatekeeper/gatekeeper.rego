@@ -23,13 +23,19 @@ profile := p if {
 	is_string(p)
 } else := "spec"
 
-# config builds the policy config from the profile, the severity overrides
-# and the backend kinds the install accepts beyond the profile's
-# (parameter backendKinds: ["group/Kind", …]).
-config(severity) := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds}
+# config builds the policy config from the profile, the severity overrides,
+# the backend kinds the install accepts beyond the profile's (parameter
+# backendKinds: ["group/Kind", …]) and those it looks up (parameter
+# backendLookups: [{kind, version, resource, port}], which the sync config
+# must replicate too).
+config(severity) := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds, "backend_lookups": backend_lookups}
 
 backend_kinds := [k | some k in parameters.backendKinds; is_string(k)] if {
 	is_array(parameters.backendKinds)
+} else := []
+
+backend_lookups := [l | some l in parameters.backendLookups; is_object(l)] if {
+	is_array(parameters.backendLookups)
 } else := []
 
 # route_context is the context of the route under review, if it is one:
@@ -37,10 +43,11 @@ backend_kinds := [k | some k in parameters.backendKinds; is_string(k)] if {
 # a namespace, over the namespaces the route can reach.
 route_context(cfg) := ctx if {
 	refs.is_route(input.review.object)
-	narrow_inventory := inventory.narrow_for_route(input.review.object, policy_config.profile(policy_config.effective(cfg)))
+	srcs := inventory.sources_of(policy_config.collections(cfg))
+	narrow_inventory := inventory.narrow_for_route(input.review.object, policy_config.profile(policy_config.effective(cfg)), srcs)
 	ctx := context.build(input.review.object, narrow_inventory, cfg)
 	narrow.complete(ctx)
-} else := context.build(input.review.object, inventory.for_route(input.review.object), cfg) if {
+} else := context.build(input.review.object, inventory.for_route(input.review.object, inventory.sources_of(policy_config.collections(cfg))), cfg) if {
 	refs.is_route(input.review.object)
 }
 

@@ -72,7 +72,7 @@ _gk_ctx(route) := ctx if {
 test_route_context_has_the_findings_of_the_whole_namespaces if {
 	every _, route in _gk_routes {
 		got := _gk_ctx(route)
-		want := context.build(route, inventory.for_route(route), {}) with data.inventory as _synced
+		want := context.build(route, inventory.for_route(route, inventory.sources), {}) with data.inventory as _synced
 		all.route_findings(got) == all.route_findings(want)
 		got.records == want.records
 	}

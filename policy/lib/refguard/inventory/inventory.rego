@@ -13,23 +13,15 @@ package lib.refguard.inventory
 import data.lib.refguard.narrow
 import data.lib.refguard.refs
 
-# sources: collection → [groupVersion, Kind], most preferred first.
-sources := {
-	"services": [["v1", "Service"]],
-	"serviceimports": [["multicluster.x-k8s.io/v1alpha1", "ServiceImport"]],
-	"referencegrants": [
-		["gateway.networking.k8s.io/v1", "ReferenceGrant"],
-		["gateway.networking.k8s.io/v1beta1", "ReferenceGrant"],
-	],
-	"backends": [["gateway.envoyproxy.io/v1alpha1", "Backend"]],
-	"serviceentries": [
-		["networking.istio.io/v1", "ServiceEntry"],
-		["networking.istio.io/v1beta1", "ServiceEntry"],
-	],
-	"backendtlspolicies": [
-		["gateway.networking.k8s.io/v1", "BackendTLSPolicy"],
-		["gateway.networking.k8s.io/v1alpha3", "BackendTLSPolicy"],
-	],
+# sources: collection → [groupVersion, Kind], most preferred first, of
+# lib.refguard.refs.collections (what the generated sync config asks
+# Gatekeeper to replicate).
+sources := sources_of(refs.collections)
+
+# sources_of: the same for a table of collections (the built-in ones and a
+# config's backend_lookups, lib.refguard.config.collections).
+sources_of(collections) := {c: [[refs.group_version(spec.group, v), spec.kind] | some v in spec.versions] |
+	some c, spec in collections
 }
 
 _objects(ns, gv, kind) := objs if {
@@ -38,18 +30,20 @@ _objects(ns, gv, kind) := objs if {
 } else := {}
 
 # One version, or two with the first preferred (object.union: right wins).
-_merged(collection, ns) := _objects(ns, gv, kind) if {
-	[[gv, kind]] := sources[collection]
+_merged(versions, ns) := _objects(ns, gv, kind) if {
+	[[gv, kind]] := versions
 } else := object.union(_objects(ns, gv2, kind2), _objects(ns, gv1, kind1)) if {
-	[[gv1, kind1], [gv2, kind2]] := sources[collection]
+	[[gv1, kind1], [gv2, kind2]] := versions
 }
 
-# for_route returns the inventory for the namespaces the route can reach.
-for_route(route) := {collection: by_ns |
-	some collection, _ in sources
+# for_route returns the inventory for the namespaces the route can reach,
+# of the collections srcs names (sources, or sources_of a config's
+# collections).
+for_route(route, srcs) := {collection: by_ns |
+	some collection, versions in srcs
 	by_ns := {ns: objs |
 		some ns in _reachable(collection, namespaces)
-		objs := _merged(collection, ns)
+		objs := _merged(versions, ns)
 		count(objs) > 0
 	}
 } if {
@@ -65,11 +59,11 @@ _reachable(collection, namespaces) := object.keys(object.get(data.inventory, "na
 # and what goes into the inventory whole, so only the candidates go in.
 # (The objects read are never passed to a function: a function's arguments
 # are hashed for its cache, which converts them whole.)
-narrow_for_route(route, profile) := narrow.inventory(found, candidate_grants, tls_policies) if {
+narrow_for_route(route, profile, srcs) := narrow.inventory(found, candidate_grants, tls_policies) if {
 	found := {t: obj |
 		some t in narrow.targets(route, profile)
 		[coll, ns, name] := t
-		obj := _object(coll, ns, name)
+		obj := _object(srcs[coll], ns, name)
 	}
 	route_ns := refs.namespace(route)
 	candidate_grants := {ns: _in_versions("referencegrants", ns, route_ns, names) |
@@ -81,11 +75,11 @@ narrow_for_route(route, profile) := narrow.inventory(found, candidate_grants, tl
 }
 
 # _object: one object by name, from the first listed version that holds it.
-_object(coll, ns, name) := obj if {
-	[gv, kind] := sources[coll][0]
+_object(versions, ns, name) := obj if {
+	[gv, kind] := versions[0]
 	obj := data.inventory.namespace[ns][gv][kind][name]
 } else := obj if {
-	[gv, kind] := sources[coll][1]
+	[gv, kind] := versions[1]
 	obj := data.inventory.namespace[ns][gv][kind][name]
 }
 

@@ -65,15 +65,19 @@ tls_targets(route) := {ns: names |
 # ({[collection, namespace, name]: object}), the candidate ReferenceGrants
 # ({namespace: {name: grant}}, see grant_targets) and the BackendTLSPolicies naming a referenced backend
 # ({namespace: {name: policy}}). Built with comprehensions, not merged with
-# object.union_n, which copies every object it merges.
+# object.union_n, which copies every object it merges; the collections of
+# a config's backend_lookups come in by the same comprehension.
 inventory(found, candidate_grants, tls_policies) := inv if {
-	inv := {
-		"services": _found_in("services", found),
-		"serviceimports": _found_in("serviceimports", found),
-		"backends": _found_in("backends", found),
-		"referencegrants": candidate_grants,
-		"backendtlspolicies": tls_policies,
-	}
+	inv := object.union(
+		{coll: _found_in(coll, found) | some [coll, _, _], _ in found},
+		{
+			"services": _found_in("services", found),
+			"serviceimports": _found_in("serviceimports", found),
+			"backends": _found_in("backends", found),
+			"referencegrants": candidate_grants,
+			"backendtlspolicies": tls_policies,
+		},
+	)
 }
 
 _found_in(coll, found) := {ns: {name: obj |

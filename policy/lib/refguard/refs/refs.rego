@@ -11,16 +11,26 @@ route_kinds := {"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"}
 
 gateway_group := "gateway.networking.k8s.io"
 
-# collections: inventory collection → [API group, kind] of the objects it
-# holds, keyed namespace → name wherever an inventory is built.
+# collections: the one table of the objects references resolve against.
+# Each inventory collection, named as kube-mgmt names the replicated
+# resource (data.kubernetes.<collection>[namespace][name]), holds the
+# objects of one API group and kind; versions are those a synced store
+# (Gatekeeper's data.inventory) may hold them under, most preferred first.
+# Every adapter, the Gatekeeper sync config and the CLI's Go index read
+# this table; a user's backend_lookups add to it (lib.refguard.config).
 collections := {
-	"services": ["", "Service"],
-	"serviceimports": ["multicluster.x-k8s.io", "ServiceImport"],
-	"referencegrants": [gateway_group, "ReferenceGrant"],
-	"backendtlspolicies": [gateway_group, "BackendTLSPolicy"],
-	"backends": ["gateway.envoyproxy.io", "Backend"],
-	"serviceentries": ["networking.istio.io", "ServiceEntry"],
+	"services": {"group": "", "kind": "Service", "versions": ["v1"]},
+	"serviceimports": {"group": "multicluster.x-k8s.io", "kind": "ServiceImport", "versions": ["v1alpha1"]},
+	"referencegrants": {"group": gateway_group, "kind": "ReferenceGrant", "versions": ["v1", "v1beta1"]},
+	"backendtlspolicies": {"group": gateway_group, "kind": "BackendTLSPolicy", "versions": ["v1", "v1alpha3"]},
+	"backends": {"group": "gateway.envoyproxy.io", "kind": "Backend", "versions": ["v1alpha1"]},
+	"serviceentries": {"group": "networking.istio.io", "kind": "ServiceEntry", "versions": ["v1", "v1beta1"]},
 }
+
+# group_version: the apiVersion of a group's version ("v1" for the core group).
+group_version(group, version) := version if group == ""
+
+else := concat("/", [group, version])
 
 # cluster_wide: collections whose objects a reference finds in any
 # namespace (a ServiceEntry's hosts are visible from every namespace unless

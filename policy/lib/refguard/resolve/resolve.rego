@@ -133,6 +133,26 @@ _entry_or_null(target, port) := e if {
 # Kinds whose ports are Service-style spec.ports.
 _port_collections := {"services", "serviceimports"}
 
+# declared_ports: the ports of an object of a config's backend_lookups at
+# the path the lookup declares: "spec.port" names one number,
+# "spec.ports[].port" a member of each entry of a list.
+declared_ports(obj, path) := {p |
+	[list, member] := split(path, "[].")
+	some entry in _array_at(obj, list)
+	p := object.get(entry, split(member, "."), null)
+	is_number(p)
+} if {
+	contains(path, "[].")
+} else := {p |
+	p := object.get(obj, split(path, "."), null)
+	is_number(p)
+}
+
+_array_at(obj, path) := a if {
+	a := object.get(obj, split(path, "."), [])
+	is_array(a)
+} else := []
+
 # filter_rejected: a filter on the backendRef itself the profile does not
 # allow ("any" allows all).
 filter_rejected(rec, profile, route_kind) := type if {
@@ -270,6 +290,10 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	profile.externalname == "rejected"
 } else := {"ok": true, "step": "externalname", "detail": sprintf("%s is an ExternalName Service", [_ref_text(rec)])} if {
 	found.target.spec.type == "ExternalName"
+} else := object.union(_fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])), {"ports": sort(declared_ports(found.target, path))}) if {
+	rec.port != null
+	path := profile.lookup_ports[found.collection]
+	not rec.port in declared_ports(found.target, path)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"} if {
 	not found.collection in _port_collections
 } else := _fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])) if {

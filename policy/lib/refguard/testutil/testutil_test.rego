@@ -29,10 +29,10 @@ grant(ns, name, from, to) := {
 
 # inventory indexes objects the way every adapter does.
 inventory(objs) := {c: by_ns |
-	some c, [_, kind] in refs.collections
-	by_ns := {ns: {o.metadata.name: o | some o in objs; o.kind == kind; o.metadata.namespace == ns} |
+	some c, spec in refs.collections
+	by_ns := {ns: {o.metadata.name: o | some o in objs; o.kind == spec.kind; o.metadata.namespace == ns} |
 		some obj in objs
-		obj.kind == kind
+		obj.kind == spec.kind
 		ns := obj.metadata.namespace
 	}
 }
@@ -49,3 +49,7 @@ grant_ctx(g) := context.grant_context(g, {})
 rules(findings) := {f.rule | some f in findings}
 
 fields(findings) := {f.field | some f in findings}
+
+# context_with_inventory: a context over an inventory given as it is
+# (collections of a config's backend_lookups, which inventory does not know).
+context_with_inventory(route, inv, cfg) := context.build(route, inv, cfg)

@@ -23,14 +23,24 @@ package lib.refguard.rules.backend_port_not_found
 
 import data.lib.refguard.result
 
-_port_list(rec) := concat(", ", [sprintf("%v/%s", [p.port, object.get(p, "protocol", "TCP")]) | some p in rec.target.spec.ports])
+# A kind looked up by a config's backend_lookups lists the ports it
+# declares (lib.refguard.resolve.declared_ports); a Service its spec.ports.
+_port_list(rec) := concat(", ", [sprintf("%v", [p]) | some p in rec.resolution.ports]) if {
+	is_array(rec.resolution.ports)
+}
+
+else := concat(", ", [sprintf("%v/%s", [p.port, object.get(p, "protocol", "TCP")]) | some p in rec.target.spec.ports])
 
 _by_target(rec) := {p.port |
 	some p in rec.target.spec.ports
 	p.targetPort == rec.port
 }
 
-_ports(rec) := {p.port | some p in rec.target.spec.ports}
+_ports(rec) := {p | some p in rec.resolution.ports} if {
+	is_array(rec.resolution.ports)
+}
+
+else := {p.port | some p in rec.target.spec.ports}
 
 _hint(rec) := sprintf("; %v is a targetPort: use the Service port %v, not the target port", [rec.port, concat(" or ", [sprintf("%v", [p]) | some p in _by_target(rec)])]) if {
 	count(_by_target(rec)) > 0

@@ -1,0 +1,88 @@
+package inventory
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/refguard/refguard/harness/manifest"
+)
+
+// ReferenceGrants is the collection of ReferenceGrants, which a check
+// evaluates as well as indexes.
+const ReferenceGrants = "referencegrants"
+
+// groupKind is the API group and kind of a collection's objects.
+type groupKind struct{ group, kind string }
+
+// Table says which collection an object belongs to: the policy's
+// lib.refguard.refs.collections, read by the checker (TableOf), with a
+// config's backend_lookups added (WithLookups). The zero Table indexes
+// nothing.
+type Table struct {
+	byKind map[groupKind]string
+	names  []string // every collection, sorted
+}
+
+// TableOf reads the value of lib.refguard.refs.collections
+// ({collection: {"group", "kind", "versions"}}).
+func TableOf(v any) (Table, error) {
+	m, ok := v.(map[string]any)
+	if !ok || len(m) == 0 {
+		return Table{}, fmt.Errorf("read collections from policy: want an object of collections, got %T", v)
+	}
+	t := Table{byKind: map[groupKind]string{}}
+	for name, spec := range m {
+		s, ok := spec.(map[string]any)
+		group, gok := s["group"].(string)
+		kind, kok := s["kind"].(string)
+		if !ok || !gok || !kok || kind == "" {
+			return Table{}, fmt.Errorf("read collections from policy: collection %s has no group and kind", name)
+		}
+		t.add(name, groupKind{group, kind})
+	}
+	return t, nil
+}
+
+func (t *Table) add(name string, gk groupKind) {
+	if _, taken := t.byKind[gk]; taken || slices.Contains(t.names, name) {
+		return // the policy's own collections win, as lib.refguard.config.collections decides
+	}
+	t.byKind[gk] = name
+	t.names = append(t.names, name)
+	slices.Sort(t.names)
+}
+
+// WithLookups adds the collections of a config's backend_lookups
+// ([{"kind": "group/Kind", "resource": …}, …]); entries without both are
+// left out, as the policy leaves them out.
+func (t Table) WithLookups(lookups any) Table {
+	list, _ := lookups.([]any)
+	if len(list) == 0 {
+		return t
+	}
+	out := Table{byKind: maps.Clone(t.byKind), names: slices.Clone(t.names)}
+	for _, l := range list {
+		m, _ := l.(map[string]any)
+		kind, _ := m["kind"].(string)
+		resource, _ := m["resource"].(string)
+		if kind == "" || resource == "" {
+			continue
+		}
+		group, k, ok := strings.Cut(kind, "/")
+		if !ok {
+			group, k = "", kind
+		}
+		out.add(resource, groupKind{group, k})
+	}
+	return out
+}
+
+// Of names the collection an object of apiVersion and kind belongs to, or "".
+func (t Table) Of(apiVersion, kind string) string {
+	return t.byKind[groupKind{manifest.APIGroup(apiVersion), kind}]
+}
+
+// Names lists every collection, sorted.
+func (t Table) Names() []string { return t.names }
