@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/internal/testsupport"
 
 	"github.com/refguard/refguard/harness/check"
@@ -294,7 +295,7 @@ func requireSameReport(t *testing.T, want, got *check.Report) {
 func reportJSON(t *testing.T, rep *check.Report) string {
 	t.Helper()
 	var b bytes.Buffer
-	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: policyset.Version}, Profile: "spec"}
+	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: refguard.Version()}, Profile: "spec"}
 	require.NoError(t, report.JSON(&b, meta, rep))
 	testsupport.ValidateReport(t, b.Bytes())
 	return b.String()

@@ -16,11 +16,11 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/manifest"
-	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 )
 
@@ -38,7 +38,7 @@ func TestReportsAreTheRecordedBytes(t *testing.T) {
 	got := map[string]string{}
 	digest := func(name string, rep *check.Report, profile string) {
 		var b bytes.Buffer
-		meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: policyset.Version}, Profile: profile}
+		meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: refguard.Version()}, Profile: profile}
 		require.NoError(t, report.JSON(&b, meta, rep))
 		sum := sha256.Sum256(b.Bytes())
 		got[name] = hex.EncodeToString(sum[:])

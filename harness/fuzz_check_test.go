@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/harness/manifest"
-	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/internal/testsupport"
 )
@@ -52,7 +52,7 @@ func FuzzCheck(f *testing.F) {
 			return
 		}
 		var out bytes.Buffer
-		meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: policyset.Version}, Profile: "spec"}
+		meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: refguard.Version()}, Profile: "spec"}
 		if err := report.JSON(&out, meta, rep); err != nil {
 			t.Fatal(err)
 		}

@@ -8,6 +8,7 @@ import (
 	opabundle "github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/spf13/cobra"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/policyset"
@@ -49,7 +50,7 @@ func newBundleBuildCommand() *cobra.Command {
 	}
 	f := cmd.Flags()
 	f.StringVarP(&out, "output", "o", "bundle.tar.gz", "bundle file to write")
-	f.StringVar(&opts.Revision, "revision", policyset.Version, "bundle revision (default: the release version)")
+	f.StringVar(&opts.Revision, "revision", refguard.Version(), "bundle revision (default: the release version)")
 	f.StringVar(&opts.SigningKey, "signing-key", "", "PEM private key (or file) to sign with")
 	f.StringVar(&opts.SigningAlg, "signing-alg", bundle.DefaultAlgorithm, "signing algorithm (RS256 builds are byte-reproducible)")
 	f.StringVar(&opts.KeyID, "key-id", bundle.DefaultKeyID, "key id recorded in the signature")
@@ -171,7 +172,7 @@ func newBundlePushCommand() *cobra.Command {
 	f.StringVar(&format, "format", "opa", "opa or conftest")
 	f.StringVar(&bundleFile, "bundle", "", "push this built bundle (opa format) instead of building one")
 	f.BoolVar(&push.PlainHTTP, "plain-http", false, "use HTTP instead of HTTPS (a local registry)")
-	f.StringVar(&build.Revision, "revision", policyset.Version, "bundle revision when building")
+	f.StringVar(&build.Revision, "revision", refguard.Version(), "bundle revision when building")
 	f.StringVar(&build.SigningKey, "signing-key", "", "PEM private key (or file) to sign with when building")
 	f.StringVar(&build.SigningAlg, "signing-alg", bundle.DefaultAlgorithm, "signing algorithm when building")
 	f.StringVar(&build.KeyID, "key-id", bundle.DefaultKeyID, "key id when building")

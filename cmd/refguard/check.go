@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/examples"
 	"github.com/refguard/refguard/harness/check"
@@ -210,7 +211,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: set.Revision}, Profile: o.profile}
+	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: set.Revision}, Profile: o.profile}
 	if wd, err := os.Getwd(); err == nil {
 		meta.BaseDir = wd
 	}

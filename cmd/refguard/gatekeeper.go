@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/policyset"
@@ -37,7 +38,7 @@ func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templ
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	g := &bundle.Gatekeeper{Modules: set.Modules, Compiler: compiler, Rules: rules, Version: policyset.Version, Samples: samples, TemplatesFromVerify: templatesFromVerify}
+	g := &bundle.Gatekeeper{Modules: set.Modules, Compiler: compiler, Rules: rules, Version: refguard.Version(), Samples: samples, TemplatesFromVerify: templatesFromVerify}
 	return g.Files(ctx)
 }
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/internal/testsupport"
 )
 
@@ -362,7 +362,7 @@ func TestSARIFAndJUnit(t *testing.T) {
 	require.Equal(t, "SRCROOT", loc.URIBaseID)
 	require.True(t, strings.HasPrefix(got.OriginalURIBaseIDs["SRCROOT"].URI, "file:///"), got.OriginalURIBaseIDs)
 	require.NotEmpty(t, got.Results[0].PartialFingerprints["refguardFinding/v1"])
-	require.Contains(t, got.Tool.Driver.Rules[0].HelpURI, "/blob/v"+policyset.Version+"/docs/rules/RG101-")
+	require.Contains(t, got.Tool.Driver.Rules[0].HelpURI, "/blob/v"+refguard.Version()+"/docs/rules/RG101-")
 	before := got.Results[0].PartialFingerprints
 	writeFile(t, dir, "route with space.yaml", "# a comment moves every line\n"+strings.ReplaceAll(validRoute, "PORT", "80"))
 	r = runCLI(t, "", "check", "--format", "sarif", ".")
@@ -462,7 +462,7 @@ func TestSummaryLineCounts(t *testing.T) {
 func TestVersionAndRulesForScripts(t *testing.T) {
 	r := runCLI(t, "", "--version")
 	require.Equal(t, 0, r.code, r.stderr)
-	require.True(t, strings.HasPrefix(r.stdout, "refguard "+policyset.Version+" (commit "), r.stdout)
+	require.True(t, strings.HasPrefix(r.stdout, "refguard "+refguard.Version()+" (commit "), r.stdout)
 
 	r = runCLI(t, "", "rules", "--format", "json")
 	require.Equal(t, 0, r.code, r.stderr)
@@ -475,12 +475,12 @@ func TestVersionAndRulesForScripts(t *testing.T) {
 		} `json:"rules"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &doc))
-	require.Equal(t, policyset.Version, doc.Version)
+	require.Equal(t, refguard.Version(), doc.Version)
 	text := runCLI(t, "", "rules").stdout
 	require.Len(t, doc.Rules, strings.Count(text, "\n")-1, "the same rules as the table")
 	for _, rule := range doc.Rules {
 		require.Contains(t, text, rule.ID+"  "+rule.Name)
-		require.FileExists(t, filepath.Join("..", "..", strings.SplitN(rule.HelpURI, "/blob/v"+policyset.Version+"/", 2)[1]))
+		require.FileExists(t, filepath.Join("..", "..", strings.SplitN(rule.HelpURI, "/blob/v"+refguard.Version()+"/", 2)[1]))
 	}
 	require.Equal(t, 2, runCLI(t, "", "rules", "--format", "yaml").code)
 }

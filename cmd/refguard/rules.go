@@ -11,9 +11,9 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/refguard/refguard"
 	rulepages "github.com/refguard/refguard/docs/rules"
 	"github.com/refguard/refguard/harness/engine"
-	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
 	"github.com/refguard/refguard/policy"
 )
@@ -74,9 +74,9 @@ func rulesJSON(out io.Writer, rules []rulemeta.Rule) error {
 	doc := struct {
 		Version string  `json:"version"`
 		Rules   []entry `json:"rules"`
-	}{Version: policyset.Version, Rules: []entry{}}
+	}{Version: refguard.Version(), Rules: []entry{}}
 	for _, r := range rules {
-		doc.Rules = append(doc.Rules, entry{r, rulemeta.HelpURI(r, policyset.Version)})
+		doc.Rules = append(doc.Rules, entry{r, rulemeta.HelpURI(r, refguard.Version())})
 	}
 	enc := json.NewEncoder(out)
 	enc.SetIndent("", "  ")

@@ -5,9 +5,8 @@ import (
 	"runtime"
 	"runtime/debug"
 
+	"github.com/refguard/refguard"
 	"github.com/spf13/cobra"
-
-	"github.com/refguard/refguard/harness/policyset"
 )
 
 func newVersionCommand() *cobra.Command {
@@ -18,7 +17,7 @@ func newVersionCommand() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !long {
-				_, err := fmt.Fprintln(cmd.OutOrStdout(), policyset.Version)
+				_, err := fmt.Fprintln(cmd.OutOrStdout(), refguard.Version())
 				return err
 			}
 			_, err := fmt.Fprintln(cmd.OutOrStdout(), versionLine())
@@ -33,7 +32,7 @@ func newVersionCommand() *cobra.Command {
 // was built from when known, and the toolchain and platform, the facts a bug
 // report needs.
 func versionLine() string {
-	commit := policyset.Commit
+	commit := refguard.Commit()
 	modified := false
 	if info, ok := debug.ReadBuildInfo(); ok {
 		for _, s := range info.Settings {
@@ -58,5 +57,5 @@ func versionLine() string {
 	if modified {
 		commit += "-dirty"
 	}
-	return fmt.Sprintf("refguard %s (commit %s, %s, %s/%s)", policyset.Version, commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return fmt.Sprintf("refguard %s (commit %s, %s, %s/%s)", refguard.Version(), commit, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

@@ -16,22 +16,6 @@ import (
 	"github.com/refguard/refguard/policy"
 )
 
-// Version is the release version and the embedded policy's bundle revision:
-// stamped by the release build (-ldflags "-X …/policyset.Version=…"), else
-// the VERSION file's. The release workflow refuses a tag that differs from
-// that file, so both are the same in a release.
-var Version string
-
-func init() {
-	if Version == "" {
-		Version = refguard.Version()
-	}
-}
-
-// Commit is the source revision of the build: stamped by the release build,
-// otherwise read from the Go toolchain's build information when it has one.
-var Commit = ""
-
 // Set is a policy's modules, where they came from, and (once asked for)
 // their compilation for OPA's evaluator.
 type Set struct {
@@ -72,7 +56,7 @@ func Embedded() (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(modules, Version), nil
+	return New(modules, refguard.Version()), nil
 }
 
 // Dir is the policy in a directory (a checkout's policy/), compiled now so

@@ -37,7 +37,7 @@ import (
 )
 
 // Module is the import path of the refguard module; the version and commit
-// are stamped into its policyset package.
+// are stamped into its root package (refguard.Version, refguard.Commit).
 const Module = "github.com/refguard/refguard"
 
 // Platform is one GOOS/GOARCH pair a release ships a binary for.
@@ -149,7 +149,7 @@ func Build(ctx context.Context, opts Options) (*Artifacts, error) {
 // same source gives the same bytes on any machine, and the sandbox page
 // embedded (-tags sandbox) from the overlay webOverlay wrote.
 func buildBinary(ctx context.Context, opts Options, p Platform, overlay, out string) error {
-	ldflags := fmt.Sprintf("-s -w -X %[1]s/harness/policyset.Version=%[2]s -X %[1]s/harness/policyset.Commit=%[3]s", Module, opts.Version, opts.Commit)
+	ldflags := fmt.Sprintf("-s -w -X %[1]s.stampedVersion=%[2]s -X %[1]s.stampedCommit=%[3]s", Module, opts.Version, opts.Commit)
 	abs, err := filepath.Abs(out)
 	if err != nil {
 		return err

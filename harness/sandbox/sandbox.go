@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fix"
 	"github.com/refguard/refguard/harness/manifest"
@@ -126,7 +127,7 @@ func (e *Engine) Profiles() []string { return e.checker.Profiles() }
 
 // Meta is how the report names its producer: what the CLI writes.
 func (e *Engine) Meta(profile string) report.Meta {
-	return report.Meta{Tool: report.Tool{Name: "refguard", Version: policyset.Version, BundleRevision: e.set.Revision}, Profile: profile}
+	return report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: e.set.Revision}, Profile: profile}
 }
 
 // config is the policy configuration the CLI passes for the same
@@ -234,7 +235,7 @@ func (e *Engine) check(ctx context.Context, req Request) (Answer, error) {
 	}
 	for _, f := range rep.Findings {
 		if r, ok := e.rules[f.Rule]; ok {
-			ans.Rules[r.ID] = Rule{Title: r.Title, Help: rulemeta.HelpURI(r, policyset.Version)}
+			ans.Rules[r.ID] = Rule{Title: r.Title, Help: rulemeta.HelpURI(r, refguard.Version())}
 		}
 	}
 	ans.CheckMillis = time.Since(started).Milliseconds()

@@ -59,8 +59,8 @@ func Build(ctx context.Context, opts Options) error {
 	}
 	args := []string{"build", "-trimpath", "-buildvcs=false"}
 	if opts.Version != "" {
-		const pkg = "github.com/refguard/refguard/harness/policyset"
-		args = append(args, "-ldflags", fmt.Sprintf("-s -w -X %[1]s.Version=%[2]s -X %[1]s.Commit=%[3]s", pkg, opts.Version, opts.Commit))
+		const pkg = "github.com/refguard/refguard"
+		args = append(args, "-ldflags", fmt.Sprintf("-s -w -X %[1]s.stampedVersion=%[2]s -X %[1]s.stampedCommit=%[3]s", pkg, opts.Version, opts.Commit))
 	} else {
 		args = append(args, "-ldflags", "-s -w")
 	}

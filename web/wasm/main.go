@@ -15,8 +15,8 @@ import (
 	"io/fs"
 	"syscall/js"
 
+	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/examples"
-	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/sandbox"
 )
 
@@ -30,7 +30,7 @@ func main() {
 		notifyReady()
 		return
 	}
-	api.Set("version", policyset.Version)
+	api.Set("version", refguard.Version())
 	api.Set("profiles", strings(engine.Profiles()))
 	api.Set("examples", exampleFiles())
 	api.Set("check", js.FuncOf(func(_ js.Value, args []js.Value) any {
