@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"github.com/open-policy-agent/opa/v1/ast"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/open-policy-agent/opa/v1/ast"
 
 	"github.com/open-policy-agent/opa/v1/logging"
 	"github.com/open-policy-agent/opa/v1/sdk"
@@ -27,6 +28,7 @@ import (
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
 )
@@ -110,7 +112,7 @@ func writeData(t *testing.T, store storage.Store, path string, value any) {
 	require.NoError(t, store.Commit(ctx, txn))
 }
 
-func findingKeys(fs []engine.Finding) []string {
+func findingKeys(fs []report.PolicyFinding) []string {
 	var out []string
 	for _, f := range fs {
 		out = append(out, fmt.Sprintf("%s %s/%s/%s %s %s %q", f.Rule, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field, f.Severity, f.Message))
@@ -144,7 +146,7 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 		require.NoError(t, err)
 		writeData(t, store, "/kubernetes", replicated)
 		var used []string
-		var got []engine.Finding
+		var got []report.PolicyFinding
 		for _, obj := range objects {
 			if !strings.HasSuffix(obj.Kind, "Route") {
 				continue
@@ -170,10 +172,10 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 			remarshal(t, res.Result, &gr)
 			got = append(got, gr.Findings...)
 		}
-		var want []engine.Finding
+		var want []report.PolicyFinding
 		for _, f := range o.Report.Findings {
 			if f.Rule != "RG506" { // about the set's copies: a cluster holds one
-				want = append(want, f.Finding)
+				want = append(want, f.PolicyFinding)
 			}
 		}
 		require.Equal(t, findingKeys(want), findingKeys(got), c.Name)

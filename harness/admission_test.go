@@ -23,6 +23,7 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/internal/testsupport"
 )
 
@@ -40,7 +41,7 @@ type admissionReview struct {
 	} `json:"response"`
 }
 
-func admissionMessage(f engine.Finding) string {
+func admissionMessage(f report.PolicyFinding) string {
 	return fmt.Sprintf("%s: %s (%s %s/%s %s)", f.Rule, f.Message, f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field)
 }
 
@@ -52,7 +53,7 @@ func admissionMessage(f engine.Finding) string {
 // a cluster holds one copy of an object the set defines twice, the one the
 // CLI reads.
 // It returns how many objects were reviewed.
-func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *check.Report) int {
+func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *report.Report) int {
 	ctx := context.Background()
 	loaded, replicated, err := c.Load()
 	require.NoError(t, err)
@@ -73,7 +74,7 @@ func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *
 // reviewEvery sends every route and ReferenceGrant of objects to decide as
 // an AdmissionReview and asserts the CLI's findings about it (see
 // checkAdmission); it returns how many objects were reviewed.
-func reviewEvery(t *testing.T, objects []manifest.Object, cli *check.Report, decide func(input map[string]any) admissionReview) int {
+func reviewEvery(t *testing.T, objects []manifest.Object, cli *report.Report, decide func(input map[string]any) admissionReview) int {
 	t.Helper()
 	reviewed := 0
 	for _, obj := range objects {
@@ -91,11 +92,11 @@ func reviewEvery(t *testing.T, objects []manifest.Object, cli *check.Report, dec
 				if f.Suppression.Justification != "" {
 					why = " (" + f.Suppression.Justification + ")"
 				}
-				wantWarnings = append(wantWarnings, "suppressed by refguard.io/ignore: "+admissionMessage(f.Finding)+why)
+				wantWarnings = append(wantWarnings, "suppressed by refguard.io/ignore: "+admissionMessage(f.PolicyFinding)+why)
 			} else if f.Severity == "error" {
-				wantErrors = append(wantErrors, admissionMessage(f.Finding))
+				wantErrors = append(wantErrors, admissionMessage(f.PolicyFinding))
 			} else {
-				wantWarnings = append(wantWarnings, admissionMessage(f.Finding))
+				wantWarnings = append(wantWarnings, admissionMessage(f.PolicyFinding))
 			}
 		}
 		sort.Strings(wantErrors)

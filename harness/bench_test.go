@@ -13,12 +13,13 @@ import (
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // checkGeneratedSet writes a generated set to a file and runs refguard
 // check over it as the CLI does, under the set's config; the file is
 // returned for the other contexts.
-func checkGeneratedSet(t *testing.T, checker *check.Checker, set gen.Set) (string, *check.Report) {
+func checkGeneratedSet(t *testing.T, checker *check.Checker, set gen.Set) (string, *report.Report) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "set.yaml")
 	require.NoError(t, os.WriteFile(path, set.YAML, 0o644))
@@ -48,7 +49,7 @@ func TestGeneratedSetFindsExactlyThePlantedFailures(t *testing.T) {
 }
 
 // findingsPerRule counts a report's findings by rule.
-func findingsPerRule(rep *check.Report) map[string]int {
+func findingsPerRule(rep *report.Report) map[string]int {
 	got := map[string]int{}
 	for _, f := range rep.Findings {
 		got[f.Rule]++

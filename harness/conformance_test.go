@@ -14,6 +14,7 @@ import (
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 )
 
 type conformanceCase struct {
@@ -88,9 +89,9 @@ func conformanceManifests(expectedPath string) string {
 // compareWithConformance compares a report's predicted conditions with
 // every ResolvedRefs condition a case asserts, failing on each that
 // differs, and returns how many it compared and how many agree.
-func compareWithConformance(t *testing.T, cc conformanceCase, rep *check.Report, profile string) (compared, agreed int) {
+func compareWithConformance(t *testing.T, cc conformanceCase, rep *report.Report, profile string) (compared, agreed int) {
 	t.Helper()
-	predicted := map[string]check.Route{}
+	predicted := map[string]report.Route{}
 	for _, r := range rep.Routes {
 		predicted[fixture.ObjectKey(r.Object.Kind, r.Object.Namespace, r.Object.Name)] = r
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/refguard/refguard/internal/testsupport"
 
 	"github.com/refguard/refguard/harness/check"
-	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/inventory"
@@ -48,7 +47,7 @@ type conftestFinding struct {
 	Name     string
 	Severity string
 	Reason   string
-	Object   engine.ObjectRef
+	Object   report.ObjectRef
 	Field    string
 	Fix      string
 	File     string // --combine only
@@ -71,14 +70,14 @@ func fromConftest(outcome string, r conftestEntry) conftestFinding {
 	return conftestFinding{
 		Outcome: outcome, Msg: r.Msg, Rule: str(m["rule"]), Name: str(m["name"]), Severity: str(m["severity"]),
 		Reason: str(m["reason"]), Field: str(m["field"]), Fix: str(m["fix"]), File: file,
-		Object: engine.ObjectRef{APIVersion: str(obj["apiVersion"]), Kind: str(obj["kind"]), Namespace: str(obj["namespace"]), Name: str(obj["name"])},
+		Object: report.ObjectRef{APIVersion: str(obj["apiVersion"]), Kind: str(obj["kind"]), Namespace: str(obj["namespace"]), Name: str(obj["name"])},
 	}
 }
 
 // fromCLI is what conftest must print for a finding of the CLI's report:
 // errors fail, everything else warns, and the message is the rule ID, the
 // message and what it is about.
-func fromCLI(f check.Finding, withFile bool) conftestFinding {
+func fromCLI(f report.Finding, withFile bool) conftestFinding {
 	outcome := "warning"
 	if f.Severity == "error" {
 		outcome = "failure"
@@ -141,7 +140,7 @@ func runConftestResults(t *testing.T, bin string, args ...string) (findings []co
 //   - one document at a time it must report exactly the CLI's findings of
 //     the rules that need nothing but the object (scope route or grant),
 //     nothing that needs another object, and a notice for each route.
-func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string, c *fixture.Case, cli *check.Report) {
+func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string, c *fixture.Case, cli *report.Report) {
 	t.Helper()
 	var settingsArgs, inventoryArgs []string
 	if len(c.Expected.Severity) > 0 || c.Expected.Profile != "" || len(c.Expected.BackendKinds) > 0 || len(c.Expected.BackendLookups) > 0 {
@@ -285,14 +284,14 @@ func TestEveryContextAgrees(t *testing.T) {
 
 // requireSameReport compares two reports as refguard check --format json
 // prints them.
-func requireSameReport(t *testing.T, want, got *check.Report) {
+func requireSameReport(t *testing.T, want, got *report.Report) {
 	t.Helper()
 	require.Equal(t, reportJSON(t, want), reportJSON(t, got), "OPA's evaluator and the Wasm build disagree")
 }
 
 // reportJSON is the report as refguard check --format json prints it,
 // validated against the report's published schema.
-func reportJSON(t *testing.T, rep *check.Report) string {
+func reportJSON(t *testing.T, rep *report.Report) string {
 	t.Helper()
 	var b bytes.Buffer
 	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: refguard.Version()}, Profile: "spec"}
@@ -310,6 +309,6 @@ func writeJSON(t *testing.T, name string, v any) string {
 	return p
 }
 
-func annotationSuppressed(f check.Finding) bool {
+func annotationSuppressed(f report.Finding) bool {
 	return f.Suppression != nil && f.Suppression.Kind == "annotation"
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refguard/refguard"
-	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/manifest"
@@ -36,7 +35,7 @@ func TestReportsAreTheRecordedBytes(t *testing.T) {
 	ctx := context.Background()
 	checker := newChecker(t)
 	got := map[string]string{}
-	digest := func(name string, rep *check.Report, profile string) {
+	digest := func(name string, rep *report.Report, profile string) {
 		var b bytes.Buffer
 		meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: refguard.Version()}, Profile: profile}
 		require.NoError(t, report.JSON(&b, meta, rep))

@@ -16,6 +16,7 @@ import (
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/gen"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // repairCase runs fix over files as `refguard fix` does and asserts the
@@ -24,7 +25,7 @@ import (
 // It returns the errors before and after.
 func repairCase(t *testing.T, checker *check.Checker, names []string, files map[string][]byte, lookup []manifest.Object, config map[string]any) (before, after int) {
 	t.Helper()
-	recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
+	recheck := func(names []string, contents map[string][]byte) (*report.Report, error) {
 		loaded, err := manifest.LoadContents(names, contents, checker.LoadOptions())
 		if err != nil {
 			return nil, err

@@ -17,6 +17,7 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // TestStepGateDropsNoFinding: lib.refguard.all calls the rules that fire
@@ -86,8 +87,8 @@ func TestStepGateDropsNoFinding(t *testing.T) {
 			routes++
 			for _, cfg := range append([]map[string]any{s.config}, configs...) {
 				var got struct {
-					Gated   []engine.Finding `json:"gated"`
-					Ungated []engine.Finding `json:"ungated"`
+					Gated   []report.PolicyFinding `json:"gated"`
+					Ungated []report.PolicyFinding `json:"ungated"`
 				}
 				require.NoError(t, eval(ctx, map[string]any{"object": o.Body(), "config": cfg}, &got))
 				require.Equal(t, got.Ungated, got.Gated, "%s: %s %s/%s with config %v", s.name, o.Kind, o.Namespace, o.Name, cfg)

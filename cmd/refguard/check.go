@@ -164,7 +164,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if config["backend_lookups"], err = o.backendLookups(checker); err != nil {
 		return err
 	}
-	checkSet := func(paths []string) (*check.Report, error) {
+	checkSet := func(paths []string) (*report.Report, error) {
 		var checked *manifest.Result
 		var err error
 		if len(paths) == 0 {
@@ -202,7 +202,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		debug.FreeOSMemory()
 		return checker.Check(ctx, checked, lookup, config)
 	}
-	var rep *check.Report
+	var rep *report.Report
 	if len(o.each) == 0 {
 		rep, err = checkSet(args)
 	} else {
@@ -249,7 +249,7 @@ func inputNames(args []string) []string {
 	return args
 }
 
-func countAtOrAbove(rep *check.Report, failOn string) int {
+func countAtOrAbove(rep *report.Report, failOn string) int {
 	if failOn == "never" {
 		return 0
 	}
@@ -274,9 +274,9 @@ func isTerminal(stream any) bool {
 // checkEach checks every subdirectory of each dir as its own set, with the
 // shared paths, and merges the reports. A dir without subdirectories is an
 // error: checking nothing would look like a clean result.
-func checkEach(dirs, shared []string, exclude *manifest.Excluder, checkSet func([]string) (*check.Report, error)) (*check.Report, error) {
+func checkEach(dirs, shared []string, exclude *manifest.Excluder, checkSet func([]string) (*report.Report, error)) (*report.Report, error) {
 	var names []string
-	var reports []*check.Report
+	var reports []*report.Report
 	for _, dir := range dirs {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
@@ -359,7 +359,7 @@ func wasmCacheDir() string {
 // writeSARIFFile writes the SARIF log beside the printed report: to a
 // temporary file in the same directory, renamed into place, so a reader
 // never sees half a log.
-func writeSARIFFile(path string, meta report.Meta, rules []rulemeta.Rule, rep *check.Report) error {
+func writeSARIFFile(path string, meta report.Meta, rules []rulemeta.Rule, rep *report.Report) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".refguard-sarif-*")
 	if err != nil {
 		return fmt.Errorf("--sarif-file: %w", err)

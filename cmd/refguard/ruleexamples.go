@@ -12,6 +12,7 @@ import (
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/rulemeta"
 )
 
@@ -106,7 +107,7 @@ func example(fixturesRoot string, c *fixture.Case) (*rulemeta.Example, error) {
 
 // outcome is the rule's first finding in the report and the predicted
 // condition of the route it is about.
-func outcome(profile, rule string, rep *check.Report) rulemeta.ProfileOutcome {
+func outcome(profile, rule string, rep *report.Report) rulemeta.ProfileOutcome {
 	o := rulemeta.ProfileOutcome{Profile: profile, Severity: "not reported", Condition: "—"}
 	for _, f := range rep.Findings {
 		if f.Rule != rule {

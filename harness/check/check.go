@@ -13,48 +13,9 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/wasm"
 )
-
-// Finding is a policy finding located in a file.
-type Finding struct {
-	engine.Finding
-	File string `json:"file"`
-	Line int    `json:"line"`
-	// Set names the set the finding belongs to when sets are checked
-	// separately and reported together (check --each); "" otherwise.
-	Set string `json:"set,omitempty"`
-}
-
-// Route is a checked route and its predicted conditions.
-type Route struct {
-	Object     engine.ObjectRef   `json:"object"`
-	File       string             `json:"file"`
-	Line       int                `json:"line"`
-	Set        string             `json:"set,omitempty"` // as Finding.Set
-	Conditions []engine.Condition `json:"conditions"`
-}
-
-// Summary counts what was checked and found.
-type Summary struct {
-	Files       int `json:"files"`
-	Objects     int `json:"objects"`
-	Routes      int `json:"routes"`
-	BackendRefs int `json:"backendRefs"`
-	Errors      int `json:"errors"`
-	Warnings    int `json:"warnings"`
-	Infos       int `json:"infos"`
-	// Suppressed counts the findings suppressed by annotation; they are
-	// not among the errors, warnings and infos.
-	Suppressed int `json:"suppressed"`
-}
-
-// Report is the result of a check.
-type Report struct {
-	Summary  Summary   `json:"summary"`
-	Findings []Finding `json:"findings"`
-	Routes   []Route   `json:"routes"`
-}
 
 // Checker evaluates manifests with one policy.
 type Checker struct {
@@ -199,7 +160,7 @@ func (c *Checker) isGrant(o *manifest.Object) bool {
 
 // Check evaluates every route and ReferenceGrant in checked; lookup objects
 // only serve as inventory. config is the policy config ({"profile": …}).
-func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []manifest.Object, config map[string]any) (*Report, error) {
+func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []manifest.Object, config map[string]any) (*report.Report, error) {
 	cfg, err := engine.Config(config)
 	if err != nil {
 		return nil, err
@@ -210,7 +171,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 		return nil, err
 	}
 	defer ev.close(ctx)
-	rep := &Report{Findings: []Finding{}, Routes: []Route{}}
+	rep := &report.Report{Findings: []report.Finding{}, Routes: []report.Route{}}
 	rep.Summary.Files = len(checked.Files)
 	rep.Summary.Objects = len(checked.Objects)
 	var routes []*manifest.Object
@@ -230,11 +191,11 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 		rep.Summary.BackendRefs += rr.BackendRefs
 		used = append(used, rr.UsedGrants...)
 		rep.Findings = append(rep.Findings, rr.located...)
-		rep.Routes = append(rep.Routes, Route{
-			Object:     engine.ObjectRef{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: inventory.Namespace(o), Name: o.Name},
+		rep.Routes = append(rep.Routes, report.Route{
+			Object:     report.ObjectRef{APIVersion: o.APIVersion, Kind: o.Kind, Namespace: inventory.Namespace(o), Name: o.Name},
 			File:       o.File,
 			Line:       o.Line,
-			Conditions: []engine.Condition{rr.Condition},
+			Conditions: []report.Condition{rr.Condition},
 		})
 	}
 	if used == nil {
@@ -277,7 +238,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 
 // locate finds the line of a finding's field, falling back to its parents
 // and then to the object.
-func locate(o *manifest.Object, f engine.Finding) Finding {
+func locate(o *manifest.Object, f report.PolicyFinding) report.Finding {
 	line := o.Line
 	for p := f.Field; p != ""; p = parent(p) {
 		if l, ok := o.Lines[p]; ok {
@@ -288,14 +249,14 @@ func locate(o *manifest.Object, f engine.Finding) Finding {
 	if f.Suppression == nil {
 		f.Suppression = commentSuppression(o, f)
 	}
-	return Finding{Finding: f, File: o.File, Line: line}
+	return report.Finding{PolicyFinding: f, File: o.File, Line: line}
 }
 
 // commentSuppression: a "# refguard:ignore" comment above the finding's
 // field, or above a list item that holds it, that names the rule. Comments
 // exist only in the files the CLI reads, so this is the one suppression Go
 // applies; the annotation, which every context sees, is the policy's.
-func commentSuppression(o *manifest.Object, f engine.Finding) *engine.Suppression {
+func commentSuppression(o *manifest.Object, f report.PolicyFinding) *report.Suppression {
 	for p := f.Field; p != ""; p = parent(p) {
 		ig, ok := o.Ignores[p]
 		if !ok {
@@ -303,7 +264,7 @@ func commentSuppression(o *manifest.Object, f engine.Finding) *engine.Suppressio
 		}
 		for _, r := range ig.Rules {
 			if r == strings.ToLower(f.Rule) || r == f.Name || r == "all" {
-				return &engine.Suppression{Kind: "comment", Justification: ig.Reason}
+				return &report.Suppression{Kind: "comment", Justification: ig.Reason}
 			}
 		}
 	}
@@ -321,7 +282,7 @@ func parent(p string) string {
 
 // Sort orders findings by (file, line, rule, field, object, message, fix) and routes by
 // (file, line, object): the same input always gives the same output.
-func Sort(rep *Report) {
+func Sort(rep *report.Report) {
 	sort.SliceStable(rep.Findings, func(i, j int) bool {
 		a, b := rep.Findings[i], rep.Findings[j]
 		if a.File != b.File {
@@ -368,8 +329,8 @@ func Sort(rep *Report) {
 // finding and route is labelled with its set's name, the counts are added
 // up (a file shared by two sets counts twice: it was checked twice), and
 // the result is sorted.
-func Merge(names []string, reports []*Report) *Report {
-	out := &Report{Findings: []Finding{}, Routes: []Route{}}
+func Merge(names []string, reports []*report.Report) *report.Report {
+	out := &report.Report{Findings: []report.Finding{}, Routes: []report.Route{}}
 	for i, rep := range reports {
 		for _, f := range rep.Findings {
 			f.Set = names[i]
@@ -393,12 +354,12 @@ func Merge(names []string, reports []*Report) *Report {
 	return out
 }
 
-func objectKey(o engine.ObjectRef) string {
+func objectKey(o report.ObjectRef) string {
 	return o.Kind + "/" + o.Namespace + "/" + o.Name + "/" + o.APIVersion
 }
 
 // routeResult is a route's report with its findings located in its file.
 type routeResult struct {
 	*engine.RouteReport
-	located []Finding
+	located []report.Finding
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/wasm"
 )
 
@@ -96,7 +97,7 @@ func goodAndBadFiles(t *testing.T, prefix string, doc func(name string) string) 
 
 // checkFile loads file with the checker's load options (which must
 // succeed) and checks it.
-func checkFile(t *testing.T, checker *Checker, file string) (*Report, error) {
+func checkFile(t *testing.T, checker *Checker, file string) (*report.Report, error) {
 	t.Helper()
 	loaded, err := manifest.LoadWithOptions([]string{file}, nil, checker.LoadOptions())
 	require.NoError(t, err)
@@ -128,12 +129,12 @@ func checkBatchFallback(t *testing.T, set *policyset.Set, checker *Checker, want
 // TestSortBreaksTiesByText: two findings of one rule on one field of one
 // object come out in the same order whichever order an evaluator gave.
 func TestSortBreaksTiesByText(t *testing.T) {
-	f := func(msg, fix string) Finding {
-		return Finding{Finding: engine.Finding{Rule: "RG501", Field: "spec.rules[0]", Message: msg, Fix: fix}, File: "a.yaml", Line: 3}
+	f := func(msg, fix string) report.Finding {
+		return report.Finding{PolicyFinding: report.PolicyFinding{Rule: "RG501", Field: "spec.rules[0]", Message: msg, Fix: fix}, File: "a.yaml", Line: 3}
 	}
-	want := []Finding{f("a", "y"), f("b", "x"), f("b", "z")}
+	want := []report.Finding{f("a", "y"), f("b", "x"), f("b", "z")}
 	for _, order := range [][]int{{0, 1, 2}, {2, 1, 0}, {1, 2, 0}} {
-		rep := &Report{}
+		rep := &report.Report{}
 		for _, i := range order {
 			rep.Findings = append(rep.Findings, want[i])
 		}

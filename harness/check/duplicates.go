@@ -10,6 +10,7 @@ import (
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // duplicateGroup is the copies of one object (API group, kind, namespace,
@@ -86,7 +87,7 @@ func groupDuplicates(objects []manifest.Object) ([]manifest.Object, []duplicateG
 
 // duplicateFindings evaluates the policy's findings about duplicated
 // objects (engine.DuplicatesQuery), located at each object's first copy.
-func (ev *evaluation) duplicateFindings(ctx context.Context, groups []duplicateGroup) ([]Finding, error) {
+func (ev *evaluation) duplicateFindings(ctx context.Context, groups []duplicateGroup) ([]report.Finding, error) {
 	if len(groups) == 0 {
 		return nil, nil
 	}
@@ -94,7 +95,7 @@ func (ev *evaluation) duplicateFindings(ctx context.Context, groups []duplicateG
 	if err != nil {
 		return nil, err
 	}
-	var found []engine.Finding
+	var found []report.PolicyFinding
 	if ev.wasm != nil {
 		w := ev.wasm.get()
 		result, err := w.evalInput(ctx, engine.Entrypoint(engine.DuplicatesQuery), append(append(append([]byte(`{"config":`), ev.wasm.config...), `,"duplicates":`...), append(input, '}')...))
@@ -130,7 +131,7 @@ func (ev *evaluation) duplicateFindings(ctx context.Context, groups []duplicateG
 	for _, g := range groups {
 		first[identityKey(g[0].APIVersion, g[0].Kind, inventory.Namespace(g[0]), g[0].Name)] = g[0]
 	}
-	out := make([]Finding, 0, len(found))
+	out := make([]report.Finding, 0, len(found))
 	for _, f := range found {
 		o, ok := first[identityKey(f.Object.APIVersion, f.Object.Kind, f.Object.Namespace, f.Object.Name)]
 		if !ok {

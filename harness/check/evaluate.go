@@ -17,6 +17,7 @@ import (
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
+	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/wasm"
 )
 
@@ -241,7 +242,7 @@ func (ev *evaluation) routes(ctx context.Context, routes []*manifest.Object) ([]
 	reports := make([]routeResult, len(routes))
 	errs := make([]error, len(routes))
 	var mu sync.Mutex
-	conditions := map[engine.Condition]engine.Condition{} // one copy of each condition's strings, not one per route
+	conditions := map[report.Condition]report.Condition{} // one copy of each condition's strings, not one per route
 	ev.inBatches(len(routes), maxRouteBatch, func(w *worker, start, end int) {
 		w.routeBatch(ctx, routes[start:end], reports[start:end], errs[start:end])
 		mu.Lock()
@@ -353,8 +354,8 @@ func located(o *manifest.Object, rr *engine.RouteReport) routeResult {
 }
 
 // locateAll locates the findings of one object in it.
-func locateAll(o *manifest.Object, findings []engine.Finding) []Finding {
-	var out []Finding
+func locateAll(o *manifest.Object, findings []report.PolicyFinding) []report.Finding {
+	var out []report.Finding
 	for _, f := range findings {
 		out = append(out, locate(o, f))
 	}
@@ -371,7 +372,7 @@ type usedGrants struct {
 // grants evaluates ReferenceGrants on every core, a batch per query with
 // the Wasm build (one at a time with OPA's evaluator); the findings keep
 // the grants' order and the first error in that order wins.
-func (ev *evaluation) grants(ctx context.Context, grants []*manifest.Object, used []string) ([][]Finding, error) {
+func (ev *evaluation) grants(ctx context.Context, grants []*manifest.Object, used []string) ([][]report.Finding, error) {
 	u := usedGrants{term: sync.OnceValue(func() *ast.Term { return engine.UsedGrants(used) })}
 	if ev.wasm != nil {
 		var err error
@@ -379,7 +380,7 @@ func (ev *evaluation) grants(ctx context.Context, grants []*manifest.Object, use
 			return nil, fmt.Errorf("convert used grants: %w", err)
 		}
 	}
-	out := make([][]Finding, len(grants))
+	out := make([][]report.Finding, len(grants))
 	errs := make([]error, len(grants))
 	ev.inBatches(len(grants), maxGrantBatch, func(w *worker, start, end int) {
 		w.grantBatch(ctx, grants[start:end], u, out[start:end], errs[start:end])
@@ -390,7 +391,7 @@ func (ev *evaluation) grants(ctx context.Context, grants []*manifest.Object, use
 	return out, nil
 }
 
-func (w *worker) grantBatch(ctx context.Context, grants []*manifest.Object, used usedGrants, out [][]Finding, errs []error) {
+func (w *worker) grantBatch(ctx context.Context, grants []*manifest.Object, used usedGrants, out [][]report.Finding, errs []error) {
 	if w.wasm != nil {
 		if result, err := w.wasm.eval(ctx, engine.Entrypoint(engine.GrantsQuery), grants, used.json); err == nil {
 			if grs, err := engine.DecodeGrantReports(result, len(grants)); err == nil {

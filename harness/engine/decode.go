@@ -6,6 +6,7 @@ import (
 
 	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // Route reports are read from the AST value the query returns. Most routes
@@ -93,12 +94,12 @@ func decodeRouteReport(v ast.Value) (*RouteReport, error) {
 
 // decodeFindings: an empty collection is an empty slice (what the JSON
 // decoder makes of []), anything else goes through JSON.
-func decodeFindings(t *ast.Term) ([]Finding, error) {
+func decodeFindings(t *ast.Term) ([]report.PolicyFinding, error) {
 	if t == nil {
 		return nil, nil
 	}
 	if n, ok := collectionLen(t.Value); ok && n == 0 {
-		return []Finding{}, nil
+		return []report.PolicyFinding{}, nil
 	}
 	native, err := ast.JSON(t.Value)
 	if err != nil {
@@ -108,7 +109,7 @@ func decodeFindings(t *ast.Term) ([]Finding, error) {
 	if err != nil {
 		return nil, fmt.Errorf("decode policy result: findings: %w", err)
 	}
-	var out []Finding
+	var out []report.PolicyFinding
 	if err := json.Unmarshal(raw, &out); err != nil {
 		return nil, fmt.Errorf("decode policy result: findings: %w", err)
 	}

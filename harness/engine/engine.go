@@ -17,6 +17,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 	"github.com/open-policy-agent/opa/v1/storage"
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // Queries the harness evaluates.
@@ -271,65 +272,15 @@ func (e *Engine) Prepare(ctx context.Context, query string) (func(context.Contex
 
 // RouteReport is the policy's answer for one route.
 type RouteReport struct {
-	Findings    []Finding `json:"findings"`
-	Condition   Condition `json:"condition"`
-	UsedGrants  []string  `json:"used_grants"`
-	BackendRefs int       `json:"backend_refs"`
+	Findings    []report.PolicyFinding `json:"findings"`
+	Condition   report.Condition       `json:"condition"`
+	UsedGrants  []string               `json:"used_grants"`
+	BackendRefs int                    `json:"backend_refs"`
 }
 
 // GrantReport is the policy's answer for one ReferenceGrant.
 type GrantReport struct {
-	Findings []Finding `json:"findings"`
-}
-
-// Finding is one finding as the policy builds it.
-type Finding struct {
-	Rule       string         `json:"rule"`
-	Name       string         `json:"name"`
-	Severity   string         `json:"severity"`
-	Reason     string         `json:"reason"`
-	Object     ObjectRef      `json:"object"`
-	Field      string         `json:"field"`
-	Message    string         `json:"message"`
-	Fix        string         `json:"fix"`
-	Suggestion map[string]any `json:"suggestion,omitempty"`
-	Edits      []Edit         `json:"edits,omitempty"`
-	// Suppression is set when the object asks for the finding to be
-	// suppressed (the refguard.io/ignore annotation): still reported, never
-	// counted toward a failure.
-	Suppression *Suppression `json:"suppression,omitempty"`
-}
-
-// Suppression says how a finding was suppressed and why.
-type Suppression struct {
-	Kind          string `json:"kind"` // "annotation" (the policy's) or "comment" (the CLI's)
-	Justification string `json:"justification"`
-}
-
-// Edit is a repair the policy proposes: set Field of Object to Value, or
-// add Manifest next to Object.
-type Edit struct {
-	Op       string         `json:"op"` // set | add
-	Object   ObjectRef      `json:"object"`
-	Field    string         `json:"field,omitempty"`
-	Value    any            `json:"value,omitempty"`
-	Manifest map[string]any `json:"manifest,omitempty"`
-}
-
-// ObjectRef identifies an object.
-type ObjectRef struct {
-	APIVersion string `json:"apiVersion"`
-	Kind       string `json:"kind"`
-	Namespace  string `json:"namespace"`
-	Name       string `json:"name"`
-}
-
-// Condition is a predicted route status condition.
-type Condition struct {
-	Type    string `json:"type"`
-	Status  string `json:"status"`
-	Reason  string `json:"reason"`
-	Message string `json:"message"`
+	Findings []report.PolicyFinding `json:"findings"`
 }
 
 // Config converts a policy config ({"profile": …}; nil for the defaults)
@@ -504,9 +455,9 @@ func DecodeGrantReports(resultSet []byte, grants int) ([]GrantReport, error) {
 
 // DecodeFindings reads the result set of a query whose value is a set of
 // findings (DuplicatesQuery), in OPA's JSON form.
-func DecodeFindings(resultSet []byte) ([]Finding, error) {
+func DecodeFindings(resultSet []byte) ([]report.PolicyFinding, error) {
 	var rs []struct {
-		Result []Finding `json:"result"`
+		Result []report.PolicyFinding `json:"result"`
 	}
 	if err := json.Unmarshal(resultSet, &rs); err != nil {
 		return nil, fmt.Errorf("decode policy result: %w", err)

@@ -24,9 +24,8 @@ import (
 	yaml "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
-	"github.com/refguard/refguard/harness/check"
-	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // Change is one applied edit, as reported by --format json.
@@ -41,8 +40,8 @@ type Change struct {
 // Skipped is a finding the rules proposed no (unambiguous) repair for, or
 // whose repair could not be applied.
 type Skipped struct {
-	Finding check.Finding `json:"finding"`
-	Reason  string        `json:"reason"`
+	Finding report.Finding `json:"finding"`
+	Reason  string         `json:"reason"`
 }
 
 // Plan is the result of applying every edit in memory.
@@ -62,7 +61,7 @@ type splice struct {
 // Build plans the edits of a report's findings over the given files.
 // namespace is the namespace the check gave objects that name none (as
 // kubectl apply -n; "" for "default").
-func Build(rep *check.Report, files map[string][]byte, namespace string) (*Plan, error) {
+func Build(rep *report.Report, files map[string][]byte, namespace string) (*Plan, error) {
 	if namespace == "" {
 		namespace = manifest.DefaultNamespace
 	}
@@ -213,7 +212,7 @@ func scalar(n *yaml.Node) string {
 
 // locate finds the file and object node an edit targets: the finding's
 // object for set edits on it, or the object the edit names (a grant).
-func locate(docs map[string][]*yaml.Node, files map[string][]byte, f check.Finding, e engine.Edit, namespace string) (string, *yaml.Node, error) {
+func locate(docs map[string][]*yaml.Node, files map[string][]byte, f report.Finding, e report.Edit, namespace string) (string, *yaml.Node, error) {
 	want := e.Object
 	if want.Kind == "" {
 		want = f.Object
@@ -359,7 +358,7 @@ func tokenEnd(content []byte, start int, n *yaml.Node) (int, error) {
 	return 0, errors.New("block or flow scalar")
 }
 
-func setSplice(content []byte, obj *yaml.Node, e engine.Edit, rule string) (splice, error) {
+func setSplice(content []byte, obj *yaml.Node, e report.Edit, rule string) (splice, error) {
 	parent, key, node, err := walk(obj, e.Field)
 	if err != nil {
 		return splice{}, err

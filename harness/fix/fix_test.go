@@ -9,9 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/refguard/refguard/harness/report"
 	"github.com/stretchr/testify/require"
-
-	"github.com/refguard/refguard/harness/engine"
 )
 
 func TestOffsetCountsCharactersNotBytes(t *testing.T) {
@@ -19,7 +18,7 @@ func TestOffsetCountsCharactersNotBytes(t *testing.T) {
 	docs, err := parseDocs(content)
 	require.NoError(t, err)
 	obj := objects(docs[0])[0]
-	sp, err := setSplice(content, obj, engine.Edit{Op: "set", Field: "spec.name", Value: "api-service"}, "RG103")
+	sp, err := setSplice(content, obj, report.Edit{Op: "set", Field: "spec.name", Value: "api-service"}, "RG103")
 	require.NoError(t, err)
 	out, err := apply(content, []splice{sp}, nil)
 	require.NoError(t, err)
@@ -32,7 +31,7 @@ func TestInsertionsAtOnePointAreAllApplied(t *testing.T) {
 	require.NoError(t, err)
 	obj := objects(docs[0])[0]
 	var sps []splice
-	for _, e := range []engine.Edit{{Op: "set", Field: "spec.ref.group", Value: ""}, {Op: "set", Field: "spec.ref.kind", Value: "Service"}} {
+	for _, e := range []report.Edit{{Op: "set", Field: "spec.ref.group", Value: ""}, {Op: "set", Field: "spec.ref.kind", Value: "Service"}} {
 		sp, err := setSplice(content, obj, e, "RG401")
 		require.NoError(t, err)
 		sps = append(sps, sp)
@@ -46,7 +45,7 @@ func TestCRLFFilesKeepCRLF(t *testing.T) {
 	content := []byte("spec:\r\n  ref:\r\n    name: web\r\n")
 	docs, err := parseDocs(content)
 	require.NoError(t, err)
-	sp, err := setSplice(content, objects(docs[0])[0], engine.Edit{Op: "set", Field: "spec.ref.port", Value: float64(80)}, "RG104")
+	sp, err := setSplice(content, objects(docs[0])[0], report.Edit{Op: "set", Field: "spec.ref.port", Value: float64(80)}, "RG104")
 	require.NoError(t, err)
 	out, err := apply(content, []splice{sp}, []string{"kind: ReferenceGrant\nmetadata:\n  name: g\n"})
 	require.NoError(t, err)
@@ -172,7 +171,7 @@ func TestFlowMappingsTakeAnInsertedKey(t *testing.T) {
 	require.NoError(t, err)
 	obj := objects(docs[0])[0]
 	var sps []splice
-	for _, e := range []engine.Edit{{Op: "set", Field: "spec.rules[0].backendRefs[0].group", Value: ""}, {Op: "set", Field: "spec.rules[0].backendRefs[0].kind", Value: "Service"}} {
+	for _, e := range []report.Edit{{Op: "set", Field: "spec.rules[0].backendRefs[0].group", Value: ""}, {Op: "set", Field: "spec.rules[0].backendRefs[0].kind", Value: "Service"}} {
 		sp, err := setSplice(content, obj, e, "RG401")
 		require.NoError(t, err)
 		sps = append(sps, sp)

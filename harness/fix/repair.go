@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/refguard/refguard/harness/check"
+	"github.com/refguard/refguard/harness/report"
 )
 
 // MaxRounds bounds the repair loop: a repair can make the next one visible
@@ -17,7 +17,7 @@ const MaxRounds = 5
 
 // Recheck checks file contents (by name, in the order given) as the run
 // that planned the repairs did.
-type Recheck func(names []string, contents map[string][]byte) (*check.Report, error)
+type Recheck func(names []string, contents map[string][]byte) (*report.Report, error)
 
 // Repair plans every repair the policy proposes until a check of the
 // repaired files proposes no more, at most MaxRounds rounds. Skipped lists
@@ -92,7 +92,7 @@ func fingerprint(names []string, contents map[string][]byte) string {
 
 // newErrors names the places (object and field) with an error after that
 // had none before.
-func newErrors(before, after *check.Report) []string {
+func newErrors(before, after *report.Report) []string {
 	had := map[string]bool{}
 	for _, f := range before.Findings {
 		if f.Severity == "error" {
@@ -108,6 +108,6 @@ func newErrors(before, after *check.Report) []string {
 	return out
 }
 
-func place(f check.Finding) string {
+func place(f report.Finding) string {
 	return fmt.Sprintf("%s %s/%s %s", f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field)
 }

@@ -6,9 +6,6 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
-
-	"github.com/refguard/refguard/harness/check"
-	"github.com/refguard/refguard/harness/engine"
 )
 
 func TestClean(t *testing.T) {
@@ -31,12 +28,12 @@ func TestClean(t *testing.T) {
 // sequences to a terminal or start a workflow command in a CI log.
 func TestTextAndGitHubEscapeInput(t *testing.T) {
 	hostile := "web\x1b[2K\r✔ all checks passed\n::error::forged"
-	rep := &check.Report{Findings: []check.Finding{{
-		Finding: engine.Finding{Rule: "RG103", Name: "backend-not-found", Severity: "error",
-			Object: engine.ObjectRef{Kind: "HTTPRoute", Namespace: "app", Name: hostile}, Field: "spec.rules[0].backendRefs[0]",
+	rep := &Report{Findings: []Finding{{
+		PolicyFinding: PolicyFinding{Rule: "RG103", Name: "backend-not-found", Severity: "error",
+			Object: ObjectRef{Kind: "HTTPRoute", Namespace: "app", Name: hostile}, Field: "spec.rules[0].backendRefs[0]",
 			Message: "Service app/" + hostile + " not found", Fix: "set name: " + hostile},
 		File: "deploy/\x1b]0;title\x07route.yaml", Line: 3,
-	}}, Routes: []check.Route{{Object: engine.ObjectRef{Kind: "HTTPRoute", Namespace: "app", Name: hostile}, Conditions: []engine.Condition{{Type: "ResolvedRefs", Status: "False", Reason: "BackendNotFound"}}}}}
+	}}, Routes: []Route{{Object: ObjectRef{Kind: "HTTPRoute", Namespace: "app", Name: hostile}, Conditions: []Condition{{Type: "ResolvedRefs", Status: "False", Reason: "BackendNotFound"}}}}}
 	for name, write := range map[string]func(*bytes.Buffer) error{
 		"text":   func(b *bytes.Buffer) error { return Text(b, Meta{Profile: "spec"}, rep, Style{}) },
 		"github": func(b *bytes.Buffer) error { return GitHub(b, rep) },

@@ -10,9 +10,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-
-	"github.com/refguard/refguard/harness/check"
-	"github.com/refguard/refguard/harness/engine"
 )
 
 // Tool describes the producer of a report.
@@ -33,34 +30,34 @@ type Meta struct {
 }
 
 type jsonFinding struct {
-	Rule        string              `json:"rule"`
-	Name        string              `json:"name"`
-	Severity    string              `json:"severity"`
-	Reason      string              `json:"reason"`
-	Object      engine.ObjectRef    `json:"object"`
-	Field       string              `json:"field"`
-	File        string              `json:"file"`
-	Line        int                 `json:"line"`
-	Set         string              `json:"set,omitempty"`
-	Message     string              `json:"message"`
-	Fix         string              `json:"fix,omitempty"`
-	Suggestion  map[string]any      `json:"suggestion,omitempty"`
-	Suppression *engine.Suppression `json:"suppression,omitempty"`
+	Rule        string         `json:"rule"`
+	Name        string         `json:"name"`
+	Severity    string         `json:"severity"`
+	Reason      string         `json:"reason"`
+	Object      ObjectRef      `json:"object"`
+	Field       string         `json:"field"`
+	File        string         `json:"file"`
+	Line        int            `json:"line"`
+	Set         string         `json:"set,omitempty"`
+	Message     string         `json:"message"`
+	Fix         string         `json:"fix,omitempty"`
+	Suggestion  map[string]any `json:"suggestion,omitempty"`
+	Suppression *Suppression   `json:"suppression,omitempty"`
 }
 
 type jsonReport struct {
 	Tool     Tool          `json:"tool"`
 	Profile  string        `json:"profile"`
-	Summary  check.Summary `json:"summary"`
+	Summary  Summary       `json:"summary"`
 	Findings []jsonFinding `json:"findings"`
-	Routes   []check.Route `json:"routes"`
+	Routes   []Route       `json:"routes"`
 }
 
 // newJSONReport is what the JSON report holds.
-func newJSONReport(meta Meta, rep *check.Report) jsonReport {
+func newJSONReport(meta Meta, rep *Report) jsonReport {
 	out := jsonReport{Tool: meta.Tool, Profile: meta.Profile, Summary: rep.Summary, Findings: make([]jsonFinding, 0, len(rep.Findings)), Routes: rep.Routes}
 	if out.Routes == nil {
-		out.Routes = []check.Route{} // the schema's "routes" is always an array
+		out.Routes = []Route{} // the schema's "routes" is always an array
 	}
 	for _, f := range rep.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
@@ -77,7 +74,7 @@ func newJSONReport(meta Meta, rep *check.Report) jsonReport {
 // one field and one array element at a time. Encoding the whole report at
 // once built it twice in memory (compact, then indented, growing by
 // copies): 1.0 s of a 50,000-route check for its 26 MB report.
-func JSON(w io.Writer, meta Meta, rep *check.Report) error {
+func JSON(w io.Writer, meta Meta, rep *Report) error {
 	out := newJSONReport(meta, rep)
 	jw := newIndentedWriter(w)
 	jw.raw("{\n")
@@ -189,7 +186,7 @@ func (s Style) severity(sev string) string {
 
 // Text writes the human report: findings grouped by file, then the
 // predicted status of every route, then a summary line.
-func Text(w io.Writer, meta Meta, rep *check.Report, style Style) error {
+func Text(w io.Writer, meta Meta, rep *Report, style Style) error {
 	var b strings.Builder
 	file := ""
 	for _, f := range rep.Findings {
@@ -271,7 +268,7 @@ func Count(n int, word string) string {
 }
 
 // GitHub writes workflow commands that annotate the files in a pull request.
-func GitHub(w io.Writer, rep *check.Report) error {
+func GitHub(w io.Writer, rep *Report) error {
 	var b strings.Builder
 	for _, f := range rep.Findings {
 		if f.Suppression != nil {

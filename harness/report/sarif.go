@@ -13,13 +13,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/rulemeta"
 )
 
 // SARIF writes a SARIF 2.1.0 log: one rule descriptor per rule (with its
 // docs page), one result per finding, located at the backendRef's line.
-func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) error {
+func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *Report) error {
 	type message struct {
 		Text string `json:"text"`
 	}
@@ -127,7 +126,7 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *check.Report) err
 
 // JUnit writes one test case per checked route (failing when it has an
 // error finding) and one per ReferenceGrant with findings.
-func JUnit(w io.Writer, meta Meta, rep *check.Report) error {
+func JUnit(w io.Writer, meta Meta, rep *Report) error {
 	type failure struct {
 		Message string `xml:"message,attr"`
 		Type    string `xml:"type,attr"`
@@ -146,7 +145,7 @@ func JUnit(w io.Writer, meta Meta, rep *check.Report) error {
 		Failures int        `xml:"failures,attr"`
 		Cases    []testcase `xml:"testcase"`
 	}
-	byObject := map[string][]check.Finding{}
+	byObject := map[string][]Finding{}
 	for _, f := range rep.Findings {
 		k := fmt.Sprintf("%s %s/%s", f.Object.Kind, f.Object.Namespace, f.Object.Name)
 		byObject[k] = append(byObject[k], f)

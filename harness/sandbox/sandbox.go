@@ -184,7 +184,7 @@ type checked struct {
 	files  map[string][]byte
 	lookup []manifest.Object
 	config map[string]any
-	report *check.Report
+	report *report.Report
 }
 
 func (e *Engine) check(ctx context.Context, req Request) (Answer, error) {
@@ -245,7 +245,7 @@ func (e *Engine) check(ctx context.Context, req Request) (Answer, error) {
 }
 
 // load loads and checks files with the settings of c, as the CLI does.
-func (e *Engine) load(ctx context.Context, c *checked, names []string, files map[string][]byte) (*manifest.Result, *check.Report, error) {
+func (e *Engine) load(ctx context.Context, c *checked, names []string, files map[string][]byte) (*manifest.Result, *report.Report, error) {
 	loaded, err := manifest.LoadContents(names, files, e.checker.LoadOptions())
 	if err != nil {
 		return nil, nil, err
@@ -267,7 +267,7 @@ func (e *Engine) Repair(ctx context.Context) (*Repair, int64) {
 	e.last = nil
 	started := time.Now()
 	first := last.report
-	recheck := func(names []string, contents map[string][]byte) (*check.Report, error) {
+	recheck := func(names []string, contents map[string][]byte) (*report.Report, error) {
 		if first != nil {
 			rep := first
 			first = nil

@@ -1,0 +1,91 @@
+package report
+
+// Report is the result of a check: what every output format renders.
+type Report struct {
+	Summary  Summary   `json:"summary"`
+	Findings []Finding `json:"findings"`
+	Routes   []Route   `json:"routes"`
+}
+
+// Summary counts what was checked and found.
+type Summary struct {
+	Files       int `json:"files"`
+	Objects     int `json:"objects"`
+	Routes      int `json:"routes"`
+	BackendRefs int `json:"backendRefs"`
+	Errors      int `json:"errors"`
+	Warnings    int `json:"warnings"`
+	Infos       int `json:"infos"`
+	// Suppressed counts the findings suppressed by annotation; they are
+	// not among the errors, warnings and infos.
+	Suppressed int `json:"suppressed"`
+}
+
+// Finding is a policy finding located in a file.
+type Finding struct {
+	PolicyFinding
+	File string `json:"file"`
+	Line int    `json:"line"`
+	// Set names the set the finding belongs to when sets are checked
+	// separately and reported together (check --each); "" otherwise.
+	Set string `json:"set,omitempty"`
+}
+
+// Route is a checked route and its predicted conditions.
+type Route struct {
+	Object     ObjectRef   `json:"object"`
+	File       string      `json:"file"`
+	Line       int         `json:"line"`
+	Set        string      `json:"set,omitempty"` // as Finding.Set
+	Conditions []Condition `json:"conditions"`
+}
+
+// PolicyFinding is one finding as the policy builds it.
+type PolicyFinding struct {
+	Rule       string         `json:"rule"`
+	Name       string         `json:"name"`
+	Severity   string         `json:"severity"`
+	Reason     string         `json:"reason"`
+	Object     ObjectRef      `json:"object"`
+	Field      string         `json:"field"`
+	Message    string         `json:"message"`
+	Fix        string         `json:"fix"`
+	Suggestion map[string]any `json:"suggestion,omitempty"`
+	Edits      []Edit         `json:"edits,omitempty"`
+	// Suppression is set when the object asks for the finding to be
+	// suppressed (the refguard.io/ignore annotation): still reported, never
+	// counted toward a failure.
+	Suppression *Suppression `json:"suppression,omitempty"`
+}
+
+// Suppression says how a finding was suppressed and why.
+type Suppression struct {
+	Kind          string `json:"kind"` // "annotation" (the policy's) or "comment" (the CLI's)
+	Justification string `json:"justification"`
+}
+
+// Edit is a repair the policy proposes: set Field of Object to Value, or
+// add Manifest next to Object.
+type Edit struct {
+	Op       string         `json:"op"` // set | add
+	Object   ObjectRef      `json:"object"`
+	Field    string         `json:"field,omitempty"`
+	Value    any            `json:"value,omitempty"`
+	Manifest map[string]any `json:"manifest,omitempty"`
+}
+
+// ObjectRef identifies an object.
+type ObjectRef struct {
+	APIVersion string `json:"apiVersion"`
+	Kind       string `json:"kind"`
+	Namespace  string `json:"namespace"`
+	Name       string `json:"name"`
+}
+
+// Condition is a predicted route status condition.
+type Condition struct {
+	Type    string `json:"type"`
+	Status  string `json:"status"`
+	Reason  string `json:"reason"`
+	Message string `json:"message"`
+}
