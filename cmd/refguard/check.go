@@ -211,6 +211,13 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
+	if f := rep.Fallback; f != nil {
+		batches := "1 batch of objects"
+		if f.Batches > 1 {
+			batches = fmt.Sprintf("%d batches of objects", f.Batches)
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "refguard: warning: the policy's Wasm build failed on %s (%s); OPA's evaluator checked them instead, so the findings are complete, but please report this\n", batches, f.Error)
+	}
 	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: set.Revision}, Profile: o.profile}
 	if wd, err := os.Getwd(); err == nil {
 		meta.BaseDir = wd

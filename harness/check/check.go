@@ -232,6 +232,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 			rep.Summary.Infos++
 		}
 	}
+	rep.Fallback = ev.fallback()
 	Sort(rep)
 	return rep, nil
 }
@@ -349,6 +350,12 @@ func Merge(names []string, reports []*report.Report) *report.Report {
 		out.Summary.Warnings += s.Warnings
 		out.Summary.Suppressed += s.Suppressed
 		out.Summary.Infos += s.Infos
+		if f := rep.Fallback; f != nil {
+			if out.Fallback == nil {
+				out.Fallback = &report.Fallback{Error: f.Error}
+			}
+			out.Fallback.Batches += f.Batches
+		}
 	}
 	Sort(out)
 	return out

@@ -221,3 +221,48 @@ func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
 		})
 	}
 }
+
+// A policy whose batch entrypoint fails whenever a batch holds route
+// "bad", while the single-route one answers for it: OPA's evaluator
+// answers where the Wasm build failed.
+const batchOnlyFailsHarness = `package refguard.harness
+
+_report(obj) := {"findings": [], "condition": {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": obj.metadata.name}, "used_grants": [], "backend_refs": 0}
+
+_holds_bad := 1 if input.objects[_].metadata.name == "bad"
+
+_holds_bad := 2 if input.objects[_].metadata.name == "bad"
+
+route_reports := [_report(obj) | some obj in input.objects; not _holds_bad == 3]
+
+route_report := _report(input.object)
+`
+
+// TestAWasmFailureIsReportedNotSilent: a batch the Wasm build fails on is
+// evaluated again by OPA's evaluator, and the report says so (the CLI
+// prints it on stderr and in the JSON report); a run without one says
+// nothing.
+func TestAWasmFailureIsReportedNotSilent(t *testing.T) {
+	ctx := context.Background()
+	modules := map[string]string{"refs.rego": batchPolicy, "harness.rego": batchOnlyFailsHarness}
+	maps.Copy(modules, restOfPolicy)
+	policy, err := wasm.Load(ctx, modules, engine.WasmEntrypoints(), "")
+	require.NoError(t, err)
+	defer policy.Close(ctx)
+	checker, err := NewChecker(ctx, policyset.New(modules, "test"), WithWasm(policy))
+	require.NoError(t, err)
+	names, goodFile, badFile := goodAndBadFiles(t, "r", func(name string) string {
+		return "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\n  namespace: app\n---\n"
+	})
+
+	rep, err := checkFile(t, checker, goodFile)
+	require.NoError(t, err)
+	require.Nil(t, rep.Fallback)
+
+	rep, err = checkFile(t, checker, badFile)
+	require.NoError(t, err, "OPA's evaluator answers for every route")
+	require.Len(t, rep.Routes, len(names))
+	require.NotNil(t, rep.Fallback)
+	require.Equal(t, 1, rep.Fallback.Batches, "only the batch holding the route")
+	require.Contains(t, rep.Fallback.Error, "conflict")
+}

@@ -29,6 +29,34 @@ type evaluation struct {
 	interpreter *interpreter
 	config      ast.Value
 	wasm        *wasmEvaluation // nil without a Wasm policy
+
+	// Batches the Wasm build failed on, evaluated again by OPA's
+	// evaluator (which names the object an error is about), and the
+	// first of those failures: never silent, the report carries them.
+	fallbackMu    sync.Mutex
+	fallbacks     int
+	fallbackError string
+}
+
+// fellBack records a batch the Wasm build failed on.
+func (ev *evaluation) fellBack(err error) {
+	ev.fallbackMu.Lock()
+	defer ev.fallbackMu.Unlock()
+	if ev.fallbacks == 0 {
+		ev.fallbackError = err.Error()
+	}
+	ev.fallbacks++
+}
+
+// fallback is what the report says of the batches that fell back (nil
+// when none did).
+func (ev *evaluation) fallback() *report.Fallback {
+	ev.fallbackMu.Lock()
+	defer ev.fallbackMu.Unlock()
+	if ev.fallbacks == 0 {
+		return nil
+	}
+	return &report.Fallback{Batches: ev.fallbacks, Error: ev.fallbackError}
 }
 
 // interpreter compiles the policy for OPA's evaluator and loads the
@@ -268,8 +296,12 @@ func (ev *evaluation) routes(ctx context.Context, routes []*manifest.Object) ([]
 // (a route that does not parse, an evaluation error), each route on its
 // own with OPA's evaluator, so every error names its route.
 func (w *worker) routeBatch(ctx context.Context, routes []*manifest.Object, out []routeResult, errs []error) {
-	if w.wasm != nil && w.wasmRouteBatch(ctx, routes, out) {
-		return
+	if w.wasm != nil {
+		err := w.wasmRouteBatch(ctx, routes, out)
+		if err == nil {
+			return
+		}
+		w.ev.fellBack(err)
 	}
 	eng, err := w.ev.interpreter.engine(ctx)
 	if err != nil {
@@ -295,14 +327,14 @@ func (w *worker) routeBatch(ctx context.Context, routes []*manifest.Object, out 
 // wasmRouteBatch evaluates a batch with the Wasm build of the policy.
 // Routes loaded with their JSON (Options.DeferredJSON) are not parsed
 // again, except the few with findings, for the lines the findings point
-// at. False when the batch has to take the general path.
-func (w *worker) wasmRouteBatch(ctx context.Context, routes []*manifest.Object, out []routeResult) bool {
+// at. An error sends the batch down the general path.
+func (w *worker) wasmRouteBatch(ctx context.Context, routes []*manifest.Object, out []routeResult) error {
 	objs := routes
 	for _, o := range routes {
 		if o.Deferred() && o.JSON == nil {
 			full, err := manifest.MaterializeAll(routes)
 			if err != nil {
-				return false
+				return err
 			}
 			objs = full
 			break
@@ -310,22 +342,22 @@ func (w *worker) wasmRouteBatch(ctx context.Context, routes []*manifest.Object, 
 	}
 	result, err := w.wasm.eval(ctx, engine.Entrypoint(engine.RoutesQuery), objs, nil)
 	if err != nil {
-		return false
+		return err
 	}
 	rrs, err := engine.DecodeRouteReports(result, len(objs))
 	if err != nil {
-		return false
+		return err
 	}
 	for i := range rrs {
 		o := objs[i]
 		if len(rrs[i].Findings) > 0 && o.Deferred() {
 			if o, err = o.Materialize(); err != nil {
-				return false
+				return err
 			}
 		}
 		out[i] = located(o, &rrs[i])
 	}
-	return true
+	return nil
 }
 
 func evalRoutes(ctx context.Context, eng *engine.Engine, routes []*manifest.Object, config ast.Value) ([]engine.RouteReport, error) {
@@ -393,14 +425,11 @@ func (ev *evaluation) grants(ctx context.Context, grants []*manifest.Object, use
 
 func (w *worker) grantBatch(ctx context.Context, grants []*manifest.Object, used usedGrants, out [][]report.Finding, errs []error) {
 	if w.wasm != nil {
-		if result, err := w.wasm.eval(ctx, engine.Entrypoint(engine.GrantsQuery), grants, used.json); err == nil {
-			if grs, err := engine.DecodeGrantReports(result, len(grants)); err == nil {
-				for i := range grs {
-					out[i] = locateAll(grants[i], grs[i].Findings)
-				}
-				return
-			}
+		err := w.wasmGrantBatch(ctx, grants, used, out)
+		if err == nil {
+			return
 		}
+		w.ev.fellBack(err)
 	}
 	eng, err := w.ev.interpreter.engine(ctx)
 	for i, o := range grants {
@@ -415,6 +444,23 @@ func (w *worker) grantBatch(ctx context.Context, grants []*manifest.Object, used
 		}
 		out[i] = locateAll(o, gr.Findings)
 	}
+}
+
+// wasmGrantBatch evaluates a batch of grants with the Wasm build of the
+// policy.
+func (w *worker) wasmGrantBatch(ctx context.Context, grants []*manifest.Object, used usedGrants, out [][]report.Finding) error {
+	result, err := w.wasm.eval(ctx, engine.Entrypoint(engine.GrantsQuery), grants, used.json)
+	if err != nil {
+		return err
+	}
+	grs, err := engine.DecodeGrantReports(result, len(grants))
+	if err != nil {
+		return err
+	}
+	for i := range grs {
+		out[i] = locateAll(grants[i], grs[i].Findings)
+	}
+	return nil
 }
 
 // wasmEvaluation holds a check's Wasm instances: each worker takes one

@@ -5,6 +5,17 @@ type Report struct {
 	Summary  Summary   `json:"summary"`
 	Findings []Finding `json:"findings"`
 	Routes   []Route   `json:"routes"`
+	// Fallback is set when batches the policy's Wasm build failed on were
+	// evaluated again by OPA's evaluator: the findings are complete, but a
+	// Wasm failure is a bug to report, and the run was slower for it.
+	Fallback *Fallback `json:"fallback,omitempty"`
+}
+
+// Fallback counts the batches that fell back to OPA's evaluator and gives
+// the first Wasm failure.
+type Fallback struct {
+	Batches int    `json:"batches"`
+	Error   string `json:"error"`
 }
 
 // Summary counts what was checked and found.
