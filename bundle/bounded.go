@@ -13,8 +13,8 @@ import (
 )
 
 // Limits on a bundle, checked before its signature is: a bundle may come
-// from anywhere, and verifying it must not cost more than reading one.
-// refguard's own bundle is about 40 KB compressed, 200 KB expanded.
+// from anywhere, and verifying it must not cost more than reading one;
+// the limits are far above refguard's own bundle (docs/limits.md).
 const (
 	MaxBundleBytes       = 32 << 20 // the .tar.gz file
 	MaxBundleFileBytes   = 8 << 20  // one file in it, expanded

@@ -503,9 +503,9 @@ func (e *wasmEvaluation) close(ctx context.Context) {
 // wasmWorker is a worker's Wasm evaluation: it converts its batches to
 // input JSON and evaluates them on its own instance, created at its first
 // batch. One instance per worker, each holding the inventory parsed into
-// its own memory (about 14 times its JSON: 22 MB at 10,000 Services):
-// sharing one instance between the workers saved that memory but
-// serialised their evaluations (10k 1.8 → 2.1 s, 50k 8.5 → 12.0 s).
+// its own memory (several times its JSON): sharing one instance between
+// the workers would save that memory but serialise their evaluations
+// (docs/performance.md).
 type wasmWorker struct {
 	e     *wasmEvaluation
 	inst  *wasm.Instance

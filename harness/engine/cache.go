@@ -12,8 +12,8 @@ import (
 // of rebuilt for each one.
 //
 // OPA's own cache is a trie with a hash map per node; a fresh one per route
-// costs ~30 KB of maps and entries (a fifth of a route's allocation), most
-// of it for function calls whose key is the call path plus the route's
+// is a large share of a route's allocation (docs/performance.md), most of
+// it for function calls whose key is the call path plus the route's
 // context. Here a frame is one index from the hash of the whole reference to
 // entries kept in a slice, with the references' terms copied into one
 // buffer; reset clears them and keeps the capacity, so a warm cache does not

@@ -22,9 +22,8 @@ import (
 
 // Policy is a compiled Wasm policy module, ready to be instantiated: one
 // wazero runtime holds the module and the env module, each decoded and
-// compiled once, the host functions, and every instance's modules
-// (decoding the 450 KB module again for each instance cost 5–15 ms of its
-// creation).
+// compiled once, the host functions, and every instance's modules:
+// decoding the module again for each instance would dominate its creation.
 type Policy struct {
 	compilation wazero.CompilationCache
 	runtime     wazero.Runtime

@@ -1,8 +1,9 @@
 package wasm
 
-// maxMemoryPages bounds each instance's linear memory (2 GiB). A 50,000
-// Service inventory parses into about 110 MB; an evaluation that needs
-// more fails, and the caller falls back to OPA's evaluator.
+// maxMemoryPages bounds each instance's linear memory (2 GiB), far above
+// what the largest inventory of docs/limits.md parses into; an evaluation
+// that needs more fails, and the caller falls back to OPA's evaluator (and
+// says so).
 const maxMemoryPages = 32768
 
 // sliceMemory is a linear memory in a Go slice that grows by doubling, so

@@ -12,8 +12,8 @@ import (
 // maximum size, reserved but not committed: growing the memory only
 // lengthens the slice. wazero's default backing is a Go slice, which OPA's
 // allocator grows a page at a time — each growth past its capacity copies
-// the whole memory (1.6 s of CPU to parse a 1.5 MB inventory into two
-// instances), and the copies are garbage the collector must chase. Outside
+// the whole memory, quadratic in the inventory's size, and the copies are
+// garbage the collector must chase. Outside
 // the Go heap, the memory also leaves the collector's pacing alone.
 type mmapAllocator struct{}
 
