@@ -16,12 +16,10 @@ import (
 	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/examples"
 	"github.com/refguard/refguard/harness/check"
-	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/rulemeta"
-	"github.com/refguard/refguard/harness/wasm"
 )
 
 type checkOptions struct {
@@ -144,19 +142,15 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	ctx := cmd.Context()
 	var opts []check.Option
 	if o.evaluator == "wasm" {
-		policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), wasmCacheDir())
-		if err != nil {
-			return err
-		}
-		defer policy.Close(ctx)
-		for _, d := range policy.Discarded {
-			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: discarded an unusable compiled-policy cache entry (%s) and rebuilt it\n", d)
-		}
-		opts = append(opts, check.WithWasm(policy))
+		opts = append(opts, check.WithWasmBuild(wasmCacheDir()))
 	}
 	checker, err := check.NewChecker(ctx, set, opts...)
 	if err != nil {
 		return err
+	}
+	defer checker.Close(ctx)
+	for _, n := range checker.Notes() {
+		fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
 	}
 	if err := checkProfile(checker, o.profile); err != nil {
 		return err

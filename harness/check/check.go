@@ -21,6 +21,10 @@ import (
 type Checker struct {
 	set          *policyset.Set
 	wasm         *wasm.Policy // nil: everything is evaluated by OPA's evaluator
+	wasmBuild    bool         // WithWasmBuild: the checker compiles (and owns) wasm
+	wasmCache    string
+	ownsWasm     bool
+	notes        []string
 	routeKinds   map[string]bool
 	collections  inventory.Table                // the policy's collections
 	fields       map[string]map[string][]string // manifest.Fields by inventory collection
@@ -38,6 +42,14 @@ type Option func(*Checker)
 // names its object.
 func WithWasm(p *wasm.Policy) Option { return func(c *Checker) { c.wasm = p } }
 
+// WithWasmBuild is WithWasm with the checker compiling the policy to Wasm
+// itself (engine.WasmEntrypoints), or reading the compilation from the
+// cache in cacheDir ("" for none); Close releases it, and Notes names the
+// cache entries it found damaged and rebuilt.
+func WithWasmBuild(cacheDir string) Option {
+	return func(c *Checker) { c.wasmBuild, c.wasmCache = true, cacheDir }
+}
+
 // NewChecker reads the route kinds, the fields read of inventory objects
 // and the profiles from the policy itself, so Go and Rego agree on what a
 // route is and on what of a Service matters.
@@ -46,11 +58,35 @@ func NewChecker(ctx context.Context, set *policyset.Set, opts ...Option) (*Check
 	for _, opt := range opts {
 		opt(c)
 	}
+	if c.wasmBuild {
+		policy, err := wasm.Load(ctx, set.Modules, engine.WasmEntrypoints(), c.wasmCache)
+		if err != nil {
+			return nil, err
+		}
+		c.wasm, c.ownsWasm = policy, true
+		for _, d := range policy.Discarded {
+			c.notes = append(c.notes, fmt.Sprintf("discarded an unusable compiled-policy cache entry (%s) and rebuilt it", d))
+		}
+	}
 	if err := c.readFacts(ctx); err != nil {
+		c.Close(ctx)
 		return nil, err
 	}
 	return c, nil
 }
+
+// Close releases the Wasm build the checker compiled (WithWasmBuild).
+func (c *Checker) Close(ctx context.Context) error {
+	if !c.ownsWasm || c.wasm == nil {
+		return nil
+	}
+	err := c.wasm.Close(ctx)
+	c.wasm = nil
+	return err
+}
+
+// Notes are what the checker's setup has to tell the user.
+func (c *Checker) Notes() []string { return c.notes }
 
 // readFacts reads from the policy, with whichever evaluator the checker
 // uses, the route kinds, the inventory fields, the profiles and what the
