@@ -151,10 +151,12 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 			if !strings.HasSuffix(obj.Kind, "Route") {
 				continue
 			}
-			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/route_report", Input: map[string]any{"object": obj.Body(), "config": c.Config()}})
+			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/route_reports", Input: map[string]any{"objects": []any{obj.Body()}, "config": c.Config()}})
 			require.NoError(t, err, c.Name)
-			var rr engine.RouteReport
-			remarshal(t, res.Result, &rr)
+			var rrs []engine.RouteReport
+			remarshal(t, res.Result, &rrs)
+			require.Len(t, rrs, 1, c.Name)
+			rr := rrs[0]
 			got = append(got, rr.Findings...)
 			used = append(used, rr.UsedGrants...)
 			evaluated++
@@ -166,10 +168,12 @@ func assertSameFindingsAsCLI(t *testing.T, opa *sdk.OPA, store storage.Store) {
 			if obj.Kind != "ReferenceGrant" {
 				continue
 			}
-			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/grant_report", Input: map[string]any{"object": obj.Body(), "config": c.Config(), "used_grants": used}})
+			res, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/grant_reports", Input: map[string]any{"objects": []any{obj.Body()}, "config": c.Config(), "used_grants": used}})
 			require.NoError(t, err, c.Name)
-			var gr engine.GrantReport
-			remarshal(t, res.Result, &gr)
+			var grs []engine.GrantReport
+			remarshal(t, res.Result, &grs)
+			require.Len(t, grs, 1, c.Name)
+			gr := grs[0]
 			got = append(got, gr.Findings...)
 		}
 		var want []report.PolicyFinding
@@ -222,7 +226,7 @@ func TestOPARefusesBadBundles(t *testing.T) {
 			store := inmem.New()
 			opa, ready := startOPA(t, sdkConfig(map[string]any{"url": srv.URL}, "/bundles/refguard.tar.gz", k.public, nil), store, 3*time.Second)
 			require.False(t, ready, "OPA activated a %s bundle", name)
-			_, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/route_report", Input: map[string]any{}})
+			_, err := opa.Decision(context.Background(), sdk.DecisionOptions{Path: "refguard/harness/route_reports", Input: map[string]any{}})
 			require.Error(t, err, "no decision may come from a refused bundle")
 		})
 	}

@@ -33,7 +33,7 @@ route_kinds := {"HTTPRoute"}
 var restOfPolicy = map[string]string{
 	"profiles.rego": "package lib.refguard.profiles\n\nprofiles := {\"spec\": {}}\n",
 	"resolve.rego":  "package lib.refguard.resolve\n\ninventory_fields := {}\n",
-	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ncollections := {\"services\": {\"group\": \"\", \"kind\": \"Service\", \"versions\": [\"v1\"]}}\n\ngrant_reports := []\n\nduplicate_findings := set()\n\nderived_reads := set()\n\nderived_of_input := {}\n",
+	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ncollections := {\"services\": {\"group\": \"\", \"kind\": \"Service\", \"versions\": [\"v1\"]}}\n\ngrant_reports := []\n\nduplicate_findings := set()\n\nderived_reads := set()\n\nderived := {}\n",
 }
 
 const batchHarness = `package refguard.harness
@@ -48,14 +48,12 @@ route_reports := [r |
 _report_or_null(obj) := _report(obj) if obj.metadata.name != "bad"
 
 else := null
-
-route_report := _report(input.object) if input.object.metadata.name != "bad"
 `
 
 func TestEvalBatchFallsBackToSingleRoutesToNameAnError(t *testing.T) {
 	ctx := context.Background()
 	for _, h := range []struct{ name, harness, wantErr string }{
-		{"no-report", batchHarness, "no result"},
+		{"no-report", batchHarness, "no report: the policy does not take it for a route"},
 		{"conflict", conflictHarness, "harness.rego:7: eval_conflict_error: function data.refguard.harness._name produced conflicting values"},
 	} {
 		modules := map[string]string{"refs.rego": batchPolicy, "harness.rego": h.harness}
@@ -157,8 +155,6 @@ _name(obj) := obj.metadata.name
 _name(obj) := "other" if obj.metadata.name == "bad"
 
 route_reports := [_report(obj) | some obj in input.objects]
-
-route_report := _report(input.object)
 `
 
 // A policy whose grant evaluation fails outright for grant "bad", as
@@ -172,7 +168,7 @@ collections := {"referencegrants": {"group": "gateway.networking.k8s.io", "kind"
 
 derived_reads := set()
 
-derived_of_input := {}
+derived := {}
 
 route_reports := []
 
@@ -185,8 +181,6 @@ _report(obj) := {"findings": [{"rule": "RG999", "name": "test", "severity": "inf
 grant_reports := [_report(obj) | some obj in input.objects]
 
 duplicate_findings := set()
-
-grant_report := _report(input.object)
 `
 
 func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
@@ -222,20 +216,25 @@ func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
 	}
 }
 
-// A policy whose batch entrypoint fails whenever a batch holds route
-// "bad", while the single-route one answers for it: OPA's evaluator
-// answers where the Wasm build failed.
+// A policy that fails a batch of several routes holding route "bad", and
+// answers for each route alone: OPA's evaluator, which evaluates a failed
+// batch again route by route (to name the route at fault), answers where
+// the Wasm build failed.
 const batchOnlyFailsHarness = `package refguard.harness
 
 _report(obj) := {"findings": [], "condition": {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": obj.metadata.name}, "used_grants": [], "backend_refs": 0}
 
-_holds_bad := 1 if input.objects[_].metadata.name == "bad"
+_holds_bad := 1 if {
+	count(input.objects) > 1
+	input.objects[_].metadata.name == "bad"
+}
 
-_holds_bad := 2 if input.objects[_].metadata.name == "bad"
+_holds_bad := 2 if {
+	count(input.objects) > 1
+	input.objects[_].metadata.name == "bad"
+}
 
 route_reports := [_report(obj) | some obj in input.objects; not _holds_bad == 3]
-
-route_report := _report(input.object)
 `
 
 // TestAWasmFailureIsReportedNotSilent: a batch the Wasm build fails on is

@@ -130,7 +130,7 @@ func (c *Checker) wasmData(ctx context.Context, table inventory.Table, objects [
 		if err != nil {
 			return nil, err
 		}
-		derived, err := evalWasm[map[string]json.RawMessage](ctx, inst, engine.DerivedOfInputQuery, jsonObject(reads))
+		derived, err := evalWasm[map[string]json.RawMessage](ctx, inst, engine.DerivedQuery, jsonObject(reads))
 		inst.Close(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("derive inventory collections: %w", err)

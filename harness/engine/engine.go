@@ -22,20 +22,15 @@ import (
 
 // Queries the harness evaluates.
 const (
-	RouteQuery  = "data.refguard.harness.route_report"
 	RoutesQuery = "data.refguard.harness.route_reports"
-	GrantQuery  = "data.refguard.harness.grant_report"
 	GrantsQuery = "data.refguard.harness.grant_reports"
 	// DuplicatesQuery evaluates the objects the set defines more than once.
 	DuplicatesQuery = "data.refguard.harness.duplicate_findings"
-	// DerivedQuery names the collections the policy derives from the
-	// inventory once (indexes); New stores each under data.kubernetes.
-	DerivedQuery = "data.refguard.harness.derived"
-	// DerivedReadsQuery names the collections DerivedQuery reads, and
-	// DerivedOfInputQuery derives from those collections given as input:
-	// how the Wasm evaluation derives without a second copy of the inventory.
-	DerivedReadsQuery   = "data.refguard.harness.derived_reads"
-	DerivedOfInputQuery = "data.refguard.harness.derived_of_input"
+	// DerivedQuery derives collections from the inventory collections
+	// DerivedReadsQuery names, given as input: the indexes both evaluators
+	// add to data.kubernetes once, before any route is evaluated.
+	DerivedQuery      = "data.refguard.harness.derived"
+	DerivedReadsQuery = "data.refguard.harness.derived_reads"
 	// What Go reads of the policy itself, never restates.
 	RouteKindsQuery      = "data.refguard.harness.route_kinds"
 	InventoryFieldsQuery = "data.lib.refguard.resolve.inventory_fields"
@@ -54,7 +49,7 @@ func Entrypoint(query string) string {
 // everything check evaluates, so a check served by the Wasm build never
 // compiles the policy for OPA's evaluator.
 func WasmEntrypoints() []string {
-	queries := []string{RoutesQuery, GrantsQuery, DuplicatesQuery, DerivedReadsQuery, DerivedOfInputQuery, RouteKindsQuery, InventoryFieldsQuery, CollectionsQuery, ProfilesQuery}
+	queries := []string{RoutesQuery, GrantsQuery, DuplicatesQuery, DerivedReadsQuery, DerivedQuery, RouteKindsQuery, InventoryFieldsQuery, CollectionsQuery, ProfilesQuery}
 	out := make([]string, len(queries))
 	for i, q := range queries {
 		out[i] = Entrypoint(q)
@@ -142,9 +137,8 @@ func Compile(modules map[string]string) (*ast.Compiler, error) {
 // Engine holds a compiled policy, a store and prepared queries.
 type Engine struct {
 	compiler *ast.Compiler
-	route    rego.PreparedEvalQuery
 	routes   rego.PreparedEvalQuery
-	grant    rego.PreparedEvalQuery
+	grants   rego.PreparedEvalQuery
 	store    storage.Store
 	caches   *cachePool
 }
@@ -176,30 +170,43 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extr
 	if err := store.Commit(ctx, txn); err != nil {
 		return nil, fmt.Errorf("load inventory: %w", err)
 	}
-	if err := addDerived(ctx, compiler, store); err != nil {
+	if err := addDerived(ctx, compiler, store, inventory); err != nil {
 		return nil, err
 	}
 	e := &Engine{compiler: compiler, store: store, caches: &cachePool{}}
-	if e.route, err = prepare(ctx, compiler, store, RouteQuery, rego.GenerateJSON(astTerm)); err != nil {
-		return nil, err
-	}
 	if e.routes, err = prepare(ctx, compiler, store, RoutesQuery, rego.GenerateJSON(astTerm)); err != nil {
 		return nil, err
 	}
-	if e.grant, err = prepare(ctx, compiler, store, GrantQuery); err != nil {
+	if e.grants, err = prepare(ctx, compiler, store, GrantsQuery); err != nil {
 		return nil, err
 	}
 	return e, nil
 }
 
-// addDerived evaluates the policy's derived collections over the stored
-// inventory once and stores each next to the inventory's own collections.
-// A policy without refguard.harness.derived derives nothing.
-func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store) error {
+// addDerived evaluates the policy's derived collections once, from the
+// inventory collections they read (DerivedReadsQuery) given as input, as
+// the Wasm evaluation does, and stores each next to the inventory's own
+// collections. A policy without refguard.harness.derived derives nothing.
+func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store, inventory ast.Object) error {
+	reads, err := EvalConstant(ctx, compiler, DerivedReadsQuery)
+	if err != nil {
+		return fmt.Errorf("derive inventory collections: %w", err)
+	}
+	names, err := DerivedReadsOf(reads)
+	if err != nil {
+		return err
+	}
+	input := ast.NewObject()
+	for _, name := range names {
+		if v := inventory.Get(ast.InternedTerm(name)); v != nil {
+			input.Insert(ast.InternedTerm(name), v)
+		}
+	}
 	rs, err := rego.New(
 		rego.Query(DerivedQuery),
 		rego.Compiler(compiler),
 		rego.Store(store),
+		rego.ParsedInput(input),
 		rego.SetRegoVersion(ast.RegoV1),
 		rego.GenerateJSON(astTerm),
 	).Eval(ctx)
@@ -296,17 +303,14 @@ func Config(config map[string]any) (ast.Value, error) {
 	return v, nil
 }
 
-// EvalRoute evaluates one route.
+// EvalRoute evaluates one route: a batch of one, so that an error is
+// about that route.
 func (e *Engine) EvalRoute(ctx context.Context, obj ast.Object, config ast.Value) (*RouteReport, error) {
-	input := ast.NewObject(
-		ast.Item(ast.InternedTerm("object"), ast.NewTerm(obj)),
-		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
-	)
-	t, err := e.evalTerm(ctx, e.route, input)
+	rrs, err := e.EvalRoutes(ctx, []ast.Object{obj}, config)
 	if err != nil {
 		return nil, err
 	}
-	return decodeRouteReport(t.Value)
+	return &rrs[0], nil
 }
 
 // EvalRoutes evaluates a batch of routes in one query (what every route
@@ -341,6 +345,9 @@ func batchReports[T any](out []*T, n int, what string) ([]T, error) {
 	}
 	reports := make([]T, len(out))
 	for i, r := range out {
+		if r == nil && n == 1 {
+			return nil, fmt.Errorf("evaluate policy: no report: the policy does not take it for a %s", what)
+		}
 		if r == nil {
 			return nil, fmt.Errorf("evaluate policy: object %d of the batch is not a %s", i, what)
 		}
@@ -372,19 +379,24 @@ func DecodeRouteReports(resultSet []byte, routes int) ([]RouteReport, error) {
 
 // EvalGrant evaluates one ReferenceGrant; usedGrants (may be nil when the
 // set is not complete) are the "ns/name" keys routes reported as used.
+// It is evaluated as a batch of one, so that an error is about that grant.
 func (e *Engine) EvalGrant(ctx context.Context, obj ast.Object, config ast.Value, usedGrants *ast.Term) (*GrantReport, error) {
 	input := ast.NewObject(
-		ast.Item(ast.InternedTerm("object"), ast.NewTerm(obj)),
+		ast.Item(ast.InternedTerm("objects"), ast.ArrayTerm(ast.NewTerm(obj))),
 		ast.Item(ast.InternedTerm("config"), ast.NewTerm(config)),
 	)
 	if usedGrants != nil {
 		input.Insert(ast.InternedTerm("used_grants"), usedGrants)
 	}
-	var out GrantReport
-	if err := e.evalValue(ctx, e.grant, input, &out); err != nil {
+	var out []*GrantReport
+	if err := e.evalValue(ctx, e.grants, input, &out); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	grs, err := batchReports(out, 1, "grant")
+	if err != nil {
+		return nil, err
+	}
+	return &grs[0], nil
 }
 
 // UsedGrants converts the "ns/name" keys of used grants once, for EvalGrant:

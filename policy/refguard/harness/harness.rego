@@ -1,13 +1,14 @@
 # METADATA
 # title: harness entrypoints
 # description: |
-#   What the refguard CLI evaluates, one object at a time, with the
-#   inventory in data.kubernetes (the kube-mgmt shape) loaded once.
-#   input: {"object": <route or grant>, "config": {...}} and, for grants,
-#   "used_grants": ["ns/name", …] collected from the route reports when the
-#   whole set is known; or {"objects": [<route>, …], "config": {...}} for
-#   route_reports, one report per object in order (null for an object that
-#   is not a route): what the CLI evaluates, a batch of routes per query.
+#   What the refguard CLI evaluates, a batch of objects per query, with the
+#   inventory in data.kubernetes (the kube-mgmt shape) loaded once, by
+#   either evaluator (OPA's, or the policy compiled to Wasm), through the
+#   same entrypoints. input: {"objects": [<route or grant>, …], "config":
+#   {...}} and, for grants, "used_grants": ["ns/name", …] collected from the
+#   route reports when the whole set is known; one report per object in
+#   order (null for an object that is not a route, or a grant). A single
+#   object is a batch of one.
 # scope: package
 package refguard.harness
 
@@ -27,22 +28,19 @@ _config := object.get(input, "config", {})
 # through refguard.kubernetes, key by key, for that reason.)
 _inventory := data.kubernetes
 
-# derived: collections engine.New adds to data.kubernetes once, after
-# loading the inventory and before any route is evaluated: the grants
-# indexed by target namespace, from namespace and to name ("" for an entry
-# without one), which lib.refguard.grants reads instead of every grant of
-# the target namespace (a namespace that grants a hundred routes costs two
-# lookups, not a hundred checks). Keys are the fields' values when they are
-# strings (JSON's object keys: the CLI hands the index to the Wasm build as
-# JSON; see lib.refguard.grants.by_from_to).
-derived := _derived(data.kubernetes)
+# derived: collections the CLI adds to data.kubernetes once, after loading
+# the inventory and before any route is evaluated, computed from the
+# inventory collections derived_reads names, given as input (both
+# evaluators hand over just those, instead of the whole inventory): the
+# grants indexed by target namespace, from namespace and to name ("" for an
+# entry without one), which lib.refguard.grants reads instead of every
+# grant of the target namespace (a namespace that grants a hundred routes
+# costs two lookups, not a hundred checks). Keys are the fields' values when
+# they are strings (JSON's object keys: the CLI hands the index to the Wasm
+# build as JSON; see lib.refguard.grants.by_from_to).
+derived := _derived(input)
 
-# derived_reads names the inventory collections derived reads; the CLI's
-# Wasm evaluation hands just those to derived_of_input, instead of parsing
-# the whole inventory one more time to index a tenth of it.
 derived_reads := {"referencegrants"}
-
-derived_of_input := _derived(input)
 
 _derived(kubernetes) := {"referencegrants_by_from_to": grants.by_from_to(object.get(kubernetes, "referencegrants", {}))}
 
@@ -63,8 +61,6 @@ collections := refs.collections
 # set was read).
 duplicate_findings := all.duplicate_findings(input.duplicates, _config, resolve.inventory_fields)
 
-route_report := _report(input.object) if refs.is_route(input.object)
-
 # route_reports: a batch of routes in one query shares what every route
 # reads the same way (the effective config and profile, the rule and
 # catalog constants, memoised calls): 8 % of a 10k check's allocations.
@@ -82,8 +78,6 @@ _report(obj) := {
 } if {
 	ctx := context.build(obj, _inventory, _config)
 }
-
-grant_report := _grant_report(input.object, _used_grants) if refs.is_grant(input.object)
 
 # grant_reports: a batch of ReferenceGrants in one query (the CLI's Wasm
 # evaluation), one report per object in order, null for an object that is

@@ -29,7 +29,7 @@ _route := {"kind": "HTTPRoute", "metadata": {"namespace": "a"}}
 _rec(name) := {"namespace": "t", "kind": "Service", "group": "", "name": name}
 
 _indexed := object.union(_inventory, derived) if {
-	derived := harness.derived with data.kubernetes as _inventory
+	derived := harness.derived with input as _inventory
 }
 
 # The index holds every grant under each (from namespace, to name) pair;
@@ -66,13 +66,14 @@ test_a_name_that_is_not_a_string_is_permitted_by_nothing if {
 
 _services := {"t": {"x": {"apiVersion": "v1", "kind": "Service", "spec": {"ports": [{"port": 80}]}}}}
 
-# What derived_reads names is all derived reads: derived_of_input, handed
-# those collections alone, derives what derived does from the whole inventory.
+# What derived_reads names is all derived reads: handed those collections
+# alone, derived derives what it does from the whole inventory.
 test_derived_reads_is_all_derived_reads if {
 	full := object.union(_inventory, {"services": _services})
 	some_of_it := object.filter(full, harness.derived_reads)
 	object.keys(some_of_it) == {"referencegrants"}
-	harness.derived_of_input == harness.derived with input as some_of_it with data.kubernetes as full
+	from_reads := harness.derived with input as some_of_it
+	from_reads == harness.derived with input as full
 }
 
 _grant_ns := "t"
@@ -85,23 +86,23 @@ _used_input(used) := {
 	"config": {},
 }
 
-# grant_reports answers for a batch what grant_report answers for each of
-# its grants (null for an object that is not a grant), whether the used
-# grants come as a set or, from JSON, as an array.
-test_grant_reports_batch_what_grant_report_answers_one_by_one if {
+# grant_reports answers for a batch what it answers for each of its grants
+# alone (null for an object that is not a grant), whether the used grants
+# come as a set or, from JSON, as an array.
+test_grant_reports_batch_what_each_grant_alone_gets if {
 	every used in [["t/used"], {"t/used"}] {
 		reports := harness.grant_reports with input as _used_input(used)
 		count(reports) == 3
 		reports[1] == null
-		reports[0] == harness.grant_report with input as {"object": _grant_obj("used", "x"), "used_grants": used, "config": {}}
-		reports[2] == harness.grant_report with input as {"object": _grant_obj("unused", "y"), "used_grants": used, "config": {}}
+		[reports[0]] == harness.grant_reports with input as {"objects": [_grant_obj("used", "x")], "used_grants": used, "config": {}}
+		[reports[2]] == harness.grant_reports with input as {"objects": [_grant_obj("unused", "y")], "used_grants": used, "config": {}}
 		{f.rule | some f in reports[2].findings} == {"RG202"}
 		count(reports[0].findings) == 0
 	}
 }
 
 # Without used_grants (the set is not complete), RG202 is not decided.
-test_grant_report_without_used_grants_leaves_rg202_out if {
-	report := harness.grant_report with input as {"object": _grant_obj("unused", "y"), "config": {}}
+test_grant_reports_without_used_grants_leave_rg202_out if {
+	[report] := harness.grant_reports with input as {"objects": [_grant_obj("unused", "y")], "config": {}}
 	count(report.findings) == 0
 }
