@@ -13,8 +13,8 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/stretchr/testify/require"
 
-	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/gatekeeper"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
@@ -32,12 +32,12 @@ func BenchmarkGatekeeperReview(b *testing.B) {
 	_, loaded, route := generatedSet(b, 10000)
 	modules, err := engine.Modules(policy.FS)
 	require.NoError(b, err)
-	modules["template-aggregate.rego"] = bundle.AggregateModule()
+	modules["template-aggregate.rego"] = gatekeeper.AggregateModule()
 	var perRule []string
 	for _, r := range allRules(b) {
 		if (r.Scope == "route" || r.Scope == "inventory") && (os.Getenv("REFGUARD_BENCH_RULE") == "" || os.Getenv("REFGUARD_BENCH_RULE") == r.ID) {
-			modules["template-"+r.ID+".rego"] = bundle.EntryModule(r)
-			perRule = append(perRule, fmt.Sprintf("data.%s.violation", bundle.TemplateName(r)))
+			modules["template-"+r.ID+".rego"] = gatekeeper.EntryModule(r)
+			perRule = append(perRule, fmt.Sprintf("data.%s.violation", gatekeeper.TemplateName(r)))
 		}
 	}
 	compiler, err := engine.Compile(modules)

@@ -20,7 +20,7 @@ import (
 // fixture (and so the CLI) expects — count per object and one per field.
 func TestGatorVerifyEveryFixture(t *testing.T) {
 	bin := testsupport.Tool(t, "gator")
-	root := filepath.Join("..", "bundle", "gatekeeper-verify")
+	root := filepath.Join("gatekeeper", "testdata", "verify")
 	suites, err := filepath.Glob(filepath.Join(root, "*", "suite.yaml"))
 	require.NoError(t, err)
 	require.GreaterOrEqual(t, len(suites), 20)

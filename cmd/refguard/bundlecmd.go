@@ -5,12 +5,13 @@ import (
 	"io/fs"
 	"os"
 
-	opabundle "github.com/open-policy-agent/opa/v1/bundle"
+	opa "github.com/open-policy-agent/opa/v1/bundle"
 	"github.com/spf13/cobra"
 
 	"github.com/refguard/refguard"
-	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/oci"
+	"github.com/refguard/refguard/harness/opabundle"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/policy"
 )
@@ -23,7 +24,7 @@ func newBundleCommand() *cobra.Command {
 
 func newBundleBuildCommand() *cobra.Command {
 	var out, policyDir string
-	var opts bundle.BuildOptions
+	var opts opabundle.BuildOptions
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Build the OPA bundle (tests excluded), signed when a key is given; prints its sha256",
@@ -33,7 +34,7 @@ func newBundleBuildCommand() *cobra.Command {
 			if policyDir != "" {
 				fsys = os.DirFS(policyDir)
 			}
-			data, err := bundle.Build(fsys, opts)
+			data, err := opabundle.Build(fsys, opts)
 			if err != nil {
 				return err
 			}
@@ -44,7 +45,7 @@ func newBundleBuildCommand() *cobra.Command {
 			if opts.SigningKey != "" {
 				signed = "signed"
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s  %s (%s, revision %s)\n", bundle.SHA256(data), out, signed, opts.Revision)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s  %s (%s, revision %s)\n", opabundle.SHA256(data), out, signed, opts.Revision)
 			return nil
 		},
 	}
@@ -52,15 +53,15 @@ func newBundleBuildCommand() *cobra.Command {
 	f.StringVarP(&out, "output", "o", "bundle.tar.gz", "bundle file to write")
 	f.StringVar(&opts.Revision, "revision", refguard.Version(), "bundle revision (default: the release version)")
 	f.StringVar(&opts.SigningKey, "signing-key", "", "PEM private key (or file) to sign with")
-	f.StringVar(&opts.SigningAlg, "signing-alg", bundle.DefaultAlgorithm, "signing algorithm (RS256 builds are byte-reproducible)")
-	f.StringVar(&opts.KeyID, "key-id", bundle.DefaultKeyID, "key id recorded in the signature")
+	f.StringVar(&opts.SigningAlg, "signing-alg", opabundle.DefaultAlgorithm, "signing algorithm (RS256 builds are byte-reproducible)")
+	f.StringVar(&opts.KeyID, "key-id", opabundle.DefaultKeyID, "key id recorded in the signature")
 	f.StringVar(&opts.ClaimsFile, "claims-file", "", "JSON file with extra claims (e.g. scope)")
 	f.StringVar(&policyDir, "policy", "", "bundle the Rego policy in this directory instead of the embedded one")
 	return cmd
 }
 
 func newBundleVerifyCommand() *cobra.Command {
-	var opts bundle.VerifyOptions
+	var opts opabundle.VerifyOptions
 	cmd := &cobra.Command{
 		Use:   "verify --verification-key PEM FILE",
 		Short: "Exit 0 only for a correctly signed bundle; say why otherwise (exit 2)",
@@ -81,20 +82,20 @@ func newBundleVerifyCommand() *cobra.Command {
 	return cmd
 }
 
-func addVerifyFlags(cmd *cobra.Command, opts *bundle.VerifyOptions) {
+func addVerifyFlags(cmd *cobra.Command, opts *opabundle.VerifyOptions) {
 	f := cmd.Flags()
 	f.StringVar(&opts.VerificationKey, "verification-key", "", "PEM public key (or file) to verify with")
-	f.StringVar(&opts.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm")
-	f.StringVar(&opts.KeyID, "key-id", bundle.DefaultKeyID, "key id the signature must name")
+	f.StringVar(&opts.Algorithm, "verification-alg", opabundle.DefaultAlgorithm, "signature algorithm")
+	f.StringVar(&opts.KeyID, "key-id", opabundle.DefaultKeyID, "key id the signature must name")
 	f.StringVar(&opts.Scope, "scope", "", "scope the signature must carry")
 }
 
-func readVerifiedBundle(file string, opts bundle.VerifyOptions) (*opaBundle, error) {
-	data, err := bundle.ReadLimited(file, bundle.MaxBundleBytes)
+func readVerifiedBundle(file string, opts opabundle.VerifyOptions) (*opaBundle, error) {
+	data, err := opabundle.ReadLimited(file, opabundle.MaxBundleBytes)
 	if err != nil {
 		return nil, fmt.Errorf("%s: refused: %w", file, err)
 	}
-	b, err := bundle.Verify(data, opts)
+	b, err := opabundle.Verify(data, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: refused: %w", file, err)
 	}
@@ -102,24 +103,24 @@ func readVerifiedBundle(file string, opts bundle.VerifyOptions) (*opaBundle, err
 }
 
 // policyFromBundle compiles the modules of a verified bundle.
-func policyFromBundle(file string, opts bundle.VerifyOptions) (*policyset.Set, error) {
+func policyFromBundle(file string, opts opabundle.VerifyOptions) (*policyset.Set, error) {
 	b, err := readVerifiedBundle(file, opts)
 	if err != nil {
 		return nil, err
 	}
-	set, err := policyset.Compiled(bundle.Modules(b), b.Manifest.Revision)
+	set, err := policyset.Compiled(opabundle.Modules(b), b.Manifest.Revision)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", file, err)
 	}
 	return set, nil
 }
 
-type opaBundle = opabundle.Bundle
+type opaBundle = opa.Bundle
 
 func newBundlePushCommand() *cobra.Command {
 	var format, bundleFile, policyDir string
-	var push bundle.PushOptions
-	var build bundle.BuildOptions
+	var push oci.PushOptions
+	var build opabundle.BuildOptions
 	cmd := &cobra.Command{
 		Use:   "push oci://REGISTRY/REPO:TAG",
 		Short: "Push to an OCI registry: the OPA layout (one tar+gzip layer) or --format conftest (one layer per .rego)",
@@ -140,24 +141,24 @@ func newBundlePushCommand() *cobra.Command {
 				var data []byte
 				var err error
 				if bundleFile != "" {
-					data, err = bundle.ReadLimited(bundleFile, bundle.MaxBundleBytes)
+					data, err = opabundle.ReadLimited(bundleFile, opabundle.MaxBundleBytes)
 				} else {
-					data, err = bundle.Build(fsys, build)
+					data, err = opabundle.Build(fsys, build)
 				}
 				if err != nil {
 					return err
 				}
-				desc, err := bundle.PushOPA(ctx, args[0], data, push)
+				desc, err := oci.PushOPA(ctx, args[0], data, push)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "pushed %s (%s, bundle sha256 %s)\n", args[0], desc.Digest, bundle.SHA256(data))
+				fmt.Fprintf(cmd.OutOrStdout(), "pushed %s (%s, bundle sha256 %s)\n", args[0], desc.Digest, opabundle.SHA256(data))
 			case "conftest":
 				modules, err := engine.Modules(fsys)
 				if err != nil {
 					return err
 				}
-				desc, err := bundle.PushConftest(ctx, args[0], modules, push)
+				desc, err := oci.PushConftest(ctx, args[0], modules, push)
 				if err != nil {
 					return err
 				}
@@ -174,8 +175,8 @@ func newBundlePushCommand() *cobra.Command {
 	f.BoolVar(&push.PlainHTTP, "plain-http", false, "use HTTP instead of HTTPS (a local registry)")
 	f.StringVar(&build.Revision, "revision", refguard.Version(), "bundle revision when building")
 	f.StringVar(&build.SigningKey, "signing-key", "", "PEM private key (or file) to sign with when building")
-	f.StringVar(&build.SigningAlg, "signing-alg", bundle.DefaultAlgorithm, "signing algorithm when building")
-	f.StringVar(&build.KeyID, "key-id", bundle.DefaultKeyID, "key id when building")
+	f.StringVar(&build.SigningAlg, "signing-alg", opabundle.DefaultAlgorithm, "signing algorithm when building")
+	f.StringVar(&build.KeyID, "key-id", opabundle.DefaultKeyID, "key id when building")
 	f.StringVar(&policyDir, "policy", "", "use the Rego policy in this directory instead of the embedded one")
 	return cmd
 }

@@ -13,10 +13,10 @@ import (
 	"golang.org/x/term"
 
 	"github.com/refguard/refguard"
-	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/examples"
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/opabundle"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/rulemeta"
@@ -31,7 +31,7 @@ type checkOptions struct {
 	severities []string
 	policyDir  string
 	bundleFile string
-	verify     bundle.VerifyOptions
+	verify     opabundle.VerifyOptions
 	evaluator  string
 	each       []string
 }
@@ -60,8 +60,8 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.policyDir, "policy", "", "evaluate the Rego policy in this directory instead of the embedded one")
 	f.StringVar(&o.bundleFile, "bundle", "", "evaluate this signed OPA bundle instead of the embedded policy (needs --verification-key)")
 	f.StringVar(&o.verify.VerificationKey, "verification-key", "", "PEM public key (or file) the --bundle signature must verify with")
-	f.StringVar(&o.verify.Algorithm, "verification-alg", bundle.DefaultAlgorithm, "signature algorithm of --bundle")
-	f.StringVar(&o.verify.KeyID, "key-id", bundle.DefaultKeyID, "key id of --bundle's signature")
+	f.StringVar(&o.verify.Algorithm, "verification-alg", opabundle.DefaultAlgorithm, "signature algorithm of --bundle")
+	f.StringVar(&o.verify.KeyID, "key-id", opabundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
 	f.StringArrayVar(&o.each, "each", nil, "check every subdirectory of this directory as its own set (an environment: envs/prod, envs/staging), each with the PATHs given, and report them together, each finding labelled with its set; repeatable")
 	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")

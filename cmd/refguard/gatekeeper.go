@@ -11,26 +11,26 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/refguard/refguard"
-	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/gatekeeper"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
 )
 
 // gatekeeperFiles generates the Gatekeeper folder from a policy set; the
 // gator suites come from the fixtures below fixturesDir ("" for none).
-func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templatesFromVerify string) (deploy, aggregate, verify map[string][]byte, err error) {
+func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templatesFromVerify, aggregateFromVerify string) (deploy, aggregate, verify map[string][]byte, err error) {
 	rules, err := rulemeta.Read(set.Modules)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	var samples []bundle.SampleCase
+	var samples []gatekeeper.SampleCase
 	if fixturesDir != "" {
 		cases, err := fixture.Discover(fixturesDir)
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if samples, err = bundle.SamplesFromFixtures(cases); err != nil {
+		if samples, err = gatekeeper.SamplesFromFixtures(cases); err != nil {
 			return nil, nil, nil, err
 		}
 	}
@@ -38,7 +38,7 @@ func gatekeeperFiles(ctx context.Context, set *policyset.Set, fixturesDir, templ
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	g := &bundle.Gatekeeper{Modules: set.Modules, Compiler: compiler, Rules: rules, Version: refguard.Version(), Samples: samples, TemplatesFromVerify: templatesFromVerify}
+	g := &gatekeeper.Gatekeeper{Modules: set.Modules, Compiler: compiler, Rules: rules, Version: refguard.Version(), Samples: samples, TemplatesFromVerify: templatesFromVerify, AggregateFromVerify: aggregateFromVerify}
 	return g.Files(ctx)
 }
 
@@ -59,13 +59,18 @@ func newGatekeeperCommand() *cobra.Command {
 			if (fixtures == "") != (verifyOut == "") {
 				return fmt.Errorf("--fixtures and --verify-out go together")
 			}
-			rel := ""
+			rel, aggregateRel := "", "../gatekeeper-aggregate"
 			if verifyOut != "" {
 				if rel, err = filepath.Rel(verifyOut, out); err != nil {
 					return err
 				}
+				if aggregateOut != "" {
+					if aggregateRel, err = filepath.Rel(verifyOut, aggregateOut); err != nil {
+						return err
+					}
+				}
 			}
-			deploy, aggregate, verify, err := gatekeeperFiles(cmd.Context(), set, fixtures, filepath.ToSlash(rel))
+			deploy, aggregate, verify, err := gatekeeperFiles(cmd.Context(), set, fixtures, filepath.ToSlash(rel), filepath.ToSlash(aggregateRel))
 			if err != nil {
 				return err
 			}

@@ -16,8 +16,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/refguard/refguard/bundle"
 	"github.com/refguard/refguard/harness/engine"
+	"github.com/refguard/refguard/harness/gatekeeper"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
 )
@@ -138,18 +138,26 @@ func generated(root string) (map[string][]byte, error) {
 	for _, r := range rules {
 		files[rulemeta.DocPath(r)] = rulemeta.Page(r, examples[r.ID])
 	}
-	deploy, aggregate, verify, err := gatekeeperFiles(context.Background(), set, filepath.Join(root, "fixtures"), "../gatekeeper")
+	templates, err := filepath.Rel(gatekeeper.GatekeeperVerifyDir, gatekeeper.GatekeeperDir)
+	if err != nil {
+		return nil, err
+	}
+	aggregateTemplate, err := filepath.Rel(gatekeeper.GatekeeperVerifyDir, gatekeeper.GatekeeperAggregateDir)
+	if err != nil {
+		return nil, err
+	}
+	deploy, aggregate, verify, err := gatekeeperFiles(context.Background(), set, filepath.Join(root, "fixtures"), filepath.ToSlash(templates), filepath.ToSlash(aggregateTemplate))
 	if err != nil {
 		return nil, err
 	}
 	for p, content := range deploy {
-		files[path.Join(bundle.GatekeeperDir, p)] = content
+		files[path.Join(gatekeeper.GatekeeperDir, p)] = content
 	}
 	for p, content := range aggregate {
-		files[path.Join(bundle.GatekeeperAggregateDir, p)] = content
+		files[path.Join(gatekeeper.GatekeeperAggregateDir, p)] = content
 	}
 	for p, content := range verify {
-		files[path.Join(bundle.GatekeeperVerifyDir, p)] = content
+		files[path.Join(gatekeeper.GatekeeperVerifyDir, p)] = content
 	}
 	return files, nil
 }
@@ -161,7 +169,7 @@ func orphanDocs(root string, files map[string][]byte) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, dir := range []string{bundle.GatekeeperDir, bundle.GatekeeperAggregateDir, bundle.GatekeeperVerifyDir} {
+	for _, dir := range []string{gatekeeper.GatekeeperDir, gatekeeper.GatekeeperAggregateDir, gatekeeper.GatekeeperVerifyDir} {
 		_ = filepath.WalkDir(filepath.Join(root, dir), func(p string, d fs.DirEntry, err error) error {
 			if err == nil && !d.IsDir() {
 				matches = append(matches, p)

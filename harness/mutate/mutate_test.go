@@ -81,8 +81,8 @@ var mutations = []mutation{
 	},
 	{
 		name: "bundles are read before they are bounded",
-		file: "bundle/opabundle.go", old: "\tif err := inspect(data); err != nil {\n\t\treturn nil, err\n\t}\n", new: "",
-		pkg: "./bundle", run: "TestVerifyIsBoundedBeforeTheSignature",
+		file: "harness/opabundle/opabundle.go", old: "\tif err := inspect(data); err != nil {\n\t\treturn nil, err\n\t}\n", new: "",
+		pkg: "./harness/opabundle", run: "TestVerifyIsBoundedBeforeTheSignature",
 	},
 	{
 		name: "the README's example output drifts",

@@ -31,7 +31,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	"github.com/google/go-containerregistry/pkg/v1/types"
 
-	"github.com/refguard/refguard/bundle"
+	"github.com/refguard/refguard/harness/oci"
 	"github.com/refguard/refguard/harness/webpage"
 	"github.com/refguard/refguard/web"
 )
@@ -345,6 +345,6 @@ func writeSums(dir, name string) error {
 // PushImage pushes the image layout's multi-platform image to ref
 // (oci://REGISTRY/REPO:TAG), with credentials from the Docker config.
 func PushImage(ctx context.Context, layoutDir, version, ref string, plainHTTP bool) error {
-	_, err := bundle.PushLayout(ctx, layoutDir, version, ref, bundle.PushOptions{PlainHTTP: plainHTTP})
+	_, err := oci.PushLayout(ctx, layoutDir, version, ref, oci.PushOptions{PlainHTTP: plainHTTP})
 	return err
 }
