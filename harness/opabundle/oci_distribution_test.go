@@ -18,9 +18,9 @@ import (
 
 	"github.com/refguard/refguard/internal/testsupport"
 
+	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/oci"
 	"github.com/refguard/refguard/harness/opabundle"
-	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/policy"
 )
 
