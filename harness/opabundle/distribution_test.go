@@ -22,11 +22,11 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/stretchr/testify/require"
 
-	"github.com/refguard/refguard/harness/opabundle"
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/fixture"
 	"github.com/refguard/refguard/harness/inventory"
+	"github.com/refguard/refguard/harness/opabundle"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/internal/testsupport"

@@ -16,11 +16,10 @@ import (
 	"github.com/open-policy-agent/opa/v1/storage/inmem"
 	"github.com/stretchr/testify/require"
 
-	"github.com/refguard/refguard/internal/testsupport"
-
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/oci"
 	"github.com/refguard/refguard/harness/opabundle"
+	"github.com/refguard/refguard/internal/testsupport"
 	"github.com/refguard/refguard/policy"
 )
 
