@@ -23,8 +23,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/sandbox"
 	"github.com/refguard/refguard/harness/webpage"
 	"github.com/refguard/refguard/internal/testsupport"
 )
@@ -501,18 +501,6 @@ func TestSandboxAgreesWithTheCLIOnEveryFixture(t *testing.T) {
 	cases, err := fixture.Discover(filepath.Join(root, "fixtures"))
 	require.NoError(t, err)
 	require.Greater(t, len(cases), 100)
-	type file struct {
-		Name    string `json:"name"`
-		Content string `json:"content"`
-	}
-	type request struct {
-		Files          []file                `json:"files"`
-		Inventory      []file                `json:"inventory,omitempty"`
-		Profile        string                `json:"profile"`
-		Severity       map[string]string     `json:"severity,omitempty"`
-		BackendKinds   []string              `json:"backendKinds,omitempty"`
-		BackendLookups []check.BackendLookup `json:"backendLookups,omitempty"`
-	}
 	type cliRun struct {
 		check, fix, fixErr string
 		err                error
@@ -544,15 +532,15 @@ func TestSandboxAgreesWithTheCLIOnEveryFixture(t *testing.T) {
 	}
 	wg.Wait()
 	for i, c := range cases {
-		req := request{Profile: c.Expected.Profile, Severity: c.Expected.Severity, BackendKinds: c.Expected.BackendKinds, BackendLookups: c.Expected.BackendLookups}
+		req := sandbox.Request{Profile: c.Expected.Profile, Severity: c.Expected.Severity, BackendKinds: c.Expected.BackendKinds, BackendLookups: c.Expected.BackendLookups}
 		if req.Profile == "" {
 			req.Profile = "spec"
 		}
 		for _, m := range c.Manifests {
-			req.Files = append(req.Files, file{rel(c.Dir, m), mustRead(t, m)})
+			req.Files = append(req.Files, sandbox.File{Name: rel(c.Dir, m), Content: mustRead(t, m)})
 		}
 		for _, m := range c.Inventory {
-			req.Inventory = append(req.Inventory, file{rel(c.Dir, m), mustRead(t, m)})
+			req.Inventory = append(req.Inventory, sandbox.File{Name: rel(c.Dir, m), Content: mustRead(t, m)})
 		}
 		require.NoError(t, runs[i].err, c.Name)
 		b, err := json.Marshal(req)
