@@ -24,7 +24,7 @@ func TestAWasmFallbackIsSaid(t *testing.T) {
 
 route_kinds := data.lib.refguard.refs.route_kinds
 
-collections := {"services": {"group": "", "kind": "Service", "versions": ["v1"]}}
+collections := {"services": {"kind": "Service", "apiVersions": ["v1"]}}
 
 grant_reports := []
 

@@ -26,7 +26,7 @@ type Table struct {
 }
 
 // TableOf reads the value of lib.refguard.refs.collections
-// ({collection: {"group", "kind", "versions"}}).
+// ({collection: {"kind", "apiVersions"}}).
 func TableOf(v any) (Table, error) {
 	m, ok := v.(map[string]any)
 	if !ok || len(m) == 0 {
@@ -34,13 +34,17 @@ func TableOf(v any) (Table, error) {
 	}
 	t := Table{byKind: map[groupKind]string{}}
 	for name, spec := range m {
-		s, ok := spec.(map[string]any)
-		group, gok := s["group"].(string)
-		kind, kok := s["kind"].(string)
-		if !ok || !gok || !kok || kind == "" {
-			return Table{}, fmt.Errorf("read collections from policy: collection %s has no group and kind", name)
+		s, _ := spec.(map[string]any)
+		kind, _ := s["kind"].(string)
+		versions, _ := s["apiVersions"].([]any)
+		var apiVersion string
+		if len(versions) > 0 {
+			apiVersion, _ = versions[0].(string)
 		}
-		t.add(name, groupKind{group, kind})
+		if kind == "" || apiVersion == "" {
+			return Table{}, fmt.Errorf("read collections from policy: collection %s has no kind and apiVersions", name)
+		}
+		t.add(name, groupKind{manifest.APIGroup(apiVersion), kind})
 	}
 	return t, nil
 }

@@ -114,7 +114,7 @@ duplicate_findings(groups, cfg, inventory_fields) := {f |
 	some copies in groups
 	count(copies) > 1
 	id := copies[0].identity
-	collection := concat("", [c | some c, spec in refs.collections; spec.group == refs.api_group(id.apiVersion); spec.kind == id.kind])
+	collection := concat("", [c | some c, spec in refs.collections; refs.collection_group(spec) == refs.api_group(id.apiVersion); spec.kind == id.kind])
 	ctx := {"object": id, "fields": object.get(inventory_fields, collection, null), "cfg": eff}
 	some f in object_duplicate_conflict.findings(ctx, copies)
 }

@@ -40,7 +40,9 @@ severity_or(cfg, id, fallback) := s if {
 	catalog.rules[id].enabled == false
 } else := fallback
 
-profile(cfg) := with_lookups(with_backend_kinds(_named(cfg), object.get(cfg, "backend_kinds", [])), lookups(cfg))
+profile(cfg) := with_backend_kinds(_named(cfg), object.get(cfg, "backend_kinds", [])) if {
+	not cfg.backend_lookups
+} else := with_lookups(with_backend_kinds(_named(cfg), object.get(cfg, "backend_kinds", [])), lookups(cfg))
 
 _named(cfg) := p if {
 	p := profiles.named(cfg.profile)
@@ -72,14 +74,14 @@ _group_kind(entry) := [parts[0], parts[1]] if {
 
 _collection(group, kind) := c if {
 	some c, spec in refs.collections
-	[spec.group, spec.kind] == [group, kind]
+	[refs.collection_group(spec), spec.kind] == [group, kind]
 } else := ""
 
 # lookups: a config's well-formed backend_lookups as collections
 # (lib.refguard.refs.collections' shape), keyed by resource, with the port
 # path each declares ("" for none). A resource that names one of
 # refguard's own collections is ignored: those are looked up already.
-lookups(cfg) := {l.resource: {"group": group, "kind": kind, "versions": [l.version], "port": object.get(l, "port", "")} |
+lookups(cfg) := {l.resource: {"kind": kind, "apiVersions": [refs.group_version(group, l.version)], "port": object.get(l, "port", "")} |
 	some l in _lookup_list(cfg)
 	is_string(l.kind)
 	is_string(l.version)
@@ -107,10 +109,10 @@ with_lookups(p, ls) := p if {
 } else := object.union(p, {
 	"kinds": object.union(p.kinds, {group: kinds |
 		some spec in ls
-		group := spec.group
+		group := refs.collection_group(spec)
 		kinds := object.union(object.get(p.kinds, group, {}), {spec2.kind: c |
 			some c, spec2 in ls
-			spec2.group == group
+			refs.collection_group(spec2) == group
 		})
 	}),
 	"lookup_ports": {c: spec.port | some c, spec in ls; spec.port != ""},

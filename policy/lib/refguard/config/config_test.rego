@@ -20,8 +20,8 @@ _lookup := {"kind": "gateway.example.com/Backend", "version": "v1", "resource": 
 
 test_declared_lookups_are_collections_the_profile_looks_up if {
 	cfg := {"profile": "spec", "backend_lookups": [_lookup, {"kind": "Thing", "version": "v2", "resource": "things"}]}
-	config.collections(cfg).examplebackends == {"group": "gateway.example.com", "kind": "Backend", "versions": ["v1"], "port": "spec.ports[].port"}
-	config.collections(cfg).things == {"group": "", "kind": "Thing", "versions": ["v2"], "port": ""}
+	config.collections(cfg).examplebackends == {"kind": "Backend", "apiVersions": ["gateway.example.com/v1"], "port": "spec.ports[].port"}
+	config.collections(cfg).things == {"kind": "Thing", "apiVersions": ["v2"], "port": ""}
 	config.collections(cfg).services.kind == "Service" # refguard's own stay
 	p := config.profile(cfg)
 	p.kinds["gateway.example.com"].Backend == "examplebackends"

@@ -104,7 +104,7 @@ _positions := object.union_n([{collection: {ns: {name: [i]}}} |
 _collections_of_kind[kind][collection] := group if {
 	some collection, spec in _collections
 	kind := spec.kind
-	group := spec.group
+	group := refs.collection_group(spec)
 }
 
 # _collections: refguard's and the settings' backend_lookups.
@@ -124,7 +124,7 @@ else := null
 # The set's own index is handed over whole: the core reads it by namespace
 # and name, and a value built once in the query is hashed once. null when
 # there is neither.
-inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route, cluster_inventory.sources_of(_collections))) if {
+inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route, _collections)) if {
 	cluster_inventory.present
 } else := inventory if {
 	combined

@@ -28,7 +28,9 @@ profile := p if {
 # backendKinds: ["group/Kind", …]) and those it looks up (parameter
 # backendLookups: [{kind, version, resource, port}], which the sync config
 # must replicate too).
-config(severity) := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds, "backend_lookups": backend_lookups}
+config(severity) := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds} if {
+	count(backend_lookups) == 0
+} else := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds, "backend_lookups": backend_lookups}
 
 backend_kinds := [k | some k in parameters.backendKinds; is_string(k)] if {
 	is_array(parameters.backendKinds)
@@ -43,13 +45,18 @@ backend_lookups := [l | some l in parameters.backendLookups; is_object(l)] if {
 # a namespace, over the namespaces the route can reach.
 route_context(cfg) := ctx if {
 	refs.is_route(input.review.object)
-	srcs := inventory.sources_of(policy_config.collections(cfg))
-	narrow_inventory := inventory.narrow_for_route(input.review.object, policy_config.profile(policy_config.effective(cfg)), srcs)
+	narrow_inventory := inventory.narrow_for_route(input.review.object, policy_config.profile(policy_config.effective(cfg)), _collections)
 	ctx := context.build(input.review.object, narrow_inventory, cfg)
 	narrow.complete(ctx)
-} else := context.build(input.review.object, inventory.for_route(input.review.object, inventory.sources_of(policy_config.collections(cfg))), cfg) if {
+} else := context.build(input.review.object, inventory.for_route(input.review.object, _collections), cfg) if {
 	refs.is_route(input.review.object)
 }
+
+# _collections: refguard's table, a constant, unless the constraint
+# declares backend lookups (then the table with them).
+_collections := refs.collections if {
+	count(backend_lookups) == 0
+} else := policy_config.collections({"backend_lookups": backend_lookups})
 
 # grant_context is the context of the ReferenceGrant under review, if it is one.
 grant_context(cfg) := context.grant_context(input.review.object, cfg) if {

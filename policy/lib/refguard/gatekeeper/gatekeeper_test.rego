@@ -4,6 +4,7 @@ import data.lib.refguard.all
 import data.lib.refguard.context
 import data.lib.refguard.gatekeeper
 import data.lib.refguard.inventory
+import data.lib.refguard.refs
 import data.lib.refguard.testutil as t
 
 _route := t.http([{"name": "web", "port": 8080}])
@@ -72,7 +73,7 @@ _gk_ctx(route) := ctx if {
 test_route_context_has_the_findings_of_the_whole_namespaces if {
 	every _, route in _gk_routes {
 		got := _gk_ctx(route)
-		want := context.build(route, inventory.for_route(route, inventory.sources), {}) with data.inventory as _synced
+		want := context.build(route, inventory.for_route(route, refs.collections), {}) with data.inventory as _synced
 		all.route_findings(got) == all.route_findings(want)
 		got.records == want.records
 	}

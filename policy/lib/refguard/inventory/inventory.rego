@@ -20,7 +20,7 @@ sources := sources_of(refs.collections)
 
 # sources_of: the same for a table of collections (the built-in ones and a
 # config's backend_lookups, lib.refguard.config.collections).
-sources_of(collections) := {c: [[refs.group_version(spec.group, v), spec.kind] | some v in spec.versions] |
+sources_of(collections) := {c: [[api_version, spec.kind] | some api_version in spec.apiVersions] |
 	some c, spec in collections
 }
 
@@ -29,21 +29,23 @@ _objects(ns, gv, kind) := objs if {
 	is_object(objs)
 } else := {}
 
-# One version, or two with the first preferred (object.union: right wins).
-_merged(versions, ns) := _objects(ns, gv, kind) if {
-	[[gv, kind]] := versions
-} else := object.union(_objects(ns, gv2, kind2), _objects(ns, gv1, kind1)) if {
-	[[gv1, kind1], [gv2, kind2]] := versions
+# One version, or two with the first preferred (object.union: right
+# wins), of a collection (lib.refguard.refs.collections' shape).
+_merged(spec, ns) := _objects(ns, api_version, spec.kind) if {
+	[api_version] := spec.apiVersions
+} else := object.union(_objects(ns, second, spec.kind), _objects(ns, first, spec.kind)) if {
+	[first, second] := spec.apiVersions
 }
 
 # for_route returns the inventory for the namespaces the route can reach,
-# of the collections srcs names (sources, or sources_of a config's
-# collections).
-for_route(route, srcs) := {collection: by_ns |
-	some collection, versions in srcs
+# of a table of collections (lib.refguard.refs.collections, or a config's
+# with its backend lookups: lib.refguard.config.collections). The table is
+# read as it is: building sources from it would cost every review.
+for_route(route, collections) := {collection: by_ns |
+	some collection, spec in collections
 	by_ns := {ns: objs |
 		some ns in _reachable(collection, namespaces)
-		objs := _merged(versions, ns)
+		objs := _merged(spec, ns)
 		count(objs) > 0
 	}
 } if {
@@ -59,11 +61,11 @@ _reachable(collection, namespaces) := object.keys(object.get(data.inventory, "na
 # and what goes into the inventory whole, so only the candidates go in.
 # (The objects read are never passed to a function: a function's arguments
 # are hashed for its cache, which converts them whole.)
-narrow_for_route(route, profile, srcs) := narrow.inventory(found, candidate_grants, tls_policies) if {
+narrow_for_route(route, profile, collections) := narrow.inventory(found, candidate_grants, tls_policies) if {
 	found := {t: obj |
 		some t in narrow.targets(route, profile)
 		[coll, ns, name] := t
-		obj := _object(srcs[coll], ns, name)
+		obj := _object(collections[coll], ns, name)
 	}
 	route_ns := refs.namespace(route)
 	candidate_grants := {ns: _in_versions("referencegrants", ns, route_ns, names) |
@@ -74,22 +76,28 @@ narrow_for_route(route, profile, srcs) := narrow.inventory(found, candidate_gran
 	}
 }
 
-# _object: one object by name, from the first listed version that holds it.
-_object(versions, ns, name) := obj if {
-	[gv, kind] := versions[0]
-	obj := data.inventory.namespace[ns][gv][kind][name]
+# _object: one object by name, from the first listed version of its
+# collection (lib.refguard.refs.collections' shape) that holds it.
+_object(spec, ns, name) := obj if {
+	obj := data.inventory.namespace[ns][spec.apiVersions[0]][spec.kind][name]
 } else := obj if {
-	[gv, kind] := versions[1]
-	obj := data.inventory.namespace[ns][gv][kind][name]
+	obj := data.inventory.namespace[ns][spec.apiVersions[1]][spec.kind][name]
 }
 
 # _in_versions: the candidates of a collection's versions. A name held in
 # the first listed version is that version's object (as in _merged), a
 # candidate or not.
+# Read from refs.collections itself, a constant: sources is a
+# comprehension, evaluated again by every review.
 _in_versions(coll, ns, from_ns, names) := _candidates(coll, ns, gv, kind, from_ns, names) if {
-	[[gv, kind]] := sources[coll]
+	spec := refs.collections[coll]
+	[gv] := spec.apiVersions
+	kind := spec.kind
 } else := object.union(second, _candidates(coll, ns, gv1, kind1, from_ns, names)) if {
-	[[gv1, kind1], [gv2, kind2]] := sources[coll]
+	spec := refs.collections[coll]
+	[gv1, gv2] := spec.apiVersions
+	kind1 := spec.kind
+	kind2 := spec.kind
 	second := {name: obj |
 		some name, obj in _candidates(coll, ns, gv2, kind2, from_ns, names)
 		not data.inventory.namespace[ns][gv1][kind1][name]

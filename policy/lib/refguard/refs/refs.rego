@@ -14,18 +14,23 @@ gateway_group := "gateway.networking.k8s.io"
 # collections: the one table of the objects references resolve against.
 # Each inventory collection, named as kube-mgmt names the replicated
 # resource (data.kubernetes.<collection>[namespace][name]), holds the
-# objects of one API group and kind; versions are those a synced store
-# (Gatekeeper's data.inventory) may hold them under, most preferred first.
+# objects of one kind, served at the apiVersions listed (one API group),
+# most preferred first: those a synced store (Gatekeeper's data.inventory)
+# may hold them under. apiVersions are full strings, so the adapters read
+# them as they are, with no call per review.
 # Every adapter, the Gatekeeper sync config and the CLI's Go index read
 # this table; a user's backend_lookups add to it (lib.refguard.config).
 collections := {
-	"services": {"group": "", "kind": "Service", "versions": ["v1"]},
-	"serviceimports": {"group": "multicluster.x-k8s.io", "kind": "ServiceImport", "versions": ["v1alpha1"]},
-	"referencegrants": {"group": gateway_group, "kind": "ReferenceGrant", "versions": ["v1", "v1beta1"]},
-	"backendtlspolicies": {"group": gateway_group, "kind": "BackendTLSPolicy", "versions": ["v1", "v1alpha3"]},
-	"backends": {"group": "gateway.envoyproxy.io", "kind": "Backend", "versions": ["v1alpha1"]},
-	"serviceentries": {"group": "networking.istio.io", "kind": "ServiceEntry", "versions": ["v1", "v1beta1"]},
+	"services": {"kind": "Service", "apiVersions": ["v1"]},
+	"serviceimports": {"kind": "ServiceImport", "apiVersions": ["multicluster.x-k8s.io/v1alpha1"]},
+	"referencegrants": {"kind": "ReferenceGrant", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1"]},
+	"backendtlspolicies": {"kind": "BackendTLSPolicy", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1alpha3"]},
+	"backends": {"kind": "Backend", "apiVersions": ["gateway.envoyproxy.io/v1alpha1"]},
+	"serviceentries": {"kind": "ServiceEntry", "apiVersions": ["networking.istio.io/v1", "networking.istio.io/v1beta1"]},
 }
+
+# collection_group: the API group of a collection's objects.
+collection_group(spec) := api_group(spec.apiVersions[0])
 
 # group_version: the apiVersion of a group's version ("v1" for the core group).
 group_version(group, version) := version if group == ""
