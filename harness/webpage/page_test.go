@@ -338,19 +338,7 @@ func TestSandboxPageShowsTheGuidesIncidents(t *testing.T) {
 		dir := t.TempDir()
 		routes := filepath.Join(dir, "routes.yaml")
 		dump := filepath.Join(dir, "cluster.yaml")
-		require.NoError(t, os.WriteFile(routes, []byte(`apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web
-  namespace: shop
-spec:
-  parentRefs:
-  - name: gw
-  rules:
-  - backendRefs:
-    - name: api
-      port: 80
-`), 0o644))
+		require.NoError(t, os.WriteFile(routes, []byte(shopRoute), 0o644))
 		require.NoError(t, os.WriteFile(dump, []byte(`apiVersion: v1
 items:
 - apiVersion: v1
@@ -431,19 +419,7 @@ spec:
   ports:
   - port: 8080
 ---
-apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web
-  namespace: shop
-spec:
-  parentRefs:
-  - name: gw
-  rules:
-  - backendRefs:
-    - name: api
-      port: 80
-`
+` + shopRoute
 		a := s.paste(withSecrets, "spec")
 		require.NotNil(t, a.Fix)
 		require.Contains(t, a.Fix.Diff, "+      port: 8080", "%+v", a)
@@ -483,6 +459,22 @@ spec:
 		require.NoError(t, err, "screenshot missing: REFGUARD_UPDATE_SCREENSHOTS=1 go test ./harness/webpage writes it")
 	}
 }
+
+// shopRoute sends shop/web to Service api on port 80, which the tests'
+// Services do not expose (they expose 8080): one RG105 with a repair.
+const shopRoute = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: web
+  namespace: shop
+spec:
+  parentRefs:
+  - name: gw
+  rules:
+  - backendRefs:
+    - name: api
+      port: 80
+`
 
 func mustRead(t *testing.T, path string) string {
 	t.Helper()
