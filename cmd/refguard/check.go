@@ -75,9 +75,7 @@ func (o *checkOptions) config() (map[string]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("--severity %q: want RGnnn=error|warning|info|off", s)
 		}
-		switch level {
-		case "error", "warning", "info", "off":
-		default:
+		if !rulemeta.IsLevel(level) {
 			return nil, fmt.Errorf("--severity %q: level must be error, warning, info or off", s)
 		}
 		sev[id] = level

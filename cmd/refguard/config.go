@@ -16,6 +16,7 @@ import (
 
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/manifest"
+	"github.com/refguard/refguard/harness/rulemeta"
 )
 
 // ConfigFileName is the project config refguard looks for from the
@@ -107,9 +108,7 @@ func readConfig(path string) (*fileConfig, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	for _, rule := range sortedKeys(cfg.Severity) {
-		switch cfg.Severity[rule] {
-		case "error", "warning", "info", "off":
-		default:
+		if !rulemeta.IsLevel(cfg.Severity[rule]) {
 			return nil, fmt.Errorf("%s: severity %s: %q is not error, warning, info or off", path, rule, cfg.Severity[rule])
 		}
 	}

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/refguard/refguard/harness/rulemeta"
 )
 
 // GatekeeperAggregateDir holds the one-template alternative: every rule in a
@@ -75,7 +77,7 @@ func (g *Gatekeeper) aggregate(deploy, verify map[string][]byte, syncSet []byte,
 					"properties": map[string]any{
 						"profile":        map[string]any{"type": "string", "enum": profiles},
 						"severities":     map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"error", "warning", "info"}}},
-						"severity":       map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}}},
+						"severity":       map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string", "enum": rulemeta.Levels}},
 						"backendKinds":   backendKindsSchema,
 						"backendLookups": backendLookupsSchema,
 					},

@@ -375,7 +375,7 @@ func (g *Gatekeeper) files(ctx context.Context, files, aggregate, verify map[str
 						"type": "object",
 						"properties": map[string]any{
 							"profile":        map[string]any{"type": "string", "enum": profiles, "description": "implementation profile that predicts the status"},
-							"severity":       map[string]any{"type": "string", "enum": []string{"error", "warning", "info", "off"}, "description": "override the rule's severity; off disables it"},
+							"severity":       map[string]any{"type": "string", "enum": rulemeta.Levels, "description": "override the rule's severity; off disables it"},
 							"backendKinds":   backendKindsSchema,
 							"backendLookups": backendLookupsSchema,
 						},

@@ -43,6 +43,13 @@ type Related struct {
 	Ref         string `json:"ref"`
 }
 
+// Levels are what a user may set a rule to (a config's severity, the
+// --severity flag, a constraint's parameter): a severity, or off.
+var Levels = []string{"error", "warning", "info", "off"}
+
+// IsLevel tells whether s is one of Levels.
+func IsLevel(s string) bool { return slices.Contains(Levels, s) }
+
 var (
 	idPattern   = regexp.MustCompile(`^RG[1-9][0-9]{2}$`)
 	severities  = map[string]bool{"error": true, "warning": true, "info": true}

@@ -138,9 +138,7 @@ func (e *Engine) config(req Request) (map[string]any, error) {
 		if _, ok := e.rules[id]; !ok {
 			return nil, fmt.Errorf("severity %s: no rule has that ID", id)
 		}
-		switch level {
-		case "error", "warning", "info", "off":
-		default:
+		if !rulemeta.IsLevel(level) {
 			return nil, fmt.Errorf("severity %s=%s: level must be error, warning, info or off", id, level)
 		}
 		severity[id] = level
