@@ -18,6 +18,7 @@ import (
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/harness/wasm"
+	"github.com/refguard/refguard/internal/testsupport"
 )
 
 // A policy whose batch query cannot answer for one route ("bad"): the
@@ -216,35 +217,14 @@ func TestGrantBatchFallsBackToSingleGrantsToNameAnError(t *testing.T) {
 	}
 }
 
-// A policy that fails a batch of several routes holding route "bad", and
-// answers for each route alone: OPA's evaluator, which evaluates a failed
-// batch again route by route (to name the route at fault), answers where
-// the Wasm build failed.
-const batchOnlyFailsHarness = `package refguard.harness
-
-_report(obj) := {"findings": [], "condition": {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": obj.metadata.name}, "used_grants": [], "backend_refs": 0}
-
-_holds_bad := 1 if {
-	count(input.objects) > 1
-	input.objects[_].metadata.name == "bad"
-}
-
-_holds_bad := 2 if {
-	count(input.objects) > 1
-	input.objects[_].metadata.name == "bad"
-}
-
-route_reports := [_report(obj) | some obj in input.objects; not _holds_bad == 3]
-`
-
-// TestAWasmFailureIsReportedNotSilent: a batch the Wasm build fails on is
-// evaluated again by OPA's evaluator, and the report says so (the CLI
+// TestAWasmFailureIsReportedNotSilent: a batch the Wasm build fails on
+// (testsupport.FallbackPolicy) is evaluated again by OPA's evaluator, and
+// the report says so (the CLI
 // prints it on stderr and in the JSON report); a run without one says
 // nothing.
 func TestAWasmFailureIsReportedNotSilent(t *testing.T) {
 	ctx := context.Background()
-	modules := map[string]string{"refs.rego": batchPolicy, "harness.rego": batchOnlyFailsHarness}
-	maps.Copy(modules, restOfPolicy)
+	modules := testsupport.FallbackPolicy()
 	policy, err := wasm.Load(ctx, modules, engine.WasmEntrypoints(), "")
 	require.NoError(t, err)
 	defer policy.Close(ctx)

@@ -375,19 +375,7 @@ metadata:
 	})
 
 	t.Run("input is text, never markup", func(t *testing.T) {
-		hostile := `apiVersion: gateway.networking.k8s.io/v1
-kind: HTTPRoute
-metadata:
-  name: web
-  namespace: shop
-spec:
-  parentRefs:
-  - name: gw
-  rules:
-  - backendRefs:
-    - name: "<img src=/leak onerror=alert(1)>"
-      port: 80
-`
+		hostile := strings.Replace(shopRoute, "- name: api", `- name: "<img src=/leak onerror=alert(1)>"`, 1)
 		s.paste(hostile, "spec")
 		require.Equal(t, "0", s.eval(`String(document.querySelectorAll("main img, main script").length)`))
 		require.Contains(t, s.text("#results"), "<img src=/leak onerror=alert(1)>")

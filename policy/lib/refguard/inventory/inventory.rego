@@ -13,15 +13,11 @@ package lib.refguard.inventory
 import data.lib.refguard.narrow
 import data.lib.refguard.refs
 
-# sources: collection → [groupVersion, Kind], most preferred first, of
-# lib.refguard.refs.collections (what the generated sync config asks
-# Gatekeeper to replicate).
-sources := sources_of(refs.collections)
-
-# sources_of: the same for a table of collections (the built-in ones and a
-# config's backend_lookups, lib.refguard.config.collections).
-sources_of(collections) := {c: [[api_version, spec.kind] | some api_version in spec.apiVersions] |
-	some c, spec in collections
+# sources: collection → [apiVersion, Kind], most preferred first, of
+# lib.refguard.refs.collections: what the generated sync config asks
+# Gatekeeper to replicate.
+sources := {c: [[api_version, spec.kind] | some api_version in spec.apiVersions] |
+	some c, spec in refs.collections
 }
 
 _objects(ns, gv, kind) := objs if {
