@@ -68,7 +68,8 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	return cmd
 }
 
-func (o *checkOptions) config() (map[string]any, error) {
+// severityFlags reads --severity as rule → level (rules as the user named them).
+func (o *checkOptions) severityFlags() (map[string]any, error) {
 	sev := map[string]any{}
 	for _, s := range o.severities {
 		id, level, ok := strings.Cut(s, "=")
@@ -80,7 +81,7 @@ func (o *checkOptions) config() (map[string]any, error) {
 		}
 		sev[id] = level
 	}
-	return map[string]any{"profile": o.profile, "severity": sev, "backend_kinds": o.backendKinds}, nil
+	return sev, nil
 }
 
 func loadPolicy(dir string) (*policyset.Set, error) {
@@ -105,7 +106,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if o.evaluator != "wasm" && o.evaluator != "rego" {
 		return fmt.Errorf("--evaluator %q: want wasm or rego", o.evaluator)
 	}
-	config, err := o.config()
+	flagLevels, err := o.severityFlags()
 	if err != nil {
 		return err
 	}
@@ -131,12 +132,11 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	fromFlags, err := ruleIDs("--severity", config["severity"].(map[string]any), rules)
+	fromFlags, err := ruleIDs("--severity", flagLevels, rules)
 	if err != nil {
 		return err
 	}
 	maps.Copy(fromFile, fromFlags)
-	config["severity"] = fromFile
 	ctx := cmd.Context()
 	var opts []check.Option
 	if o.evaluator == "wasm" {
@@ -153,9 +153,11 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err := checkProfile(checker, o.profile); err != nil {
 		return err
 	}
-	if config["backend_lookups"], err = o.backendLookups(checker); err != nil {
+	lookups, err := o.backendLookups(checker)
+	if err != nil {
 		return err
 	}
+	config := check.Config(o.profile, fromFile, o.backendKinds, lookups)
 	checkSet := func(paths []string) (*report.Report, error) {
 		var checked *manifest.Result
 		var err error

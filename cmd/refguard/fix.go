@@ -109,7 +109,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if err != nil {
 				return err
 			}
-			config := map[string]any{"profile": in.profile, "severity": severity, "backend_kinds": in.backendKinds, "backend_lookups": lookups}
+			config := check.Config(in.profile, severity, in.backendKinds, lookups)
 			recheck := func(names []string, contents map[string][]byte) (*report.Report, error) {
 				loaded, err := manifest.LoadContents(names, contents, in.loadOptions(checker.LoadOptions()))
 				if err != nil {

@@ -7,6 +7,23 @@ import (
 	"strings"
 )
 
+// Config is the policy config (lib.refguard.config) of a check: the
+// profile, rule levels by rule ID, the backend kinds (BackendKinds) and
+// backend lookups (BackendLookups) the user declares. Every caller builds
+// it here, so its keys are written once on the Go side.
+func Config(profile string, severity map[string]any, kinds, lookups []any) map[string]any {
+	if severity == nil {
+		severity = map[string]any{}
+	}
+	if kinds == nil {
+		kinds = []any{}
+	}
+	if lookups == nil {
+		lookups = []any{}
+	}
+	return map[string]any{"profile": profile, "severity": severity, "backend_kinds": kinds, "backend_lookups": lookups}
+}
+
 // BackendKinds checks backend kinds a user declares beyond the profile's
 // (--backend-kind, the config file's backendKinds, the sandbox page):
 // "group/Kind", or "Kind" for the core group, as a backendRef names them.
@@ -43,6 +60,15 @@ var (
 	lookupVersion  = regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]+)?$`)
 	lookupPort     = regexp.MustCompile(`^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*(\[\]\.[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$`)
 )
+
+// Entry is the lookup as an entry of the policy config's backend_lookups.
+func (l BackendLookup) Entry() map[string]any {
+	entry := map[string]any{"kind": l.Kind, "version": l.Version, "resource": l.Resource}
+	if l.Port != "" {
+		entry["port"] = l.Port
+	}
+	return entry
+}
 
 // ParseBackendLookup reads --backend-lookup's
 // "kind=group/Kind,version=v1,resource=plural[,port=path]".
@@ -95,11 +121,7 @@ func BackendLookups(ls []BackendLookup, reserved []string) ([]any, error) {
 		if l.Port != "" && !lookupPort.MatchString(l.Port) {
 			return nil, fmt.Errorf(`%s: port %q: want a dotted path to the port number, "[]" after a list (spec.ports[].port, spec.targetPortNumber)`, what, l.Port)
 		}
-		entry := map[string]any{"kind": l.Kind, "version": l.Version, "resource": l.Resource}
-		if l.Port != "" {
-			entry["port"] = l.Port
-		}
-		out = append(out, entry)
+		out = append(out, l.Entry())
 	}
 	return out, nil
 }

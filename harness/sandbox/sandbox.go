@@ -151,7 +151,7 @@ func (e *Engine) config(req Request) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"profile": req.Profile, "severity": severity, "backend_kinds": kinds, "backend_lookups": lookups}, nil
+	return check.Config(req.Profile, severity, kinds, lookups), nil
 }
 
 // Check answers one request with the report; the repair is left for
