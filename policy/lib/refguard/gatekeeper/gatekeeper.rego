@@ -28,6 +28,8 @@ profile := p if {
 # backendKinds: ["group/Kind", …]) and those it looks up (parameter
 # backendLookups: [{kind, version, resource, port}], which the sync config
 # must replicate too).
+# Without lookups the config leaves the key out, so that the profile takes
+# its shortest path (lib.refguard.config.profile) on every review.
 config(severity) := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds} if {
 	count(backend_lookups) == 0
 } else := {"profile": profile, "severity": severity, "backend_kinds": backend_kinds, "backend_lookups": backend_lookups}
