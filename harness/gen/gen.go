@@ -11,8 +11,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
-
-	"github.com/refguard/refguard/harness/check"
 )
 
 // Planted counts the findings the planted failures produce, per rule ID.
@@ -85,7 +83,7 @@ func GenerateMix(n int, seed uint64, mix Mix) Set {
 	}
 	set := Set{YAML: []byte(g.b.String()), Routes: n, Planted: g.planted}
 	if mix == EveryRule {
-		set.Config = check.Config("nginx-gateway-fabric", map[string]any{"RG401": "warning"}, nil, nil)
+		set.Config = map[string]any{"profile": "nginx-gateway-fabric", "severity": map[string]any{"RG401": "warning"}}
 	}
 	return set
 }
