@@ -2,9 +2,12 @@ package harness_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -71,4 +74,81 @@ func TestConftestPlainCommandWithUsersOwnPolicy(t *testing.T) {
 	require.Empty(t, notices)
 	plain, _ := runConftest(t, bin, args...)
 	require.Equal(t, plain, all, "--all-namespaces reports the same findings once")
+}
+
+// hostileRoute names a Service with a newline that starts a GitHub Actions
+// workflow command, a terminal escape and a bidirectional override.
+const hostileRoute = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: storefront
+  namespace: shop
+spec:
+  rules:
+    - backendRefs:
+        - name: "checkout\n::warning file=other.yaml::injected\e[31m\u202e"
+          port: 80
+`
+
+// TestConftestCIFormatsNameTheFileAndEscapeInput runs conftest's CI output
+// formats with --combine on two files: each finding is attributed to the
+// manifest that holds the route (not conftest's "Combined"), and a name
+// from the input cannot start a workflow command of its own or reach the
+// log as a control character.
+func TestConftestCIFormatsNameTheFileAndEscapeInput(t *testing.T) {
+	bin := testsupport.Tool(t, "conftest")
+	dir := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "deploy", "shop"), 0o755))
+	route := filepath.Join("deploy", "shop", "route.yaml")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, route), []byte(hostileRoute), 0o644))
+	services := filepath.Join("deploy", "shop", "services.yaml")
+	require.NoError(t, os.WriteFile(filepath.Join(dir, services), []byte("apiVersion: v1\nkind: Service\nmetadata: {name: checkout, namespace: shop}\nspec: {ports: [{port: 8080}]}\n"), 0o644))
+	policy, err := filepath.Abs(filepath.Join("..", "policy"))
+	require.NoError(t, err)
+	run := func(format string) string {
+		cmd := exec.Command(bin, "test", "--combine", "--no-color", "-o", format, "--policy", policy, services, route)
+		cmd.Dir = dir
+		out, err := cmd.Output()
+		var exit *exec.ExitError
+		require.ErrorAs(t, err, &exit, "the route's reference is broken: conftest fails\n%s", out)
+		require.Equal(t, 1, exit.ExitCode(), string(out))
+		return string(out)
+	}
+
+	// The log: SARIF is JSON, which encodes every string exactly.
+	github := run("github")
+	require.NotContains(t, github, "\x1b", "no terminal escape reaches the log")
+	require.NotContains(t, github, "\u202e", "no bidirectional override reaches the log")
+	var annotations []string
+	for _, line := range strings.Split(strings.TrimSpace(github), "\n") {
+		if strings.HasPrefix(line, "::") && !strings.HasPrefix(line, "::group::") && !strings.HasPrefix(line, "::endgroup::") {
+			annotations = append(annotations, line)
+		}
+	}
+	require.NotEmpty(t, annotations)
+	require.Contains(t, annotations[0], "::error file="+filepath.ToSlash(route)+",line=1::RG109: ")
+	for _, a := range annotations {
+		file := strings.SplitN(strings.SplitN(a, "file=", 2)[1], ",", 2)[0]
+		require.Contains(t, []string{filepath.ToSlash(route), "Combined"}, file, "a name from the input is data, never a workflow command: %s", a)
+	}
+	require.Contains(t, github, `set name: checkout\x0a::warning`, "escaped as the CLI writes it")
+
+	sarif := run("sarif")
+	testsupport.ValidateSARIF(t, []byte(sarif))
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				Locations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct{ URI string } `json:"artifactLocation"`
+					} `json:"physicalLocation"`
+				} `json:"locations"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(sarif), &doc))
+	require.NotEmpty(t, doc.Runs[0].Results)
+	for _, r := range doc.Runs[0].Results {
+		require.Equal(t, filepath.ToSlash(route), r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
+	}
 }

@@ -38,7 +38,7 @@ _errors := _messages({"error"})
 
 # A suppressed finding does not deny; kubectl still shows it as a warning,
 # with the reason the annotation gives.
-_suppressed := sort([sprintf("suppressed by %s: %s%s", [result.ignore_annotation, result.summary(f), _because(f)]) |
+_suppressed := sort([result.printable(sprintf("suppressed by %s: %s%s", [result.ignore_annotation, result.summary(f), _because(f)])) |
 	some f in findings
 	f.suppression
 ])

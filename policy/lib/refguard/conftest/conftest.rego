@@ -218,15 +218,19 @@ warnings contains msg if {
 	not combined
 	not cluster_inventory.present
 	refs.is_route(input)
-	msg := sprintf(
+	msg := result.printable(sprintf(
 		"refguard: %s %s/%s: cross-object checks (ReferenceGrants, Service existence, ports) need the whole set: run conftest with --combine",
 		[input.kind, refs.namespace(input), refs.name(input)],
-	)
+	))
 }
 
 # report is what conftest prints: msg starts with the rule ID; the other
-# keys are conftest's metadata (-o json), file only with --combine (one
-# document at a time conftest names the file itself).
+# keys are conftest's metadata (-o json). With --combine conftest files
+# every result under "Combined", so file names the manifest and _loc, which
+# conftest reads as the result's location, points -o github annotations
+# and -o sarif results at it. conftest's input carries no line numbers:
+# the location is the file's first line (SARIF regions start at 1). One
+# document at a time conftest names the file itself.
 report(path, f) := object.union(
 	{
 		"msg": result.summary(f),
@@ -241,6 +245,6 @@ report(path, f) := object.union(
 	_file(path),
 )
 
-_file(path) := {"file": path} if path != ""
+_file(path) := {"file": path, "_loc": {"file": path, "line": 1}} if path != ""
 
 else := {}

@@ -14,6 +14,7 @@ import data.lib.refguard.context
 import data.lib.refguard.inventory
 import data.lib.refguard.narrow
 import data.lib.refguard.refs
+import data.lib.refguard.result
 
 # parameters of the constraint under evaluation ({} when it has none).
 parameters := object.get(input, "parameters", {})
@@ -69,7 +70,7 @@ grant_context(cfg) := context.grant_context(input.review.object, cfg) if {
 # "violation": conftest would take it for an entrypoint): the message starts
 # with the rule ID; details carry the finding's fields.
 report(f) := {
-	"msg": sprintf("%s: %s (%s)", [f.rule, f.message, f.field]),
+	"msg": result.printable(sprintf("%s: %s (%s)", [f.rule, f.message, f.field])),
 	"details": {
 		"rule": f.rule,
 		"name": f.name,

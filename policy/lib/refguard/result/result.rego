@@ -85,7 +85,30 @@ reported(f) if not f.suppression
 
 # summary is a finding in one line, as conftest and an admission response
 # print it: the rule ID first, then the message and what it is about.
-summary(f) := sprintf("%s: %s (%s %s/%s %s)", [f.rule, f.message, f.object.kind, f.object.namespace, f.object.name, f.field])
+summary(f) := printable(sprintf("%s: %s (%s %s/%s %s)", [f.rule, f.message, f.object.kind, f.object.namespace, f.object.name, f.field]))
+
+# printable: s with the characters that act on a terminal or a CI log
+# written as visible escapes, as the CLI writes them (harness/report.Clean):
+# C0 controls but tab (a newline too: a message is one line, and a line
+# starting with :: in a GitHub Actions log is a workflow command), DEL, C1
+# controls and the bidirectional overrides that reorder what a reader sees.
+# conftest, kubectl and gator print the messages they get as they are.
+printable(s) := strings.replace_n(_escapes, s) if {
+	regex.match(_unsafe, s)
+} else := s
+
+_unsafe := `[\x00-\x08\x0a-\x1f\x7f-\x9f\x{200e}\x{200f}\x{061c}\x{202a}-\x{202e}\x{2066}-\x{2069}]`
+
+_unsafe_points := array.concat(
+	array.concat([c | some c in numbers.range(0, 31); c != 9], numbers.range(127, 159)),
+	array.concat([1564, 8206, 8207], array.concat(numbers.range(8234, 8238), numbers.range(8294, 8297))),
+)
+
+_escapes := {json.unmarshal(sprintf(`"\u%04x"`, [c])): _escape(c) | some c in _unsafe_points}
+
+_escape(c) := sprintf(`\x%02x`, [c]) if c < 128
+
+else := sprintf(`\u%04x`, [c])
 
 # enabled: the rule is not switched off in the context's config (a rule that
 # is off by default checks this first instead of building findings that

@@ -38,3 +38,18 @@ test_a_context_without_an_object_suppresses_nothing if {
 	f := result.finding("RG103", {"object": {"kind": "Service"}, "cfg": config.effective({})}, "", {"message": "m"})
 	result.reported(f)
 }
+
+test_printable_escapes_what_acts_on_a_terminal_or_a_ci_log if {
+	result.printable("svc\n::warning file=x::injected") == `svc\x0a::warning file=x::injected`
+	result.printable("a\u001b[31mred\r\u007f\u0085") == `a\x1b[31mred\x0d\x7f\u0085`
+	result.printable("abc\u202edef") == `abc\u202edef`
+}
+
+test_printable_keeps_text_and_tabs if {
+	result.printable("Service shop/api\tport 80 é ü 東京 �") == "Service shop/api\tport 80 é ü 東京 �"
+}
+
+test_summary_is_printable if {
+	f := object.union(_f({}), {"message": "Service a\nb not found"})
+	result.summary(f) == `RG103: Service a\x0ab not found (HTTPRoute app/r spec.rules[0].backendRefs[0])`
+}
