@@ -33,16 +33,16 @@ const (
 	// FourWays plants RG101, RG102, RG103 and RG105 at random.
 	FourWays Mix = iota
 	// EveryRule plants a failure of every rule in turn. Its Config selects
-	// the nginx-gateway-fabric profile, which rejects filters on a
-	// backendRef (RG111; the spec profile accepts any) and checks
-	// appProtocol (RG107; Istio does not), and turns RG401 on (off by
-	// default).
+	// the envoy-gateway profile, which rejects a RequestRedirect on a
+	// backendRef (RG111; the spec profile accepts any filter), checks
+	// appProtocol (RG107; Istio does not) and what a Backend object says
+	// (RG112; no other profile does), and turns RG401 on (off by default).
 	EveryRule
 )
 
 // everyRule is the order EveryRule plants in; a seed rotates it.
 var everyRule = []string{
-	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111",
+	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112",
 	"RG201", "RG202", "RG203",
 	"RG301", "RG302", "RG303", "RG304",
 	"RG401",
@@ -83,7 +83,7 @@ func GenerateMix(n int, seed uint64, mix Mix) Set {
 	}
 	set := Set{YAML: []byte(g.b.String()), Routes: n, Planted: g.planted}
 	if mix == EveryRule {
-		set.Config = map[string]any{"profile": "nginx-gateway-fabric", "severity": map[string]any{"RG401": "warning"}}
+		set.Config = map[string]any{"profile": "envoy-gateway", "severity": map[string]any{"RG401": "warning"}}
 	}
 	return set
 }
@@ -116,6 +116,9 @@ func (g *generator) service(i int) {
 		g.b.WriteString("    - name: metrics\n      port: 9090\n")
 	}
 	g.b.WriteString("---\n")
+	if g.plants[i] == "RG112" {
+		fmt.Fprintf(&g.b, "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata:\n  name: backend-%d\n  namespace: %s\nspec:\n  endpoints:\n    - ip:\n        address: 127.0.0.1\n        port: 8080\n---\n", i, g.ns(i))
+	}
 	if g.plants[i] == "RG506" {
 		// The same Service again, differing in a field the policy reads
 		// (spec.type) but not in how the route resolves: whichever copy a
@@ -133,6 +136,7 @@ type backendRef struct {
 	name, namespace string
 	port            int // 0: none
 	group, kind     bool
+	groupValue      string
 	kindValue       string
 	weight          *int
 	filters         string // YAML of a filters list, indented for the entry
@@ -141,7 +145,7 @@ type backendRef struct {
 func (r backendRef) write(b *strings.Builder) {
 	b.WriteString("        - ")
 	if r.group {
-		b.WriteString("group: \"\"\n          ")
+		fmt.Fprintf(b, "group: %q\n          ", r.groupValue)
 	}
 	if r.kind {
 		fmt.Fprintf(b, "kind: %s\n          ", r.kindValue)
@@ -189,7 +193,9 @@ func (g *generator) route(i int) {
 	case "RG109":
 		refs[0].name = fmt.Sprintf("svc-%d.%s.svc.cluster.local", i, g.ns(i))
 	case "RG111":
-		refs[0].filters = "          filters:\n            - type: URLRewrite\n              urlRewrite:\n                hostname: internal.example.com\n"
+		refs[0].filters = "          filters:\n            - type: RequestRedirect\n              requestRedirect:\n                hostname: internal.example.com\n"
+	case "RG112": // the Backend service(i) writes, with a loopback address
+		refs[0].groupValue, refs[0].kindValue, refs[0].name, refs[0].port = "gateway.envoyproxy.io", "Backend", fmt.Sprintf("backend-%d", i), 0
 	case "RG301":
 		zero := 0
 		refs[0].weight = &zero

@@ -18,6 +18,7 @@ import data.lib.refguard.rules.backend_implicit_group_kind
 import data.lib.refguard.rules.backend_kind_unsupported
 import data.lib.refguard.rules.backend_name_is_hostname
 import data.lib.refguard.rules.backend_not_found
+import data.lib.refguard.rules.backend_object_rejected
 import data.lib.refguard.rules.backend_port_invalid
 import data.lib.refguard.rules.backend_port_missing
 import data.lib.refguard.rules.backend_port_not_found
@@ -83,6 +84,8 @@ _at_step(ctx, step) := backend_not_found.findings(ctx) | backend_name_is_hostnam
 _at_step(ctx, step) := backend_name_is_hostname.findings(ctx) if step == "dotted-name"
 
 _at_step(ctx, step) := backend_externalname_service.findings(ctx) if step == "externalname"
+
+_at_step(ctx, step) := backend_object_rejected.findings(ctx) if step in backend_object_rejected.steps
 
 _at_step(ctx, step) := backend_port_not_found.findings(ctx) if step == "port-not-found"
 

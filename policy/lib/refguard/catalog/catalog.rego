@@ -116,6 +116,16 @@ rules := {
 		"title": "backendRef filter the controller rejects",
 		"since": "0.1.0",
 	},
+	"RG112": {
+		"name": "backend-object-rejected",
+		"severity": "error",
+		"enabled": true,
+		"scope": "inventory",
+		"reason": "",
+		"package": "lib.refguard.rules.backend_object_rejected",
+		"title": "Backend object rejected by the controller",
+		"since": "0.2.0",
+	},
 	"RG201": {
 		"name": "grant-wildcard-to",
 		"severity": "warning",

@@ -10,6 +10,7 @@
 package lib.refguard.resolve
 
 import data.lib.refguard.grants
+import data.lib.refguard.targets
 
 # resolve adds the resolution (and the target object, when found) to a record.
 # The collection, the target, the selected port entry and the grants are
@@ -285,6 +286,8 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	found.collection == ""
 } else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
 	found.target == null
+} else := _fail(rejected.step, sprintf("%s: %s", [_ref_text(rec), rejected.detail])) if {
+	rejected := targets.rejected(profile.target_checks[found.collection], found.target, found.inv)
 } else := _fail("externalname", sprintf("%s is an ExternalName Service, which the %s controller rejects", [_ref_text(rec), profile.name])) if {
 	found.target.spec.type == "ExternalName"
 	profile.externalname == "rejected"

@@ -34,7 +34,11 @@ profile := {
 		"protocol": "PortNotFound",
 		"app-protocol": "",
 		"externalname": "UnsupportedValue",
+		"backend-invalid": "InvalidBackendRef",
+		"backend-address": "InvalidAddress",
+		"backend-address-type": "UnsupportedAddressType",
 	},
+	"target_checks": {"backends": "envoy-gateway-backend"},
 	"externalname": "rejected",
 	"backendref_filters": {
 		"HTTPRoute": {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite:hostname", "ExtensionRef"},

@@ -1,0 +1,58 @@
+package lib.refguard.rules.backend_object_rejected_test
+
+import data.lib.refguard.rules.backend_object_rejected
+import data.lib.refguard.testutil as t
+
+_backend(name, spec) := {
+	"apiVersion": "gateway.envoyproxy.io/v1alpha1",
+	"kind": "Backend",
+	"metadata": {"name": name, "namespace": "app"},
+	"spec": spec,
+}
+
+_ref(name) := {"group": "gateway.envoyproxy.io", "kind": "Backend", "name": name}
+
+_findings(backends, policies) := backend_object_rejected.findings(t.ctx_with(
+	t.http([_ref("b")]),
+	array.concat(backends, policies),
+	{"profile": "envoy-gateway"},
+))
+
+_reason(backend) := [f.reason | some f in _findings([backend], [])]
+
+test_loopback_ip_and_single_label_hostname_are_invalid_addresses if {
+	_reason(_backend("b", {"endpoints": [{"ip": {"address": "127.0.0.1", "port": 80}}]})) == ["InvalidAddress"]
+	_reason(_backend("b", {"endpoints": [{"fqdn": {"hostname": "localhost", "port": 80}}]})) == ["InvalidAddress"]
+	_reason(_backend("b", {"endpoints": [{"fqdn": {"hostname": "10.0.0.1", "port": 80}}]})) == ["InvalidAddress"]
+}
+
+test_unix_socket_and_mixed_address_types_are_unsupported if {
+	_reason(_backend("b", {"endpoints": [{"unix": {"path": "/run/b.sock"}}]})) == ["UnsupportedAddressType"]
+	_reason(_backend("b", {"endpoints": [{"fqdn": {"hostname": "api.example.com", "port": 443}}, {"ip": {"address": "10.0.0.1", "port": 443}}]})) == ["UnsupportedAddressType"]
+}
+
+test_tls_needs_a_ca_from_the_backend_or_a_policy if {
+	tls := _backend("b", {"endpoints": [{"fqdn": {"hostname": "api.example.com", "port": 443}}], "tls": {"sni": "api.example.com"}})
+	_reason(tls) == ["InvalidBackendRef"]
+	count(_findings([_backend("b", object.union(tls.spec, {"tls": {"insecureSkipVerify": true}}))], [])) == 0
+	count(_findings([_backend("b", object.union(tls.spec, {"tls": {"wellKnownCACertificates": "System"}}))], [])) == 0
+	policy := {
+		"apiVersion": "gateway.networking.k8s.io/v1",
+		"kind": "BackendTLSPolicy",
+		"metadata": {"name": "p", "namespace": "app"},
+		"spec": {
+			"targetRefs": [{"group": "gateway.envoyproxy.io", "kind": "Backend", "name": "b", "sectionName": "443"}],
+			"validation": {"caCertificateRefs": [{"name": "ca"}]},
+		},
+	}
+	count(_findings([tls], [policy])) == 0
+	other_port := json.patch(policy, [{"op": "replace", "path": "/spec/targetRefs/0/sectionName", "value": "8443"}])
+	_reason(tls) == [f.reason | some f in _findings([tls], [other_port])]
+}
+
+test_valid_backends_and_other_profiles_report_nothing if {
+	count(_findings([_backend("b", {"endpoints": [{"fqdn": {"hostname": "api.example.com", "port": 443}}, {"fqdn": {"hostname": "api2.example.com", "port": 443}}]})], [])) == 0
+	count(_findings([_backend("b", {"type": "DynamicResolver"})], [])) == 0
+	loopback := _backend("b", {"endpoints": [{"ip": {"address": "127.0.0.1", "port": 80}}]})
+	count(backend_object_rejected.findings(t.ctx_with(t.http([_ref("b")]), [loopback], {"profile": "spec"}))) == 0
+}

@@ -1,0 +1,133 @@
+# METADATA
+# title: targets
+# description: |
+#   What a controller checks of the object a reference found, once it
+#   exists: a profile names, per inventory collection, the check its
+#   controller makes (profile.target_checks), and rejected returns the step
+#   the reference stops at and a controller-style detail, or is undefined
+#   when the controller accepts the object. Sources and the versions they
+#   were read at: docs/profiles.md.
+# scope: package
+package lib.refguard.targets
+
+# envoy-gateway-backend: Envoy Gateway's Backend (internal/gatewayapi
+# backend.go validateBackend, validate.go validateBackendRefBackend, route.go
+# validateDestinationSettings), in its order: a DynamicResolver with
+# endpoints, TLS without a CA, an endpoint address it rejects, a Unix
+# socket (never allowed behind a route), FQDN and IP endpoints mixed.
+rejected("envoy-gateway-backend", backend, inv) := r if {
+	r := _eg_backend(backend, inv)
+}
+
+_eg_backend(backend, inv) := _stop("backend-invalid", "DynamicResolver type cannot have endpoints specified") if {
+	backend.spec.type == "DynamicResolver"
+	count(_endpoints(backend)) > 0
+} else := _stop("backend-invalid", "must specify either CACertificateRefs or WellKnownCACertificates when InsecureSkipVerify is unset or false") if {
+	_eg_tls_without_ca(backend, inv)
+} else := _stop("backend-address", detail) if {
+	some endpoint in _endpoints(backend)
+	detail := _eg_invalid_address(endpoint)
+} else := _stop("backend-address-type", "unix domain sockets are not supported in backend references") if {
+	some endpoint in _endpoints(backend)
+	is_object(endpoint.unix)
+} else := _stop("backend-address-type", "mixed FQDN and IP or Unix address type for the same backendRef is not supported") if {
+	some endpoint in _endpoints(backend)
+	is_object(endpoint.fqdn)
+	some other in _endpoints(backend)
+	is_object(other.ip)
+}
+
+_stop(step, detail) := {"step": step, "detail": detail}
+
+_endpoints(backend) := e if {
+	e := backend.spec.endpoints
+	is_array(e)
+} else := []
+
+# TLS towards the Backend verifies the server unless insecureSkipVerify is
+# true, so it needs a CA: in the Backend's own tls, or in BackendTLSPolicies
+# of its namespace that target it whole or cover every endpoint's port
+# (sectionName is the port, as a string).
+_eg_tls_without_ca(backend, inv) if {
+	tls := backend.spec.tls
+	is_object(tls)
+	not tls.insecureSkipVerify == true
+	not _has_ca(tls)
+	not _policy_ca_for_whole(backend, inv)
+	not _policy_ca_for_every_port(backend, inv)
+}
+
+_has_ca(holder) if holder.wellKnownCACertificates
+
+_has_ca(holder) if count(object.get(holder, "caCertificateRefs", [])) > 0
+
+_targeting(backend, inv) := [[target, policy] |
+	some policy in object.get(inv, ["backendtlspolicies", object.get(backend.metadata, "namespace", "default")], {})
+	some target in policy.spec.targetRefs
+	target.group == "gateway.envoyproxy.io"
+	target.kind == "Backend"
+	target.name == backend.metadata.name
+]
+
+_policy_ca_for_whole(backend, inv) if {
+	some [target, policy] in _targeting(backend, inv)
+	not target.sectionName
+	_has_ca(policy.spec.validation)
+}
+
+_policy_ca_for_every_port(backend, inv) if {
+	ports := {sprintf("%v", [p]) | some endpoint in _endpoints(backend); p := _port(endpoint)}
+	count(ports) > 0
+	covered := {target.sectionName | some [target, policy] in _targeting(backend, inv); _has_ca(policy.spec.validation)}
+	count(ports - covered) == 0
+}
+
+_port(endpoint) := endpoint.fqdn.port
+
+_port(endpoint) := endpoint.ip.port if not endpoint.fqdn
+
+_eg_invalid_address(endpoint) := d if {
+	d := _invalid_hostname(endpoint.hostname, "hostname")
+} else := d if {
+	d := _invalid_hostname(endpoint.fqdn.hostname, "FQDN")
+} else := d if {
+	not endpoint.fqdn
+	d := _invalid_ip(endpoint.ip.address)
+}
+
+# A hostname must be a DNS subdomain with at least two labels and not an
+# IP address (Envoy Gateway outside its Host infrastructure).
+_invalid_hostname(host, type) := sprintf("hostname %s is not a valid %s", [host, type]) if {
+	not _dns_subdomain(trim_suffix(host, "."))
+} else := sprintf("hostname %s should be a domain with at least two segments separated by dots", [host]) if {
+	count(split(host, ".")) < 2
+} else := sprintf("hostname %s is an IP address", [host]) if {
+	_ip(host)
+}
+
+_dns_subdomain(s) if {
+	count(s) <= 253
+	regex.match(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`, s)
+}
+
+_invalid_ip(address) := sprintf("IP address %s is invalid", [address]) if {
+	not _ip(address)
+} else := sprintf("IP address %s in the loopback range is only supported when using the Host infrastructure", [address]) if {
+	_loopback(address)
+}
+
+_ip(s) if {
+	is_string(s)
+	regex.match(`^[0-9.]+$`, s)
+	net.cidr_is_valid(sprintf("%s/32", [s]))
+}
+
+_ip(s) if {
+	is_string(s)
+	contains(s, ":")
+	net.cidr_is_valid(sprintf("%s/128", [s]))
+}
+
+_loopback(address) if net.cidr_contains("127.0.0.0/8", address)
+
+_loopback(address) if net.cidr_contains("::1/128", address)
