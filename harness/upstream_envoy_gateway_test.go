@@ -6,9 +6,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -115,7 +117,7 @@ func TestEnvoyGatewayTranslatorStatus(t *testing.T) {
 				}
 			}
 		}
-		for _, route := range sortedKeys(want) {
+		for _, route := range slices.Sorted(maps.Keys(want)) {
 			compared++
 			if got[route] == want[route] {
 				continue
@@ -272,13 +274,4 @@ func moduleDir(t *testing.T, module string) string {
 	require.NoError(t, json.Unmarshal(out, &info))
 	require.NotEmpty(t, info.Dir)
 	return info.Dir
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
