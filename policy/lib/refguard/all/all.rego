@@ -85,7 +85,11 @@ _at_step(ctx, step) := backend_name_is_hostname.findings(ctx) if step == "dotted
 
 _at_step(ctx, step) := backend_externalname_service.findings(ctx) if step == "externalname"
 
-_at_step(ctx, step) := backend_object_rejected.findings(ctx) if step in backend_object_rejected.steps
+_at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-invalid"
+
+_at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-address"
+
+_at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-address-type"
 
 _at_step(ctx, step) := backend_port_not_found.findings(ctx) if step == "port-not-found"
 
