@@ -60,6 +60,30 @@ is_grant(obj) if {
 	obj.kind == "ReferenceGrant"
 }
 
+# mesh_only: every parentRef of the route is a mesh parent, a Service (or
+# Istio's ServiceEntry): a GAMMA route, which augments a Service and may
+# send its traffic to backendRefs in any namespace without a ReferenceGrant
+# (GEP-1294; conformance MeshConsumerRoute; Istio enforces grants only for
+# Gateway parents). A route with any other parent, or none, is a Gateway's.
+mesh_only(route) if {
+	parents := route.spec.parentRefs
+	is_array(parents)
+	count(parents) > 0
+	every parent in parents {
+		_mesh_parent(parent)
+	}
+}
+
+_mesh_parent(parent) if {
+	object.get(parent, "group", "gateway.networking.k8s.io") == ""
+	object.get(parent, "kind", "Gateway") == "Service"
+}
+
+_mesh_parent(parent) if {
+	object.get(parent, "group", "gateway.networking.k8s.io") == "networking.istio.io"
+	object.get(parent, "kind", "Gateway") == "ServiceEntry"
+}
+
 # namespace is the effective namespace of an object: "default" when unset.
 namespace(obj) := ns if {
 	ns := obj.metadata.namespace

@@ -10,6 +10,7 @@
 package lib.refguard.resolve
 
 import data.lib.refguard.grants
+import data.lib.refguard.refs
 import data.lib.refguard.targets
 
 # resolve adds the resolution (and the target object, when found) to a record.
@@ -267,6 +268,7 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	found.inv != null
+	not refs.mesh_only(found.route)
 	count(found.permitted_by) == 0
 } else := _fail("dotted-name", sprintf("%s: the name of the %s must be used, not a hostname", [_ref_text(rec), rec.kind])) if {
 	contains(rec.name, ".")

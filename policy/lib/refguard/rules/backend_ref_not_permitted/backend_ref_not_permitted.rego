@@ -7,7 +7,10 @@
 #   route's namespace} and a `to` entry {group, kind of the target, name
 #   empty or equal}. Grants OR together; for mirror refs the from kind is the
 #   route's kind too. The finding explains near misses: a grant in the wrong
-#   namespace, or one that differs in a single field.
+#   namespace, or one that differs in a single field. A mesh (GAMMA) route,
+#   whose parentRefs are all Services, needs no grant: it augments a
+#   Service and may send its traffic to any namespace (GEP-1294); with a
+#   Gateway among its parents it needs one as any other route.
 # related_resources:
 #   - description: "Gateway API ReferenceGrant"
 #     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/

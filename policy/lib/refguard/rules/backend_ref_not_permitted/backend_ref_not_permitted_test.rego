@@ -74,3 +74,19 @@ test_repair_adds_a_grant_and_never_edits_a_near_miss if {
 	edit.manifest.spec.to == [{"group": "", "kind": "Service", "name": "api"}]
 	edit.manifest.spec.from == [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}]
 }
+
+_with_parents(parents) := json.patch(t.http([_ref]), [{"op": "add", "path": "/spec/parentRefs", "value": parents}])
+
+_service_parent := {"group": "", "kind": "Service", "name": "api", "namespace": "pay"}
+
+test_mesh_route_needs_no_grant if {
+	count(backend_ref_not_permitted.findings(t.ctx(_with_parents([_service_parent]), [_svc]))) == 0
+	entry := {"group": "networking.istio.io", "kind": "ServiceEntry", "name": "ext"}
+	count(backend_ref_not_permitted.findings(t.ctx(_with_parents([_service_parent, entry]), [_svc]))) == 0
+}
+
+test_a_gateway_parent_or_none_still_needs_a_grant if {
+	every parents in [[_service_parent, {"name": "gw"}], [{"kind": "Service", "name": "api"}], []] {
+		count(backend_ref_not_permitted.findings(t.ctx(_with_parents(parents), [_svc]))) == 1
+	}
+}
