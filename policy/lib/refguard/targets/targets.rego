@@ -24,9 +24,10 @@ _eg_backend(backend, inv) := _stop("backend-invalid", "DynamicResolver type cann
 	count(_endpoints(backend)) > 0
 } else := _stop("backend-invalid", "must specify either CACertificateRefs or WellKnownCACertificates when InsecureSkipVerify is unset or false") if {
 	_eg_tls_without_ca(backend, inv)
-} else := _stop("backend-address", detail) if {
-	some endpoint in _endpoints(backend)
-	detail := _eg_invalid_address(endpoint)
+} else := _stop("backend-address", details[0]) if {
+	# the first endpoint rejected, as Envoy Gateway returns at it
+	details := [d | some endpoint in _endpoints(backend); d := _eg_invalid_address(endpoint)]
+	count(details) > 0
 } else := _stop("backend-address-type", "unix domain sockets are not supported in backend references") if {
 	some endpoint in _endpoints(backend)
 	is_object(endpoint.unix)

@@ -26,6 +26,15 @@ test_loopback_ip_and_single_label_hostname_are_invalid_addresses if {
 	_reason(_backend("b", {"endpoints": [{"fqdn": {"hostname": "10.0.0.1", "port": 80}}]})) == ["InvalidAddress"]
 }
 
+test_the_first_rejected_endpoint_is_reported if {
+	b := _backend("b", {"endpoints": [
+		{"fqdn": {"hostname": "api.example.com", "port": 443}},
+		{"ip": {"address": "127.0.0.2", "port": 80}},
+		{"fqdn": {"hostname": "localhost", "port": 80}},
+	]})
+	[f.message | some f in _findings([b], [])] == ["Backend app/b: IP address 127.0.0.2 in the loopback range is only supported when using the Host infrastructure; the envoy-gateway controller rejects it, so requests to this backend fail"]
+}
+
 test_unix_socket_and_mixed_address_types_are_unsupported if {
 	_reason(_backend("b", {"endpoints": [{"unix": {"path": "/run/b.sock"}}]})) == ["UnsupportedAddressType"]
 	_reason(_backend("b", {"endpoints": [{"fqdn": {"hostname": "api.example.com", "port": 443}}, {"ip": {"address": "10.0.0.1", "port": 443}}]})) == ["UnsupportedAddressType"]
