@@ -93,6 +93,7 @@ summary(f) := printable(sprintf("%s: %s (%s %s/%s %s)", [f.rule, f.message, f.ob
 # starting with :: in a GitHub Actions log is a workflow command), DEL, C1
 # controls and the bidirectional overrides that reorder what a reader sees.
 # conftest, kubectl and gator print the messages they get as they are.
+# A Go test holds this to report.Clean character by character.
 printable(s) := strings.replace_n(_escapes, s) if {
 	regex.match(_unsafe, s)
 } else := s
