@@ -29,6 +29,10 @@ type Meta struct {
 	BaseDir string
 }
 
+// jsonFinding is a finding as the JSON report publishes it: its own type,
+// not Finding, because the report's field order (file and line before the
+// message) and the fields it leaves out (edits) are part of its schema
+// (docs/report.schema.json) and of the recorded report bytes.
 type jsonFinding struct {
 	Rule        string         `json:"rule"`
 	Name        string         `json:"name"`

@@ -15,9 +15,7 @@ package lib.refguard.targets
 # validateDestinationSettings), in its order: a DynamicResolver with
 # endpoints, TLS without a CA, an endpoint address it rejects, a Unix
 # socket (never allowed behind a route), FQDN and IP endpoints mixed.
-rejected("envoy-gateway-backend", backend, inv) := r if {
-	r := _eg_backend(backend, inv)
-}
+rejected("envoy-gateway-backend", backend, inv) := _eg_backend(backend, inv)
 
 _eg_backend(backend, inv) := _stop("backend-invalid", "DynamicResolver type cannot have endpoints specified") if {
 	backend.spec.type == "DynamicResolver"
