@@ -77,7 +77,9 @@ _permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
 # kind_match is "kind" checks the group against the groups it knows and then
 # matches the kind alone, in any of them (Envoy Gateway validates group and
 # kind separately, so kind: Backend with the group left out is its Backend).
-collection(rec, profile) := profile.kinds[rec.group][rec.kind] if {
+collection(rec, profile) := "" if {
+	provider_ref(rec, profile)
+} else := profile.kinds[rec.group][rec.kind] if {
 	object.get(profile, "kind_match", "group-kind") == "group-kind"
 } else := c if {
 	profile.kind_match == "kind"
@@ -86,6 +88,21 @@ collection(rec, profile) := profile.kinds[rec.group][rec.kind] if {
 	count(cs) == 1
 	some c in cs
 }
+
+# provider_ref: a reference to another provider's service by name
+# (profile.provider_refs: Traefik's name@provider), matched by kind alone.
+provider_ref(rec, profile) if {
+	refs_of := profile.provider_refs
+	rec.kind == refs_of.kind
+	is_string(rec.name)
+	contains(rec.name, refs_of.separator)
+}
+
+# route_kinds: the route kinds a reference's kind is supported on, when the
+# profile limits them (undefined otherwise).
+route_kinds(rec, profile) := profile.provider_refs.route_kinds if {
+	provider_ref(rec, profile)
+} else := profile.kind_route_kinds[rec.kind]
 
 _collection_or_null(rec, profile) := c if {
 	c := collection(rec, profile)
@@ -242,6 +259,14 @@ has_backend_tls_policy(inv, rec) if {
 
 _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 
+# _refused: a reference the controller refuses whatever ReferenceGrants
+# exist (grantable false: no grant to suggest).
+_refused(detail) := object.union(_fail("grant", detail), {"grantable": false})
+
+_route_kinds_or(rec, profile, fallback) := ks if {
+	ks := route_kinds(rec, profile)
+} else := fallback
+
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 # resolution decides one reference; found holds the lookups resolve made
@@ -260,11 +285,15 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	filter_rejected(rec, profile, found.route.kind)
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
 	found.collection == null
-} else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on a %s", [rec.kind, concat(", ", sort(profile.kind_route_kinds[rec.kind])), profile.name, found.route.kind])) if {
-	not found.route.kind in object.get(profile, ["kind_route_kinds", rec.kind], {found.route.kind})
-} else := _fail("grant", sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
+} else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on a %s", [rec.kind, concat(", ", sort(route_kinds(rec, profile))), profile.name, found.route.kind])) if {
+	not found.route.kind in _route_kinds_or(rec, profile, {found.route.kind})
+} else := _refused(sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace
+} else := _refused(sprintf("%s names another provider's service (name%sprovider), which the %s controller refuses with a namespace set", [_ref_text(rec), profile.provider_refs.separator, profile.name])) if {
+	provider_ref(rec, profile)
+	is_string(rec.ref.namespace)
+	rec.ref.namespace != ""
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	found.inv != null

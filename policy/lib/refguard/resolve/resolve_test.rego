@@ -32,3 +32,30 @@ test_declared_ports_reads_a_list_member_or_one_field if {
 	resolve.declared_ports({"spec": {}}, "spec.targetPortNumber") == set()
 	resolve.declared_ports({"spec": {"ports": "no"}}, "spec.ports[].port") == set()
 }
+
+# Traefik: another provider's service (name@provider) by kind alone.
+_traefik_step(kind, ref) := rec.resolution if {
+	ctx := t.ctx_with(t.route(kind, "app", "r", [ref]), [], {"profile": "traefik"})
+	some rec in ctx.records
+}
+
+test_a_provider_ref_is_accepted_by_kind_on_the_route_kinds_listed if {
+	_traefik_step("TCPRoute", {"group": "traefik.io", "kind": "TraefikService", "name": "svc@file"}).step == "external"
+	_traefik_step("TLSRoute", {"kind": "TraefikService", "name": "api@internal"}).step == "external"
+	_traefik_step("HTTPRoute", {"group": "traefik.io", "kind": "TraefikService", "name": "api@internal"}).step == "external"
+	_traefik_step("GRPCRoute", {"group": "traefik.io", "kind": "TraefikService", "name": "api@internal"}).step == "kind"
+	_traefik_step("TCPRoute", {"group": "traefik.io", "kind": "TraefikService", "name": "weighted"}).step == "kind"
+}
+
+test_a_provider_ref_with_a_namespace_is_refused_whatever_grants_exist if {
+	res := _traefik_step("HTTPRoute", {"group": "traefik.io", "kind": "TraefikService", "name": "api@internal", "namespace": "app"})
+	res.step == "grant"
+	res.grantable == false
+	res.reason == "RefNotPermitted"
+}
+
+test_only_the_traefik_profile_knows_provider_refs if {
+	ctx := t.ctx_with(t.route("TCPRoute", "app", "r", [{"kind": "TraefikService", "name": "api@internal"}]), [], {"profile": "spec"})
+	some rec in ctx.records
+	rec.resolution.step == "kind"
+}

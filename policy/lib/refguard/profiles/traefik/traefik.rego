@@ -7,7 +7,9 @@
 #   kubernetes.io/h2c, kubernetes.io/ws, kubernetes.io/wss; GRPCRoute:
 #   kubernetes.io/h2c, https), BackendNotFound for a missing Service, a port
 #   it lacks and an ExternalName Service, InvalidKind for a backendRef filter
-#   it cannot load, and the last failing reference's reason.
+#   it cannot load, a TraefikService named name@provider (another
+#   provider's service) on HTTP, TCP and TLS routes, and the last failing
+#   reference's reason.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.traefik
@@ -44,8 +46,14 @@ profile := {
 	"port_required": {"services"},
 	# loadService (HTTPRoute) resolves TraefikServices; loadGRPCBackendRef
 	# takes Services only, and loadTCPBackendRef a TraefikService only as a
-	# cross-provider name (name@provider), which refguard does not model.
+	# service of another provider (provider_refs).
 	"kind_route_kinds": {"TraefikService": {"HTTPRoute"}},
+	# A TraefikService named name@provider (api@internal, whoami@file) is
+	# another Traefik provider's service: loadHTTPBackendRef and
+	# loadTCPBackendRef (TCPRoute, TLSRoute) accept it by kind alone, in any
+	# group and without a lookup, and refuse it with any namespace set
+	# (RefNotPermitted). GRPCRoute checks group and kind first.
+	"provider_refs": {"kind": "TraefikService", "separator": "@", "route_kinds": {"HTTPRoute", "TCPRoute", "TLSRoute"}},
 	"never_cross_namespace": {},
 	"join": "last",
 }

@@ -20,10 +20,12 @@
 # scope: package
 package lib.refguard.rules.backend_kind_unsupported
 
+import data.lib.refguard.resolve
 import data.lib.refguard.result
 
 _hint(rec, ctx) := rec.resolution.detail if {
-	not ctx.route.kind in object.get(ctx.profile, ["kind_route_kinds", rec.kind], {ctx.route.kind})
+	kinds := resolve.route_kinds(rec, ctx.profile)
+	not ctx.route.kind in kinds
 } else := "kinds are case-sensitive: use kind: Service" if {
 	lower(rec.kind) == "service"
 	rec.kind != "Service"

@@ -27,14 +27,19 @@
 package lib.refguard.rules.backend_ref_not_permitted
 
 import data.lib.refguard.grants
+import data.lib.refguard.resolve
 import data.lib.refguard.result
 
 _route_ns(ctx) := ctx.object.namespace
 
-_never(ctx, rec) if rec.kind in ctx.profile.never_cross_namespace
+# _never: the controller refuses the reference whatever grants exist.
+_never(rec) if rec.resolution.grantable == false
 
-_message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]) if {
-	_never(ctx, rec)
+_message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: remove namespace from the backendRef", [rec.resolution.detail]) if {
+	_never(rec)
+	resolve.provider_ref(rec, ctx.profile)
+} else := sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]) if {
+	_never(rec)
 } else := msg if {
 	base := sprintf(
 		"%s %s/%s is in another namespace and no ReferenceGrant in namespace %s allows %ss from namespace %s",
@@ -44,8 +49,11 @@ _message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: us
 	msg := concat("; ", array.concat([base], texts))
 }
 
-_fix(ctx, rec, misses) := "" if {
-	_never(ctx, rec)
+_fix(ctx, rec, misses) := "remove namespace from the backendRef" if {
+	_never(rec)
+	resolve.provider_ref(rec, ctx.profile)
+} else := "" if {
+	_never(rec)
 } else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
 	count(misses) == 1
 	some m in misses
@@ -64,7 +72,7 @@ _fix(ctx, rec, misses) := "" if {
 # context cannot see them, so an edit in place could break a working route
 # (and a second run could flip it back).
 _edits(ctx, rec) := [] if {
-	_never(ctx, rec)
+	_never(rec)
 } else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))]
 
 findings(ctx) := {f |
