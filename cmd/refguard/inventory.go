@@ -24,7 +24,7 @@ add serviceentries.networking.istio.io for Istio's Hostname backends)
 and writes {"inventory": {"namespace": {ns: {apiVersion: {Kind: {name: object}}}}}}, the shape Gatekeeper
 syncs. Give it to conftest with --data so routes resolve against cluster objects:
   refguard inventory cluster.yaml -o inventory.json
-  conftest test --combine --policy policy --all-namespaces --data inventory.json routes/`,
+  conftest test --combine --policy policy --data inventory.json routes/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			table, err := inventoryTable(cmd, lookupFlags)

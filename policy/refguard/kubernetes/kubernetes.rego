@@ -20,7 +20,7 @@ route_context(route, cfg) := ctx if {
 	profile := config.profile(config.effective(cfg))
 	ctx := context.build(route, narrow_inventory(route, profile), cfg)
 	narrow.complete(ctx)
-} else := context.build(route, inventory(route, cfg), cfg)
+} else := context.build(route, inventory(route, cfg, config.profile(config.effective(cfg))), cfg)
 
 # narrow_inventory: what resolution reads (lib.refguard.narrow), read by
 # key. Iterating a replicated namespace converts only the fields a test
@@ -65,14 +65,24 @@ _reachable(collection, namespaces) := object.keys(object.get(data.kubernetes, co
 
 # inventory: every object of the namespaces the route can reach (RG102's
 # near misses and RG103's suggestions read them), of refguard's collections
-# and the settings' backend_lookups. Namespaces without replicated objects
-# are simply absent; the core reads the inventory with defaults.
-inventory(route, cfg) := {collection: by_ns |
-	some collection, _ in config.collections(cfg)
-	by_ns := {ns: objs |
-		some ns in _reachable(collection, namespaces)
-		objs := data.kubernetes[collection][ns]
-	}
-} if {
+# and the settings' backend_lookups, and the objects of other namespaces
+# named as one of the route's references is (RG103 names their
+# namespaces: lib.refguard.narrow.namesakes). Namespaces without
+# replicated objects are simply absent; the core reads the inventory with
+# defaults.
+inventory(route, cfg, profile) := object.union(reachable, namesakes) if {
 	namespaces := refs.namespaces(route)
+	reachable := {collection: by_ns |
+		some collection, _ in config.collections(cfg)
+		by_ns := {ns: objs |
+			some ns in _reachable(collection, namespaces)
+			objs := data.kubernetes[collection][ns]
+		}
+	}
+	namesakes := {collection: {ns: objs |
+		some ns in {n | some name in names; data.kubernetes[collection][n][name]}
+		objs := {name: obj | some name in names; obj := data.kubernetes[collection][ns][name]}
+	} |
+		some collection, names in narrow.namesakes(route, profile)
+	}
 }

@@ -16,6 +16,7 @@ import data.lib.refguard.all
 import data.lib.refguard.config
 import data.lib.refguard.context
 import data.lib.refguard.inventory as cluster_inventory
+import data.lib.refguard.narrow
 import data.lib.refguard.refs
 import data.lib.refguard.resolve
 import data.lib.refguard.result
@@ -120,24 +121,41 @@ else := null
 
 # inventory_for: the objects in the --combine set and, when a cluster
 # inventory is given with conftest --data, the cluster's objects in the
-# namespaces the route can reach, under the set's (objects in the set win).
+# namespaces the route can reach and their namesakes elsewhere
+# (lib.refguard.narrow.namesakes), under the set's (objects in the set win).
 # The set's own index is handed over whole: the core reads it by namespace
 # and name, and a value built once in the query is hashed once. null when
 # there is neither.
-inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route, _collections)) if {
+inventory_for(route) := _with_cluster(route, cluster_inventory.for_route(route, _collections, _profile)) if {
 	cluster_inventory.present
 } else := inventory if {
 	combined
 } else := null
 
-_with_cluster(route, cluster) := {collection: by_ns |
-	some collection, _ in _collections
-	by_ns := {ns: objs |
-		some ns in _reachable(collection, cluster, route)
-		objs := object.union(object.get(cluster, [collection, ns], {}), _in_set(collection, ns))
-		count(objs) > 0
+_with_cluster(route, cluster) := object.union(reachable, namesakes) if {
+	reachable := {collection: by_ns |
+		some collection, _ in _collections
+		by_ns := {ns: objs |
+			some ns in _reachable(collection, cluster, route)
+			objs := object.union(object.get(cluster, [collection, ns], {}), _in_set(collection, ns))
+			count(objs) > 0
+		}
+	}
+	namesakes := {collection: by_ns |
+		some collection, names in narrow.namesakes(route, _profile)
+		by_ns := {ns: objs |
+			some ns in (object.keys(object.get(cluster, collection, {})) | object.keys(object.get(_set_inventory, collection, {})))
+			objs := {name: obj | some name in names; obj := _namesake(cluster, collection, ns, name)}
+			count(objs) > 0
+		}
 	}
 }
+
+_namesake(cluster, collection, ns, name) := obj if {
+	obj := _set_inventory[collection][ns][name]
+} else := cluster[collection][ns][name]
+
+_profile := config.profile(config.effective(settings))
 
 _reachable(collection, cluster, route) := object.keys(object.get(cluster, collection, {})) | object.keys(object.get(_set_inventory, collection, {})) if {
 	collection in refs.cluster_wide

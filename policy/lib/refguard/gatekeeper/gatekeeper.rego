@@ -51,7 +51,7 @@ route_context(cfg) := ctx if {
 	narrow_inventory := inventory.narrow_for_route(input.review.object, policy_config.profile(policy_config.effective(cfg)), _collections)
 	ctx := context.build(input.review.object, narrow_inventory, cfg)
 	narrow.complete(ctx)
-} else := context.build(input.review.object, inventory.for_route(input.review.object, _collections), cfg) if {
+} else := context.build(input.review.object, inventory.for_route(input.review.object, _collections, policy_config.profile(policy_config.effective(cfg))), cfg) if {
 	refs.is_route(input.review.object)
 }
 

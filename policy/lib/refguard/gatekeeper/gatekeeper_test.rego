@@ -1,6 +1,7 @@
 package lib.refguard.gatekeeper_test
 
 import data.lib.refguard.all
+import data.lib.refguard.config
 import data.lib.refguard.context
 import data.lib.refguard.gatekeeper
 import data.lib.refguard.inventory
@@ -73,7 +74,7 @@ _gk_ctx(route) := ctx if {
 test_route_context_has_the_findings_of_the_whole_namespaces if {
 	every _, route in _gk_routes {
 		got := _gk_ctx(route)
-		want := context.build(route, inventory.for_route(route, refs.collections), {}) with data.inventory as _synced
+		want := context.build(route, inventory.for_route(route, refs.collections, config.profile(config.effective({}))), {}) with data.inventory as _synced
 		all.route_findings(got) == all.route_findings(want)
 		got.records == want.records
 	}

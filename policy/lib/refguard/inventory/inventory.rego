@@ -37,15 +37,33 @@ _merged(spec, ns) := _objects(ns, api_version, spec.kind) if {
 # of a table of collections (lib.refguard.refs.collections, or a config's
 # with its backend lookups: lib.refguard.config.collections). The table is
 # read as it is: building sources from it would cost every review.
-for_route(route, collections) := {collection: by_ns |
-	some collection, spec in collections
-	by_ns := {ns: objs |
-		some ns in _reachable(collection, namespaces)
-		objs := _merged(spec, ns)
-		count(objs) > 0
-	}
-} if {
+# Beside them, the objects of every namespace named as one of the route's
+# references is (lib.refguard.narrow.namesakes).
+for_route(route, collections, profile) := object.union(reachable, namesakes) if {
 	namespaces := refs.namespaces(route)
+	reachable := {collection: by_ns |
+		some collection, spec in collections
+		by_ns := {ns: objs |
+			some ns in _reachable(collection, namespaces)
+			objs := _merged(spec, ns)
+			count(objs) > 0
+		}
+	}
+	namesakes := {collection: by_ns |
+		some collection, names in narrow.namesakes(route, profile)
+		spec := collections[collection]
+		by_ns := {ns: objs |
+			some ns in _namesakes(spec, names)
+			objs := {name: obj | some name in names; obj := _object(spec, ns, name)}
+		}
+	}
+}
+
+# _namesakes: the namespaces holding an object of one of names, by key.
+_namesakes(spec, names) := {ns |
+	some name in names
+	some gv in spec.apiVersions
+	data.inventory.namespace[ns][gv][spec.kind][name]
 }
 
 _reachable(collection, namespaces) := object.keys(object.get(data.inventory, "namespace", {})) if {

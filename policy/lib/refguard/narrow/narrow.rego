@@ -32,6 +32,16 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 	not coll in resolve.host_collections # found by host, not by name: the whole inventory is read
 }
 
+# namesakes: {collection: {name}} of the route's references that
+# resolution finds by name. RG103 names the other namespaces that hold an
+# object of a missing reference's name and kind; an adapter whose inventory
+# holds only the namespaces a route reaches adds these objects from every
+# namespace (by key: one lookup per namespace and name).
+namesakes(route, profile) := {coll: names |
+	some [coll, _, _] in targets(route, profile)
+	names := {name | some [c, _, name] in targets(route, profile); c == coll}
+}
+
 # grant_targets: {namespace: {name}} of the route's cross-namespace
 # references, with "" (a to entry without a name allows every name): a
 # ReferenceGrant of the namespace is a candidate when a from entry names the

@@ -143,6 +143,21 @@ host_target(host, inv) := inv.serviceentries[ns][name] if {
 	array.slice(parts, 2, 5) == ["svc", "cluster", "local"]
 }
 
+# namesakes: the other namespaces, sorted, holding an object of the
+# reference's kind and name, for a kind found by name: where a reference
+# that left out or mistyped its namespace meant to go. Every adapter's
+# inventory holds them (lib.refguard.narrow.namesakes).
+namesakes(rec, inv, profile) := sorted if {
+	coll := collection(rec, profile)
+	coll != ""
+	not coll in host_collections
+	sorted := sort([ns |
+		some ns, objs in object.get(inv, coll, {})
+		ns != rec.namespace
+		_ = objs[rec.name]
+	])
+} else := []
+
 _entry_or_null(target, port) := e if {
 	target != null
 	port != null

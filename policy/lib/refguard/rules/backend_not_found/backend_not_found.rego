@@ -3,8 +3,10 @@
 # description: |
 #   No Service (or ServiceImport, for that kind) of that name exists in the
 #   target namespace. The controller sets ResolvedRefs=False/BackendNotFound
-#   and requests matching the rule get 500s. The finding names the closest
-#   existing Service in that namespace when one is close enough.
+#   and requests matching the rule get 500s. When an object of that name
+#   exists in other namespaces the finding names them (the namespace was
+#   left out or mistyped); else it names the closest existing Service in
+#   the target namespace when one is close enough.
 # related_resources:
 #   - description: "Gateway API BackendObjectReference"
 #     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
@@ -20,6 +22,7 @@
 # scope: package
 package lib.refguard.rules.backend_not_found
 
+import data.lib.refguard.namesakes
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 import data.lib.refguard.similar
@@ -69,6 +72,20 @@ _by_name(ctx) := {f |
 	rec.resolution.step == "not-found"
 	not resolve.collection(rec, ctx.profile) in resolve.host_collections
 	not contains(rec.name, ".")
+	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
+	count(homes) > 0
+	f := result.reference_finding("RG103", ctx, rec, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("%s %s/%s not found; %s%s", [rec.kind, rec.namespace, rec.name, namesakes.hint(ctx, rec, homes), result.undetected(ctx, rec)]),
+		"fix": namesakes.fix(homes),
+		"edits": namesakes.edits(ctx, rec, homes),
+	})
+} | {f |
+	some rec in ctx.records
+	rec.resolution.step == "not-found"
+	not resolve.collection(rec, ctx.profile) in resolve.host_collections
+	not contains(rec.name, ".")
+	count(resolve.namesakes(rec, ctx.inv, ctx.profile)) == 0
 	candidates := _candidates(ctx, rec)
 	best := similar.closest(rec.name, candidates)
 	f := result.reference_finding("RG103", ctx, rec, {

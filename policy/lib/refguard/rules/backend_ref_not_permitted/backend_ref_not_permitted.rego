@@ -27,6 +27,7 @@
 package lib.refguard.rules.backend_ref_not_permitted
 
 import data.lib.refguard.grants
+import data.lib.refguard.namesakes
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 
@@ -41,13 +42,14 @@ _message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: re
 } else := sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]) if {
 	_never(rec)
 } else := msg if {
-	base := sprintf(
-		"%s %s/%s is in another namespace and no ReferenceGrant in namespace %s allows %ss from namespace %s",
-		[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
-	)
 	texts := sort([m.text | some m in misses])
-	msg := concat("; ", array.concat([base], texts))
+	msg := concat("; ", array.concat([_not_permitted(ctx, rec)], texts))
 }
+
+_not_permitted(ctx, rec) := sprintf(
+	"%s %s/%s is in another namespace and no ReferenceGrant in namespace %s allows %ss from namespace %s",
+	[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
+)
 
 _fix(ctx, rec, misses) := "remove namespace from the backendRef" if {
 	_never(rec)
@@ -75,9 +77,36 @@ _edits(ctx, rec) := [] if {
 	_never(rec)
 } else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))]
 
+# _absent: the target namespace does not hold the object either, so no
+# ReferenceGrant would make the reference work: the finding says where the
+# object is (lib.refguard.namesakes), or that it is nowhere.
+_absent(ctx, rec) if {
+	not _never(rec)
+	rec.target == null
+	coll := resolve.collection(rec, ctx.profile)
+	coll != ""
+	not coll in resolve.host_collections
+}
+
+_absent_text(ctx, rec, homes) := sprintf("%s %s/%s does not exist either: %s", [rec.kind, rec.namespace, rec.name, namesakes.hint(ctx, rec, homes)]) if {
+	count(homes) > 0
+} else := sprintf("%s %s/%s does not exist either, so no ReferenceGrant would help", [rec.kind, rec.namespace, rec.name])
+
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "grant"
+	_absent(ctx, rec)
+	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
+	f := result.reference_finding("RG102", ctx, rec, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("%s; %s%s", [_not_permitted(ctx, rec), _absent_text(ctx, rec, homes), result.undetected(ctx, rec)]),
+		"fix": namesakes.fix(homes),
+		"edits": namesakes.edits(ctx, rec, homes),
+	})
+} | {f |
+	some rec in ctx.records
+	rec.resolution.step == "grant"
+	not _absent(ctx, rec)
 	misses := grants.near_misses(ctx.inv, ctx.route, rec)
 	f := result.reference_finding("RG102", ctx, rec, {
 		"reason": rec.resolution.reason,

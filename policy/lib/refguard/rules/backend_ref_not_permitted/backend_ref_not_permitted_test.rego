@@ -90,3 +90,19 @@ test_a_gateway_parent_or_none_still_needs_a_grant if {
 		count(backend_ref_not_permitted.findings(t.ctx(_with_parents(parents), [_svc]))) == 1
 	}
 }
+
+test_no_grant_is_added_for_a_namespace_without_the_service if {
+	some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [t.svc("app", "api", [t.port(8080)])]))
+	f.fix == "set namespace: app"
+	[edit] := f.edits
+	edit.op == "set"
+	edit.value == "app"
+	contains(f.message, "does not exist either")
+}
+
+test_a_service_missing_everywhere_gets_no_grant if {
+	some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), []))
+	f.fix == ""
+	f.edits == []
+	contains(f.message, "no ReferenceGrant would help")
+}
