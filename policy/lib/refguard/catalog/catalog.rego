@@ -156,6 +156,16 @@ rules := {
 		"title": "ReferenceGrant allows its own namespace",
 		"since": "0.1.0",
 	},
+	"RG204": {
+		"name": "grant-version-not-served",
+		"severity": "error",
+		"enabled": true,
+		"scope": "grant",
+		"reason": "",
+		"package": "lib.refguard.rules.grant_version_not_served",
+		"title": "ReferenceGrant API version not served",
+		"since": "0.2.0",
+	},
 	"RG301": {
 		"name": "rule-weights-all-zero",
 		"severity": "warning",
@@ -243,7 +253,7 @@ rules := {
 		"scope": "route",
 		"reason": "",
 		"package": "lib.refguard.rules.route_version_not_served",
-		"title": "Route API version served only by experimental CRDs",
+		"title": "Route API version not served",
 		"since": "0.1.0",
 	},
 	"RG505": {

@@ -52,11 +52,13 @@ to_mismatches(entry, rec) := {field |
 # comparisons. The grants looked at are those that can match (below).
 # A reference whose name is not a string (a shape error, decided before
 # grants) is permitted by none: the index keys names, and JSON keys are
-# strings.
+# strings. A grant at an apiVersion no release serves cannot exist in a
+# cluster (RG204) and permits nothing.
 permitting(inv, route, rec) := {name |
 	is_string(rec.name)
 	route_ns := refs.namespace(route)
 	some name, grant in _candidates(inv, rec.namespace, route_ns, rec.name)
+	not grant.apiVersion in refs.unserved_grant_versions
 	some from in grant.spec.from
 	from.namespace == route_ns
 	from.kind == route.kind
@@ -116,10 +118,27 @@ _want_from(route) := {
 _want_to(rec) := {"group": rec.group, "kind": rec.kind, "name": rec.name}
 
 # near_misses explains grants that would permit the reference but for one
-# field, or that would permit it if they lived in the target namespace.
-near_misses(inv, route, rec) := wrong_field | wrong_namespace if {
+# field (the apiVersion too, when no release serves it), or that would
+# permit it if they lived in the target namespace.
+near_misses(inv, route, rec) := (wrong_field | wrong_version) | wrong_namespace if {
+	wrong_version := {miss |
+		some name, grant in grants_in(inv, rec.namespace)
+		grant.apiVersion in refs.unserved_grant_versions
+		_allows(grant, route, rec)
+		miss := {
+			"grant": sprintf("%s/%s", [rec.namespace, name]),
+			"field": "apiVersion",
+			"have": grant.apiVersion,
+			"want": refs.use_version("ReferenceGrant"),
+			"text": sprintf(
+				"ReferenceGrant %s/%s would allow it, but no Gateway API release serves its apiVersion %s since %s, so it cannot exist in a cluster (want %q)",
+				[rec.namespace, name, grant.apiVersion, refs.unserved_since(grant), refs.use_version("ReferenceGrant")],
+			),
+		}
+	}
 	wrong_field := {miss |
 		some name, grant in grants_in(inv, rec.namespace)
+		not grant.apiVersion in refs.unserved_grant_versions
 		some fi, from in _entries(grant, "from")
 		some ti, to in _entries(grant, "to")
 		fm := from_mismatches(from, route)
@@ -142,6 +161,15 @@ near_misses(inv, route, rec) := wrong_field | wrong_namespace if {
 			),
 		}
 	}
+}
+
+# _allows: some from entry and some to entry of the grant match the
+# reference in every field.
+_allows(grant, route, rec) if {
+	some from in _entries(grant, "from")
+	count(from_mismatches(from, route)) == 0
+	some to in _entries(grant, "to")
+	count(to_mismatches(to, rec)) == 0
 }
 
 # A grant placed in the route's namespace usually names that namespace in

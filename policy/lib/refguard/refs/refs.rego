@@ -37,6 +37,36 @@ group_version(group, version) := version if group == ""
 
 else := concat("/", [group, version])
 
+# versions: the Gateway API versions, of the objects refguard reviews, that
+# an API server may not serve. "experimental": served only by the
+# experimental channel's CRDs (routes, since v1.6); "unserved": served by
+# no release since the one given, so the API server rejects the object and
+# a ReferenceGrant at such a version permits nothing; "use": the version to
+# write instead (ReferenceGrant v1beta1: every release serves it, v1 only
+# v1.5 and later).
+versions := {
+	"HTTPRoute": {"unserved": {"v1alpha2": "v0.8"}, "use": "v1"},
+	"GRPCRoute": {"unserved": {"v1alpha2": "v1.2"}, "use": "v1"},
+	"TLSRoute": {"experimental": {"v1alpha2", "v1alpha3"}, "use": "v1"},
+	"TCPRoute": {"experimental": {"v1alpha2"}, "use": "v1"},
+	"UDPRoute": {"experimental": {"v1alpha2"}, "use": "v1"},
+	"ReferenceGrant": {"unserved": {"v1alpha2": "v1.2"}, "use": "v1beta1"},
+}
+
+# unserved_since: the release since which no Gateway API release serves the
+# object's apiVersion (undefined when served).
+unserved_since(obj) := versions[obj.kind].unserved[version] if {
+	[group, version] := split(obj.apiVersion, "/")
+	group == gateway_group
+}
+
+# unserved_grant_versions: the apiVersions a ReferenceGrant cannot have in
+# a cluster (a set, so the grant lookups test it with one comparison).
+unserved_grant_versions := {concat("/", [gateway_group, v]) | some v, _ in versions.ReferenceGrant.unserved}
+
+# use_version: the apiVersion to write for a kind of the table.
+use_version(kind) := concat("/", [gateway_group, versions[kind].use])
+
 # cluster_wide: collections whose objects a reference finds in any
 # namespace (a ServiceEntry's hosts are visible from every namespace unless
 # its exportTo says otherwise, which refguard does not model); an inventory

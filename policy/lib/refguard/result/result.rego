@@ -28,6 +28,10 @@ reference_finding(id, ctx, rec, details) := _finding(id, ctx, rec.field, details
 # the chosen controller and fails on others.
 advice(id, ctx, field, details) := _finding(id, ctx, field, details, config.severity_or(ctx.cfg, id, "warning"))
 
+# rejected builds a finding about an object the API server rejects, whatever
+# the controller (an error unless the config says otherwise).
+rejected(id, ctx, field, details) := _finding(id, ctx, field, details, config.severity_or(ctx.cfg, id, "error"))
+
 _traffic_severity(id, ok) := "error" if {
 	ok == false
 } else := "warning" if {

@@ -73,8 +73,14 @@ _fix(ctx, rec, misses) := "remove namespace from the backendRef" if {
 # names: other references may rely on the entry as it is, and a route's
 # context cannot see them, so an edit in place could break a working route
 # (and a second run could flip it back).
-_edits(ctx, rec) := [] if {
+_edits(ctx, rec, misses) := [] if {
 	_never(rec)
+} else := [] if {
+	# a grant at an apiVersion no release serves would permit it: setting
+	# that grant's apiVersion (RG204) repairs it, and a second grant would
+	# be a copy
+	some m in misses
+	m.field == "apiVersion"
 } else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))]
 
 # _absent: the target namespace does not hold the object either, so no
@@ -112,7 +118,7 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": concat("", [_message(ctx, rec, misses), result.undetected(ctx, rec)]),
 		"fix": _fix(ctx, rec, misses),
-		"edits": _edits(ctx, rec),
+		"edits": _edits(ctx, rec, misses),
 		"suggestion": {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)},
 	})
 }

@@ -1,12 +1,18 @@
 # METADATA
-# title: Route API version served only by experimental CRDs
+# title: Route API version not served
 # description: |
-#   TLSRoute `v1alpha2`/`v1alpha3` and TCPRoute/UDPRoute `v1alpha2` are served
-#   only by the experimental channel CRDs since Gateway API v1.6. With the
-#   standard channel installed the apply fails; use `v1`.
+#   The route's `apiVersion` is one the API server may not serve. HTTPRoute
+#   and GRPCRoute `v1alpha2` are served by no Gateway API release since
+#   v0.8 and v1.2: the API server rejects the route whatever is installed
+#   (an error). TLSRoute `v1alpha2`/`v1alpha3` and TCPRoute/UDPRoute
+#   `v1alpha2` are served only by the experimental channel CRDs since
+#   Gateway API v1.6: with the standard channel installed the apply fails
+#   (a warning). Use `v1`.
 # related_resources:
 #   - description: "Gateway API v1.6 release notes"
 #     ref: https://github.com/kubernetes-sigs/gateway-api/releases
+#   - description: "Gateway API versioning"
+#     ref: https://gateway-api.sigs.k8s.io/concepts/versioning/
 # custom:
 #   id: RG504
 #   name: route-version-not-served
@@ -17,20 +23,25 @@
 # scope: package
 package lib.refguard.rules.route_version_not_served
 
+import data.lib.refguard.refs
 import data.lib.refguard.result
 
-experimental := {
-	"TLSRoute": {"v1alpha2", "v1alpha3"},
-	"TCPRoute": {"v1alpha2"},
-	"UDPRoute": {"v1alpha2"},
-}
+findings(ctx) := _experimental(ctx) | _unserved(ctx)
 
-findings(ctx) := {f |
-	versions := experimental[ctx.route.kind] # most routes are HTTPRoutes: nothing to split
+_experimental(ctx) := {f |
+	versions := refs.versions[ctx.route.kind].experimental # most routes are HTTPRoutes: nothing to split
 	version := split(ctx.route.apiVersion, "/")[1]
 	version in versions
 	f := result.finding("RG504", ctx, "apiVersion", {
-		"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use gateway.networking.k8s.io/v1", [ctx.route.kind, version]),
-		"fix": "set apiVersion: gateway.networking.k8s.io/v1",
+		"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use %s", [ctx.route.kind, version, refs.use_version(ctx.route.kind)]),
+		"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
+	})
+}
+
+_unserved(ctx) := {f |
+	since := refs.unserved_since(ctx.route)
+	f := result.rejected("RG504", ctx, "apiVersion", {
+		"message": sprintf("%s %s is not served by Gateway API since %s: the API server rejects the route; use %s", [ctx.route.kind, split(ctx.route.apiVersion, "/")[1], since, refs.use_version(ctx.route.kind)]),
+		"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
 	})
 }
