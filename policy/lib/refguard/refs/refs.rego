@@ -53,16 +53,23 @@ versions := {
 	"ReferenceGrant": {"unserved": {"v1alpha2": "v1.2"}, "use": "v1beta1"},
 }
 
+# api_versions: versions keyed by kind and full apiVersion, so that an
+# object is checked with one keyed lookup (every route is): {"unserved":
+# release} or {"experimental": true}.
+api_versions := {kind: object.union(
+	{concat("/", [gateway_group, v]): {"experimental": true} | some v in object.get(spec, "experimental", set())},
+	{concat("/", [gateway_group, v]): {"unserved": since} | some v, since in object.get(spec, "unserved", {})},
+) |
+	some kind, spec in versions
+}
+
 # unserved_since: the release since which no Gateway API release serves the
 # object's apiVersion (undefined when served).
-unserved_since(obj) := versions[obj.kind].unserved[version] if {
-	[group, version] := split(obj.apiVersion, "/")
-	group == gateway_group
-}
+unserved_since(obj) := api_versions[obj.kind][obj.apiVersion].unserved
 
 # unserved_grant_versions: the apiVersions a ReferenceGrant cannot have in
 # a cluster (a set, so the grant lookups test it with one comparison).
-unserved_grant_versions := {concat("/", [gateway_group, v]) | some v, _ in versions.ReferenceGrant.unserved}
+unserved_grant_versions := {v | some v, status in api_versions.ReferenceGrant; status.unserved}
 
 # use_version: the apiVersion to write for a kind of the table.
 use_version(kind) := concat("/", [gateway_group, versions[kind].use])

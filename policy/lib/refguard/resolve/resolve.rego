@@ -77,9 +77,7 @@ _permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
 # kind_match is "kind" checks the group against the groups it knows and then
 # matches the kind alone, in any of them (Envoy Gateway validates group and
 # kind separately, so kind: Backend with the group left out is its Backend).
-collection(rec, profile) := "" if {
-	provider_ref(rec, profile)
-} else := profile.kinds[rec.group][rec.kind] if {
+collection(rec, profile) := profile.kinds[rec.group][rec.kind] if {
 	object.get(profile, "kind_match", "group-kind") == "group-kind"
 } else := c if {
 	profile.kind_match == "kind"
@@ -87,6 +85,8 @@ collection(rec, profile) := "" if {
 	cs := {coll | some kinds in profile.kinds; coll := kinds[rec.kind]}
 	count(cs) == 1
 	some c in cs
+} else := "" if {
+	provider_ref(rec, profile)
 }
 
 # provider_ref: a reference to another provider's service by name
@@ -278,9 +278,9 @@ _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 # exist (grantable false: no grant to suggest).
 _refused(detail) := object.union(_fail("grant", detail), {"grantable": false})
 
-_route_kinds_or(rec, profile, fallback) := ks if {
-	ks := route_kinds(rec, profile)
-} else := fallback
+_provider_route_kinds(rec, profile) := profile.provider_refs.route_kinds if {
+	provider_ref(rec, profile)
+} else := set()
 
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
@@ -301,7 +301,9 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
 	found.collection == null
 } else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on a %s", [rec.kind, concat(", ", sort(route_kinds(rec, profile))), profile.name, found.route.kind])) if {
-	not found.route.kind in _route_kinds_or(rec, profile, {found.route.kind})
+	# a builtin for the common case; provider_refs widen kind_route_kinds
+	not found.route.kind in object.get(profile, ["kind_route_kinds", rec.kind], {found.route.kind})
+	not found.route.kind in _provider_route_kinds(rec, profile)
 } else := _refused(sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace
@@ -312,6 +314,7 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	found.inv != null
+	not rec.kind in object.get(profile, "grant_free_kinds", set())
 	not refs.mesh_only(found.route)
 	count(found.permitted_by) == 0
 } else := _fail("dotted-name", sprintf("%s: the name of the %s must be used, not a hostname", [_ref_text(rec), rec.kind])) if {

@@ -59,3 +59,13 @@ test_only_the_traefik_profile_knows_provider_refs if {
 	some rec in ctx.records
 	rec.resolution.step == "kind"
 }
+
+test_kgateway_delegation_crosses_namespaces_without_a_grant if {
+	ref := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "*", "namespace": "team1"}
+	ctx := t.ctx_with(t.http([ref]), [], {"profile": "kgateway"})
+	some rec in ctx.records
+	rec.resolution.step == "external"
+	spec := t.ctx_with(t.http([ref]), [], {"profile": "spec"})
+	some other in spec.records
+	other.resolution.step == "kind"
+}

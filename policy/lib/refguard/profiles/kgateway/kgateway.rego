@@ -6,7 +6,10 @@
 #   BackendNotFound; its own gateway.kgateway.dev Backend declares its port
 #   itself, so a port on a reference to one finds nothing (BackendNotFound).
 #   No protocol or appProtocol check, ExternalName allowed, any backendRef
-#   filter, the last failing reference's reason.
+#   filter, the last failing reference's reason. An HTTPRoute may delegate
+#   to child HTTPRoutes (a backendRef to gateway.networking.k8s.io
+#   HTTPRoute, by name or "*", or to delegation.kgateway.dev label), in any
+#   namespace without a ReferenceGrant.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.kgateway
@@ -16,6 +19,9 @@ profile := {
 	"kinds": {
 		"": {"Service": "services"},
 		"gateway.kgateway.dev": {"Backend": ""},
+		# route delegation: the children are not looked up (not modelled)
+		"gateway.networking.k8s.io": {"HTTPRoute": ""},
+		"delegation.kgateway.dev": {"label": ""},
 	},
 	"reasons": {
 		"filter": "",
@@ -36,5 +42,10 @@ profile := {
 	"port_required": {"services"},
 	"portless_kinds": {["gateway.kgateway.dev", "Backend"]},
 	"never_cross_namespace": {},
+	# Delegation is resolved apart from backends, with no grant check
+	# (krtcollections getBackends: IsDelegatedHTTPRoute before
+	# GetBackendFromRef), and only from an HTTPRoute.
+	"grant_free_kinds": {"HTTPRoute", "label"},
+	"kind_route_kinds": {"HTTPRoute": {"HTTPRoute"}, "label": {"HTTPRoute"}},
 	"join": "last",
 }

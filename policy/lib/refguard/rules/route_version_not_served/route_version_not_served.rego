@@ -26,22 +26,19 @@ package lib.refguard.rules.route_version_not_served
 import data.lib.refguard.refs
 import data.lib.refguard.result
 
-findings(ctx) := _experimental(ctx) | _unserved(ctx)
-
-_experimental(ctx) := {f |
-	versions := refs.versions[ctx.route.kind].experimental # most routes are HTTPRoutes: nothing to split
-	version := split(ctx.route.apiVersion, "/")[1]
-	version in versions
-	f := result.finding("RG504", ctx, "apiVersion", {
-		"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use %s", [ctx.route.kind, version, refs.use_version(ctx.route.kind)]),
-		"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
-	})
+# One keyed lookup per route: most routes are HTTPRoute v1, found in no
+# table.
+findings(ctx) := {f |
+	status := refs.api_versions[ctx.route.kind][ctx.route.apiVersion]
+	f := _finding(ctx, status, split(ctx.route.apiVersion, "/")[1])
 }
 
-_unserved(ctx) := {f |
-	since := refs.unserved_since(ctx.route)
-	f := result.rejected("RG504", ctx, "apiVersion", {
-		"message": sprintf("%s %s is not served by Gateway API since %s: the API server rejects the route; use %s", [ctx.route.kind, split(ctx.route.apiVersion, "/")[1], since, refs.use_version(ctx.route.kind)]),
-		"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
-	})
-}
+_finding(ctx, status, version) := result.rejected("RG504", ctx, "apiVersion", {
+	"message": sprintf("%s %s is not served by Gateway API since %s: the API server rejects the route; use %s", [ctx.route.kind, version, status.unserved, refs.use_version(ctx.route.kind)]),
+	"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
+}) if {
+	status.unserved
+} else := result.finding("RG504", ctx, "apiVersion", {
+	"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use %s", [ctx.route.kind, version, refs.use_version(ctx.route.kind)]),
+	"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
+})
