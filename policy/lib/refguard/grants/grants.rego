@@ -58,7 +58,7 @@ permitting(inv, route, rec) := {name |
 	is_string(rec.name)
 	route_ns := refs.namespace(route)
 	some name, grant in _candidates(inv, rec.namespace, route_ns, rec.name)
-	not grant.apiVersion in refs.unserved_grant_versions
+	not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
 	some from in grant.spec.from
 	from.namespace == route_ns
 	from.kind == route.kind
@@ -123,7 +123,7 @@ _want_to(rec) := {"group": rec.group, "kind": rec.kind, "name": rec.name}
 near_misses(inv, route, rec) := (wrong_field | wrong_version) | wrong_namespace if {
 	wrong_version := {miss |
 		some name, grant in grants_in(inv, rec.namespace)
-		grant.apiVersion in refs.unserved_grant_versions
+		refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
 		_allows(grant, route, rec)
 		miss := {
 			"grant": sprintf("%s/%s", [rec.namespace, name]),
@@ -138,7 +138,7 @@ near_misses(inv, route, rec) := (wrong_field | wrong_version) | wrong_namespace 
 	}
 	wrong_field := {miss |
 		some name, grant in grants_in(inv, rec.namespace)
-		not grant.apiVersion in refs.unserved_grant_versions
+		not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
 		some fi, from in _entries(grant, "from")
 		some ti, to in _entries(grant, "to")
 		fm := from_mismatches(from, route)

@@ -37,42 +37,43 @@ group_version(group, version) := version if group == ""
 
 else := concat("/", [group, version])
 
-# versions: the Gateway API versions, of the objects refguard reviews, that
-# an API server may not serve. "experimental": served only by the
-# experimental channel's CRDs (routes, since v1.6); "unserved": served by
-# no release since the one given, so the API server rejects the object and
-# a ReferenceGrant at such a version permits nothing; "use": the version to
-# write instead (ReferenceGrant v1beta1: every release serves it, v1 only
-# v1.5 and later).
-versions := {
-	"HTTPRoute": {"unserved": {"v1alpha2": "v0.8"}, "use": "v1"},
-	"GRPCRoute": {"unserved": {"v1alpha2": "v1.2"}, "use": "v1"},
-	"TLSRoute": {"experimental": {"v1alpha2", "v1alpha3"}, "use": "v1"},
-	"TCPRoute": {"experimental": {"v1alpha2"}, "use": "v1"},
-	"UDPRoute": {"experimental": {"v1alpha2"}, "use": "v1"},
-	"ReferenceGrant": {"unserved": {"v1alpha2": "v1.2"}, "use": "v1beta1"},
+# api_versions: the Gateway API versions, of the objects refguard reviews,
+# that an API server may not serve, keyed by kind and full apiVersion (one
+# keyed lookup per object; a literal, so that no query has to build it).
+# "experimental": served only by the experimental channel's CRDs (routes,
+# since v1.6); "unserved": served by no release since the one given, so the
+# API server rejects the object and a ReferenceGrant at such a version
+# permits nothing.
+api_versions := {
+	"HTTPRoute": {"gateway.networking.k8s.io/v1alpha2": {"unserved": "v0.8"}},
+	"GRPCRoute": {"gateway.networking.k8s.io/v1alpha2": {"unserved": "v1.2"}},
+	"TLSRoute": {
+		"gateway.networking.k8s.io/v1alpha2": {"experimental": true},
+		"gateway.networking.k8s.io/v1alpha3": {"experimental": true},
+	},
+	"TCPRoute": {"gateway.networking.k8s.io/v1alpha2": {"experimental": true}},
+	"UDPRoute": {"gateway.networking.k8s.io/v1alpha2": {"experimental": true}},
+	"ReferenceGrant": {"gateway.networking.k8s.io/v1alpha2": {"unserved": "v1.2"}},
 }
 
-# api_versions: versions keyed by kind and full apiVersion, so that an
-# object is checked with one keyed lookup (every route is): {"unserved":
-# release} or {"experimental": true}.
-api_versions := {kind: object.union(
-	{concat("/", [gateway_group, v]): {"experimental": true} | some v in object.get(spec, "experimental", set())},
-	{concat("/", [gateway_group, v]): {"unserved": since} | some v, since in object.get(spec, "unserved", {})},
-) |
-	some kind, spec in versions
+# use_versions: the apiVersion to write instead, for each kind of
+# api_versions (ReferenceGrant v1beta1: every release serves it, v1 only
+# v1.5 and later).
+use_versions := {
+	"HTTPRoute": "gateway.networking.k8s.io/v1",
+	"GRPCRoute": "gateway.networking.k8s.io/v1",
+	"TLSRoute": "gateway.networking.k8s.io/v1",
+	"TCPRoute": "gateway.networking.k8s.io/v1",
+	"UDPRoute": "gateway.networking.k8s.io/v1",
+	"ReferenceGrant": "gateway.networking.k8s.io/v1beta1",
 }
 
 # unserved_since: the release since which no Gateway API release serves the
 # object's apiVersion (undefined when served).
 unserved_since(obj) := api_versions[obj.kind][obj.apiVersion].unserved
 
-# unserved_grant_versions: the apiVersions a ReferenceGrant cannot have in
-# a cluster (a set, so the grant lookups test it with one comparison).
-unserved_grant_versions := {v | some v, status in api_versions.ReferenceGrant; status.unserved}
-
-# use_version: the apiVersion to write for a kind of the table.
-use_version(kind) := concat("/", [gateway_group, versions[kind].use])
+# use_version: the apiVersion to write for a kind of api_versions.
+use_version(kind) := use_versions[kind]
 
 # cluster_wide: collections whose objects a reference finds in any
 # namespace (a ServiceEntry's hosts are visible from every namespace unless

@@ -308,13 +308,14 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace
 } else := _refused(sprintf("%s names another provider's service (name%sprovider), which the %s controller refuses with a namespace set", [_ref_text(rec), profile.provider_refs.separator, profile.name])) if {
+	_ = profile.provider_refs # a lookup, before the call, for the profiles without
 	provider_ref(rec, profile)
 	is_string(rec.ref.namespace)
 	rec.ref.namespace != ""
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	found.inv != null
-	not rec.kind in object.get(profile, "grant_free_kinds", set())
+	not profile.grant_free_kinds[rec.kind] # a lookup: most profiles have none
 	not refs.mesh_only(found.route)
 	count(found.permitted_by) == 0
 } else := _fail("dotted-name", sprintf("%s: the name of the %s must be used, not a hostname", [_ref_text(rec), rec.kind])) if {
