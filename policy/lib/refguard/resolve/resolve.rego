@@ -278,6 +278,17 @@ _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 # exist (grantable false: no grant to suggest).
 _refused(detail) := object.union(_fail("grant", detail), {"grantable": false})
 
+# _namespace_refusal: why the controller refuses the reference with a
+# namespace set, whatever the namespace and the grants: Traefik's
+# name@provider (RefNotPermitted), Istio's Hostname (InvalidDestination:
+# it looks the host up itself). Undefined when it does not.
+_namespace_refusal(rec, profile) := sprintf("%s names another provider's service (name%sprovider), which the %s controller refuses with a namespace set", [_ref_text(rec), profile.provider_refs.separator, profile.name]) if {
+	provider_ref(rec, profile)
+	rec.ref.namespace != ""
+} else := sprintf("%s: the %s controller takes no namespace on a %s reference", [_ref_text(rec), profile.name, rec.kind]) if {
+	profile.namespace_refused[rec.kind]
+}
+
 _provider_route_kinds(rec, profile) := profile.provider_refs.route_kinds if {
 	provider_ref(rec, profile)
 } else := set()
@@ -307,11 +318,9 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 } else := _refused(sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace
-} else := _refused(sprintf("%s names another provider's service (name%sprovider), which the %s controller refuses with a namespace set", [_ref_text(rec), profile.provider_refs.separator, profile.name])) if {
-	_ = profile.provider_refs # a lookup, before the call, for the profiles without
-	provider_ref(rec, profile)
-	is_string(rec.ref.namespace)
-	rec.ref.namespace != ""
+} else := _fail("namespace-set", detail) if {
+	is_string(rec.ref.namespace) # a builtin, before the call: most references set none
+	detail := _namespace_refusal(rec, profile)
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	found.inv != null

@@ -49,9 +49,20 @@ test_a_provider_ref_is_accepted_by_kind_on_the_route_kinds_listed if {
 
 test_a_provider_ref_with_a_namespace_is_refused_whatever_grants_exist if {
 	res := _traefik_step("HTTPRoute", {"group": "traefik.io", "kind": "TraefikService", "name": "api@internal", "namespace": "app"})
-	res.step == "grant"
-	res.grantable == false
+	res.step == "namespace-set"
 	res.reason == "RefNotPermitted"
+}
+
+test_an_istio_hostname_takes_no_namespace if {
+	entry := {"apiVersion": "networking.istio.io/v1", "kind": "ServiceEntry", "metadata": {"namespace": "app", "name": "ext"}, "spec": {"hosts": ["api.example.com"]}}
+	ref := {"group": "networking.istio.io", "kind": "Hostname", "name": "api.example.com", "namespace": "app", "port": 443}
+	ctx := t.ctx_with(t.http([ref]), [entry], {"profile": "istio"})
+	some rec in ctx.records
+	rec.resolution.step == "namespace-set"
+	rec.resolution.reason == "InvalidDestination"
+	plain := t.ctx_with(t.http([object.remove(ref, ["namespace"])]), [entry], {"profile": "istio"})
+	some other in plain.records
+	other.resolution.step == "resolved"
 }
 
 test_only_the_traefik_profile_knows_provider_refs if {

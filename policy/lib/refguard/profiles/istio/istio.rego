@@ -27,6 +27,7 @@ profile := {
 		"filter": "InvalidFilter",
 		"kind": "InvalidKind",
 		"grant": "RefNotPermitted",
+		"namespace-set": "InvalidDestination",
 		"dotted-name": "InvalidDestination",
 		"port-missing": "InvalidDestination",
 		"port-invalid": "",
@@ -44,12 +45,15 @@ profile := {
 	# XBackend and InferencePool only: no grant permits a ServiceImport or
 	# a Hostname in another namespace.
 	"never_cross_namespace": {"ServiceImport", "Hostname"},
+	# buildDestination: "namespace may not be set with Hostname type", after
+	# the grant check, whatever the namespace.
+	"namespace_refused": {"Hostname"},
 	"skips_zero_weight": true,
 	"dotted_name_invalid": {"Service"},
 	"port_required": "all",
 	# A filter or destination error fails the whole route and stops the walk;
 	# a reference that is not found, not permitted or of an unknown kind is
 	# dropped and the walk goes on, the last one's reason winning.
-	"hard_steps": {"filter", "dotted-name", "port-missing"},
+	"hard_steps": {"filter", "dotted-name", "port-missing", "namespace-set"},
 	"join": "istio",
 }

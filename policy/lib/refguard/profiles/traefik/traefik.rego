@@ -25,6 +25,7 @@ profile := {
 		"filter": "InvalidKind",
 		"kind": "InvalidKind",
 		"grant": "RefNotPermitted",
+		"namespace-set": "RefNotPermitted",
 		"port-missing": "UnsupportedProtocol",
 		"port-invalid": "",
 		"shape": "",

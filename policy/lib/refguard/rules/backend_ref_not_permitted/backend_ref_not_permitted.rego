@@ -10,7 +10,10 @@
 #   namespace, or one that differs in a single field. A mesh (GAMMA) route,
 #   whose parentRefs are all Services, needs no grant: it augments a
 #   Service and may send its traffic to any namespace (GEP-1294); with a
-#   Gateway among its parents it needs one as any other route.
+#   Gateway among its parents it needs one as any other route. Some
+#   controllers refuse a namespace on some references whatever the grants:
+#   Istio on a Hostname (InvalidDestination), Traefik on another provider's
+#   service, name@provider (RefNotPermitted); the finding says to remove it.
 # related_resources:
 #   - description: "Gateway API ReferenceGrant"
 #     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/
@@ -36,10 +39,7 @@ _route_ns(ctx) := ctx.object.namespace
 # _never: the controller refuses the reference whatever grants exist.
 _never(rec) if rec.resolution.grantable == false
 
-_message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: remove namespace from the backendRef", [rec.resolution.detail]) if {
-	_never(rec)
-	resolve.provider_ref(rec, ctx.profile)
-} else := sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]) if {
+_message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]) if {
 	_never(rec)
 } else := msg if {
 	texts := sort([m.text | some m in misses])
@@ -51,10 +51,7 @@ _not_permitted(ctx, rec) := sprintf(
 	[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
 )
 
-_fix(ctx, rec, misses) := "remove namespace from the backendRef" if {
-	_never(rec)
-	resolve.provider_ref(rec, ctx.profile)
-} else := "" if {
+_fix(ctx, rec, misses) := "" if {
 	_never(rec)
 } else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
 	count(misses) == 1
@@ -98,7 +95,15 @@ _absent_text(ctx, rec, homes) := sprintf("%s %s/%s does not exist either: %s", [
 	count(homes) > 0
 } else := sprintf("%s %s/%s does not exist either, so no ReferenceGrant would help", [rec.kind, rec.namespace, rec.name])
 
-findings(ctx) := {f |
+findings(ctx) := ({f |
+	some rec in ctx.records
+	rec.resolution.step == "namespace-set"
+	f := result.reference_finding("RG102", ctx, rec, {
+		"reason": rec.resolution.reason,
+		"message": sprintf("%s; no ReferenceGrant can change that: remove namespace from the backendRef%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
+		"fix": "remove namespace from the backendRef",
+	})
+} | {f |
 	some rec in ctx.records
 	rec.resolution.step == "grant"
 	_absent(ctx, rec)
@@ -109,7 +114,7 @@ findings(ctx) := {f |
 		"fix": namesakes.fix(homes),
 		"edits": namesakes.edits(ctx, rec, homes),
 	})
-} | {f |
+}) | {f |
 	some rec in ctx.records
 	rec.resolution.step == "grant"
 	not _absent(ctx, rec)
