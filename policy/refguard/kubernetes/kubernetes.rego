@@ -66,8 +66,8 @@ _reachable(collection, namespaces) := object.keys(object.get(data.kubernetes, co
 # inventory: every object of the namespaces the route can reach (RG102's
 # near misses and RG103's suggestions read them), of refguard's collections
 # and the settings' backend_lookups, and the objects of other namespaces
-# named as one of the route's references is (RG103 names their
-# namespaces: lib.refguard.narrow.namesakes). Namespaces without
+# that bear the name of one of the route's references (RG102 and RG103 name
+# their namespaces: lib.refguard.narrow.namesakes). Namespaces without
 # replicated objects are simply absent; the core reads the inventory with
 # defaults.
 inventory(route, cfg, profile) := object.union(reachable, namesakes) if {

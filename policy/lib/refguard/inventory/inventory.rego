@@ -37,8 +37,8 @@ _merged(spec, ns) := _objects(ns, api_version, spec.kind) if {
 # of a table of collections (lib.refguard.refs.collections, or a config's
 # with its backend lookups: lib.refguard.config.collections). The table is
 # read as it is: building sources from it would cost every review.
-# Beside them, the objects of every namespace named as one of the route's
-# references is (lib.refguard.narrow.namesakes).
+# Beside them, the objects of any other namespace that bear the name of one
+# of the route's references (lib.refguard.narrow.namesakes).
 for_route(route, collections, profile) := object.union(reachable, namesakes) if {
 	namespaces := refs.namespaces(route)
 	reachable := {collection: by_ns |

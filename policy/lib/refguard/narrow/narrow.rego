@@ -33,8 +33,8 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 }
 
 # namesakes: {collection: {name}} of the route's references that
-# resolution finds by name. RG103 names the other namespaces that hold an
-# object of a missing reference's name and kind; an adapter whose inventory
+# resolution finds by name. RG102 and RG103 name the other namespaces that
+# hold an object of a missing reference's name and kind; an adapter whose inventory
 # holds only the namespaces a route reaches adds these objects from every
 # namespace (by key: one lookup per namespace and name).
 namesakes(route, profile) := {coll: names |
