@@ -274,10 +274,6 @@ has_backend_tls_policy(inv, rec) if {
 
 _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 
-# _refused: a reference the controller refuses whatever ReferenceGrants
-# exist (grantable false: no grant to suggest).
-_refused(detail) := object.union(_fail("grant", detail), {"grantable": false})
-
 # _namespace_refusal: why the controller refuses the reference with a
 # namespace set, whatever the namespace and the grants: Traefik's
 # name@provider (RefNotPermitted), Istio's Hostname (InvalidDestination:
@@ -315,7 +311,7 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	# a builtin for the common case; provider_refs widen kind_route_kinds
 	not found.route.kind in object.get(profile, ["kind_route_kinds", rec.kind], {found.route.kind})
 	not found.route.kind in _provider_route_kinds(rec, profile)
-} else := _refused(sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
+} else := _fail("grant", sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace
 } else := _fail("namespace-set", detail) if {

@@ -72,26 +72,29 @@ _by_name(ctx) := {f |
 	rec.resolution.step == "not-found"
 	not resolve.collection(rec, ctx.profile) in resolve.host_collections
 	not contains(rec.name, ".")
-	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
-	count(homes) > 0
+	d := _details(ctx, rec, resolve.namesakes(rec, ctx.inv, ctx.profile))
 	f := result.reference_finding("RG103", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s %s/%s not found; %s%s", [rec.kind, rec.namespace, rec.name, namesakes.hint(ctx, rec, homes), result.undetected(ctx, rec)]),
-		"fix": namesakes.fix(homes),
-		"edits": namesakes.edits(ctx, rec, homes),
+		"message": sprintf("%s %s/%s not found; %s%s", [rec.kind, rec.namespace, rec.name, d.hint, result.undetected(ctx, rec)]),
+		"fix": d.fix,
+		"edits": d.edits,
 	})
-} | {f |
-	some rec in ctx.records
-	rec.resolution.step == "not-found"
-	not resolve.collection(rec, ctx.profile) in resolve.host_collections
-	not contains(rec.name, ".")
-	count(resolve.namesakes(rec, ctx.inv, ctx.profile)) == 0
+}
+
+# _details: an object of the name in other namespaces says where the
+# reference meant to go (lib.refguard.namesakes); else the closest name in
+# the target namespace, when one is close enough.
+_details(ctx, rec, homes) := {
+	"hint": namesakes.hint(ctx, rec, homes),
+	"fix": namesakes.fix(homes),
+	"edits": namesakes.edits(ctx, rec, homes),
+} if {
+	count(homes) > 0
+} else := {
+	"hint": _hint(rec, best, candidates),
+	"fix": _fix(best),
+	"edits": _edits(ctx, rec, best),
+} if {
 	candidates := _candidates(ctx, rec)
 	best := similar.closest(rec.name, candidates)
-	f := result.reference_finding("RG103", ctx, rec, {
-		"reason": rec.resolution.reason,
-		"message": sprintf("%s %s/%s not found; %s%s", [rec.kind, rec.namespace, rec.name, _hint(rec, best, candidates), result.undetected(ctx, rec)]),
-		"fix": _fix(best),
-		"edits": _edits(ctx, rec, best),
-	})
 }

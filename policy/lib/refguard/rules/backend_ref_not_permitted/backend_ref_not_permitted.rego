@@ -36,24 +36,58 @@ import data.lib.refguard.result
 
 _route_ns(ctx) := ctx.object.namespace
 
-# _never: the controller refuses the reference whatever grants exist.
-_never(rec) if rec.resolution.grantable == false
-
-_message(ctx, rec, misses) := sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]) if {
-	_never(rec)
-} else := msg if {
-	texts := sort([m.text | some m in misses])
-	msg := concat("; ", array.concat([_not_permitted(ctx, rec)], texts))
+findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step in {"grant", "namespace-set"}
+	d := _details(ctx, rec)
+	f := result.reference_finding("RG102", ctx, rec, object.union(d, {
+		"reason": rec.resolution.reason,
+		"message": concat("", [d.message, result.undetected(ctx, rec)]),
+	}))
 }
+
+# _details: message, fix and edits, by what stops the reference: a
+# namespace the controller refuses on that kind, a kind it never lets cross
+# namespaces, an object the target namespace does not hold either (then no
+# grant would help, and the finding says where the object is:
+# lib.refguard.namesakes), or a missing grant, with the grants that nearly
+# permit it.
+_details(ctx, rec) := {
+	"message": sprintf("%s; no ReferenceGrant can change that: remove namespace from the backendRef", [rec.resolution.detail]),
+	"fix": "remove namespace from the backendRef",
+} if {
+	rec.resolution.step == "namespace-set"
+} else := {
+	"message": sprintf("%s; no ReferenceGrant can change that: use a backend in the route's namespace", [rec.resolution.detail]),
+	"fix": "",
+	"edits": [],
+	"suggestion": _suggestion(ctx, rec, grants.near_misses(ctx.inv, ctx.route, rec)),
+} if {
+	rec.kind in ctx.profile.never_cross_namespace
+} else := {
+	"message": sprintf("%s; %s", [_not_permitted(ctx, rec), _absent_text(ctx, rec, homes)]),
+	"fix": namesakes.fix(homes),
+	"edits": namesakes.edits(ctx, rec, homes),
+} if {
+	_absent(ctx, rec)
+	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
+} else := {
+	"message": concat("; ", array.concat([_not_permitted(ctx, rec)], sort([m.text | some m in misses]))),
+	"fix": _fix(ctx, rec, misses),
+	"edits": _edits(ctx, rec, misses),
+	"suggestion": _suggestion(ctx, rec, misses),
+} if {
+	misses := grants.near_misses(ctx.inv, ctx.route, rec)
+}
+
+_suggestion(ctx, rec, misses) := {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)}
 
 _not_permitted(ctx, rec) := sprintf(
 	"%s %s/%s is in another namespace and no ReferenceGrant in namespace %s allows %ss from namespace %s",
 	[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
 )
 
-_fix(ctx, rec, misses) := "" if {
-	_never(rec)
-} else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
+_fix(ctx, rec, misses) := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
 	count(misses) == 1
 	some m in misses
 	m.field != "metadata.namespace"
@@ -69,22 +103,17 @@ _fix(ctx, rec, misses) := "" if {
 # An existing grant is never edited, even the one near miss the fix text
 # names: other references may rely on the entry as it is, and a route's
 # context cannot see them, so an edit in place could break a working route
-# (and a second run could flip it back).
+# (and a second run could flip it back). A grant at an apiVersion no
+# release serves that would permit it is repaired by RG204's edit of its
+# apiVersion: a second grant would be a copy.
 _edits(ctx, rec, misses) := [] if {
-	_never(rec)
-} else := [] if {
-	# a grant at an apiVersion no release serves would permit it: setting
-	# that grant's apiVersion (RG204) repairs it, and a second grant would
-	# be a copy
 	some m in misses
 	m.field == "apiVersion"
 } else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))]
 
-# _absent: the target namespace does not hold the object either, so no
-# ReferenceGrant would make the reference work: the finding says where the
-# object is (lib.refguard.namesakes), or that it is nowhere.
+# _absent: the target namespace does not hold the object either (a kind
+# found by name).
 _absent(ctx, rec) if {
-	not _never(rec)
 	rec.target == null
 	coll := resolve.collection(rec, ctx.profile)
 	coll != ""
@@ -94,36 +123,3 @@ _absent(ctx, rec) if {
 _absent_text(ctx, rec, homes) := sprintf("%s %s/%s does not exist either: %s", [rec.kind, rec.namespace, rec.name, namesakes.hint(ctx, rec, homes)]) if {
 	count(homes) > 0
 } else := sprintf("%s %s/%s does not exist either, so no ReferenceGrant would help", [rec.kind, rec.namespace, rec.name])
-
-findings(ctx) := ({f |
-	some rec in ctx.records
-	rec.resolution.step == "namespace-set"
-	f := result.reference_finding("RG102", ctx, rec, {
-		"reason": rec.resolution.reason,
-		"message": sprintf("%s; no ReferenceGrant can change that: remove namespace from the backendRef%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
-		"fix": "remove namespace from the backendRef",
-	})
-} | {f |
-	some rec in ctx.records
-	rec.resolution.step == "grant"
-	_absent(ctx, rec)
-	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
-	f := result.reference_finding("RG102", ctx, rec, {
-		"reason": rec.resolution.reason,
-		"message": sprintf("%s; %s%s", [_not_permitted(ctx, rec), _absent_text(ctx, rec, homes), result.undetected(ctx, rec)]),
-		"fix": namesakes.fix(homes),
-		"edits": namesakes.edits(ctx, rec, homes),
-	})
-}) | {f |
-	some rec in ctx.records
-	rec.resolution.step == "grant"
-	not _absent(ctx, rec)
-	misses := grants.near_misses(ctx.inv, ctx.route, rec)
-	f := result.reference_finding("RG102", ctx, rec, {
-		"reason": rec.resolution.reason,
-		"message": concat("", [_message(ctx, rec, misses), result.undetected(ctx, rec)]),
-		"fix": _fix(ctx, rec, misses),
-		"edits": _edits(ctx, rec, misses),
-		"suggestion": {"nearMisses": sort([m | some m in misses]), "grant": grants.suggested_grant(ctx.route, rec)},
-	})
-}
