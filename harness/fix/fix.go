@@ -367,6 +367,9 @@ func setSplice(content []byte, obj *yaml.Node, e report.Edit, rule string) (spli
 	if err != nil {
 		return splice{}, err
 	}
+	if node != nil && node.Kind == yaml.ScalarNode && node.Tag == "!!null" && node.Value == "" {
+		return emptyValueSplice(content, parent, key, text, e.Field, rule)
+	}
 	if node != nil {
 		if node.Kind != yaml.ScalarNode {
 			return splice{}, fmt.Errorf("%s is not a scalar", e.Field)
@@ -397,6 +400,30 @@ func setSplice(content []byte, obj *yaml.Node, e report.Edit, rule string) (spli
 		}
 	}
 	return splice{start: at, end: at, text: line, change: Change{Line: last + 1, Rule: rule, Old: "", New: strings.TrimSpace(line)}}, nil
+}
+
+// emptyValueSplice writes a value after a key written with none ("group:",
+// a null): the parser places such a value at the next token, so the text
+// goes right after the key's colon instead.
+func emptyValueSplice(content []byte, m *yaml.Node, key, text, field, rule string) (splice, error) {
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if k.Value != key {
+			continue
+		}
+		start := offset(content, k.Line, k.Column)
+		end, err := tokenEnd(content, start, k)
+		if err != nil {
+			return splice{}, fmt.Errorf("%s: %w", field, err)
+		}
+		colon := end + len(content[end:]) - len(bytes.TrimLeft(content[end:], " \t"))
+		if colon >= len(content) || content[colon] != ':' {
+			return splice{}, fmt.Errorf("%s: no colon after the key", field)
+		}
+		at := colon + 1
+		return splice{start: at, end: at, text: " " + text, change: Change{Line: k.Line, Rule: rule, Old: "", New: key + ": " + text}}, nil
+	}
+	return splice{}, fmt.Errorf("%s: %s missing", field, key)
 }
 
 // flowInsert adds ", key: value" to a flow mapping ({name: a, port: 80})

@@ -180,3 +180,26 @@ func TestFlowMappingsTakeAnInsertedKey(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, "spec:\n  rules:\n  - backendRefs:\n    - {name: web,\tport: 80, group: \"\", kind: Service}  # flow style\n", string(out))
 }
+
+// A key written with no value ("group:", a null) gets its value after the
+// colon, in block and flow mappings; the parser places such a value at the
+// next token, where writing it would break the document.
+func TestAKeyWithoutAValueGetsOne(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"to:\n  - group:\n    kind: Service\n", "to:\n  - group: \"\"\n    kind: Service\n"},
+		{"to:\n  - group:   # core\n    kind: Service\n", "to:\n  - group: \"\"   # core\n    kind: Service\n"},
+		{"to:\n  - {group: , kind: Service}\n", "to:\n  - {group: \"\" , kind: Service}\n"},
+		{"to:\n  - kind: Service\n    group:\n", "to:\n  - kind: Service\n    group: \"\"\n"},
+	} {
+		content := []byte(tc.in)
+		docs, err := parseDocs(content)
+		require.NoError(t, err)
+		sp, err := setSplice(content, objects(docs[0])[0], report.Edit{Op: "set", Field: "to[0].group", Value: ""}, "RG205")
+		require.NoError(t, err, tc.in)
+		out, err := apply(content, []splice{sp}, nil)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, string(out))
+		_, err = parseDocs(out)
+		require.NoError(t, err)
+	}
+}

@@ -43,7 +43,7 @@ const (
 // everyRule is the order EveryRule plants in; a seed rotates it.
 var everyRule = []string{
 	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112",
-	"RG201", "RG202", "RG203", "RG204",
+	"RG201", "RG202", "RG203", "RG204", "RG205",
 	"RG301", "RG302", "RG303", "RG304",
 	"RG401",
 	"RG501", "RG502", "RG503", "RG504", "RG505", "RG506",
@@ -248,11 +248,13 @@ func (g *generator) route(i int) {
 		fmt.Fprintf(&g.b, "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata:\n  name: allow-route-%d\n  namespace: %s\nspec:\n  from:\n    - group: gateway.networking.k8s.io\n      kind: HTTPRoute\n      namespace: %s\n  to:\n    - group: \"\"\n      kind: Service\n      name: %s\n---\n", i, ref.namespace, g.ns(i), ref.name)
 	}
 	// Grant plants: grants nothing uses (RG202), one of them also scoped to
-	// every Service (RG201), one from its own namespace (RG203) and one at
-	// an apiVersion no release serves (RG204, which RG202 leaves alone).
+	// every Service (RG201), one from its own namespace (RG203), one at an
+	// apiVersion no release serves (RG204) and one whose to entry leaves out
+	// its group, which the schema rejects (RG205); RG202 leaves those two
+	// alone.
 	switch plant {
-	case "RG201", "RG202", "RG203", "RG204":
-		apiVersion, from, to := "gateway.networking.k8s.io/v1beta1", "nowhere", fmt.Sprintf("\n      name: svc-%d", i)
+	case "RG201", "RG202", "RG203", "RG204", "RG205":
+		apiVersion, from, group, to := "gateway.networking.k8s.io/v1beta1", "nowhere", "group: \"\"\n      ", fmt.Sprintf("\n      name: svc-%d", i)
 		switch plant {
 		case "RG201":
 			to = ""
@@ -260,9 +262,11 @@ func (g *generator) route(i int) {
 			from = g.ns(i)
 		case "RG204":
 			apiVersion = "gateway.networking.k8s.io/v1alpha2"
+		case "RG205":
+			group = ""
 		}
-		fmt.Fprintf(&g.b, "apiVersion: %s\nkind: ReferenceGrant\nmetadata:\n  name: planted-%d\n  namespace: %s\nspec:\n  from:\n    - group: gateway.networking.k8s.io\n      kind: HTTPRoute\n      namespace: %s\n  to:\n    - group: \"\"\n      kind: Service%s\n---\n", apiVersion, i, g.ns(i), from, to)
-		if plant != "RG202" && plant != "RG204" {
+		fmt.Fprintf(&g.b, "apiVersion: %s\nkind: ReferenceGrant\nmetadata:\n  name: planted-%d\n  namespace: %s\nspec:\n  from:\n    - group: gateway.networking.k8s.io\n      kind: HTTPRoute\n      namespace: %s\n  to:\n    - %skind: Service%s\n---\n", apiVersion, i, g.ns(i), from, group, to)
+		if plant != "RG202" && plant != "RG204" && plant != "RG205" {
 			g.planted["RG202"]++
 		}
 	}

@@ -32,12 +32,13 @@ _indexed := object.union(_inventory, derived) if {
 	derived := harness.derived with input as _inventory
 }
 
-# The index holds every grant under each (from namespace, to name) pair;
-# names and namespaces that are not strings are not keys (JSON keys are).
+# The index holds every grant under each (from namespace, to name) pair, a
+# null name under "" (every name); names and namespaces that are not
+# strings are not keys (JSON keys are).
 test_grants_indexed_by_from_namespace_and_to_name if {
 	index := _indexed.referencegrants_by_from_to.t
 	object.keys(index.a.x) == {"named", "other-kind"}
-	object.keys(index.a[""]) == {"two-froms-wildcard", "empty-name"}
+	object.keys(index.a[""]) == {"two-froms-wildcard", "empty-name", "null-name"}
 	object.keys(index.b[""]) == {"two-froms-wildcard"}
 	object.keys(index.a.y) == {"null-name"}
 	every key in object.keys(index.a) {
@@ -46,13 +47,15 @@ test_grants_indexed_by_from_namespace_and_to_name if {
 	not index.a.z
 }
 
-# Reading the index permits exactly what scanning every grant permits.
+# Reading the index permits exactly what scanning every grant permits. A
+# null name is every name; an empty one is rejected by the schema (RG205)
+# and permits nothing.
 test_index_permits_what_the_scan_permits if {
 	every name in ["x", "y", "z", "", null, 5] {
 		grants.permitting(_indexed, _route, _rec(name)) == grants.permitting(_inventory, _route, _rec(name))
 	}
-	grants.permitting(_indexed, _route, _rec("x")) == {"named", "two-froms-wildcard", "empty-name"}
-	grants.permitting(_indexed, _route, _rec("y")) == {"two-froms-wildcard", "null-name", "empty-name"}
+	grants.permitting(_indexed, _route, _rec("x")) == {"named", "two-froms-wildcard", "null-name"}
+	grants.permitting(_indexed, _route, _rec("y")) == {"two-froms-wildcard", "null-name"}
 }
 
 # A reference without a string name is permitted by nothing, whichever way

@@ -26,6 +26,7 @@ import data.lib.refguard.rules.backend_port_protocol_mismatch
 import data.lib.refguard.rules.backend_ref_not_permitted
 import data.lib.refguard.rules.backend_weight_invalid
 import data.lib.refguard.rules.grant_from_own_namespace
+import data.lib.refguard.rules.grant_shape_invalid
 import data.lib.refguard.rules.grant_unused
 import data.lib.refguard.rules.grant_version_not_served
 import data.lib.refguard.rules.grant_wildcard_to
@@ -104,6 +105,7 @@ _at_step(ctx, step) := backend_app_protocol_unsupported.findings(ctx) if step ==
 grant_findings(ctx) := {f |
 	some findings in [
 		grant_from_own_namespace.findings(ctx),
+		grant_shape_invalid.findings(ctx),
 		grant_version_not_served.findings(ctx),
 		grant_wildcard_to.findings(ctx),
 	]

@@ -166,6 +166,16 @@ rules := {
 		"title": "ReferenceGrant API version not served",
 		"since": "0.2.0",
 	},
+	"RG205": {
+		"name": "grant-shape-invalid",
+		"severity": "error",
+		"enabled": true,
+		"scope": "grant",
+		"reason": "",
+		"package": "lib.refguard.rules.grant_shape_invalid",
+		"title": "ReferenceGrant rejected by the schema",
+		"since": "0.2.0",
+	},
 	"RG301": {
 		"name": "rule-weights-all-zero",
 		"severity": "warning",

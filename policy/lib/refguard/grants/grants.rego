@@ -52,8 +52,11 @@ to_mismatches(entry, rec) := {field |
 # comparisons. The grants looked at are those that can match (below).
 # A reference whose name is not a string (a shape error, decided before
 # grants) is permitted by none: the index keys names, and JSON keys are
-# strings. A grant at an apiVersion no release serves cannot exist in a
-# cluster (RG204) and permits nothing.
+# strings. A grant at an apiVersion no release serves (RG204), or that the
+# CRD's schema rejects (RG205), cannot exist in a cluster and permits
+# nothing; the schema is checked last, only for a grant that would permit.
+# A to entry's name left out or null (the API server drops a null) is every
+# name.
 permitting(inv, route, rec) := {name |
 	is_string(rec.name)
 	route_ns := refs.namespace(route)
@@ -65,8 +68,9 @@ permitting(inv, route, rec) := {name |
 	from.group == refs.gateway_group
 	some to in grant.spec.to
 	to.kind == rec.kind
-	object.get(to, "group", "") == rec.group
-	object.get(to, "name", "") in ["", rec.name]
+	to.group == rec.group
+	object.get(to, "name", null) in [null, rec.name]
+	not rejected(grant)
 }
 
 # _candidates: the grants of namespace ns that can allow a reference from
@@ -90,7 +94,8 @@ _candidates(inv, ns, from_ns, name) := object.union(
 # Keys are the fields' values when they are strings (JSON's object keys):
 # a from namespace that is not a string matches no route, and a to name
 # that is not a string matches no reference that gets to the grant step,
-# so the index holds every grant that can permit a reference.
+# so the index holds every grant that can permit a reference. A to name
+# left out or null is keyed "", every name.
 #
 # Built by object.union_n, which merges the one-path objects below in
 # place, not as a partial rule (by_from_to[ns][from_ns][to_name][name] :=
@@ -105,9 +110,17 @@ by_from_to(grants_by_ns) := object.union_n([{ns: {from_ns: {to_name: {name: gran
 	from_ns := from.namespace
 	is_string(from_ns)
 	some to in grant.spec.to
-	to_name := object.get(to, "name", "")
-	is_string(to_name)
+	to_name := _to_name(to)
 ])
+
+# _to_name: the index key of a to entry, "" for every name (left out or
+# null); undefined for a name that is not a string, which the schema
+# rejects.
+_to_name(to) := to.name if {
+	is_string(to.name)
+} else := "" if {
+	object.get(to, "name", null) == null
+}
 
 _want_from(route) := {
 	"group": refs.gateway_group,
@@ -118,9 +131,11 @@ _want_from(route) := {
 _want_to(rec) := {"group": rec.group, "kind": rec.kind, "name": rec.name}
 
 # near_misses explains grants that would permit the reference but for one
-# field (the apiVersion too, when no release serves it), or that would
-# permit it if they lived in the target namespace.
-near_misses(inv, route, rec) := (wrong_field | wrong_version) | wrong_namespace if {
+# field, or for what the API server rejects (an apiVersion no release
+# serves, a shape the schema refuses: "rejected", repaired on the grant by
+# RG204 and RG205), or that would permit it if they lived in the target
+# namespace.
+near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) | wrong_namespace if {
 	wrong_version := {miss |
 		some name, grant in grants_in(inv, rec.namespace)
 		refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
@@ -130,15 +145,36 @@ near_misses(inv, route, rec) := (wrong_field | wrong_version) | wrong_namespace 
 			"field": "apiVersion",
 			"have": grant.apiVersion,
 			"want": refs.use_version("ReferenceGrant"),
+			"rejected": true,
 			"text": sprintf(
 				"ReferenceGrant %s/%s would allow it, but no Gateway API release serves its apiVersion %s since %s, so it cannot exist in a cluster (want %q)",
 				[rec.namespace, name, grant.apiVersion, refs.unserved_since(grant), refs.use_version("ReferenceGrant")],
 			),
 		}
 	}
+	wrong_schema := {miss |
+		some name, grant in grants_in(inv, rec.namespace)
+		not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
+		problems := sort(schema_problems(grant))
+		count(problems) > 0
+		_allows_as_given(grant, route, rec)
+		[field, problem] := problems[0]
+		miss := {
+			"grant": sprintf("%s/%s", [rec.namespace, name]),
+			"field": field,
+			"problem": problem,
+			"want": _schema_want(field, route, rec),
+			"rejected": true,
+			"text": sprintf(
+				"ReferenceGrant %s/%s would allow it, but the API server rejects it (%s: %s%s)",
+				[rec.namespace, name, field, problem, _more(count(problems) - 1)],
+			),
+		}
+	}
 	wrong_field := {miss |
 		some name, grant in grants_in(inv, rec.namespace)
 		not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
+		not rejected(grant)
 		some fi, from in _entries(grant, "from")
 		some ti, to in _entries(grant, "to")
 		fm := from_mismatches(from, route)
@@ -171,6 +207,38 @@ _allows(grant, route, rec) if {
 	some to in _entries(grant, "to")
 	count(to_mismatches(to, rec)) == 0
 }
+
+# _allows_as_given: some from entry and some to entry match the reference
+# in every field they give (a grant the schema rejects may leave some out).
+_allows_as_given(grant, route, rec) if {
+	some from in _entries(grant, "from")
+	_given_match(from, _want_from(route))
+	some to in _entries(grant, "to")
+	_given_match(to, {"group": rec.group, "kind": rec.kind})
+	object.get(to, "name", null) in [null, "", rec.name]
+}
+
+_given_match(entry, want) if {
+	is_object(entry)
+	every field, value in want {
+		object.get(entry, field, null) in [null, value]
+	}
+}
+
+# _schema_want: the value an entry field the schema rejects should hold for
+# this reference (null for a problem no one value fixes).
+_schema_want(field, route, rec) := value if {
+	parts := split(field, ".")
+	count(parts) == 3
+	parts[0] == "spec"
+	list := split(parts[1], "[")[0]
+	key := parts[2]
+	value := {"from": _want_from(route), "to": _want_to(rec)}[list][key]
+} else := null
+
+_more(0) := ""
+
+_more(n) := sprintf("; and %d more", [n]) if n > 0
 
 # A grant placed in the route's namespace usually names that namespace in
 # from.namespace already (or the target namespace by mistake); either counts.
@@ -217,4 +285,85 @@ suggested_grant(route, rec) := {
 		"from": [_want_from(route)],
 		"to": [_want_to(rec)],
 	},
+}
+
+# rejected: the API server rejects the grant for its shape (RG205), so it
+# cannot exist in a cluster.
+rejected(grant) if {
+	some _ in schema_problems(grant)
+}
+
+# schema_problems: [field, problem] for every violation of the
+# ReferenceGrant CRD's schema (the same at v1beta1 and v1), worded as the
+# API server words them. A null counts as left out: the API server drops a
+# null before it validates, so `group:` with no value is "Required value".
+schema_problems(grant) := (spec | lists) | entries if {
+	spec := {["spec", p] |
+		p := _type_problem(object.get(grant, "spec", null), "object")
+	}
+	lists := {[sprintf("spec.%s", [key]), p] |
+		is_object(grant.spec)
+		some key, _ in _entry_fields
+		p := _list_problem(object.get(grant.spec, key, null))
+	}
+	entries := {[sprintf("spec.%s[%d]%s", [key, i, field]), p] |
+		some key, fields in _entry_fields
+		some i, entry in _entries(grant, key)
+		some [field, p] in _entry_problems(entry, fields)
+	}
+}
+
+# _entry_fields: each list's entry fields, and which of them are required.
+_entry_fields := {
+	"from": {"group": true, "kind": true, "namespace": true},
+	"to": {"group": true, "kind": true, "name": false},
+}
+
+# _strings: the length limits and pattern of each entry field.
+_strings := {
+	"group": {"min": 0, "max": 253, "pattern": `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`},
+	"kind": {"min": 1, "max": 63, "pattern": `^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$`},
+	"namespace": {"min": 1, "max": 63, "pattern": `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`},
+	"name": {"min": 1, "max": 253, "pattern": ""},
+}
+
+_max_items := 16
+
+_entry_problems(entry, fields) := {["", p]} if {
+	p := _type_problem(entry, "object")
+} else := {[concat("", [".", field]), p] |
+	some field, required in fields
+	p := _field_problem(object.get(entry, field, null), required, _strings[field])
+}
+
+_type_problem(value, want) := "Required value" if {
+	value == null
+} else := sprintf("Invalid value: %q: must be of type %s", [type_name(value), want]) if {
+	type_name(value) != want
+}
+
+_list_problem(value) := p if {
+	p := _type_problem(value, "array")
+} else := "Invalid value: 0: should have at least 1 items" if {
+	count(value) == 0
+} else := sprintf("Too many: %d: must have at most %d items", [count(value), _max_items]) if {
+	count(value) > _max_items
+}
+
+_field_problem(value, true, _) := "Required value" if value == null
+
+_field_problem(value, _, limits) := p if {
+	value != null
+	p := _string_problem(value, limits)
+}
+
+_string_problem(value, limits) := sprintf("Invalid value: %q: must be of type string", [type_name(value)]) if {
+	not is_string(value)
+} else := sprintf("Invalid value: %q: should be at least %d chars long", [value, limits.min]) if {
+	count(value) < limits.min
+} else := sprintf("Too long: may not be more than %d bytes", [limits.max]) if {
+	count(value) > limits.max
+} else := sprintf("Invalid value: %q: should match '%s'", [value, limits.pattern]) if {
+	limits.pattern != ""
+	not regex.match(limits.pattern, value)
 }

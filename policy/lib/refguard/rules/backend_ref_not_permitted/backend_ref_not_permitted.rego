@@ -87,7 +87,12 @@ _not_permitted(ctx, rec) := sprintf(
 	[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
 )
 
-_fix(ctx, rec, misses) := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
+_fix(ctx, rec, misses) := sprintf("fix ReferenceGrant %s, which the API server rejects (%s: %s)", [m.grant, m.field, m.problem]) if {
+	count(misses) == 1
+	some m in misses
+	m.rejected
+	m.want == null
+} else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
 	count(misses) == 1
 	some m in misses
 	m.field != "metadata.namespace"
@@ -103,12 +108,12 @@ _fix(ctx, rec, misses) := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m
 # An existing grant is never edited, even the one near miss the fix text
 # names: other references may rely on the entry as it is, and a route's
 # context cannot see them, so an edit in place could break a working route
-# (and a second run could flip it back). A grant at an apiVersion no
-# release serves that would permit it is repaired by RG204's edit of its
-# apiVersion: a second grant would be a copy.
+# (and a second run could flip it back). A grant the API server rejects
+# that would permit it is repaired on the grant (RG204's apiVersion,
+# RG205's shape): a second grant would be a copy.
 _edits(ctx, rec, misses) := [] if {
 	some m in misses
-	m.field == "apiVersion"
+	m.rejected
 } else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))]
 
 # _absent: the target namespace does not hold the object either (a kind

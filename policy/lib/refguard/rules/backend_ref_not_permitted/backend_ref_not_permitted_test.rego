@@ -34,10 +34,22 @@ test_matching_grant_permits if {
 
 _from_app := [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}]
 
+# A name left out or null (the API server drops a null) is every Service.
 test_grant_without_a_name_permits_every_service if {
-	every to in [{"group": "", "kind": "Service"}, {"group": "", "kind": "Service", "name": ""}] {
+	every to in [{"group": "", "kind": "Service"}, {"group": "", "kind": "Service", "name": null}] {
 		g := t.grant("pay", "g", _from_app, [to])
 		count(backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))) == 0
+	}
+}
+
+# name: "" is shorter than the schema allows: the API server rejects the
+# grant, so it permits nothing, and the grant is repaired, not copied.
+test_a_grant_the_schema_rejects_permits_nothing_and_is_named if {
+	every to in [{"group": "", "kind": "Service", "name": ""}, {"kind": "Service", "name": "api"}] {
+		g := t.grant("pay", "g", _from_app, [to])
+		[f] := [f | some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))]
+		contains(f.message, "ReferenceGrant pay/g would allow it, but the API server rejects it (spec.to[0]")
+		f.edits == []
 	}
 }
 

@@ -17,18 +17,21 @@
 # scope: package
 package lib.refguard.rules.grant_unused
 
+import data.lib.refguard.grants
 import data.lib.refguard.refs
 import data.lib.refguard.result
 
 # findings reports a grant when the key "ns/name" is not among the used
 # ones (a set). A keyed lookup, not `in`: OPA's Wasm build scans the set
 # for `in`, which made 5,000 grants against 5,000 used ones cost 2.4 s.
-# A grant no release serves is RG204's: it permits nothing because it
-# cannot exist, not because no route needs it.
+# A grant no release serves (RG204) or whose shape the schema rejects
+# (RG205) permits nothing because it cannot exist, not because no route
+# needs it.
 findings(ctx, used) := {f |
 	key := sprintf("%s/%s", [ctx.object.namespace, ctx.object.name])
 	not used[key]
 	not refs.unserved_since(ctx.grant)
+	not grants.rejected(ctx.grant)
 	f := result.finding("RG202", ctx, "spec", {
 		"message": sprintf("ReferenceGrant %s permits no reference in the checked manifests; remove it or check its from/to entries", [key]),
 		"fix": "",

@@ -19,9 +19,11 @@ package lib.refguard.rules.grant_wildcard_to
 
 import data.lib.refguard.result
 
+# A name left out or null (which the API server drops) is every name; an
+# empty one is RG205's.
 findings(ctx) := {f |
 	some k, to in ctx.grant.spec.to
-	object.get(to, "name", "") == ""
+	object.get(to, "name", null) == null
 	f := result.finding("RG201", ctx, sprintf("spec.to[%d]", [k]), {
 		"message": sprintf("ReferenceGrant %s/%s allows references to every %s in namespace %s; scope it with to[%d].name", [ctx.object.namespace, ctx.object.name, object.get(to, "kind", "object"), ctx.object.namespace, k]),
 		"fix": sprintf("set spec.to[%d].name to the one %s the routes need", [k, object.get(to, "kind", "object")]),

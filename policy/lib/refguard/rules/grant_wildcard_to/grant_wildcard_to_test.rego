@@ -12,3 +12,10 @@ test_scoped_passes if {
 	g := t.grant("pay", "g", [], [{"group": "", "kind": "Service", "name": "api"}])
 	count(grant_wildcard_to.findings(t.grant_ctx(g))) == 0
 }
+
+# A null name is left out (the API server drops it); an empty one is not a
+# wildcard but a name the schema rejects (RG205).
+test_null_name_warns_and_empty_name_is_rg205s if {
+	g := t.grant("pay", "g", [], [{"group": "", "kind": "Service", "name": null}, {"group": "", "kind": "Service", "name": ""}])
+	t.fields(grant_wildcard_to.findings(t.grant_ctx(g))) == {"spec.to[0]"}
+}

@@ -1,0 +1,79 @@
+# METADATA
+# title: ReferenceGrant rejected by the schema
+# description: |
+#   The ReferenceGrant breaks its CRD's schema: `spec`, `from` or `to`
+#   missing or empty, more than 16 entries, a from entry without `group`,
+#   `kind` or `namespace`, a to entry without `group` or `kind`, or a value
+#   of the wrong type, length or pattern. The most common is a to entry
+#   that leaves out `group: ""` for a Service (or writes `group:` with no
+#   value, a null the API server drops): the field is required even when it
+#   is empty. The API server rejects the grant, so the references it was
+#   written for fail with RefNotPermitted after the routes applied cleanly.
+# related_resources:
+#   - description: "Gateway API ReferenceGrant"
+#     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/
+#   - description: "Gateway API ReferenceGrant spec"
+#     ref: https://gateway-api.sigs.k8s.io/reference/spec/#referencegrant
+# custom:
+#   id: RG205
+#   name: grant-shape-invalid
+#   severity: error
+#   since: 0.2.0
+#   reason: ""
+#   scope: grant
+# scope: package
+package lib.refguard.rules.grant_shape_invalid
+
+import data.lib.refguard.grants
+import data.lib.refguard.refs
+import data.lib.refguard.result
+
+findings(ctx) := {f |
+	some [field, problem] in grants.schema_problems(ctx.grant)
+	group := _group_to_set(ctx.grant, field, problem)
+	f := result.rejected("RG205", ctx, field, {
+		"message": sprintf("ReferenceGrant %s/%s: %s: %s; the API server rejects the grant, and the references it would permit fail with RefNotPermitted", [ctx.object.namespace, ctx.object.name, field, problem]),
+		"fix": _fix(field, problem, group),
+		"edits": [result.set_edit(ctx.object, field, g) | some g in group],
+	})
+}
+
+# _group_to_set: the group a left-out group field needs, when the entry's
+# kind decides it: a from entry names a route or a Gateway, all of the
+# Gateway API group; a to entry's Service or Secret is in the core group.
+# Empty when no one value is right.
+_group_to_set(grant, field, "Required value") := [refs.gateway_group] if {
+	some i
+	field == sprintf("spec.from[%d].group", [i])
+	grant.spec.from[i].kind in (refs.route_kinds | {"Gateway"})
+} else := [""] if {
+	some i
+	field == sprintf("spec.to[%d].group", [i])
+	grant.spec.to[i].kind in {"Service", "Secret"}
+} else := []
+
+_group_to_set(_, _, problem) := [] if problem != "Required value"
+
+# _fix: the repair, when the problem names one.
+_fix(field, _, [group]) := sprintf("set %s: %q", [field, group])
+
+_fix(field, problem, []) := sprintf("set %s to the API group of its kind (\"\" for the core group)", [field]) if {
+	problem == "Required value"
+	endswith(field, ".group")
+} else := sprintf("set %s to the namespace of the routes the grant is for", [field]) if {
+	problem == "Required value"
+	endswith(field, ".namespace")
+} else := sprintf("set %s to the kind it allows (the route's kind in from, Service in to)", [field]) if {
+	problem == "Required value"
+	endswith(field, ".kind")
+} else := "add spec with from and to entries" if {
+	field == "spec"
+} else := sprintf("add at least one entry to %s", [field]) if {
+	field in {"spec.from", "spec.to"}
+	problem in {"Required value", "Invalid value: 0: should have at least 1 items"}
+} else := sprintf("set %s to the one name the routes need, or remove it to allow every name", [field]) if {
+	endswith(field, ".name")
+	startswith(problem, `Invalid value: "": should be at least`)
+} else := sprintf("split %s over several ReferenceGrants, at most 16 entries each", [field]) if {
+	startswith(problem, "Too many")
+} else := ""
