@@ -155,9 +155,9 @@ near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) |
 	wrong_schema := {miss |
 		some name, grant in grants_in(inv, rec.namespace)
 		not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
+		_allows_as_given(grant, route, rec)
 		problems := sort(schema_problems(grant))
 		count(problems) > 0
-		_allows_as_given(grant, route, rec)
 		[field, problem] := problems[0]
 		miss := {
 			"grant": sprintf("%s/%s", [rec.namespace, name]),
@@ -174,12 +174,12 @@ near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) |
 	wrong_field := {miss |
 		some name, grant in grants_in(inv, rec.namespace)
 		not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
-		not rejected(grant)
 		some fi, from in _entries(grant, "from")
 		some ti, to in _entries(grant, "to")
 		fm := from_mismatches(from, route)
 		tm := to_mismatches(to, rec)
 		count(fm) + count(tm) == 1
+		not rejected(grant)
 		miss := _field_miss(grant, name, fi, ti, fm, tm, route, rec)
 	}
 	wrong_namespace := {miss |
@@ -297,7 +297,11 @@ rejected(grant) if {
 # ReferenceGrant CRD's schema (the same at v1beta1 and v1), worded as the
 # API server words them. A null counts as left out: the API server drops a
 # null before it validates, so `group:` with no value is "Required value".
-schema_problems(grant) := (spec | lists) | entries if {
+schema_problems(grant) := set() if {
+	_plain(grant)
+} else := _problems(grant)
+
+_problems(grant) := (spec | lists) | entries if {
 	spec := {["spec", p] |
 		p := _type_problem(object.get(grant, "spec", null), "object")
 	}
@@ -311,6 +315,39 @@ schema_problems(grant) := (spec | lists) | entries if {
 		some i, entry in _entries(grant, key)
 		some [field, p] in _entry_problems(entry, fields)
 	}
+}
+
+# _plain: the shape nearly every grant has (routes' from entries, Service
+# to entries), checked with a few comparisons: the whole schema costs far
+# more, and every grant a reference meets is checked.
+_plain(grant) if {
+	from := grant.spec.from
+	to := grant.spec.to
+	is_array(from)
+	is_array(to)
+	count(from) > 0
+	count(from) <= _max_items
+	count(to) > 0
+	count(to) <= _max_items
+	every e in from {
+		e.group == refs.gateway_group
+		e.kind in refs.route_kinds
+		count(e.namespace) <= 63
+		regex.match(_strings.namespace.pattern, e.namespace)
+	}
+	every e in to {
+		e.group == ""
+		e.kind == "Service"
+		_plain_name(object.get(e, "name", null))
+	}
+}
+
+_plain_name(null)
+
+_plain_name(name) if {
+	is_string(name)
+	name != ""
+	count(name) <= 253
 }
 
 # _entry_fields: each list's entry fields, and which of them are required.

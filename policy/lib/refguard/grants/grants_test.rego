@@ -1,0 +1,54 @@
+package lib.refguard.grants_test
+
+import data.lib.refguard.grants
+
+_from := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "shop"}
+
+_to := {"group": "", "kind": "Service", "name": "api"}
+
+_grant(from, to) := {"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant", "spec": {"from": from, "to": to}}
+
+_long(n) := concat("", ["a" | some _ in numbers.range(1, n)])
+
+# Grants at and just past each limit the shortcut for the usual shape
+# checks, valid and not.
+_cases := [
+	_grant([_from], [_to]),
+	_grant([_from], [{"group": "", "kind": "Service"}]),
+	_grant([_from], [{"group": "", "kind": "Service", "name": null}]),
+	_grant([_from], [object.union(_to, {"name": ""})]),
+	_grant([_from], [object.union(_to, {"name": _long(253)})]),
+	_grant([_from], [object.union(_to, {"name": _long(254)})]),
+	_grant([_from], [object.union(_to, {"name": 5})]),
+	_grant([object.union(_from, {"namespace": "Shop"})], [_to]),
+	_grant([object.union(_from, {"namespace": "shop-"})], [_to]),
+	_grant([object.union(_from, {"namespace": _long(63)})], [_to]),
+	_grant([object.union(_from, {"namespace": _long(64)})], [_to]),
+	_grant([object.union(_from, {"namespace": ["shop"]})], [_to]),
+	_grant([object.union(_from, {"namespace": null})], [_to]),
+	_grant([object.union(_from, {"group": null})], [_to]),
+	_grant([_from | some _ in numbers.range(1, 16)], [_to]),
+	_grant([_from | some _ in numbers.range(1, 17)], [_to]),
+	_grant([_from], [_to | some _ in numbers.range(1, 17)]),
+	_grant([], [_to]),
+	_grant([_from], []),
+	_grant({"0": _from}, [_to]),
+	_grant([_from, "shop"], [_to]),
+	_grant([_from], [{"kind": "Service", "name": "api"}]),
+]
+
+test_the_shortcut_never_passes_a_grant_the_schema_rejects if {
+	every g in _cases {
+		grants.schema_problems(g) == grants._problems(g)
+	}
+}
+
+test_the_shortcut_takes_the_usual_shapes if {
+	grants._plain(_cases[0])
+	grants._plain(_cases[1])
+	grants._plain(_cases[2])
+}
+
+test_limits if {
+	{i | some i, g in _cases; count(grants.schema_problems(g)) == 0} == {0, 1, 2, 4, 9, 14}
+}
