@@ -27,11 +27,12 @@ func newFixCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "fix PATH... | fix -",
 		Short: "Repair broken backendRefs: print a unified diff, or apply it with --write",
-		Long: `Apply the repairs the rules propose, only where they are unambiguous: the closest
-existing Service name, the Service port instead of the target port (or the only port),
-kind: Service / group: "" spelled right, the near-miss ReferenceGrant field, or a new
-ReferenceGrant in the target namespace scoped to the one Service (appended to the file
-that holds the route). Repairs are checked again and repeated until none is left (a
+		Long: `Apply the repairs the rules propose, only where they are unambiguous: the one other
+namespace that holds the Service, the closest existing Service name, the Service port
+instead of the target port (or the only port), kind: Service / group: "" spelled right, a
+namespace the controller refuses removed, what the API server rejects in a ReferenceGrant
+(an apiVersion no release serves, a group left out), or a new ReferenceGrant in the target
+namespace scoped to the one Service (appended to the file that holds the route). Repairs are checked again and repeated until none is left (a
 renamed Service's port is corrected in the same run); a result in which a reference that
 worked would fail is refused. Everything else in the files stays byte for byte; --write
 replaces each file atomically, and refuses a file that changed since it was read.

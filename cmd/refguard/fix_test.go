@@ -134,17 +134,25 @@ spec:
 }
 
 // TestFixEveryFixableFixture: every finding that carries a repair is gone
-// after fix --write.
+// after fix --write, under the case's profile and settings.
 func TestFixEveryFixableFixture(t *testing.T) {
-	cases, err := fixture.Discover(filepath.Join("..", "..", "fixtures", "rules"))
+	cases, err := fixture.Discover(filepath.Join("..", "..", "fixtures", "rules"), filepath.Join("..", "..", "fixtures", "profiles"))
 	require.NoError(t, err)
 	fixed := 0
 	for _, c := range cases {
-		if len(c.Inventory) > 0 {
+		// fix reads severities and lookups from the config file only.
+		if len(c.Inventory) > 0 || len(c.Expected.BackendLookups) > 0 || len(c.Expected.Severity) > 0 {
 			continue
 		}
+		var settings []string
+		if c.Expected.Profile != "" {
+			settings = append(settings, "--profile", c.Expected.Profile)
+		}
+		for _, kind := range c.Expected.BackendKinds {
+			settings = append(settings, "--backend-kind", kind)
+		}
 		dir, _ := copyFiles(t, c.Manifests...)
-		r := runCLI(t, "", "fix", "--format", "json", dir)
+		r := runCLI(t, "", append([]string{"fix", "--format", "json", dir}, settings...)...)
 		require.NotEqual(t, 2, r.code, "%s: %s", c.Name, r.stderr)
 		var plan struct {
 			Changes []struct{ Rule string }
@@ -157,8 +165,8 @@ func TestFixEveryFixableFixture(t *testing.T) {
 		for _, ch := range plan.Changes {
 			rules[ch.Rule] = true
 		}
-		runCLI(t, "", "fix", "--write", dir)
-		r = runCLI(t, "", "check", "--format", "json", "--fail-on", "never", dir)
+		runCLI(t, "", append([]string{"fix", "--write", dir}, settings...)...)
+		r = runCLI(t, "", append([]string{"check", "--format", "json", "--fail-on", "never", dir}, settings...)...)
 		require.Equal(t, 0, r.code, r.stderr)
 		var rep struct {
 			Findings []struct{ Rule string }

@@ -103,6 +103,14 @@ func Build(rep *report.Report, files map[string][]byte, namespace string) (*Plan
 				}
 				sp.change.File = file
 				pending = append(pending, sp)
+			case "remove":
+				sp, err := removeSplice(files[file], obj, e, f.Rule)
+				if err != nil {
+					failed = err
+					break
+				}
+				sp.change.File = file
+				pending = append(pending, sp)
 			case "add":
 				text, err := manifestText(e.Manifest)
 				if err != nil {
@@ -402,6 +410,107 @@ func setSplice(content []byte, obj *yaml.Node, e report.Edit, rule string) (spli
 	return splice{start: at, end: at, text: line, change: Change{Line: last + 1, Rule: rule, Old: "", New: strings.TrimSpace(line)}}, nil
 }
 
+// removeSplice deletes a key and its one-line scalar value. In a block
+// mapping the key's line goes, or, when the key opens a sequence item
+// ("- namespace: x"), the text up to the item's next key, which then opens
+// the item; in a flow mapping the entry and one comma go. Anything else (a
+// value over several lines, a key sharing its line with another) is
+// refused: the edit is then reported as not made.
+func removeSplice(content []byte, obj *yaml.Node, e report.Edit, rule string) (splice, error) {
+	parent, key, node, err := walk(obj, e.Field)
+	if err != nil {
+		return splice{}, err
+	}
+	if node == nil {
+		return splice{}, fmt.Errorf("%s: not present", e.Field)
+	}
+	if node.Kind != yaml.ScalarNode {
+		return splice{}, fmt.Errorf("%s is not a scalar", e.Field)
+	}
+	i := slices.IndexFunc(parent.Content, func(n *yaml.Node) bool { return n.Value == key })
+	if i < 0 || i%2 != 0 {
+		return splice{}, fmt.Errorf("%s: key not found", e.Field)
+	}
+	k := parent.Content[i]
+	start := offset(content, k.Line, k.Column)
+	valueStart := offset(content, node.Line, node.Column)
+	end, err := tokenEnd(content, valueStart, node)
+	if err != nil {
+		return splice{}, fmt.Errorf("%s: %w", e.Field, err)
+	}
+	if node.Tag == "!!null" && node.Value == "" {
+		end, err = afterColon(content, start, k)
+		if err != nil {
+			return splice{}, fmt.Errorf("%s: %w", e.Field, err)
+		}
+	}
+	old := strings.TrimSpace(string(content[start:end]))
+	change := Change{Line: k.Line, Rule: rule, Old: old, New: ""}
+	if parent.Style&yaml.FlowStyle != 0 {
+		return flowRemove(content, parent, i, start, end, change, e.Field)
+	}
+	lineStart := bytes.LastIndexByte(content[:start], '\n') + 1
+	lead := string(content[lineStart:start])
+	lineEnd := len(content)
+	if nl := bytes.IndexByte(content[end:], '\n'); nl >= 0 {
+		lineEnd = end + nl + 1
+	}
+	rest := strings.TrimSpace(string(content[end:lineEnd]))
+	if rest != "" && !strings.HasPrefix(rest, "#") {
+		return splice{}, fmt.Errorf("%s: the line holds more than the key", e.Field)
+	}
+	if len(parent.Content) == 2 {
+		return splice{}, fmt.Errorf("%s: the only key of its mapping", e.Field)
+	}
+	switch strings.TrimSpace(lead) {
+	case "":
+		return splice{start: lineStart, end: lineEnd, change: change}, nil
+	case "-":
+		if i+2 >= len(parent.Content) {
+			return splice{}, fmt.Errorf("%s: the line holds more than the key", e.Field)
+		}
+		next := parent.Content[i+2]
+		return splice{start: start, end: offset(content, next.Line, next.Column), change: change}, nil
+	}
+	return splice{}, fmt.Errorf("%s: the line holds more than the key", e.Field)
+}
+
+// afterColon is the offset just past the colon that follows key k, which
+// starts at start.
+func afterColon(content []byte, start int, k *yaml.Node) (int, error) {
+	end, err := tokenEnd(content, start, k)
+	if err != nil {
+		return 0, err
+	}
+	colon := end + len(content[end:]) - len(bytes.TrimLeft(content[end:], " \t"))
+	if colon >= len(content) || content[colon] != ':' {
+		return 0, errors.New("no colon after the key")
+	}
+	return colon + 1, nil
+}
+
+// flowRemove deletes entry i of a flow mapping (key at start, value ending
+// at end) with the comma after it, or before it when it is the last.
+func flowRemove(content []byte, m *yaml.Node, i, start, end int, change Change, field string) (splice, error) {
+	if i+2 < len(m.Content) {
+		next := m.Content[i+2]
+		return splice{start: start, end: offset(content, next.Line, next.Column), change: change}, nil
+	}
+	if i == 0 {
+		return splice{start: start, end: end, change: change}, nil
+	}
+	prev := m.Content[i-1]
+	if prev.Kind != yaml.ScalarNode {
+		return splice{}, fmt.Errorf("%s: cannot remove from this flow mapping", field)
+	}
+	prevStart := offset(content, prev.Line, prev.Column)
+	prevEnd, err := tokenEnd(content, prevStart, prev)
+	if err != nil {
+		return splice{}, fmt.Errorf("%s: %w", field, err)
+	}
+	return splice{start: prevEnd, end: end, change: change}, nil
+}
+
 // emptyValueSplice writes a value after a key written with none ("group:",
 // a null): the parser places such a value at the next token, so the text
 // goes right after the key's colon instead.
@@ -411,16 +520,10 @@ func emptyValueSplice(content []byte, m *yaml.Node, key, text, field, rule strin
 		if k.Value != key {
 			continue
 		}
-		start := offset(content, k.Line, k.Column)
-		end, err := tokenEnd(content, start, k)
+		at, err := afterColon(content, offset(content, k.Line, k.Column), k)
 		if err != nil {
 			return splice{}, fmt.Errorf("%s: %w", field, err)
 		}
-		colon := end + len(content[end:]) - len(bytes.TrimLeft(content[end:], " \t"))
-		if colon >= len(content) || content[colon] != ':' {
-			return splice{}, fmt.Errorf("%s: no colon after the key", field)
-		}
-		at := colon + 1
 		return splice{start: at, end: at, text: " " + text, change: Change{Line: k.Line, Rule: rule, Old: "", New: key + ": " + text}}, nil
 	}
 	return splice{}, fmt.Errorf("%s: %s missing", field, key)

@@ -203,3 +203,47 @@ func TestAKeyWithoutAValueGetsOne(t *testing.T) {
 		require.NoError(t, err)
 	}
 }
+
+// A removed key takes its line, or, when it opens a sequence item, hands
+// the "- " to the item's next key; in a flow mapping one comma goes with
+// it. Every result parses, and nothing else changes.
+func TestRemoveTakesTheKeyAndNothingElse(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"refs:\n  - name: api\n    namespace: backend\n    port: 80\n", "refs:\n  - name: api\n    port: 80\n"},
+		{"refs:\n  - name: api\n    namespace: backend # why\n", "refs:\n  - name: api\n"},
+		{"refs:\n  - namespace: backend\n    name: api\n", "refs:\n  - name: api\n"},
+		{"refs:\n  - namespace:\n    name: api\n", "refs:\n  - name: api\n"},
+		{"refs:\n  - {name: api, namespace: backend, port: 80}\n", "refs:\n  - {name: api, port: 80}\n"},
+		{"refs:\n  - {name: api, namespace: backend}\n", "refs:\n  - {name: api}\n"},
+		{"refs:\n  - {namespace: backend, name: api}\n", "refs:\n  - {name: api}\n"},
+		{"refs:\r\n  - name: api\r\n    namespace: backend\r\n", "refs:\r\n  - name: api\r\n"},
+	} {
+		content := []byte(tc.in)
+		docs, err := parseDocs(content)
+		require.NoError(t, err)
+		sp, err := removeSplice(content, objects(docs[0])[0], report.Edit{Op: "remove", Field: "refs[0].namespace"}, "RG102")
+		require.NoError(t, err, tc.in)
+		out, err := apply(content, []splice{sp}, nil)
+		require.NoError(t, err)
+		require.Equal(t, tc.want, string(out), tc.in)
+		_, err = parseDocs(out)
+		require.NoError(t, err)
+	}
+}
+
+// What a removal cannot do cleanly it refuses, and the finding is then
+// listed as not fixed.
+func TestRemoveRefusesWhatItCannotDoCleanly(t *testing.T) {
+	for _, in := range []string{
+		"refs:\n  - name: api\n",                                  // not present
+		"refs:\n  - namespace: backend\n",                         // the only key
+		"refs:\n  - name: api\n    namespace: |\n      backend\n", // a block scalar
+		"refs:\n  - name: api\n    namespace: {a: b}\n",           // not a scalar
+	} {
+		content := []byte(in)
+		docs, err := parseDocs(content)
+		require.NoError(t, err)
+		_, err = removeSplice(content, objects(docs[0])[0], report.Edit{Op: "remove", Field: "refs[0].namespace"}, "RG102")
+		require.Error(t, err, in)
+	}
+}

@@ -124,6 +124,9 @@ enabled(ctx, id) if config.severity(ctx.cfg, id) != "off"
 # "spec.rules[0].backendRefs[0].port") of obj (an identity) to value.
 set_edit(obj, field, value) := {"op": "set", "object": obj, "field": field, "value": value}
 
+# remove_edit: a repair that deletes a field of obj (a dotted path).
+remove_edit(obj, field) := {"op": "remove", "object": obj, "field": field}
+
 # add_edit: a repair that adds a new object next to obj (in its file).
 add_edit(obj, manifest) := {"op": "add", "object": obj, "manifest": manifest}
 

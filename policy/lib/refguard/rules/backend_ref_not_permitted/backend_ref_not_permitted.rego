@@ -55,6 +55,7 @@ findings(ctx) := {f |
 _details(ctx, rec) := {
 	"message": sprintf("%s; no ReferenceGrant can change that: remove namespace from the backendRef", [rec.resolution.detail]),
 	"fix": "remove namespace from the backendRef",
+	"edits": [result.remove_edit(ctx.object, sprintf("%s.namespace", [rec.field]))],
 } if {
 	rec.resolution.step == "namespace-set"
 } else := {

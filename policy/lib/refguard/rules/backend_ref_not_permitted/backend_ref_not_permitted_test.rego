@@ -118,3 +118,12 @@ test_a_service_missing_everywhere_gets_no_grant if {
 	f.edits == []
 	contains(f.message, "no ReferenceGrant would help")
 }
+
+# A namespace the controller refuses on that reference is removed, and no
+# grant is added: none would help.
+test_a_refused_namespace_is_removed if {
+	ref := {"group": "traefik.io", "kind": "TraefikService", "name": "api@internal", "namespace": "app"}
+	[f] := [f | some f in backend_ref_not_permitted.findings(t.ctx_with(t.http([ref]), [], {"profile": "traefik"}))]
+	f.fix == "remove namespace from the backendRef"
+	f.edits == [{"op": "remove", "object": f.object, "field": "spec.rules[0].backendRefs[0].namespace"}]
+}
