@@ -95,16 +95,12 @@ func Build(rep *report.Report, files map[string][]byte, namespace string) (*Plan
 				break
 			}
 			switch e.Op {
-			case "set":
-				sp, err := setSplice(files[file], obj, e, f.Rule)
-				if err != nil {
-					failed = err
-					break
+			case "set", "remove":
+				edit := setSplice
+				if e.Op == "remove" {
+					edit = removeSplice
 				}
-				sp.change.File = file
-				pending = append(pending, sp)
-			case "remove":
-				sp, err := removeSplice(files[file], obj, e, f.Rule)
+				sp, err := edit(files[file], obj, e, f.Rule)
 				if err != nil {
 					failed = err
 					break

@@ -11,6 +11,7 @@ import (
 
 	"github.com/refguard/refguard/harness/report"
 	"github.com/stretchr/testify/require"
+	yaml "go.yaml.in/yaml/v3"
 )
 
 func TestOffsetCountsCharactersNotBytes(t *testing.T) {
@@ -191,17 +192,32 @@ func TestAKeyWithoutAValueGetsOne(t *testing.T) {
 		{"to:\n  - {group: , kind: Service}\n", "to:\n  - {group: \"\" , kind: Service}\n"},
 		{"to:\n  - kind: Service\n    group:\n", "to:\n  - kind: Service\n    group: \"\"\n"},
 	} {
-		content := []byte(tc.in)
-		docs, err := parseDocs(content)
-		require.NoError(t, err)
-		sp, err := setSplice(content, objects(docs[0])[0], report.Edit{Op: "set", Field: "to[0].group", Value: ""}, "RG205")
+		out, err := editOne(tc.in, setSplice, report.Edit{Op: "set", Field: "to[0].group", Value: ""})
 		require.NoError(t, err, tc.in)
-		out, err := apply(content, []splice{sp}, nil)
-		require.NoError(t, err)
-		require.Equal(t, tc.want, string(out))
-		_, err = parseDocs(out)
-		require.NoError(t, err)
+		require.Equal(t, tc.want, out)
 	}
+}
+
+// editOne applies one edit to the first object of a document and checks
+// that the result still parses.
+func editOne(in string, edit func([]byte, *yaml.Node, report.Edit, string) (splice, error), e report.Edit) (string, error) {
+	content := []byte(in)
+	docs, err := parseDocs(content)
+	if err != nil {
+		return "", err
+	}
+	sp, err := edit(content, objects(docs[0])[0], e, "RG000")
+	if err != nil {
+		return "", err
+	}
+	out, err := apply(content, []splice{sp}, nil)
+	if err != nil {
+		return "", err
+	}
+	if _, err := parseDocs(out); err != nil {
+		return "", fmt.Errorf("the result does not parse: %w", err)
+	}
+	return string(out), nil
 }
 
 // A removed key takes its line, or, when it opens a sequence item, hands
@@ -218,16 +234,9 @@ func TestRemoveTakesTheKeyAndNothingElse(t *testing.T) {
 		{"refs:\n  - {namespace: backend, name: api}\n", "refs:\n  - {name: api}\n"},
 		{"refs:\r\n  - name: api\r\n    namespace: backend\r\n", "refs:\r\n  - name: api\r\n"},
 	} {
-		content := []byte(tc.in)
-		docs, err := parseDocs(content)
-		require.NoError(t, err)
-		sp, err := removeSplice(content, objects(docs[0])[0], report.Edit{Op: "remove", Field: "refs[0].namespace"}, "RG102")
+		out, err := editOne(tc.in, removeSplice, report.Edit{Op: "remove", Field: "refs[0].namespace"})
 		require.NoError(t, err, tc.in)
-		out, err := apply(content, []splice{sp}, nil)
-		require.NoError(t, err)
-		require.Equal(t, tc.want, string(out), tc.in)
-		_, err = parseDocs(out)
-		require.NoError(t, err)
+		require.Equal(t, tc.want, out, tc.in)
 	}
 }
 
@@ -240,10 +249,7 @@ func TestRemoveRefusesWhatItCannotDoCleanly(t *testing.T) {
 		"refs:\n  - name: api\n    namespace: |\n      backend\n", // a block scalar
 		"refs:\n  - name: api\n    namespace: {a: b}\n",           // not a scalar
 	} {
-		content := []byte(in)
-		docs, err := parseDocs(content)
-		require.NoError(t, err)
-		_, err = removeSplice(content, objects(docs[0])[0], report.Edit{Op: "remove", Field: "refs[0].namespace"}, "RG102")
+		_, err := editOne(in, removeSplice, report.Edit{Op: "remove", Field: "refs[0].namespace"})
 		require.Error(t, err, in)
 	}
 }

@@ -209,7 +209,8 @@ _allows(grant, route, rec) if {
 }
 
 # _allows_as_given: some from entry and some to entry match the reference
-# in every field they give (a grant the schema rejects may leave some out).
+# in every field they give validly (a grant the schema rejects may leave
+# some out, or give one as an apiVersion or in capitals).
 _allows_as_given(grant, route, rec) if {
 	some from in _entries(grant, "from")
 	_given_match(from, _want_from(route))
@@ -221,8 +222,19 @@ _allows_as_given(grant, route, rec) if {
 _given_match(entry, want) if {
 	is_object(entry)
 	every field, value in want {
-		object.get(entry, field, null) in [null, value]
+		_as_given(object.get(entry, field, null), value, field)
 	}
+}
+
+# _as_given: one field left out (null), matching, or invalid. Written with
+# comparisons: `have in [null, want]` makes OPA's type checker read have as
+# null, and OPA before v1.22 then finds no match for a string.
+_as_given(have, want, field) if {
+	have == null
+} else if {
+	have == want
+} else if {
+	_string_problem(have, _strings[field])
 }
 
 # _schema_want: the value an entry field the schema rejects should hold for
@@ -312,7 +324,9 @@ _problems(grant) := (spec | lists) | entries if {
 	}
 	entries := {[sprintf("spec.%s[%d]%s", [key, i, field]), p] |
 		some key, fields in _entry_fields
-		some i, entry in _entries(grant, key)
+		entries := _entries(grant, key)
+		count(entries) <= _max_items # past it, the count is the problem to fix first
+		some i, entry in entries
 		some [field, p] in _entry_problems(entry, fields)
 	}
 }

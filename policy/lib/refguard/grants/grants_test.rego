@@ -52,3 +52,37 @@ test_the_shortcut_takes_the_usual_shapes if {
 test_limits if {
 	{i | some i, g in _cases; count(grants.schema_problems(g)) == 0} == {0, 1, 2, 4, 9, 14}
 }
+
+# A grant the schema rejects is the near miss when every field it gives
+# validly matches: the fix names the field and the value it needs.
+test_a_rejected_grant_is_named_with_the_value_it_needs if {
+	route := {"kind": "HTTPRoute", "metadata": {"namespace": "shop"}}
+	rec := {"namespace": "backend", "kind": "Service", "group": "", "name": "api"}
+	every c in [
+		[object.union(_from, {"group": "gateway.networking.k8s.io/v1"}), "spec.from[0].group", "gateway.networking.k8s.io"],
+		[object.union(_from, {"namespace": "Shop"}), "spec.from[0].namespace", "shop"],
+		[object.remove(_from, ["kind"]), "spec.from[0].kind", "HTTPRoute"],
+	] {
+		inv := {"referencegrants": {"backend": {"g": _grant([c[0]], [_to])}}}
+		[miss] := [m | some m in grants.near_misses(inv, route, rec)]
+		miss.rejected
+		miss.field == c[1]
+		miss.want == c[2]
+	}
+}
+
+# A field given validly but wrong is a mismatch, not a near miss of this
+# kind: such a grant with another entry broken is not named.
+test_a_rejected_grant_with_a_wrong_value_is_not_named if {
+	route := {"kind": "HTTPRoute", "metadata": {"namespace": "shop"}}
+	rec := {"namespace": "backend", "kind": "Service", "group": "", "name": "api"}
+	inv := {"referencegrants": {"backend": {"g": _grant([object.union(_from, {"namespace": "elsewhere"})], [{"kind": "Service", "name": "api"}])}}}
+	count(grants.near_misses(inv, route, rec)) == 0
+}
+
+# Past 16 entries the count is the one problem reported, however many
+# entries are broken too: what a grant can cost in findings is bounded.
+test_too_many_entries_hide_the_entries_problems if {
+	g := _grant([{"kind": "HTTPRoute"} | some _ in numbers.range(1, 1000)], [_to])
+	grants.schema_problems(g) == {["spec.from", "Too many: 1000: must have at most 16 items"]}
+}

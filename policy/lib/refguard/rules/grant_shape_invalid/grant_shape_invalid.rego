@@ -4,11 +4,13 @@
 #   The ReferenceGrant breaks its CRD's schema: `spec`, `from` or `to`
 #   missing or empty, more than 16 entries, a from entry without `group`,
 #   `kind` or `namespace`, a to entry without `group` or `kind`, or a value
-#   of the wrong type, length or pattern. The most common is a to entry
+#   of the wrong type, length or pattern. The most common are a to entry
 #   that leaves out `group: ""` for a Service (or writes `group:` with no
 #   value, a null the API server drops): the field is required even when it
-#   is empty. The API server rejects the grant, so the references it was
-#   written for fail with RefNotPermitted after the routes applied cleanly.
+#   is empty; and a group written as an apiVersion
+#   (`gateway.networking.k8s.io/v1`). The API server rejects the grant, so
+#   the references it was written for fail with RefNotPermitted after the
+#   routes applied cleanly.
 # related_resources:
 #   - description: "Gateway API ReferenceGrant"
 #     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/
@@ -30,7 +32,7 @@ import data.lib.refguard.result
 
 findings(ctx) := {f |
 	some [field, problem] in grants.schema_problems(ctx.grant)
-	group := _group_to_set(ctx.grant, field, problem)
+	group := _group_to_set(ctx.grant, field)
 	f := result.rejected("RG205", ctx, field, {
 		"message": sprintf("ReferenceGrant %s/%s: %s: %s; the API server rejects the grant, and the references it would permit fail with RefNotPermitted", [ctx.object.namespace, ctx.object.name, field, problem]),
 		"fix": _fix(field, problem, group),
@@ -38,11 +40,12 @@ findings(ctx) := {f |
 	})
 }
 
-# _group_to_set: the group a left-out group field needs, when the entry's
+# _group_to_set: the group a rejected group field (left out, null, an
+# apiVersion such as gateway.networking.k8s.io/v1) needs, when the entry's
 # kind decides it: a from entry names a route or a Gateway, all of the
 # Gateway API group; a to entry's Service or Secret is in the core group.
 # Empty when no one value is right.
-_group_to_set(grant, field, "Required value") := [refs.gateway_group] if {
+_group_to_set(grant, field) := [refs.gateway_group] if {
 	some i
 	field == sprintf("spec.from[%d].group", [i])
 	grant.spec.from[i].kind in (refs.route_kinds | {"Gateway"})
@@ -51,8 +54,6 @@ _group_to_set(grant, field, "Required value") := [refs.gateway_group] if {
 	field == sprintf("spec.to[%d].group", [i])
 	grant.spec.to[i].kind in {"Service", "Secret"}
 } else := []
-
-_group_to_set(_, _, problem) := [] if problem != "Required value"
 
 # _fix: the repair, when the problem names one.
 _fix(field, _, [group]) := sprintf("set %s: %q", [field, group])
