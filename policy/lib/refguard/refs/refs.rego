@@ -176,6 +176,24 @@ _group(ref) := g if {
 	is_string(g)
 } else := ""
 
+# backendless_rules: the indices of an HTTPRoute's or GRPCRoute's rules
+# with no backendRefs (left out or empty) and no filter that answers by
+# itself (RequestRedirect, or an ExtensionRef an implementation may use).
+# The conformance tests want a 500 for such a rule; some controllers drop
+# it and say so in status (a profile's "no-backends" reason).
+backendless_rules(route) := [i |
+	route.kind in {"HTTPRoute", "GRPCRoute"}
+	some i, rule in rules(route)
+	is_object(rule)
+	count(object.get(rule, "backendRefs", [])) == 0
+	not _answers_itself(rule)
+]
+
+_answers_itself(rule) if {
+	some filter in _filters(rule)
+	filter.type in {"RequestRedirect", "ExtensionRef"}
+}
+
 # records returns one normalised record per backendRef location, in the
 # order a controller walks a rule: each backendRef followed by the refs of
 # its own filters, then the refs of the rule's filters. A record carries the

@@ -28,6 +28,11 @@ reference_finding(id, ctx, rec, details) := _finding(id, ctx, rec.field, details
 # the chosen controller and fails on others.
 advice(id, ctx, field, details) := _finding(id, ctx, field, details, config.severity_or(ctx.cfg, id, "warning"))
 
+# condition_finding builds a finding whose reason the chosen controller
+# writes in the route's status (details.reason): an error unless the config
+# says otherwise (docs/profiles.md, the severity invariant).
+condition_finding(id, ctx, field, details) := _finding(id, ctx, field, details, config.severity_or(ctx.cfg, id, "error"))
+
 # rejected builds a finding about an object the API server rejects, whatever
 # the controller (an error unless the config says otherwise).
 rejected(id, ctx, field, details) := _finding(id, ctx, field, details, config.severity_or(ctx.cfg, id, "error"))

@@ -8,11 +8,37 @@
 # scope: package
 package lib.refguard.status
 
-failing(ctx) := [rec |
+import data.lib.refguard.refs
+
+failing(ctx) := _failing_refs(ctx) if {
+	object.get(ctx.profile.reasons, "no-backends", "") == ""
+} else := _with_backendless(ctx, ctx.profile.reasons["no-backends"])
+
+_failing_refs(ctx) := [rec |
 	some rec in ctx.records
 	rec.resolution.ok == false
 	rec.resolution.reason != ""
 ]
+
+# _with_backendless: the failing references and, for a controller that
+# reports a rule without backendRefs, each such rule, in walk order (a
+# rule's own failures first: its filters are walked before its backends).
+_with_backendless(ctx, reason) := [all[k] | some [_, _, k] in sort(keys)] if {
+	refs_failing := _failing_refs(ctx)
+	rules := [{
+		"field": sprintf("spec.rules[%d]", [i]),
+		"rule": i,
+		"index": null,
+		"resolution": {"ok": false, "step": "no-backends", "reason": reason, "detail": "rule has no backendRefs"},
+	} |
+		some i in refs.backendless_rules(ctx.route)
+	]
+	all := array.concat(refs_failing, rules)
+	keys := array.concat(
+		[[rec.rule, 0, k] | some k, rec in refs_failing],
+		[[rec.rule, 1, count(refs_failing) + k] | some k, rec in rules],
+	)
+}
 
 # _reported: the failing reference whose reason the controller writes, by
 # the profile's join:

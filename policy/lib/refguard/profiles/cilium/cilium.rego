@@ -29,6 +29,7 @@ profile := {
 		"protocol": "",
 		"app-protocol": "",
 		"externalname": "",
+		"no-backends": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

@@ -25,6 +25,7 @@ profile := {
 		"protocol": "BackendNotFound",
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "BackendNotFound",
+		"no-backends": "Degraded",
 	},
 	"externalname": "rejected",
 	"backendref_filters": "any",

@@ -34,6 +34,7 @@ profile := {
 		"protocol": "PortNotFound",
 		"app-protocol": "",
 		"externalname": "UnsupportedValue",
+		"no-backends": "",
 		"backend-invalid": "InvalidBackendRef",
 		"backend-address": "InvalidAddress",
 		"backend-address-type": "UnsupportedAddressType",

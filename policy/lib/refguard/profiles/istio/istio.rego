@@ -37,6 +37,7 @@ profile := {
 		"protocol": "",
 		"app-protocol": "",
 		"externalname": "",
+		"no-backends": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": {"RequestHeaderModifier", "ResponseHeaderModifier"},

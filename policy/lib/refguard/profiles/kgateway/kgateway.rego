@@ -35,6 +35,7 @@ profile := {
 		"protocol": "",
 		"app-protocol": "",
 		"externalname": "",
+		"no-backends": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

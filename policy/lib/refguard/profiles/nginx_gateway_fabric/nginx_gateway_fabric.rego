@@ -30,6 +30,7 @@ profile := {
 		"protocol": "",
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "UnsupportedValue",
+		"no-backends": "",
 	},
 	"externalname": "rejected",
 	"backendref_filters": set(),

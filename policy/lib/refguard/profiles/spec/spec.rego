@@ -37,6 +37,7 @@ profile := {
 		"protocol": "UnsupportedProtocol",
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "",
+		"no-backends": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

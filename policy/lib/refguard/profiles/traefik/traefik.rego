@@ -34,6 +34,7 @@ profile := {
 		"protocol": "UnsupportedProtocol",
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "BackendNotFound",
+		"no-backends": "",
 	},
 	"externalname": "rejected",
 	"backendref_filters": {
