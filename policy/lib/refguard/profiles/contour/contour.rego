@@ -31,5 +31,5 @@ profile := {
 	"backendref_filters": "any",
 	"app_protocols": {"allowed": {"*": {"kubernetes.io/h2c", "kubernetes.io/ws", "http", "https"}}},
 	"never_cross_namespace": {},
-	"join": "first",
+	"join": "last",
 }
