@@ -70,7 +70,23 @@ permitting(inv, route, rec) := {name |
 	to.kind == rec.kind
 	to.group == rec.group
 	object.get(to, "name", null) in [null, rec.name]
-	not rejected(grant)
+	not _rejected_elsewhere(grant)
+}
+
+# _rejected_elsewhere: the schema rejects the grant for more than the
+# entries that matched, which hold valid values (the reference's own): a
+# grant of one from and one to entry, the usual one, has nothing else to
+# check, and reviews skip the whole schema for it.
+_rejected_elsewhere(grant) if {
+	not _one_to_one(grant)
+	rejected(grant)
+}
+
+_one_to_one(grant) if {
+	is_array(grant.spec.from)
+	is_array(grant.spec.to)
+	count(grant.spec.from) == 1
+	count(grant.spec.to) == 1
 }
 
 # _candidates: the grants of namespace ns that can allow a reference from

@@ -86,3 +86,19 @@ test_too_many_entries_hide_the_entries_problems if {
 	g := _grant([{"kind": "HTTPRoute"} | some _ in numbers.range(1, 1000)], [_to])
 	grants.schema_problems(g) == {["spec.from", "Too many: 1000: must have at most 16 items"]}
 }
+
+# A grant whose matching entries are valid permits nothing when another
+# entry breaks the schema: the API server rejects it whole.
+test_a_broken_second_entry_rejects_the_whole_grant if {
+	route := {"kind": "HTTPRoute", "metadata": {"namespace": "shop"}}
+	rec := {"namespace": "backend", "kind": "Service", "group": "", "name": "api"}
+	every g in [
+		_grant([_from, {"kind": "HTTPRoute", "namespace": "other"}], [_to]),
+		_grant([_from], [_to, {"kind": "Service"}]),
+		_grant([_from, object.union(_from, {"namespace": "Other"})], [_to]),
+	] {
+		count(grants.permitting({"referencegrants": {"backend": {"g": g}}}, route, rec)) == 0
+	}
+	grants.permitting({"referencegrants": {"backend": {"g": _grant([_from], [_to])}}}, route, rec) == {"g"}
+	grants.permitting({"referencegrants": {"backend": {"g": _grant([_from, object.union(_from, {"namespace": "other"})], [_to])}}}, route, rec) == {"g"}
+}
