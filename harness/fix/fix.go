@@ -196,15 +196,24 @@ func objects(doc *yaml.Node) []*yaml.Node {
 }
 
 func value(m *yaml.Node, key string) *yaml.Node {
+	if i := keyIndex(m, key); i >= 0 {
+		return m.Content[i+1]
+	}
+	return nil
+}
+
+// keyIndex is the position of key's node in a mapping's Content (its
+// value follows it), or -1.
+func keyIndex(m *yaml.Node, key string) int {
 	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
+		return -1
 	}
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		if m.Content[i].Value == key {
-			return m.Content[i+1]
+			return i
 		}
 	}
-	return nil
+	return -1
 }
 
 func scalar(n *yaml.Node) string {
@@ -423,10 +432,7 @@ func removeSplice(content []byte, obj *yaml.Node, e report.Edit, rule string) (s
 	if node.Kind != yaml.ScalarNode {
 		return splice{}, fmt.Errorf("%s is not a scalar", e.Field)
 	}
-	i := slices.IndexFunc(parent.Content, func(n *yaml.Node) bool { return n.Value == key })
-	if i < 0 || i%2 != 0 {
-		return splice{}, fmt.Errorf("%s: key not found", e.Field)
-	}
+	i := keyIndex(parent, key) // walk found node under this key
 	k := parent.Content[i]
 	start := offset(content, k.Line, k.Column)
 	valueStart := offset(content, node.Line, node.Column)
@@ -511,18 +517,12 @@ func flowRemove(content []byte, m *yaml.Node, i, start, end int, change Change, 
 // a null): the parser places such a value at the next token, so the text
 // goes right after the key's colon instead.
 func emptyValueSplice(content []byte, m *yaml.Node, key, text, field, rule string) (splice, error) {
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		k := m.Content[i]
-		if k.Value != key {
-			continue
-		}
-		at, err := afterColon(content, offset(content, k.Line, k.Column), k)
-		if err != nil {
-			return splice{}, fmt.Errorf("%s: %w", field, err)
-		}
-		return splice{start: at, end: at, text: " " + text, change: Change{Line: k.Line, Rule: rule, Old: "", New: key + ": " + text}}, nil
+	k := m.Content[keyIndex(m, key)] // the caller's walk found the key
+	at, err := afterColon(content, offset(content, k.Line, k.Column), k)
+	if err != nil {
+		return splice{}, fmt.Errorf("%s: %w", field, err)
 	}
-	return splice{}, fmt.Errorf("%s: %s missing", field, key)
+	return splice{start: at, end: at, text: " " + text, change: Change{Line: k.Line, Rule: rule, Old: "", New: key + ": " + text}}, nil
 }
 
 // flowInsert adds ", key: value" to a flow mapping ({name: a, port: 80})

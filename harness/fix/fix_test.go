@@ -232,6 +232,7 @@ func TestRemoveTakesTheKeyAndNothingElse(t *testing.T) {
 		{"refs:\n  - {name: api, namespace: backend, port: 80}\n", "refs:\n  - {name: api, port: 80}\n"},
 		{"refs:\n  - {name: api, namespace: backend}\n", "refs:\n  - {name: api}\n"},
 		{"refs:\n  - {namespace: backend, name: api}\n", "refs:\n  - {name: api}\n"},
+		{"refs:\n  - {name: namespace, namespace: backend}\n", "refs:\n  - {name: namespace}\n"},
 		{"refs:\r\n  - name: api\r\n    namespace: backend\r\n", "refs:\r\n  - name: api\r\n"},
 	} {
 		out, err := editOne(tc.in, removeSplice, report.Edit{Op: "remove", Field: "refs[0].namespace"})
