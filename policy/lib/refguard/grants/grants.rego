@@ -174,12 +174,12 @@ near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) |
 		_allows_as_given(grant, route, rec)
 		problems := sort(schema_problems(grant))
 		count(problems) > 0
-		[field, problem] := problems[0]
+		[field, problem, at] := problems[0]
 		miss := {
 			"grant": sprintf("%s/%s", [rec.namespace, name]),
 			"field": field,
 			"problem": problem,
-			"want": _schema_want(field, route, rec),
+			"want": _schema_want(at, route, rec),
 			"rejected": true,
 			"text": sprintf(
 				"ReferenceGrant %s/%s would allow it, but the API server rejects it (%s: %s%s)",
@@ -253,15 +253,11 @@ _as_given(have, want, field) if {
 	_string_problem(have, _strings[field])
 }
 
-# _schema_want: the value an entry field the schema rejects should hold for
-# this reference (null for a problem no one value fixes).
-_schema_want(field, route, rec) := value if {
-	parts := split(field, ".")
-	count(parts) == 3
-	parts[0] == "spec"
-	list := split(parts[1], "[")[0]
-	key := parts[2]
-	value := {"from": _want_from(route), "to": _want_to(rec)}[list][key]
+# _schema_want: the value an entry field the schema rejects (at, from
+# schema_problems) should hold for this reference (null for a problem no
+# one value fixes).
+_schema_want(at, route, rec) := value if {
+	value := {"from": _want_from(route), "to": _want_to(rec)}[at.list][at.key]
 } else := null
 
 _more(0) := ""
@@ -321,31 +317,42 @@ rejected(grant) if {
 	some _ in schema_problems(grant)
 }
 
-# schema_problems: [field, problem] for every violation of the
-# ReferenceGrant CRD's schema (the same at v1beta1 and v1), worded as the
-# API server words them. A null counts as left out: the API server drops a
-# null before it validates, so `group:` with no value is "Required value".
+# schema_problems: [field, text, at] for every violation of the
+# ReferenceGrant CRD's schema (the same at v1beta1 and v1), text worded as
+# the API server words it; at says what it is and where, for the rules
+# that repair it: {"code": required | type | min-items | max-items |
+# too-short | too-long | pattern, "list": "from" | "to" ("" for spec
+# itself), "index": the entry (null for a list or spec), "key": the entry
+# field ("" for a list, spec or a whole entry)}. A null counts as left out:
+# the API server drops a null before it validates, so `group:` with no
+# value is "Required value".
 schema_problems(grant) := set() if {
 	_plain(grant)
 } else := _problems(grant)
 
 _problems(grant) := (spec | lists) | entries if {
-	spec := {["spec", p] |
-		p := _type_problem(object.get(grant, "spec", null), "object")
+	spec := {["spec", text, _at(code, "", null, "")] |
+		[code, text] := _type_problem(object.get(grant, "spec", null), "object")
 	}
-	lists := {[sprintf("spec.%s", [key]), p] |
+	lists := {[sprintf("spec.%s", [key]), text, _at(code, key, null, "")] |
 		is_object(grant.spec)
 		some key, _ in _entry_fields
-		p := _list_problem(object.get(grant.spec, key, null))
+		[code, text] := _list_problem(object.get(grant.spec, key, null))
 	}
-	entries := {[sprintf("spec.%s[%d]%s", [key, i, field]), p] |
+	entries := {[concat("", [sprintf("spec.%s[%d]", [key, i]), _dotted(field)]), text, _at(code, key, i, field)] |
 		some key, fields in _entry_fields
 		entries := _entries(grant, key)
 		count(entries) <= _max_items # past it, the count is the problem to fix first
 		some i, entry in entries
-		some [field, p] in _entry_problems(entry, fields)
+		some [field, code, text] in _entry_problems(entry, fields)
 	}
 }
+
+_at(code, list, index, key) := {"code": code, "list": list, "index": index, "key": key}
+
+_dotted("") := ""
+
+_dotted(field) := concat("", [".", field]) if field != ""
 
 # _plain: the shape nearly every grant has (routes' from entries, Service
 # to entries), checked with a few comparisons: the whole schema costs far
@@ -396,41 +403,44 @@ _strings := {
 
 _max_items := 16
 
-_entry_problems(entry, fields) := {["", p]} if {
-	p := _type_problem(entry, "object")
-} else := {[concat("", [".", field]), p] |
+# _entry_problems: [field, code, text] of one entry ("" for the entry
+# itself).
+_entry_problems(entry, fields) := {["", code, text]} if {
+	[code, text] := _type_problem(entry, "object")
+} else := {[field, code, text] |
 	some field, required in fields
-	p := _field_problem(object.get(entry, field, null), required, _strings[field])
+	[code, text] := _field_problem(object.get(entry, field, null), required, _strings[field])
 }
 
-_type_problem(value, want) := "Required value" if {
+# The problems below are [code, text] (schema_problems).
+_type_problem(value, want) := ["required", "Required value"] if {
 	value == null
-} else := sprintf("Invalid value: %q: must be of type %s", [type_name(value), want]) if {
+} else := ["type", sprintf("Invalid value: %q: must be of type %s", [type_name(value), want])] if {
 	type_name(value) != want
 }
 
 _list_problem(value) := p if {
 	p := _type_problem(value, "array")
-} else := "Invalid value: 0: should have at least 1 items" if {
+} else := ["min-items", "Invalid value: 0: should have at least 1 items"] if {
 	count(value) == 0
-} else := sprintf("Too many: %d: must have at most %d items", [count(value), _max_items]) if {
+} else := ["max-items", sprintf("Too many: %d: must have at most %d items", [count(value), _max_items])] if {
 	count(value) > _max_items
 }
 
-_field_problem(value, true, _) := "Required value" if value == null
+_field_problem(value, true, _) := ["required", "Required value"] if value == null
 
 _field_problem(value, _, limits) := p if {
 	value != null
 	p := _string_problem(value, limits)
 }
 
-_string_problem(value, limits) := sprintf("Invalid value: %q: must be of type string", [type_name(value)]) if {
+_string_problem(value, limits) := ["type", sprintf("Invalid value: %q: must be of type string", [type_name(value)])] if {
 	not is_string(value)
-} else := sprintf("Invalid value: %q: should be at least %d chars long", [value, limits.min]) if {
+} else := ["too-short", sprintf("Invalid value: %q: should be at least %d chars long", [value, limits.min])] if {
 	count(value) < limits.min
-} else := sprintf("Too long: may not be more than %d bytes", [limits.max]) if {
+} else := ["too-long", sprintf("Too long: may not be more than %d bytes", [limits.max])] if {
 	count(value) > limits.max
-} else := sprintf("Invalid value: %q: should match '%s'", [value, limits.pattern]) if {
+} else := ["pattern", sprintf("Invalid value: %q: should match '%s'", [value, limits.pattern])] if {
 	limits.pattern != ""
 	not regex.match(limits.pattern, value)
 }

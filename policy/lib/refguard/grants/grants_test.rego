@@ -84,7 +84,7 @@ test_a_rejected_grant_with_a_wrong_value_is_not_named if {
 # entries are broken too: what a grant can cost in findings is bounded.
 test_too_many_entries_hide_the_entries_problems if {
 	g := _grant([{"kind": "HTTPRoute"} | some _ in numbers.range(1, 1000)], [_to])
-	grants.schema_problems(g) == {["spec.from", "Too many: 1000: must have at most 16 items"]}
+	grants.schema_problems(g) == {["spec.from", "Too many: 1000: must have at most 16 items", {"code": "max-items", "list": "from", "index": null, "key": ""}]}
 }
 
 # A grant whose matching entries are valid permits nothing when another

@@ -31,11 +31,11 @@ import data.lib.refguard.refs
 import data.lib.refguard.result
 
 findings(ctx) := {f |
-	some [field, problem] in grants.schema_problems(ctx.grant)
-	group := _group_to_set(ctx.grant, field)
+	some [field, problem, at] in grants.schema_problems(ctx.grant)
+	group := _group_to_set(ctx.grant, at)
 	f := result.rejected("RG205", ctx, field, {
 		"message": sprintf("ReferenceGrant %s/%s: %s: %s; the API server rejects the grant, and the references it would permit fail with RefNotPermitted", [ctx.object.namespace, ctx.object.name, field, problem]),
-		"fix": _fix(field, problem, group),
+		"fix": _fix(field, at, group),
 		"edits": [result.set_edit(ctx.object, field, g) | some g in group],
 	})
 }
@@ -45,36 +45,36 @@ findings(ctx) := {f |
 # kind decides it: a from entry names a route or a Gateway, all of the
 # Gateway API group; a to entry's Service or Secret is in the core group.
 # Empty when no one value is right.
-_group_to_set(grant, field) := [refs.gateway_group] if {
-	some i
-	field == sprintf("spec.from[%d].group", [i])
-	grant.spec.from[i].kind in (refs.route_kinds | {"Gateway"})
+_group_to_set(grant, at) := [refs.gateway_group] if {
+	at.key == "group"
+	at.list == "from"
+	grant.spec.from[at.index].kind in (refs.route_kinds | {"Gateway"})
 } else := [""] if {
-	some i
-	field == sprintf("spec.to[%d].group", [i])
-	grant.spec.to[i].kind in {"Service", "Secret"}
+	at.key == "group"
+	at.list == "to"
+	grant.spec.to[at.index].kind in {"Service", "Secret"}
 } else := []
 
 # _fix: the repair, when the problem names one.
 _fix(field, _, [group]) := sprintf("set %s: %q", [field, group])
 
-_fix(field, problem, []) := sprintf("set %s to the API group of its kind (\"\" for the core group)", [field]) if {
-	problem == "Required value"
-	endswith(field, ".group")
+_fix(field, at, []) := sprintf("set %s to the API group of its kind (\"\" for the core group)", [field]) if {
+	at.code == "required"
+	at.key == "group"
 } else := sprintf("set %s to the namespace of the routes the grant is for", [field]) if {
-	problem == "Required value"
-	endswith(field, ".namespace")
+	at.code == "required"
+	at.key == "namespace"
 } else := sprintf("set %s to the kind it allows (the route's kind in from, Service in to)", [field]) if {
-	problem == "Required value"
-	endswith(field, ".kind")
+	at.code == "required"
+	at.key == "kind"
 } else := "add spec with from and to entries" if {
-	field == "spec"
+	at.list == ""
 } else := sprintf("add at least one entry to %s", [field]) if {
-	field in {"spec.from", "spec.to"}
-	problem in {"Required value", "Invalid value: 0: should have at least 1 items"}
-} else := sprintf("set %s to the one name the routes need, or remove it to allow every name", [field]) if {
-	endswith(field, ".name")
-	startswith(problem, `Invalid value: "": should be at least`)
+	at.index == null
+	at.code in {"required", "min-items"}
 } else := sprintf("split %s over several ReferenceGrants, at most 16 entries each", [field]) if {
-	startswith(problem, "Too many")
+	at.code == "max-items"
+} else := sprintf("set %s to the one name the routes need, or remove it to allow every name", [field]) if {
+	at.key == "name"
+	at.code == "too-short"
 } else := ""
