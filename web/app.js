@@ -194,8 +194,8 @@ function renderObject(object, file, line, findings, rules, conditions) {
   box.append(el("h3", {}, objectName(object), " ", el("span", { class: "where" }, file + ":" + line)));
   if (conditions) {
     for (const c of conditions) {
-      const ok = c.status === "True";
-      box.append(el("p", { class: "condition " + (ok ? "ok" : "failed"), data: { condition: c.type, status: c.status, reason: c.reason } },
+      const state = { True: "ok", False: "failed" }[c.status] || "unknown";
+      box.append(el("p", { class: "condition " + state, data: { condition: c.type, status: c.status, reason: c.reason } },
         el("span", { class: "badge" }, c.type + "=" + c.status), " ", c.reason, c.message ? ": " + c.message : ""));
     }
   }

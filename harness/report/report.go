@@ -241,8 +241,12 @@ func Text(w io.Writer, meta Meta, rep *Report, style Style) error {
 		for i, r := range rep.Routes {
 			for _, c := range r.Conditions {
 				cond := fmt.Sprintf("%s=%s", c.Type, c.Status)
-				if c.Status == "False" {
+				switch {
+				case c.Status == "False":
 					cond = style.paint("31", cond+" ("+Clean(c.Reason, false)+")")
+				case c.Reason != "" && c.Reason != "Unknown":
+					// why it is unknown (NotAdmitted: the API server rejects the route)
+					cond += " (" + Clean(c.Reason, false) + ")"
 				}
 				fmt.Fprintf(&b, "  %-*s  %s\n", width, labels[i], cond)
 			}

@@ -10,6 +10,7 @@
 package lib.refguard.grants
 
 import data.lib.refguard.refs
+import data.lib.refguard.schema
 
 # grants_in returns the ReferenceGrants of one namespace from an inventory.
 grants_in(inv, ns) := object.get(inv, ["referencegrants", ns], {})
@@ -250,7 +251,7 @@ _as_given(have, want, field) if {
 } else if {
 	have == want
 } else if {
-	_string_problem(have, _strings[field])
+	schema.string_problem(have, schema.strings[field])
 }
 
 # _schema_want: the value an entry field the schema rejects (at, from
@@ -332,7 +333,7 @@ schema_problems(grant) := set() if {
 
 _problems(grant) := (spec | lists) | entries if {
 	spec := {["spec", text, _at(code, "", null, "")] |
-		[code, text] := _type_problem(object.get(grant, "spec", null), "object")
+		[code, text] := schema.type_problem(object.get(grant, "spec", null), "object")
 	}
 	lists := {[sprintf("spec.%s", [key]), text, _at(code, key, null, "")] |
 		is_object(grant.spec)
@@ -370,7 +371,7 @@ _plain(grant) if {
 		e.group == refs.gateway_group
 		e.kind in refs.route_kinds
 		count(e.namespace) <= 63
-		regex.match(_strings.namespace.pattern, e.namespace)
+		regex.match(schema.strings.namespace.pattern, e.namespace)
 	}
 	every e in to {
 		e.group == ""
@@ -393,34 +394,20 @@ _entry_fields := {
 	"to": {"group": true, "kind": true, "name": false},
 }
 
-# _strings: the length limits and pattern of each entry field.
-_strings := {
-	"group": {"min": 0, "max": 253, "pattern": `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`},
-	"kind": {"min": 1, "max": 63, "pattern": `^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$`},
-	"namespace": {"min": 1, "max": 63, "pattern": `^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`},
-	"name": {"min": 1, "max": 253, "pattern": ""},
-}
-
 _max_items := 16
 
 # _entry_problems: [field, code, text] of one entry ("" for the entry
 # itself).
 _entry_problems(entry, fields) := {["", code, text]} if {
-	[code, text] := _type_problem(entry, "object")
+	[code, text] := schema.type_problem(entry, "object")
 } else := {[field, code, text] |
 	some field, required in fields
-	[code, text] := _field_problem(object.get(entry, field, null), required, _strings[field])
+	[code, text] := _field_problem(object.get(entry, field, null), required, schema.strings[field])
 }
 
 # The problems below are [code, text] (schema_problems).
-_type_problem(value, want) := ["required", "Required value"] if {
-	value == null
-} else := ["type", sprintf("Invalid value: %q: must be of type %s", [type_name(value), want])] if {
-	type_name(value) != want
-}
-
 _list_problem(value) := p if {
-	p := _type_problem(value, "array")
+	p := schema.type_problem(value, "array")
 } else := ["min-items", "Invalid value: 0: should have at least 1 items"] if {
 	count(value) == 0
 } else := ["max-items", sprintf("Too many: %d: must have at most %d items", [count(value), _max_items])] if {
@@ -431,16 +418,5 @@ _field_problem(value, true, _) := ["required", "Required value"] if value == nul
 
 _field_problem(value, _, limits) := p if {
 	value != null
-	p := _string_problem(value, limits)
-}
-
-_string_problem(value, limits) := ["type", sprintf("Invalid value: %q: must be of type string", [type_name(value)])] if {
-	not is_string(value)
-} else := ["too-short", sprintf("Invalid value: %q: should be at least %d chars long", [value, limits.min])] if {
-	count(value) < limits.min
-} else := ["too-long", sprintf("Too long: may not be more than %d bytes", [limits.max])] if {
-	count(value) > limits.max
-} else := ["pattern", sprintf("Invalid value: %q: should match '%s'", [value, limits.pattern])] if {
-	limits.pattern != ""
-	not regex.match(limits.pattern, value)
+	p := schema.string_problem(value, limits)
 }

@@ -171,6 +171,13 @@ _string_or(obj, key, fallback) := v if {
 	v != ""
 } else := fallback
 
+# _kind: the kind given, even an empty one (the API server rejects that,
+# RG505), else Service.
+_kind(ref) := k if {
+	k := ref.kind
+	is_string(k)
+} else := "Service"
+
 _group(ref) := g if {
 	g := ref.group
 	is_string(g)
@@ -245,7 +252,7 @@ _record(route_ns, loc) := rec if {
 		"field": loc.field, "rule": loc.rule, "via": loc.via,
 		"index": loc.index, "ref": ref,
 		"group": _group(ref),
-		"kind": _string_or(ref, "kind", "Service"),
+		"kind": _kind(ref),
 		"namespace": ns,
 		"name": object.get(ref, "name", null),
 		"port": object.get(ref, "port", null),

@@ -11,6 +11,7 @@ package lib.refguard.resolve
 
 import data.lib.refguard.grants
 import data.lib.refguard.refs
+import data.lib.refguard.schema
 import data.lib.refguard.targets
 
 # resolve adds the resolution (and the target object, when found) to a record.
@@ -289,6 +290,41 @@ _provider_route_kinds(rec, profile) := profile.provider_refs.route_kinds if {
 	provider_ref(rec, profile)
 } else := set()
 
+# _schema_fail: a backendRef field whose value its CRD type refuses
+# (schema.strings), worded as the API server words it; key names the field.
+_schema_fail(key, value) := object.union(
+	_fail("shape", sprintf("backendRef %s: %s", [key, schema.string_problem(value, schema.strings[key])[1]])),
+	{"key": key},
+)
+
+# _unknown_kind: a group and kind that name no collection. The CRD's
+# string types are checked here, where it costs a valid reference nothing:
+# a group or kind the type refuses (a group in capitals or written as an
+# apiVersion, an empty kind) names no collection, and the API server
+# rejects the route whatever the controller would do.
+_unknown_kind(rec) := _schema_fail(key, rec.ref[key]) if {
+	some key in _first_schema_problem(rec.ref, ["group", "kind"])
+} else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind]))
+
+# _namespace_failure: a namespace the CRD's type refuses (capitals, empty:
+# the API server rejects the route), or one the controller refuses
+# (_namespace_refusal). Undefined when neither.
+_namespace_failure(rec, profile) := _schema_fail("namespace", rec.ref.namespace) if {
+	schema.string_problem(rec.ref.namespace, schema.strings.namespace)
+} else := _fail("namespace-set", _namespace_refusal(rec, profile))
+
+# _first_schema_problem: the first of keys whose value the type refuses (a
+# null is dropped by the API server: the default applies), as a one-item
+# array; empty when none.
+_first_schema_problem(ref, keys) := array.slice(problems, 0, 1) if {
+	problems := [key |
+		some key in keys
+		value := ref[key]
+		value != null
+		schema.string_problem(value, schema.strings[key])
+	]
+}
+
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 # resolution decides one reference; found holds the lookups resolve made
@@ -296,7 +332,7 @@ _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 # and inventory they were made for. detail is a short, controller-style
 # sentence; rules build their messages on it. Three arguments, not five:
 # each of the chain's bodies binds every argument before its first test,
-# and a healthy reference goes through all eighteen.
+# and a healthy reference goes through every one of them.
 resolution(rec, profile, found) := _fail("shape", "backendRef is not an object") if {
 	rec.malformed
 } else := _fail("shape", "backendRef has no name") if {
@@ -305,7 +341,7 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 	rec.name == ""
 } else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef of a %s by the %s controller", [filter_rejected(rec, profile, found.route.kind), found.route.kind, profile.name])) if {
 	filter_rejected(rec, profile, found.route.kind)
-} else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind])) if {
+} else := _unknown_kind(rec) if {
 	found.collection == null
 } else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on a %s", [rec.kind, concat(", ", sort(route_kinds(rec, profile))), profile.name, found.route.kind])) if {
 	# a builtin for the common case; provider_refs widen kind_route_kinds
@@ -314,9 +350,9 @@ resolution(rec, profile, found) := _fail("shape", "backendRef is not an object")
 } else := _fail("grant", sprintf("%s in another namespace is never permitted by the %s controller", [_ref_text(rec), profile.name])) if {
 	rec.cross_namespace
 	rec.kind in profile.never_cross_namespace
-} else := _fail("namespace-set", detail) if {
-	is_string(rec.ref.namespace) # a builtin, before the call: most references set none
-	detail := _namespace_refusal(rec, profile)
+} else := failure if {
+	rec.ref.namespace != null # a builtin, before the call: most references set none
+	failure := _namespace_failure(rec, profile)
 } else := _fail("grant", sprintf("%s not permitted by any ReferenceGrant in namespace %s", [_ref_text(rec), rec.namespace])) if {
 	rec.cross_namespace
 	found.inv != null

@@ -4,7 +4,8 @@
 #   The ResolvedRefs condition a controller of the chosen profile writes on
 #   the route: False with the reason of the first failing reference (in the
 #   order a controller walks the rules), True when every reference resolves,
-#   Unknown when the context has no inventory.
+#   Unknown when the context has no inventory or the API server rejects a
+#   backendRef's shape (RG505: the route never reaches a controller).
 # scope: package
 package lib.refguard.status
 
@@ -95,7 +96,15 @@ _false(ctx, fs) := {
 	rec := _reported(ctx, fs)
 }
 
-condition(ctx) := _false(ctx, fs) if {
+condition(ctx) := {
+	"type": "ResolvedRefs",
+	"status": "Unknown",
+	"reason": "NotAdmitted",
+	"message": sprintf("%s: the API server rejects the route (RG505), so no controller sees it", [rejected[0]]),
+} if {
+	rejected := [rec.field | some rec in ctx.records; rec.resolution.step == "shape"]
+	count(rejected) > 0
+} else := _false(ctx, fs) if {
 	fs := failing(ctx)
 	count(fs) > 0
 } else := {

@@ -29,7 +29,7 @@ findings(ctx) := {f |
 	sorted := sort([[rec.rule, _key(rec), rec.index, i] |
 		some i, rec in ctx.records
 		rec.via == "backendRef"
-		not rec.malformed
+		rec.resolution.step != "shape" # the API server rejects it: RG505
 	])
 	some p in numbers.range(1, count(sorted) - 1)
 	[rule, key, earlier, _] := sorted[p - 1]

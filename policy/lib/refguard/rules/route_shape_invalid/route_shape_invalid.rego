@@ -3,8 +3,10 @@
 # description: |
 #   A part of the route that holds backendRefs has the wrong type: spec.rules
 #   not a list, a rule not an object, backendRefs or filters not a list, a
-#   backendRef not an object or without a name. The API server's schema
-#   rejects it; the backendRef checks cannot run on it.
+#   backendRef not an object or without a name; or a backendRef field whose
+#   value its CRD type refuses (a namespace in capitals, an empty kind, a
+#   group written as an apiVersion). The API server's schema rejects the
+#   route; the backendRef checks cannot run on it.
 # related_resources:
 #   - description: "Gateway API HTTPRoute"
 #     ref: https://gateway-api.sigs.k8s.io/reference/spec/#httproute
@@ -20,6 +22,7 @@ package lib.refguard.rules.route_shape_invalid
 
 import data.lib.refguard.refs
 import data.lib.refguard.result
+import data.lib.refguard.schema
 
 _problems(ctx) := (((rule_list | rule_items) | ref_lists) | filter_lists) | ref_items if {
 	route := ctx.route
@@ -49,13 +52,48 @@ _problems(ctx) := (((rule_list | rule_items) | ref_lists) | filter_lists) | ref_
 	ref_items := {[rec.field, rec.resolution.detail] |
 		some rec in ctx.records
 		rec.resolution.step == "shape"
+		not rec.resolution.key
 	}
 }
 
-findings(ctx) := {f |
+findings(ctx) := _shape_findings(ctx) | _field_findings(ctx)
+
+_shape_findings(ctx) := {f |
 	some [field, problem] in _problems(ctx)
 	f := result.finding("RG505", ctx, field, {
 		"message": sprintf("%s; the API server rejects it and its backendRefs cannot be checked", [problem]),
 		"fix": "",
 	})
 }
+
+# A backendRef field of a CRD string type that breaks the type's limits
+# (resolution key): the API server rejects the route; the finding names the
+# field, and the value that was most likely meant when one is clear.
+_field_findings(ctx) := {f |
+	some rec in ctx.records
+	rec.resolution.step == "shape"
+	key := rec.resolution.key
+	field := sprintf("%s.%s", [rec.field, key])
+	f := result.finding("RG505", ctx, field, object.union(
+		{"message": sprintf("%s; the API server rejects the route", [rec.resolution.detail])},
+		_repair(ctx, rec, key, field),
+	))
+}
+
+_repair(ctx, rec, key, field) := {
+	"fix": sprintf("set %s: %s", [key, _yaml(value)]),
+	"edits": [result.set_edit(ctx.object, field, value)],
+} if {
+	value := schema.repaired(key, rec.ref[key])
+} else := {"fix": sprintf("remove %s for the default (%s), or set the value meant", [key, _default(ctx, key)])} if {
+	rec.ref[key] == ""
+	key in {"namespace", "kind"}
+} else := {"fix": ""}
+
+_yaml("") := `""`
+
+_yaml(value) := value if value != ""
+
+_default(ctx, "namespace") := sprintf("the route's namespace, %s", [ctx.object.namespace])
+
+_default(_, "kind") := "Service"
