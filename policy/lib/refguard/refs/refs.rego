@@ -205,7 +205,9 @@ _answers_itself(rule) if {
 # order a controller walks a rule: each backendRef followed by the refs of
 # its own filters, then the refs of the rule's filters. A record carries the
 # location (field, rule, via, index, ref) and the reference with the
-# API defaults applied (group, kind, namespace, name, port, weight). One
+# API defaults applied. A filter's backendRef is required: a requestMirror
+# or externalAuth without one is a record whose ref is null (malformed),
+# not a location skipped (group, kind, namespace, name, port, weight). One
 # pass over the route, no sorting: this runs for every route on every path.
 records(route) := [rec |
 	route_ns := namespace(route)
@@ -225,10 +227,12 @@ _backend_locations(i, rule) := [loc |
 		[nested |
 			some k, filter in _filters(ref)
 			some key in _filter_keys
+			holder := filter[key]
+			is_object(holder)
 			nested := {
 				"field": sprintf("spec.rules[%d].backendRefs[%d].filters[%d].%s.backendRef", [i, j, k, key]),
 				"rule": i, "via": filter_kinds[key], "index": j,
-				"ref": filter[key].backendRef,
+				"ref": object.get(holder, "backendRef", null),
 			}
 		],
 	)
@@ -237,10 +241,12 @@ _backend_locations(i, rule) := [loc |
 _filter_locations(i, rule) := [loc |
 	some k, filter in _filters(rule)
 	some key in _filter_keys
+	holder := filter[key]
+	is_object(holder)
 	loc := {
 		"field": sprintf("spec.rules[%d].filters[%d].%s.backendRef", [i, k, key]),
 		"rule": i, "via": filter_kinds[key], "index": null,
-		"ref": filter[key].backendRef,
+		"ref": object.get(holder, "backendRef", null),
 	}
 ]
 

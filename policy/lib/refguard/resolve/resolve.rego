@@ -188,15 +188,19 @@ _array_at(obj, path) := a if {
 	is_array(a)
 } else := []
 
-# filter_rejected: a filter on the backendRef itself the profile does not
-# allow ("any" allows all).
-filter_rejected(rec, profile, route_kind) := type if {
+# filter_rejected: the type of the first filter on the backendRef itself
+# the profile does not allow ("any" allows all).
+filter_rejected(rec, profile, route_kind) := types[0] if {
 	rec.via == "backendRef"
+	is_array(rec.ref.filters) # a builtin, before the comprehension: most have none
 	allowed := _allowed_filters(profile, route_kind)
 	allowed != "any"
-	some filter in rec.ref.filters
-	type := object.get(filter, "type", "")
-	not _filter_allowed(filter, type, allowed)
+	types := [type |
+		some filter in rec.ref.filters
+		type := object.get(filter, "type", "")
+		not _filter_allowed(filter, type, allowed)
+	]
+	count(types) > 0
 }
 
 # backendref_filters is "any", a set of filter types, or an object of route
@@ -273,6 +277,13 @@ has_backend_tls_policy(inv, rec) if {
 	target.name == rec.name
 }
 
+# _malformed: why a reference that is not an object is rejected; a filter's
+# backendRef left out (or null) is required.
+_malformed(rec) := "backendRef: Required value" if {
+	rec.ref == null
+	rec.via != "backendRef"
+} else := "backendRef is not an object"
+
 _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 
 # _namespace_refusal: why the controller refuses the reference with a
@@ -333,7 +344,7 @@ _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 # sentence; rules build their messages on it. Three arguments, not five:
 # each of the chain's bodies binds every argument before its first test,
 # and a healthy reference goes through every one of them.
-resolution(rec, profile, found) := _fail("shape", "backendRef is not an object") if {
+resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	rec.malformed
 } else := _fail("shape", "backendRef has no name") if {
 	not is_string(rec.name)

@@ -1,14 +1,17 @@
 # METADATA
 # title: schema
 # description: |
-#   The string types Gateway API's CRDs share (Group, Kind, Namespace,
-#   ObjectName: apis/v1/shared_types.go), with the length limits and
-#   patterns the CRD schema validates them against, and the API server's
-#   words for a value that breaks one. A route's backendRefs and a
-#   ReferenceGrant's entries are built of the same types, so both read them
-#   here.
+#   What the API server's schema validation rejects, for the parts of the
+#   objects refguard reads: the string types Gateway API's CRDs share
+#   (Group, Kind, Namespace, ObjectName: apis/v1/shared_types.go) with their
+#   length limits and patterns, of which a route's backendRefs and a
+#   ReferenceGrant's entries are both built; and the shape of the parts of a
+#   route that hold backendRefs. Texts are worded as the API server words
+#   them.
 # scope: package
 package lib.refguard.schema
+
+import data.lib.refguard.refs
 
 # strings: the limits and pattern of each type, by the field that holds it.
 strings := {
@@ -64,3 +67,66 @@ _without_version(field, value) := split(value, "/")[0] if {
 	field == "group"
 	contains(value, "/")
 } else := value
+
+# route_problems: [field, text] for every part of a route that holds
+# backendRefs and breaks the CRD's schema (spec.rules not a list, a rule
+# not an object, backendRefs or filters not a list, a filter type without
+# its field or a field on another type), text worded as the API server
+# words it. A backendRef's own shape is its resolution's (lib.refguard.resolve,
+# step shape).
+route_problems(route) := (((rule_list | rule_items) | ref_lists) | filter_lists) | filter_types if {
+	rule_list := {["spec.rules", "spec.rules is not a list"] |
+		route.spec.rules
+		not is_array(route.spec.rules)
+	}
+	rule_items := {[sprintf("spec.rules[%d]", [i]), "rule is not an object"] |
+		some i, rule in refs.rules(route)
+		not is_object(rule)
+	}
+	ref_lists := {[sprintf("spec.rules[%d].%s", [i, key]), sprintf("%s is not a list", [key])] |
+		some i, rule in refs.rules(route)
+		is_object(rule)
+		some key in ["backendRefs", "filters"]
+		value := rule[key]
+		not is_array(value)
+		value != null
+	}
+	filter_lists := {[sprintf("spec.rules[%d].backendRefs[%d].filters", [i, j]), "filters is not a list"] |
+		some i, rule in refs.rules(route)
+		some j, ref in rule.backendRefs
+		value := ref.filters
+		not is_array(value)
+		value != null
+	}
+	rule_filter_types := {[sprintf("spec.rules[%d].filters[%d]", [i, k]), text] |
+		some i, rule in refs.rules(route)
+		some k, filter in rule.filters # most rules have none: no call
+		some text in _type_mismatches(filter)
+	}
+	ref_filter_types := {[sprintf("spec.rules[%d].backendRefs[%d].filters[%d]", [i, j, k]), text] |
+		some i, rule in refs.rules(route)
+		some j, ref in rule.backendRefs
+		some k, filter in ref.filters
+		some text in _type_mismatches(filter)
+	}
+	filter_types := rule_filter_types | ref_filter_types
+}
+
+# _filter_fields: the filter types that hold a backendRef, and the field
+# each must (and no other type may) set: CEL rules on HTTPRouteFilter and
+# GRPCRouteFilter, worded as they are.
+_filter_fields := {"RequestMirror": "requestMirror", "ExternalAuth": "externalAuth"}
+
+_type_mismatches(filter) := {text |
+	is_object(filter)
+	some type, key in _filter_fields
+	text := _type_mismatch(filter, type, key)
+}
+
+_type_mismatch(filter, type, key) := sprintf("filter.%s must be specified for %s filter.type", [key, type]) if {
+	filter.type == type
+	object.get(filter, key, null) == null
+} else := sprintf("filter.%s must be nil if the filter.type is not %s", [key, type]) if {
+	object.get(filter, key, null) != null
+	object.get(filter, "type", null) != type
+}

@@ -4,12 +4,13 @@
 #   The ResolvedRefs condition a controller of the chosen profile writes on
 #   the route: False with the reason of the first failing reference (in the
 #   order a controller walks the rules), True when every reference resolves,
-#   Unknown when the context has no inventory or the API server rejects a
-#   backendRef's shape (RG505: the route never reaches a controller).
+#   Unknown when the context has no inventory or the API server rejects the
+#   route's shape (RG505: it never reaches a controller).
 # scope: package
 package lib.refguard.status
 
 import data.lib.refguard.refs
+import data.lib.refguard.schema
 
 failing(ctx) := _failing_refs(ctx) if {
 	object.get(ctx.profile.reasons, "no-backends", "") == ""
@@ -96,13 +97,22 @@ _false(ctx, fs) := {
 	rec := _reported(ctx, fs)
 }
 
+# _rejected_fields: where the route breaks the schema (RG505), sorted: the
+# first names the rejection.
+_rejected_fields(ctx) := sort({field |
+	some [field, _] in schema.route_problems(ctx.route)
+} | {rec.field |
+	some rec in ctx.records
+	rec.resolution.step == "shape"
+})
+
 condition(ctx) := {
 	"type": "ResolvedRefs",
 	"status": "Unknown",
 	"reason": "NotAdmitted",
 	"message": sprintf("%s: the API server rejects the route (RG505), so no controller sees it", [rejected[0]]),
 } if {
-	rejected := [rec.field | some rec in ctx.records; rec.resolution.step == "shape"]
+	rejected := _rejected_fields(ctx)
 	count(rejected) > 0
 } else := _false(ctx, fs) if {
 	fs := failing(ctx)

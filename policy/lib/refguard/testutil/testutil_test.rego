@@ -21,6 +21,9 @@ route(kind, ns, name, backend_refs) := {
 
 http(backend_refs) := route("HTTPRoute", "app", "r", backend_refs)
 
+# http_with_rules: an HTTPRoute app/r with these rules.
+http_with_rules(rules) := json.patch(http([]), [{"op": "replace", "path": "/spec/rules", "value": rules}])
+
 grant(ns, name, from, to) := {
 	"apiVersion": "gateway.networking.k8s.io/v1beta1", "kind": "ReferenceGrant",
 	"metadata": {"namespace": ns, "name": name},

@@ -21,3 +21,13 @@ test_envoy_gateway_allows_header_modifiers if {
 	r := t.http([{"name": "web", "port": 8080, "filters": [{"type": "RequestHeaderModifier", "requestHeaderModifier": {}}]}])
 	count(backend_filter_unsupported.findings(t.ctx_with(r, [], {"profile": "envoy-gateway"}))) == 0
 }
+
+test_two_rejected_filters_name_the_first if {
+	r := t.http([{"name": "web", "port": 8080, "filters": [
+		{"type": "ExtensionRef", "extensionRef": {"group": "example.com", "kind": "Auth", "name": "a"}},
+		_mirror,
+	]}])
+	fs := backend_filter_unsupported.findings(t.ctx_with(r, [], {"profile": "nginx-gateway-fabric"}))
+	[f] := [f | some f in fs]
+	contains(f.message, "ExtensionRef")
+}

@@ -3,7 +3,9 @@
 # description: |
 #   A part of the route that holds backendRefs has the wrong type: spec.rules
 #   not a list, a rule not an object, backendRefs or filters not a list, a
-#   backendRef not an object or without a name; or a backendRef field whose
+#   backendRef not an object or without a name, a RequestMirror or
+#   ExternalAuth filter without its field or its backendRef (or such a
+#   field on a filter of another type); or a backendRef field whose
 #   value its CRD type refuses (a namespace in capitals, an empty kind, a
 #   group written as an apiVersion). The API server's schema rejects the
 #   route; the backendRef checks cannot run on it.
@@ -20,35 +22,10 @@
 # scope: package
 package lib.refguard.rules.route_shape_invalid
 
-import data.lib.refguard.refs
 import data.lib.refguard.result
 import data.lib.refguard.schema
 
-_problems(ctx) := (((rule_list | rule_items) | ref_lists) | filter_lists) | ref_items if {
-	route := ctx.route
-	rule_list := {["spec.rules", "spec.rules is not a list"] |
-		route.spec.rules
-		not is_array(route.spec.rules)
-	}
-	rule_items := {[sprintf("spec.rules[%d]", [i]), "rule is not an object"] |
-		some i, rule in refs.rules(route)
-		not is_object(rule)
-	}
-	ref_lists := {[sprintf("spec.rules[%d].%s", [i, key]), sprintf("%s is not a list", [key])] |
-		some i, rule in refs.rules(route)
-		is_object(rule)
-		some key in ["backendRefs", "filters"]
-		value := rule[key]
-		not is_array(value)
-		value != null
-	}
-	filter_lists := {[sprintf("spec.rules[%d].backendRefs[%d].filters", [i, j]), "filters is not a list"] |
-		some i, rule in refs.rules(route)
-		some j, ref in rule.backendRefs
-		value := ref.filters
-		not is_array(value)
-		value != null
-	}
+_problems(ctx) := schema.route_problems(ctx.route) | ref_items if {
 	ref_items := {[rec.field, rec.resolution.detail] |
 		some rec in ctx.records
 		rec.resolution.step == "shape"

@@ -57,3 +57,28 @@ test_nulls_and_valid_values_pass if {
 	]
 	count(route_shape_invalid.findings(t.ctx(t.http(refs), [t.svc("app", "web", [t.port(80)])]))) == 0
 }
+
+test_a_filter_backend_ref_is_required if {
+	r := t.http_with_rules([{
+		"filters": [{"type": "RequestMirror", "requestMirror": {"percent": 10}}],
+		"backendRefs": [{"name": "web", "port": 80, "filters": [{"type": "RequestMirror", "requestMirror": {"backendRef": null}}]}],
+	}])
+	t.fields(route_shape_invalid.findings(t.no_inventory(r))) == {
+		"spec.rules[0].filters[0].requestMirror.backendRef",
+		"spec.rules[0].backendRefs[0].filters[0].requestMirror.backendRef",
+	}
+}
+
+test_a_filter_type_and_its_field_go_together if {
+	r := t.http_with_rules([{"filters": [
+		{"type": "RequestMirror"},
+		{"type": "RequestHeaderModifier", "requestMirror": {"backendRef": {"name": "web", "port": 80}}},
+		{"type": "ExternalAuth"},
+		{"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "web", "port": 80}}},
+	]}])
+	t.fields(route_shape_invalid.findings(t.no_inventory(r))) == {
+		"spec.rules[0].filters[0]",
+		"spec.rules[0].filters[1]",
+		"spec.rules[0].filters[2]",
+	}
+}
