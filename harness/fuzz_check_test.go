@@ -6,9 +6,11 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/refguard/refguard"
+	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/report"
 	"github.com/refguard/refguard/internal/testsupport"
@@ -16,11 +18,16 @@ import (
 
 // FuzzCheck runs check end to end — load, evaluate, report — on any input:
 // it either reports (every report valid against the published schema) or
-// fails with a *manifest.Error naming the input; it never panics. Seeded
-// with every fixture's manifests; testdata/fuzz holds what it found.
+// fails with a *manifest.Error naming the input, never one from the
+// policy's evaluation, under any profile; it never panics. Seeded with
+// every rule and profile fixture's manifests; testdata/fuzz holds what it
+// found.
 func FuzzCheck(f *testing.F) {
-	seeds, err := filepath.Glob(filepath.Join(testsupport.ModuleRoot(f), "fixtures", "rules", "*", "*", "manifests.yaml"))
-	if err != nil || len(seeds) == 0 {
+	root := testsupport.ModuleRoot(f)
+	seeds, err := filepath.Glob(filepath.Join(root, "fixtures", "rules", "*", "*", "manifests.yaml"))
+	profileSeeds, perr := filepath.Glob(filepath.Join(root, "fixtures", "profiles", "*", "*", "manifests.yaml"))
+	seeds = append(seeds, profileSeeds...)
+	if err != nil || perr != nil || len(seeds) == 0 {
 		f.Fatalf("no fixture manifests: %v", err)
 	}
 	for _, s := range seeds {
@@ -41,21 +48,34 @@ func FuzzCheck(f *testing.F) {
 			}
 			return
 		}
-		rep, err := fuzzChecker.Check(ctx, loaded, nil, map[string]any{"profile": "spec"})
-		if err != nil {
-			// A document whose parsing was deferred may fail when it is
-			// parsed in full (a repeated key): an input error all the same.
-			var le *manifest.Error
-			if !errors.As(err, &le) || le.File != "<stdin>" {
-				t.Fatalf("check failed without naming the input: %v", err)
-			}
-			return
+		// Every profile: each takes its own paths through the policy.
+		for _, profile := range fuzzChecker.Profiles() {
+			checkFuzzed(ctx, t, fuzzChecker, loaded, profile)
 		}
-		var out bytes.Buffer
-		meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: refguard.Version()}, Profile: "spec"}
-		if err := report.JSON(&out, meta, rep); err != nil {
-			t.Fatal(err)
-		}
-		testsupport.ValidateReport(t, out.Bytes())
 	})
+}
+
+func checkFuzzed(ctx context.Context, t *testing.T, fuzzChecker *check.Checker, loaded *manifest.Result, profile string) {
+	t.Helper()
+	rep, err := fuzzChecker.Check(ctx, loaded, nil, map[string]any{"profile": profile})
+	if err != nil {
+		// A document whose parsing was deferred may fail when it is
+		// parsed in full (a repeated key): an input error all the same.
+		// The policy failing to evaluate (a function with two values, a
+		// builtin's error) is a bug in the policy, whatever the input.
+		var le *manifest.Error
+		if !errors.As(err, &le) || le.File != "<stdin>" {
+			t.Fatalf("check under %s failed without naming the input: %v", profile, err)
+		}
+		if strings.Contains(err.Error(), "evaluate policy:") {
+			t.Fatalf("the policy failed on this input under %s: %v", profile, err)
+		}
+		return
+	}
+	var out bytes.Buffer
+	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: refguard.Version()}, Profile: profile}
+	if err := report.JSON(&out, meta, rep); err != nil {
+		t.Fatal(err)
+	}
+	testsupport.ValidateReport(t, out.Bytes())
 }

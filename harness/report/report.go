@@ -244,7 +244,7 @@ func Text(w io.Writer, meta Meta, rep *Report, style Style) error {
 				switch {
 				case c.Status == "False":
 					cond = style.paint("31", cond+" ("+Clean(c.Reason, false)+")")
-				case c.Reason != "" && c.Reason != "Unknown":
+				case c.Status == "Unknown" && c.Reason != "" && c.Reason != "Unknown":
 					// why it is unknown (NotAdmitted: the API server rejects the route)
 					cond += " (" + Clean(c.Reason, false) + ")"
 				}

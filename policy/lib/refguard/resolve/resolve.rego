@@ -49,7 +49,7 @@ _as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", 
 _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
 	target := _target(rec, inv, coll)
-	entry := _entry_or_null(target, object.get(rec, "port", null))
+	entry := _entry_or_null(target, object.get(rec, "port", null), route)
 }
 
 # inventory_fields: what resolution and the rules read of the objects a
@@ -159,10 +159,10 @@ namesakes(rec, inv, profile) := sorted if {
 	])
 } else := []
 
-_entry_or_null(target, port) := e if {
+_entry_or_null(target, port, route) := e if {
 	target != null
 	port != null
-	e := service_port(target, port)
+	e := service_port(target, port, _wanted_protocol(route))
 } else := null
 
 # Kinds whose ports are Service-style spec.ports.
@@ -255,10 +255,16 @@ _ports(target) := ps if {
 	is_array(ps)
 } else := []
 
-# service_port returns the Service port entry the reference selects.
-service_port(target, port) := p if {
-	some p in _ports(target)
-	p.port == port
+# service_port returns the Service port entry the reference selects: the
+# one with that number, or, where the Service lists the number once per
+# protocol (DNS on 53 over UDP and TCP), the one of the protocol the route
+# carries (else the first). Undefined when there is none.
+service_port(target, port, protocol) := entries[0] if {
+	entries := [p | some p in _ports(target); p.port == port]
+	count(entries) == 1
+} else := array.concat([p | some p in entries; _protocol(p) == protocol], entries)[0] if {
+	entries := [p | some p in _ports(target); p.port == port]
+	count(entries) > 1
 }
 
 _protocol(entry) := object.get(entry, "protocol", "TCP")

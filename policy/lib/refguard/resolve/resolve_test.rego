@@ -80,3 +80,11 @@ test_kgateway_delegation_crosses_namespaces_without_a_grant if {
 	some other in spec.records
 	other.resolution.step == "kind"
 }
+
+test_service_port_takes_the_routes_protocol_where_a_number_is_listed_twice if {
+	dns := t.svc("infra", "dns", [{"name": "udp", "port": 53, "protocol": "UDP"}, {"name": "tcp", "port": 53, "protocol": "TCP"}])
+	resolve.service_port(dns, 53, "UDP").name == "udp"
+	resolve.service_port(dns, 53, "TCP").name == "tcp"
+	resolve.service_port(dns, 53, "SCTP").name == "udp" # none: the first
+	not resolve.service_port(dns, 54, "TCP")
+}
