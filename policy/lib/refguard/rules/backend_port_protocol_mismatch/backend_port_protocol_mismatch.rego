@@ -4,7 +4,10 @@
 #   The Service port the backendRef selects speaks the wrong transport: UDP or
 #   SCTP behind an HTTPRoute, GRPCRoute, TLSRoute or TCPRoute, or TCP behind a
 #   UDPRoute. No data can flow. Envoy Gateway reports PortNotFound, Contour
-#   BackendNotFound, GEP-1911 UnsupportedProtocol.
+#   BackendNotFound, GEP-1911 UnsupportedProtocol. A Service may list one
+#   number once per protocol (DNS on 53 over UDP and TCP): the entry of the
+#   route's transport is selected, as Envoy Gateway looks it up, and the rule
+#   fires only when there is none.
 # related_resources:
 #   - description: "GEP-1911 Backend Protocol Selection"
 #     ref: https://gateway-api.sigs.k8s.io/geps/gep-1911/
