@@ -30,7 +30,8 @@ func newFixCommand() *cobra.Command {
 		Long: `Apply the repairs the rules propose, only where they are unambiguous: the one other
 namespace that holds the Service, the closest existing Service name, the Service port
 instead of the target port (or the only port), kind: Service / group: "" spelled right, a
-namespace the controller refuses removed, what the API server rejects in a ReferenceGrant
+backendRef namespace or group the API server refuses written as meant (Backend → backend,
+Core → ""), a namespace the controller refuses removed, what the API server rejects in a ReferenceGrant
 (an apiVersion no release serves, a group left out), or a new ReferenceGrant in the target
 namespace scoped to the one Service (appended to the file that holds the route). Repairs are checked again and repeated until none is left (a
 renamed Service's port is corrected in the same run); a result in which a reference that
