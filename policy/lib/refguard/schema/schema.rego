@@ -130,3 +130,12 @@ _type_mismatch(filter, type, key) := sprintf("filter.%s must be specified for %s
 	object.get(filter, key, null) != null
 	object.get(filter, "type", null) != type
 }
+
+# valid_weight: a backendRef weight the schema accepts (an integer from 0
+# to 1,000,000).
+valid_weight(w) if {
+	is_number(w)
+	round(w) == w
+	w >= 0
+	w <= 1000000
+}

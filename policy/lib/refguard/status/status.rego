@@ -5,7 +5,7 @@
 #   the route: False with the reason of the first failing reference (in the
 #   order a controller walks the rules), True when every reference resolves,
 #   Unknown when the context has no inventory or the API server rejects the
-#   route's shape (RG505: it never reaches a controller).
+#   route (NotAdmitted: it never reaches a controller).
 # scope: package
 package lib.refguard.status
 
@@ -97,20 +97,31 @@ _false(ctx, fs) := {
 	rec := _reported(ctx, fs)
 }
 
-# _rejected_fields: where the route breaks the schema (RG505), sorted: the
-# first names the rejection.
+# _rejected_fields: where the API server rejects the route, sorted (the
+# first names the rejection): the shape of the parts that hold backendRefs
+# and of a backendRef (RG505), a port or weight out of its type (RG501,
+# RG502). A core Service without a port (RG104, a CEL rule) keeps the
+# reason the controller writes: the controllers check it too, and their
+# own tests (Envoy Gateway's translator, Contour's) expect that status.
 _rejected_fields(ctx) := sort({field |
 	some [field, _] in schema.route_problems(ctx.route)
 } | {rec.field |
 	some rec in ctx.records
-	rec.resolution.step == "shape"
+	_rejected(rec)
 })
+
+_rejected(rec) if rec.resolution.step in {"shape", "port-invalid"}
+
+_rejected(rec) if {
+	not rec.malformed
+	not schema.valid_weight(rec.weight)
+}
 
 condition(ctx) := {
 	"type": "ResolvedRefs",
 	"status": "Unknown",
 	"reason": "NotAdmitted",
-	"message": sprintf("%s: the API server rejects the route (RG505), so no controller sees it", [rejected[0]]),
+	"message": sprintf("%s: the API server rejects the route, so no controller sees it", [rejected[0]]),
 } if {
 	rejected := _rejected_fields(ctx)
 	count(rejected) > 0

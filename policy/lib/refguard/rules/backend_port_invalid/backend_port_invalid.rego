@@ -20,23 +20,42 @@ package lib.refguard.rules.backend_port_invalid
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 
-_hint(port) := "; backendRefs take the Service port number, not a port name" if {
-	is_string(port)
-	not regex.match(`^[0-9]+$`, port)
-} else := sprintf("; write it as a number: port: %s", [port]) if {
-	is_string(port)
+_hint(rec) := sprintf("; backendRefs take the Service port number, not a port name: port %s of %s %s/%s is %v", [rec.port, rec.kind, rec.namespace, rec.name, _named_port(rec)]) if {
+	_named_port(rec)
+} else := "; backendRefs take the Service port number, not a port name" if {
+	is_string(rec.port)
+	not regex.match(`^[0-9]+$`, rec.port)
+} else := sprintf("; write it as a number: port: %s", [rec.port]) if {
+	is_string(rec.port)
 } else := ""
 
-_fix(port) := sprintf("set port: %s", [port]) if {
-	is_string(port)
-	regex.match(`^[0-9]+$`, port)
-} else := ""
-
-_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), to_number(rec.port))] if {
+# _number: the port number meant, when one is clear: a number written as a
+# string, or the number of the target's port of that name (port names are
+# unique within a Service).
+_number(rec) := n if {
 	is_string(rec.port)
 	regex.match(`^[0-9]+$`, rec.port)
-	resolve.valid_port(to_number(rec.port))
-} else := []
+	n := to_number(rec.port)
+	resolve.valid_port(n)
+} else := _named_port(rec)
+
+_named_port(rec) := named[0].port if {
+	is_string(rec.port)
+	named := [entry |
+		some entry in object.get(rec, ["target", "spec", "ports"], [])
+		entry.name == rec.port
+	]
+	count(named) == 1
+	resolve.valid_port(named[0].port)
+}
+
+_fix(rec) := sprintf("set port: %v", [_number(rec)]) if _number(rec)
+
+else := ""
+
+_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), _number(rec))] if _number(rec)
+
+else := []
 
 findings(ctx) := {f |
 	some rec in ctx.records
@@ -44,8 +63,8 @@ findings(ctx) := {f |
 	rec.port != null
 	not resolve.valid_port(rec.port)
 	f := result.finding("RG501", ctx, rec.field, {
-		"message": sprintf("port %s is not a port number (an integer from 1 to 65535)%s", [json.marshal(rec.port), _hint(rec.port)]),
-		"fix": _fix(rec.port),
+		"message": sprintf("port %s is not a port number (an integer from 1 to 65535)%s", [json.marshal(rec.port), _hint(rec)]),
+		"fix": _fix(rec),
 		"edits": _edits(ctx, rec),
 	})
 }

@@ -17,18 +17,12 @@
 package lib.refguard.rules.backend_weight_invalid
 
 import data.lib.refguard.result
-
-_valid(w) if {
-	is_number(w)
-	round(w) == w
-	w >= 0
-	w <= 1000000
-}
+import data.lib.refguard.schema
 
 findings(ctx) := {f |
 	some rec in ctx.records
 	not rec.malformed
-	not _valid(rec.weight)
+	not schema.valid_weight(rec.weight)
 	f := result.finding("RG502", ctx, rec.field, {
 		"message": sprintf("weight %s is not an integer from 0 to 1000000", [json.marshal(rec.weight)]),
 		"fix": "",
