@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -28,7 +27,6 @@ type checkOptions struct {
 	sarifFile  string
 	inventory  []string
 	failOn     string
-	severities []string
 	policyDir  string
 	bundleFile string
 	verify     opabundle.VerifyOptions
@@ -56,7 +54,6 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	o.addFlags(f)
 	f.StringArrayVar(&o.inventory, "inventory", nil, "lookup-only objects (e.g. kubectl get svc,referencegrants -A -o yaml); repeatable")
 	f.StringVar(&o.failOn, "fail-on", "error", "exit 1 on findings at or above: error, warning, info, never")
-	f.StringArrayVar(&o.severities, "severity", nil, "override a rule's severity: RG401=warning, RG202=off; repeatable")
 	f.StringVar(&o.policyDir, "policy", "", "evaluate the Rego policy in this directory instead of the embedded one")
 	f.StringVar(&o.bundleFile, "bundle", "", "evaluate this signed OPA bundle instead of the embedded policy (needs --verification-key)")
 	f.StringVar(&o.verify.VerificationKey, "verification-key", "", "PEM public key (or file) the --bundle signature must verify with")
@@ -66,22 +63,6 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringArrayVar(&o.each, "each", nil, "check every subdirectory of this directory as its own set (an environment: envs/prod, envs/staging), each with the PATHs given, and report them together, each finding labelled with its set; repeatable")
 	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")
 	return cmd
-}
-
-// severityFlags reads --severity as rule → level (rules as the user named them).
-func (o *checkOptions) severityFlags() (map[string]any, error) {
-	sev := map[string]any{}
-	for _, s := range o.severities {
-		id, level, ok := strings.Cut(s, "=")
-		if !ok {
-			return nil, fmt.Errorf("--severity %q: want RGnnn=error|warning|info|off", s)
-		}
-		if !rulemeta.IsLevel(level) {
-			return nil, fmt.Errorf("--severity %q: level must be error, warning, info or off", s)
-		}
-		sev[id] = level
-	}
-	return sev, nil
 }
 
 func loadPolicy(dir string) (*policyset.Set, error) {
@@ -106,11 +87,8 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if o.evaluator != "wasm" && o.evaluator != "rego" {
 		return fmt.Errorf("--evaluator %q: want wasm or rego", o.evaluator)
 	}
-	flagLevels, err := o.severityFlags()
-	if err != nil {
-		return err
-	}
 	var set *policyset.Set
+	var err error
 	switch {
 	case o.bundleFile != "" && o.verify.VerificationKey == "":
 		return fmt.Errorf("--bundle needs --verification-key: an unverified bundle is never evaluated")
@@ -128,15 +106,10 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if err != nil {
 		return err
 	}
-	fromFile, err := ruleIDs(o.configPath+": severity", o.fileSeverity, rules)
+	fromFile, err := o.severity(rules)
 	if err != nil {
 		return err
 	}
-	fromFlags, err := ruleIDs("--severity", flagLevels, rules)
-	if err != nil {
-		return err
-	}
-	maps.Copy(fromFile, fromFlags)
 	ctx := cmd.Context()
 	var opts []check.Option
 	if o.evaluator == "wasm" {

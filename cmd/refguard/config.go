@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"sort"
@@ -117,10 +118,11 @@ func readConfig(path string) (*fileConfig, error) {
 
 // inputSettings are the settings check and fix share, from their flags
 // and the config file: the profile, the namespace of objects that name
-// none, the paths left out and the extra backend kinds.
+// none, the paths left out, the extra backend kinds and the rule levels.
 type inputSettings struct {
 	profile, namespace, configFile string
 	exclude, kinds, lookupFlags    []string
+	severities                     []string // --severity, as given
 
 	// What load makes of them.
 	excluder     *manifest.Excluder
@@ -136,6 +138,7 @@ func (s *inputSettings) addFlags(f *pflag.FlagSet) {
 	f.StringArrayVar(&s.kinds, "backend-kind", nil, `a backend kind your controller accepts beyond the profile's (an extension kind), "group/Kind" or "Kind" for the core group; repeatable`)
 	f.StringArrayVar(&s.lookupFlags, "backend-lookup", nil, `a backend kind your controller accepts and looks up, and how refguard finds it: "kind=group/Kind,version=v1,resource=plural[,port=spec.ports[].port]"; references to a missing object or port are errors; repeatable`)
 	f.StringArrayVar(&s.exclude, "exclude", nil, `skip files and directories matching a glob: a name ("templates", "*.tpl.yaml") or a path ("charts/*/templates", "envs/**/secret*.yaml"); repeatable`)
+	f.StringArrayVar(&s.severities, "severity", nil, "override a rule's severity: RG401=warning, RG202=off; repeatable")
 	f.StringVarP(&s.namespace, "namespace", "n", "", `namespace of objects that name none, as kubectl apply -n (default "default"); rendered charts and kustomize output often name none`)
 }
 
@@ -207,4 +210,31 @@ func sortedKeys(m map[string]string) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// severity is every rule level the user set, by rule ID: the config
+// file's, with --severity winning rule by rule (rules as the user named
+// them, by ID or name).
+func (s *inputSettings) severity(rules []rulemeta.Rule) (map[string]any, error) {
+	flagLevels := map[string]any{}
+	for _, v := range s.severities {
+		id, level, ok := strings.Cut(v, "=")
+		if !ok {
+			return nil, fmt.Errorf("--severity %q: want RGnnn=error|warning|info|off", v)
+		}
+		if !rulemeta.IsLevel(level) {
+			return nil, fmt.Errorf("--severity %q: level must be error, warning, info or off", v)
+		}
+		flagLevels[id] = level
+	}
+	fromFile, err := ruleIDs(s.configPath+": severity", s.fileSeverity, rules)
+	if err != nil {
+		return nil, err
+	}
+	fromFlags, err := ruleIDs("--severity", flagLevels, rules)
+	if err != nil {
+		return nil, err
+	}
+	maps.Copy(fromFile, fromFlags)
+	return fromFile, nil
 }

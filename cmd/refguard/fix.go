@@ -98,9 +98,10 @@ replaces each file atomically, and refuses a file that changed since it was read
 			if err != nil {
 				return err
 			}
-			// The config file's rule levels decide what is an error left
-			// over, and a rule it turns off proposes no repair.
-			severity, err := ruleIDs(in.configPath+": severity", in.fileSeverity, rules)
+			// The rule levels (config file, --severity) decide what is an
+			// error left over, and a rule they turn off proposes no repair,
+			// as check reports it.
+			severity, err := in.severity(rules)
 			if err != nil {
 				return err
 			}

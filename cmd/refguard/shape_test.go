@@ -53,3 +53,34 @@ spec:
 	require.Equal(t, 0, after.code, after.stdout+after.stderr)
 	require.Contains(t, after.stdout, "ResolvedRefs=True")
 }
+
+// TestFixTakesSeverityAsCheckDoes: --severity means the same to fix as to
+// check: a rule turned off proposes no repair and leaves no error over.
+func TestFixTakesSeverityAsCheckDoes(t *testing.T) {
+	path := writeFile(t, t.TempDir(), "route.yaml", `apiVersion: v1
+kind: Service
+metadata: {name: api, namespace: shop}
+spec:
+  ports: [{name: http, port: 8080}]
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: {name: web, namespace: shop}
+spec:
+  rules:
+    - backendRefs:
+        - name: api
+          port: http
+`)
+	on := runCLI(t, "", "fix", path)
+	require.Equal(t, 0, on.code, on.stderr)
+	require.Contains(t, on.stdout, "+          port: 8080")
+
+	off := runCLI(t, "", "fix", "--severity", "backend-port-invalid=off", path)
+	require.Equal(t, 0, off.code, off.stderr)
+	require.NotContains(t, off.stdout, "port: 8080")
+
+	bad := runCLI(t, "", "fix", "--severity", "RG501", path)
+	require.Equal(t, 2, bad.code)
+	require.Contains(t, bad.stderr, "--severity")
+}
