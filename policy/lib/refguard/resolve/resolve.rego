@@ -243,13 +243,6 @@ _allowed_app_protocols(app_protocols, route_kind) := a if {
 	a := app_protocols.allowed[route_kind]
 } else := app_protocols.allowed["*"]
 
-valid_port(p) if {
-	is_number(p)
-	round(p) == p
-	p >= 1
-	p <= 65535
-}
-
 _ports(target) := ps if {
 	ps := target.spec.ports
 	is_array(ps)
@@ -319,8 +312,14 @@ _schema_fail(key, value) := object.union(
 # a group or kind the type refuses (a group in capitals or written as an
 # apiVersion, an empty kind) names no collection, and the API server
 # rejects the route whatever the controller would do.
-_unknown_kind(rec) := _schema_fail(key, rec.ref[key]) if {
-	some key in _first_schema_problem(rec.ref, ["group", "kind"])
+_unknown_kind(rec) := _schema_fail(refused[0], rec.ref[refused[0]]) if {
+	refused := [key |
+		some key in ["group", "kind"]
+		value := rec.ref[key]
+		value != null # dropped by the API server: the default applies
+		schema.string_problem(value, schema.strings[key])
+	]
+	count(refused) > 0
 } else := _fail("kind", sprintf("unsupported backend group/kind %q/%q", [rec.group, rec.kind]))
 
 # _namespace_failure: a namespace the CRD's type refuses (capitals, empty:
@@ -329,18 +328,6 @@ _unknown_kind(rec) := _schema_fail(key, rec.ref[key]) if {
 _namespace_failure(rec, profile) := _schema_fail("namespace", rec.ref.namespace) if {
 	schema.string_problem(rec.ref.namespace, schema.strings.namespace)
 } else := _fail("namespace-set", _namespace_refusal(rec, profile))
-
-# _first_schema_problem: the first of keys whose value the type refuses (a
-# null is dropped by the API server: the default applies), as a one-item
-# array; empty when none.
-_first_schema_problem(ref, keys) := array.slice(problems, 0, 1) if {
-	problems := [key |
-		some key in keys
-		value := ref[key]
-		value != null
-		schema.string_problem(value, schema.strings[key])
-	]
-}
 
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
@@ -384,7 +371,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	port_required(rec, found.collection, profile)
 } else := _fail("port-invalid", sprintf("%s has an invalid port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
-	not valid_port(rec.port)
+	not schema.valid_port(rec.port)
 } else := _fail("port-not-found", sprintf("%s declares its own port: the %s controller looks up %s:%v and finds nothing", [_ref_text(rec), profile.name, _ref_text(rec), rec.port])) if {
 	rec.port != null
 	[rec.group, rec.kind] in object.get(profile, "portless_kinds", set())

@@ -131,6 +131,15 @@ _type_mismatch(filter, type, key) := sprintf("filter.%s must be specified for %s
 	object.get(filter, "type", null) != type
 }
 
+# valid_port: a backendRef port the schema accepts (an integer from 1 to
+# 65535).
+valid_port(p) if {
+	is_number(p)
+	round(p) == p
+	p >= 1
+	p <= 65535
+}
+
 # valid_weight: a backendRef weight the schema accepts (an integer from 0
 # to 1,000,000).
 valid_weight(w) if {
@@ -138,4 +147,18 @@ valid_weight(w) if {
 	round(w) == w
 	w >= 0
 	w <= 1000000
+}
+
+# port_rejected, weight_rejected: a backendRef record
+# (lib.refguard.refs.records) whose port or weight its type refuses: the
+# API server rejects the route (RG501, RG502, and the predicted status).
+port_rejected(rec) if {
+	not rec.malformed
+	rec.port != null
+	not valid_port(rec.port)
+}
+
+weight_rejected(rec) if {
+	not rec.malformed
+	not valid_weight(rec.weight)
 }

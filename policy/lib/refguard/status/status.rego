@@ -110,12 +110,11 @@ _rejected_fields(ctx) := sort({field |
 	_rejected(rec)
 })
 
-_rejected(rec) if rec.resolution.step in {"shape", "port-invalid"}
+_rejected(rec) if rec.resolution.step == "shape"
 
-_rejected(rec) if {
-	not rec.malformed
-	not schema.valid_weight(rec.weight)
-}
+_rejected(rec) if schema.port_rejected(rec)
+
+_rejected(rec) if schema.weight_rejected(rec)
 
 condition(ctx) := {
 	"type": "ResolvedRefs",

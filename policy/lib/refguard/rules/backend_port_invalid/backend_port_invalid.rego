@@ -17,8 +17,8 @@
 # scope: package
 package lib.refguard.rules.backend_port_invalid
 
-import data.lib.refguard.resolve
 import data.lib.refguard.result
+import data.lib.refguard.schema
 
 _hint(rec) := sprintf("; backendRefs take the Service port number, not a port name: port %s of %s %s/%s is %v", [rec.port, rec.kind, rec.namespace, rec.name, _named_port(rec)]) if {
 	_named_port(rec)
@@ -36,7 +36,7 @@ _number(rec) := n if {
 	is_string(rec.port)
 	regex.match(`^[0-9]+$`, rec.port)
 	n := to_number(rec.port)
-	resolve.valid_port(n)
+	schema.valid_port(n)
 } else := _named_port(rec)
 
 _named_port(rec) := named[0].port if {
@@ -46,7 +46,7 @@ _named_port(rec) := named[0].port if {
 		entry.name == rec.port
 	]
 	count(named) == 1
-	resolve.valid_port(named[0].port)
+	schema.valid_port(named[0].port)
 }
 
 _fix(rec) := sprintf("set port: %v", [_number(rec)]) if _number(rec)
@@ -59,9 +59,7 @@ else := []
 
 findings(ctx) := {f |
 	some rec in ctx.records
-	not rec.malformed
-	rec.port != null
-	not resolve.valid_port(rec.port)
+	schema.port_rejected(rec)
 	f := result.finding("RG501", ctx, rec.field, {
 		"message": sprintf("port %s is not a port number (an integer from 1 to 65535)%s", [json.marshal(rec.port), _hint(rec)]),
 		"fix": _fix(rec),

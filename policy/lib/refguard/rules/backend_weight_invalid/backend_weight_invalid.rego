@@ -21,8 +21,7 @@ import data.lib.refguard.schema
 
 findings(ctx) := {f |
 	some rec in ctx.records
-	not rec.malformed
-	not schema.valid_weight(rec.weight)
+	schema.weight_rejected(rec)
 	f := result.finding("RG502", ctx, rec.field, {
 		"message": sprintf("weight %s is not an integer from 0 to 1000000", [json.marshal(rec.weight)]),
 		"fix": "",
