@@ -158,11 +158,7 @@ replaces each file atomically, and refuses a file that changed since it was read
 					return fmt.Errorf("write the fixed manifests: %w", err)
 				}
 			} else {
-				diff, err := plan.Diff()
-				if err != nil {
-					return err
-				}
-				if _, err := io.WriteString(out, diff); err != nil {
+				if _, err := io.WriteString(out, plan.Diff()); err != nil {
 					return fmt.Errorf("write the diff: %w", err)
 				}
 			}

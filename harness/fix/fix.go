@@ -20,7 +20,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/pmezard/go-difflib/difflib"
 	yaml "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
 
@@ -640,22 +639,17 @@ func uniq(in []string) []string {
 }
 
 // Diff renders a unified diff of every changed file, sorted by name, with
-// secret values masked (Redact): a diff is for reading, --write applies
-// the plan itself.
-func (p *Plan) Diff() (string, error) {
+// secret values masked (Redact). Without a masked line in its context the
+// diff applies with git apply or patch -p1; --write applies the plan
+// itself.
+func (p *Plan) Diff() string {
 	names := slices.Sorted(maps.Keys(p.Files))
 	var b strings.Builder
 	for _, name := range names {
-		d, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
-			A: difflib.SplitLines(string(Redact(p.Old[name]))), B: difflib.SplitLines(string(Redact(p.Files[name]))),
-			FromFile: "a/" + strings.TrimPrefix(name, "/"), ToFile: "b/" + strings.TrimPrefix(name, "/"), Context: 3,
-		})
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(d)
+		b.WriteString(unifiedDiff("a/"+strings.TrimPrefix(name, "/"), "b/"+strings.TrimPrefix(name, "/"),
+			string(Redact(p.Old[name])), string(Redact(p.Files[name]))))
 	}
-	return b.String(), nil
+	return b.String()
 }
 
 // ErrChanged is returned by Write when a file changed on disk after it was

@@ -312,11 +312,7 @@ func repair(names []string, files map[string][]byte, recheck fix.Recheck) *Repai
 	if err != nil {
 		return &Repair{Error: err.Error(), Files: []File{}, Changes: []fix.Change{}, Left: []Left{}}
 	}
-	diff, err := plan.Diff()
-	if err != nil {
-		return &Repair{Error: err.Error(), Files: []File{}, Changes: []fix.Change{}, Left: []Left{}}
-	}
-	r := &Repair{Diff: diff, Files: []File{}, Changes: plan.Changes, Left: []Left{}}
+	r := &Repair{Diff: plan.Diff(), Files: []File{}, Changes: plan.Changes, Left: []Left{}}
 	if r.Changes == nil {
 		r.Changes = []fix.Change{}
 	}
