@@ -262,6 +262,13 @@ service_port(target, port, protocol) := entries[0] if {
 
 _protocol(entry) := object.get(entry, "protocol", "TCP")
 
+# _transport_hint: a Service port protocol outside the three transports
+# (protocol: HTTP, written for an application protocol) is refused by the
+# API server, so the Service is never created.
+_transport_hint(entry) := sprintf("; the API server refuses a Service port protocol %v (TCP, UDP or SCTP), so the Service is not created: set protocol: TCP and name the application protocol in appProtocol", [_protocol(entry)]) if {
+	not _protocol(entry) in {"TCP", "UDP", "SCTP"}
+} else := ""
+
 _wanted_protocols := {"UDPRoute": "UDP"}
 
 _wanted_protocol(route) := object.get(_wanted_protocols, route.kind, "TCP")
@@ -397,7 +404,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
 	found.entry == null
-} else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s", [rec.port, _ref_text(rec), _protocol(found.entry), found.route.kind, _wanted_protocol(found.route)])) if {
+} else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s%s", [rec.port, _ref_text(rec), _protocol(found.entry), found.route.kind, _wanted_protocol(found.route), _transport_hint(found.entry)])) if {
 	found.entry != null
 	_protocol(found.entry) != _wanted_protocol(found.route)
 } else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, found.route.kind, profile.name])) if {

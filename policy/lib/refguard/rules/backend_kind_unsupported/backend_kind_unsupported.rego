@@ -2,8 +2,8 @@
 # title: backendRef group/kind not supported
 # description: |
 #   A backendRef names a group/kind the controller does not support: an
-#   unknown CRD, `kind: service` (kinds are case-sensitive), `group: core` (the
-#   core group is ""), or an implementation-specific kind the chosen profile
+#   unknown CRD, `kind: service` (kinds are case-sensitive), `group: core` or
+#   `group: v1` (the core group is ""), or an implementation-specific kind the chosen profile
 #   does not accept. The controller sets ResolvedRefs=False/InvalidKind and
 #   the rule serves 500s. Note that `group: core` also skips the API server's
 #   "must have port" check.
@@ -31,6 +31,8 @@ _hint(rec, ctx) := rec.resolution.detail if {
 	rec.kind != "Service"
 } else := `the core API group is "", not "core": remove group or set group: ""` if {
 	rec.group == "core"
+} else := `v1 is the core API's version, not its group, which is "": remove group or set group: ""` if {
+	_core_version(rec)
 } else := sprintf("the %s profile supports %s", [ctx.profile.name, concat(", ", sort([trim_prefix(sprintf("%s/%s", [g, k]), "/") | some g, kinds in ctx.profile.kinds; some k, _ in kinds]))])
 
 _fix(rec) := "set kind: Service" if {
@@ -38,6 +40,8 @@ _fix(rec) := "set kind: Service" if {
 	rec.kind != "Service"
 } else := `set group: ""` if {
 	rec.group == "core"
+} else := `set group: ""` if {
+	_core_version(rec)
 } else := ""
 
 _edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.kind", [rec.field]), "Service")] if {
@@ -45,7 +49,16 @@ _edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.kind", [rec.field])
 	rec.kind != "Service"
 } else := [result.set_edit(ctx.object, sprintf("%s.group", [rec.field]), "")] if {
 	rec.group == "core"
+} else := [result.set_edit(ctx.object, sprintf("%s.group", [rec.field]), "")] if {
+	_core_version(rec)
 } else := []
+
+# _core_version: the core API's apiVersion written as the group of a core
+# kind (group: v1, kind: Service), which no controller accepts.
+_core_version(rec) if {
+	rec.group == "v1"
+	rec.kind == "Service"
+}
 
 findings(ctx) := unsupported | tolerated if {
 	unsupported := {f |

@@ -7,7 +7,8 @@
 #   BackendNotFound, GEP-1911 UnsupportedProtocol. A Service may list one
 #   number once per protocol (DNS on 53 over UDP and TCP): the entry of the
 #   route's transport is selected, as Envoy Gateway looks it up, and the rule
-#   fires only when there is none.
+#   fires only when there is none. A port written `protocol: HTTP` is refused
+#   by the API server (TCP, UDP or SCTP only); the message says how to write it.
 # related_resources:
 #   - description: "GEP-1911 Backend Protocol Selection"
 #     ref: https://gateway-api.sigs.k8s.io/geps/gep-1911/
