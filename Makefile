@@ -75,8 +75,10 @@ rego-test: $(OPA) $(CONFTEST)
 	$(OPA) test $(REGO)
 	$(CONFTEST) verify --policy policy
 
+# The harness package runs every fixture through every context (several
+# minutes on two cores): go test's default 10-minute limit is too close.
 go-test: $(CONFTEST) $(OPA) $(GATOR) $(SARIF_SCHEMA)
-	REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 ./...
+	REFGUARD_CONFTEST=$(CONFTEST) REFGUARD_OPA=$(OPA) REFGUARD_GATOR=$(GATOR) $(GO) test -count=1 -timeout 25m ./...
 
 ## race: the concurrent parts (documents parsed on every core, the
 ## evaluation workers and their Wasm instances) under the race detector
