@@ -123,3 +123,52 @@ func TestStderrIsEscaped(t *testing.T) {
 	require.NotContains(t, r.stderr, "\x1b")
 	require.NotContains(t, r.stderr, "\x07")
 }
+
+// TestKustomizeRepository: a repository of a kustomize base and overlays
+// is checked file by file. The overlays' patches are parts of objects (a
+// second HTTPRoute of the base's name), so they are set aside with a note
+// naming the command that checks them applied, never read as a second
+// definition (RG506) or repaired; a base that transforms nothing says
+// nothing.
+func TestKustomizeRepository(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "base")
+	require.NoError(t, os.MkdirAll(base, 0o755))
+	writeFile(t, base, "kustomization.yaml", "resources:\n- app.yaml\n")
+	writeFile(t, base, "app.yaml", "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n---\n"+
+		"apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  parentRefs:\n  - name: gw\n  rules:\n  - backendRefs:\n    - name: web\n      port: 80\n")
+	patch := "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  rules:\n  - backendRefs:\n    - name: web\n      port: 8080\n"
+	for env, kustomization := range map[string]string{
+		"prod":    "namespace: prod\nresources:\n- ../../base\npatches:\n- path: route-patch.yaml\n  target:\n    kind: HTTPRoute\n",
+		"staging": "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: staging\nresources:\n- ../../base\npatchesStrategicMerge:\n- route-patch.yaml\n",
+	} {
+		overlay := filepath.Join(dir, "overlays", env)
+		require.NoError(t, os.MkdirAll(overlay, 0o755))
+		writeFile(t, overlay, "kustomization.yaml", kustomization)
+		writeFile(t, overlay, "route-patch.yaml", patch)
+	}
+
+	r := runCLI(t, "", "check", dir)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.NotContains(t, r.stdout, "RG506")
+	require.Contains(t, r.stdout, "HTTPRoute default/web  ResolvedRefs=True")
+	for _, env := range []string{"prod", "staging"} {
+		overlay := filepath.Join(dir, "overlays", env)
+		require.Contains(t, r.stderr, filepath.Join(overlay, "route-patch.yaml")+":1: skipped: a kustomize patch of "+filepath.Join(overlay, "kustomization.yaml"))
+		require.Contains(t, r.stderr, "kustomize build "+overlay+" | refguard check -")
+	}
+	require.NotContains(t, r.stderr, filepath.Join(base, "kustomization.yaml"), "a base that transforms nothing has nothing to say")
+
+	r = runCLI(t, "", "fix", dir)
+	require.Equal(t, 0, r.code, r.stdout+r.stderr)
+	require.Empty(t, r.stdout, "no repair of a patch")
+
+	// A patch named on its own is still a patch of the kustomization read
+	// beside it; without the kustomization it is read as what it says.
+	r = runCLI(t, "", "check", filepath.Join(dir, "overlays", "prod"))
+	require.Equal(t, 2, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stderr, "no Kubernetes objects found")
+	r = runCLI(t, "", "check", filepath.Join(dir, "overlays", "prod", "route-patch.yaml"))
+	require.Equal(t, 1, r.code, r.stdout+r.stderr)
+	require.Contains(t, r.stdout, "RG103")
+}

@@ -50,10 +50,17 @@ func parse(sources []source, opts Options) (*Result, error) {
 	var jobs []job
 	var nodes budget
 	workers := runtime.GOMAXPROCS(0)
+	kustomize := readKustomizations(sources)
 	for i, src := range sources {
 		sources[i].data = dropDocumentBOMs(src.data)
 		src = sources[i]
 		res.Files = append(res.Files, src.file)
+		if note, ok := kustomize.skip(src.file); ok {
+			if note != (Note{}) {
+				notes[i] = append(notes[i], note)
+			}
+			continue
+		}
 		template := templateLine(src.data)
 		switch {
 		case len(src.data) > MaxFileSize:
