@@ -103,7 +103,9 @@ collections(cfg) := object.union(lookups(cfg), refs.collections)
 # with_lookups adds a config's lookups to a profile: each kind resolves
 # to its collection (so a reference to a missing object is
 # BackendNotFound), and lookup_ports holds where each collection's ports
-# are, for the port step (lib.refguard.resolve).
+# are, for the port step (lib.refguard.resolve), whose failure the
+# controller reports as lookup_port_reason: the profile's own, else its
+# port-not-found reason.
 with_lookups(p, ls) := p if {
 	count(ls) == 0
 } else := object.union(p, {
@@ -116,4 +118,5 @@ with_lookups(p, ls) := p if {
 		})
 	}),
 	"lookup_ports": {c: spec.port | some c, spec in ls; spec.port != ""},
+	"lookup_port_reason": object.get(p, "lookup_port_reason", object.get(p.reasons, "port-not-found", "")),
 })

@@ -35,7 +35,8 @@ resolve(rec, route, inv, profile) := object.union(rec, {
 }
 
 # _as_reported adds the reason the controller writes for the step the
-# reference stopped at. A controller that drops weight-0 references before
+# reference stopped at, unless the step set its own (a declared lookup's
+# port, which a controller may not check: profile.lookup_port_reason). A controller that drops weight-0 references before
 # any lookup (profile.skips_zero_weight) never fails on one: the reference
 # is resolved as any other, so a broken one still gets its finding, but it
 # is marked skipped, ok (no traffic goes there) and without a reason.
@@ -44,7 +45,7 @@ _as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", 
 	profile.skips_zero_weight
 	rec.via == "backendRef"
 	rec.weight == 0
-} else := object.union(res, {"reason": object.get(profile.reasons, res.step, "")})
+} else := object.union({"reason": object.get(profile.reasons, res.step, "")}, res)
 
 _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
@@ -395,7 +396,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	profile.externalname == "rejected"
 } else := {"ok": true, "step": "externalname", "detail": sprintf("%s is an ExternalName Service", [_ref_text(rec)])} if {
 	found.target.spec.type == "ExternalName"
-} else := object.union(_fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])), {"ports": sort(declared_ports(found.target, path))}) if {
+} else := object.union(_fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])), {"ports": sort(declared_ports(found.target, path)), "reason": profile.lookup_port_reason}) if {
 	rec.port != null
 	path := profile.lookup_ports[found.collection]
 	not rec.port in declared_ports(found.target, path)

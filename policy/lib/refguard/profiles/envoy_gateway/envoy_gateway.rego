@@ -7,7 +7,9 @@
 #   port the Service lacks or of the wrong protocol, UnsupportedValue for
 #   ExternalName Services, header modifiers, hostname URLRewrite and
 #   ExtensionRef as the only backendRef filters (header modifiers only on a
-#   GRPCRoute), appProtocol never reported, several failures joined.
+#   GRPCRoute), appProtocol never reported, several failures joined; an
+#   extension manager kind (a declared lookup) is checked for a
+#   ReferenceGrant and existence, never for its port.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.envoy_gateway
@@ -47,6 +49,10 @@ profile := {
 		"*": "any",
 	},
 	"port_required": {"services", "serviceimports"},
+	# A kind of the extension manager's backendResources skips every port
+	# check (route.go: only validateBackendNamespace runs for it, then the
+	# lookup): a declared port path is checked, but not reported.
+	"lookup_port_reason": "",
 	"app_protocols": spec.app_protocols,
 	"never_cross_namespace": {},
 	"join": "envoy-gateway",
