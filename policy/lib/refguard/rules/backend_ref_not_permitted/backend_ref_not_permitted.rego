@@ -88,6 +88,10 @@ _not_permitted(ctx, rec) := sprintf(
 	[rec.kind, rec.namespace, rec.name, rec.namespace, ctx.route.kind, _route_ns(ctx)],
 )
 
+# _fix says first what fix does (a new grant, _edits); a near miss that
+# one change would make permit it is named after, for a reader who knows
+# nothing else relies on it. A near miss the API server rejects is
+# repaired on the grant itself (RG204, RG205), so its fix is that.
 _fix(ctx, rec, misses) := sprintf("fix ReferenceGrant %s, which the API server rejects (%s: %s)", [m.grant, m.field, m.problem]) if {
 	count(misses) == 1
 	some m in misses
@@ -96,11 +100,17 @@ _fix(ctx, rec, misses) := sprintf("fix ReferenceGrant %s, which the API server r
 } else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
 	count(misses) == 1
 	some m in misses
-	m.field != "metadata.namespace"
-} else := sprintf("move ReferenceGrant %s to namespace %s", [m.grant, rec.namespace]) if {
+	m.rejected
+} else := sprintf("%s; or, if nothing else relies on it as it is, in ReferenceGrant %s set %s: %q", [_add_grant(ctx, rec), m.grant, m.field, m.want]) if {
 	count(misses) == 1
 	some m in misses
-} else := sprintf(
+	m.field != "metadata.namespace"
+} else := sprintf("%s; or, if nothing else relies on it where it is, move ReferenceGrant %s to namespace %s", [_add_grant(ctx, rec), m.grant, rec.namespace]) if {
+	count(misses) == 1
+	some m in misses
+} else := _add_grant(ctx, rec)
+
+_add_grant(ctx, rec) := sprintf(
 	"add a ReferenceGrant in namespace %s: from {group: gateway.networking.k8s.io, kind: %s, namespace: %s} to {group: %q, kind: %s, name: %s}",
 	[rec.namespace, ctx.route.kind, _route_ns(ctx), rec.group, rec.kind, rec.name],
 )

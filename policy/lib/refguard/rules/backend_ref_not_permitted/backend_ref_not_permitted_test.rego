@@ -18,7 +18,8 @@ test_no_grant_fires if {
 test_grant_in_route_namespace_is_a_near_miss if {
 	g := t.grant("app", "g", [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}], [{"group": "", "kind": "Service", "name": "api"}])
 	some f in backend_ref_not_permitted.findings(t.ctx(t.http([_ref]), [_svc, g]))
-	f.fix == "move ReferenceGrant app/g to namespace pay"
+	startswith(f.fix, "add a ReferenceGrant in namespace pay: ")
+	endswith(f.fix, "; or, if nothing else relies on it where it is, move ReferenceGrant app/g to namespace pay")
 }
 
 test_wrong_to_group_is_named if {
