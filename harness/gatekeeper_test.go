@@ -14,10 +14,12 @@ import (
 )
 
 // TestGatorVerifyEveryFixture runs the real Gatekeeper engine (gator
-// v3.23) over the generated suites: every rule's template reviews every
+// v3.23) over the generated suites: the aggregate template reviews every
 // route and ReferenceGrant of every fixture, with the fixture's other
-// objects as synced inventory, and must produce exactly the findings the
-// fixture (and so the CLI) expects — count per object and one per field.
+// objects as synced inventory, and each rule's template those of the
+// fixtures that exercise its rule (harness/gatekeeper exercisesRule); each
+// must produce exactly the findings the fixture (and so the CLI) expects —
+// count per object and one per field.
 func TestGatorVerifyEveryFixture(t *testing.T) {
 	bin := testsupport.Tool(t, "gator")
 	root := filepath.Join("gatekeeper", "testdata", "verify")

@@ -33,6 +33,7 @@ import data.lib.refguard.grants
 import data.lib.refguard.namesakes
 import data.lib.refguard.resolve
 import data.lib.refguard.result
+import data.lib.refguard.similar
 
 _route_ns(ctx) := ctx.object.namespace
 
@@ -72,6 +73,9 @@ _details(ctx, rec) := {
 } if {
 	_absent(ctx, rec)
 	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
+	count(homes) > 0
+} else := _misspelt(ctx, rec, similar.closest(rec.name, _candidates(ctx, rec))) if {
+	_absent(ctx, rec)
 } else := {
 	"message": concat("; ", array.concat([_not_permitted(ctx, rec)], sort([m.text | some m in misses]))),
 	"fix": _fix(ctx, rec, misses),
@@ -136,6 +140,23 @@ _absent(ctx, rec) if {
 	not coll in resolve.host_collections
 }
 
-_absent_text(ctx, rec, homes) := sprintf("%s %s/%s does not exist either: %s", [rec.kind, rec.namespace, rec.name, namesakes.hint(ctx, rec, homes)]) if {
-	count(homes) > 0
-} else := sprintf("%s %s/%s does not exist either, so no ReferenceGrant would help", [rec.kind, rec.namespace, rec.name])
+_absent_text(ctx, rec, homes) := sprintf("%s %s/%s does not exist either: %s", [rec.kind, rec.namespace, rec.name, namesakes.hint(ctx, rec, homes)])
+
+# _misspelt: the object is in no namespace under this name. One close name
+# in the target namespace is what the reference meant (a typo, as RG103
+# says of a reference in the route's own namespace): fix renames it, and
+# the grant it then needs is the next round's repair. Otherwise no grant
+# would help.
+_misspelt(ctx, rec, best) := {
+	"message": sprintf("%s; %s %s/%s does not exist either: did you mean %s?", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name, best[0]]),
+	"fix": sprintf("set name: %s", [best[0]]),
+	"edits": [result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), best[0])],
+} if {
+	count(best) == 1
+} else := {
+	"message": sprintf("%s; %s %s/%s does not exist either, so no ReferenceGrant would help", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name]),
+	"fix": "",
+	"edits": [],
+}
+
+_candidates(ctx, rec) := object.keys(object.get(ctx.inv, [resolve.collection(rec, ctx.profile), rec.namespace], {}))
