@@ -179,3 +179,49 @@ func TestFixEveryFixableFixture(t *testing.T) {
 	}
 	require.GreaterOrEqual(t, fixed, 10, "fixtures repaired")
 }
+
+// TestFixWritesAGrantWhereItsNamespaceLives: in a repository laid out by
+// namespace, the ReferenceGrant fix adds goes with the namespace that
+// consents (beside its grants, else beside the Service it permits), not
+// into the route's file; read from standard input, everything is one file.
+func TestFixWritesAGrantWhereItsNamespaceLives(t *testing.T) {
+	route := "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: shop, namespace: shop}\nspec:\n  rules:\n    - backendRefs:\n        - {name: ledger, namespace: payments, port: 9000}\n"
+	service := "apiVersion: v1\nkind: Service\nmetadata: {name: ledger, namespace: payments}\nspec: {ports: [{port: 9000}]}\n"
+	grant := "apiVersion: gateway.networking.k8s.io/v1beta1\nkind: ReferenceGrant\nmetadata: {name: other, namespace: payments}\nspec:\n  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: web}]\n  to: [{group: \"\", kind: Service, name: web}]\n"
+	for name, tc := range map[string]struct {
+		files map[string]string
+		home  string
+	}{
+		"beside the namespace's grants":          {map[string]string{"shop/route.yaml": route, "payments/svc.yaml": service, "payments/grants.yaml": grant}, "payments/grants.yaml"},
+		"beside the Service":                     {map[string]string{"shop/route.yaml": route, "payments/svc.yaml": service}, "payments/svc.yaml"},
+		"beside the route when neither is in the files": {map[string]string{"shop/route.yaml": route}, "shop/route.yaml"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			before := map[string]string{}
+			for f, content := range tc.files {
+				require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(f)), 0o755))
+				writeFile(t, filepath.Join(dir, filepath.Dir(f)), filepath.Base(f), content)
+				before[f] = content
+			}
+			// The Service is also known from the cluster (--inventory), as
+			// it is when the repository does not hold it.
+			cluster := writeFile(t, t.TempDir(), "cluster.yaml", service)
+			r := runCLI(t, "", "fix", "--write", "--inventory", cluster, dir)
+			require.Contains(t, r.stderr, "0 errors left", r.stdout+r.stderr)
+			for f, content := range before {
+				after, err := os.ReadFile(filepath.Join(dir, f))
+				require.NoError(t, err)
+				if f == tc.home {
+					require.Contains(t, string(after), "name: allow-httproute-shop-to-ledger", f)
+				} else {
+					require.Equal(t, content, string(after), "%s is left as it was", f)
+				}
+			}
+			require.Equal(t, 0, runCLI(t, "", "check", "--inventory", cluster, dir).code)
+		})
+	}
+	r := runCLI(t, route+"---\n"+service, "fix", "-")
+	require.Equal(t, 0, r.code, r.stderr)
+	require.Contains(t, r.stdout, "name: allow-httproute-shop-to-ledger")
+}

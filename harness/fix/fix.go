@@ -89,6 +89,9 @@ func Build(rep *report.Report, files map[string][]byte, namespace string) (*Plan
 		var failed error
 		for _, e := range f.Edits {
 			file, obj, err := locate(docs, files, f, e, namespace)
+			if e.Op == "add" {
+				file, err = home(docs, files, f, e, namespace, file, err)
+			}
 			if err != nil {
 				failed = err
 				break
@@ -252,6 +255,18 @@ func locate(docs map[string][]*yaml.Node, files map[string][]byte, f report.Find
 		}
 	}
 	return "", nil, fmt.Errorf("%s %s/%s is not in the given files", want.Kind, want.Namespace, want.Name)
+}
+
+// home is the file an added object goes into: that of the first of the
+// edit's Near objects found in the files, else the edit's object's (file,
+// err: what locate found for it).
+func home(docs map[string][]*yaml.Node, files map[string][]byte, f report.Finding, e report.Edit, namespace, file string, err error) (string, error) {
+	for _, near := range e.Near {
+		if name, _, nerr := locate(docs, files, f, report.Edit{Object: near}, namespace); nerr == nil {
+			return name, nil
+		}
+	}
+	return file, err
 }
 
 var pathPart = regexp.MustCompile(`^([^.\[]+)((?:\[\d+\])*)`)

@@ -83,6 +83,9 @@ type Edit struct {
 	Field    string         `json:"field,omitempty"`
 	Value    any            `json:"value,omitempty"`
 	Manifest map[string]any `json:"manifest,omitempty"`
+	// Near lists, for an add, the objects beside which the new one belongs,
+	// in order of preference: it goes into the file of the first found.
+	Near []ObjectRef `json:"near,omitempty"`
 }
 
 // ObjectRef identifies an object.

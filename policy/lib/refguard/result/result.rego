@@ -132,8 +132,10 @@ set_edit(obj, field, value) := {"op": "set", "object": obj, "field": field, "val
 # remove_edit: a repair that deletes a field of obj (a dotted path).
 remove_edit(obj, field) := {"op": "remove", "object": obj, "field": field}
 
-# add_edit: a repair that adds a new object next to obj (in its file).
-add_edit(obj, manifest) := {"op": "add", "object": obj, "manifest": manifest}
+# add_edit: a repair that adds a new object: in the file of the first
+# object of near found among the files being repaired (where the objects
+# it belongs with are kept), else next to obj (in its file).
+add_edit(obj, manifest, near) := {"op": "add", "object": obj, "manifest": manifest, "near": near}
 
 # undetected: a note for findings the profile's controller does not report
 # in status (ResolvedRefs stays True while the traffic fails).

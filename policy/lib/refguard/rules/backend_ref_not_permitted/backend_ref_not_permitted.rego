@@ -119,7 +119,8 @@ _add_grant(ctx, rec) := sprintf(
 	[rec.namespace, ctx.route.kind, _route_ns(ctx), rec.group, rec.kind, rec.name],
 )
 
-# _edits: a new grant in the target namespace, scoped to the one Service.
+# _edits: a new grant in the target namespace, scoped to the one Service,
+# written where the target namespace's objects are (_grant_homes).
 # An existing grant is never edited, even the one near miss the fix text
 # names: other references may rely on the entry as it is, and a route's
 # context cannot see them, so an edit in place could break a working route
@@ -129,7 +130,18 @@ _add_grant(ctx, rec) := sprintf(
 _edits(ctx, rec, misses) := [] if {
 	some m in misses
 	m.rejected
-} else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec))]
+} else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec), _grant_homes(ctx, rec))]
+
+# _grant_homes: where a new grant belongs, in order: beside the target
+# namespace's grants, else beside the object it permits; a repository laid
+# out by namespace (and owned so) keeps the grant with the namespace that
+# consents, not with the route that asks.
+_grant_homes(ctx, rec) := array.concat(
+	[{"apiVersion": object.get(grants.grants_in(ctx.inv, rec.namespace)[name], "apiVersion", ""), "kind": "ReferenceGrant", "namespace": rec.namespace, "name": name} |
+		some name in sort(object.keys(grants.grants_in(ctx.inv, rec.namespace)))
+	],
+	[{"apiVersion": object.get(rec.target, "apiVersion", ""), "kind": rec.kind, "namespace": rec.namespace, "name": rec.name} | rec.target != null],
+)
 
 # _absent: the target namespace does not hold the object either (a kind
 # found by name).
