@@ -192,8 +192,8 @@ func TestFixWritesAGrantWhereItsNamespaceLives(t *testing.T) {
 		files map[string]string
 		home  string
 	}{
-		"beside the namespace's grants":          {map[string]string{"shop/route.yaml": route, "payments/svc.yaml": service, "payments/grants.yaml": grant}, "payments/grants.yaml"},
-		"beside the Service":                     {map[string]string{"shop/route.yaml": route, "payments/svc.yaml": service}, "payments/svc.yaml"},
+		"beside the namespace's grants":                 {map[string]string{"shop/route.yaml": route, "payments/svc.yaml": service, "payments/grants.yaml": grant}, "payments/grants.yaml"},
+		"beside the Service":                            {map[string]string{"shop/route.yaml": route, "payments/svc.yaml": service}, "payments/svc.yaml"},
 		"beside the route when neither is in the files": {map[string]string{"shop/route.yaml": route}, "shop/route.yaml"},
 	} {
 		t.Run(name, func(t *testing.T) {
