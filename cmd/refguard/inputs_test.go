@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/refguard/refguard/internal/testsupport"
 )
 
 // missingService is a route to a Service no input defines.
@@ -171,4 +173,29 @@ func TestKustomizeRepository(t *testing.T) {
 	r = runCLI(t, "", "check", filepath.Join(dir, "overlays", "prod", "route-patch.yaml"))
 	require.Equal(t, 1, r.code, r.stdout+r.stderr)
 	require.Contains(t, r.stdout, "RG103")
+}
+
+// TestHelmTemplateOutputNamesTheTemplate: findings in helm template's
+// output, piped in, name the template each object came from (its
+// "# Source:" comment) in the text, JSON and SARIF reports: the line of
+// the rendered stream is not where a chart author edits.
+func TestHelmTemplateOutputNamesTheTemplate(t *testing.T) {
+	rendered := "---\n# Source: shop/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\nspec:\n  ports:\n  - port: 80\n" +
+		"---\n# Source: shop/templates/route.yaml\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\nspec:\n  rules:\n  - backendRefs:\n    - name: api\n      port: 8080\n"
+	r := runCLI(t, rendered, "check", "-n", "shop", "-")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stdout, "RG105")
+	require.Contains(t, r.stdout, "rendered from shop/templates/route.yaml")
+	r = runCLI(t, rendered, "check", "-n", "shop", "--format", "json", "-")
+	var rep struct {
+		Findings []struct{ File, Source string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	testsupport.ValidateReport(t, []byte(r.stdout))
+	require.Len(t, rep.Findings, 1)
+	require.Equal(t, "<stdin>", rep.Findings[0].File)
+	require.Equal(t, "shop/templates/route.yaml", rep.Findings[0].Source)
+	r = runCLI(t, rendered, "check", "-n", "shop", "--format", "sarif", "-")
+	testsupport.ValidateSARIF(t, []byte(r.stdout))
+	require.Contains(t, r.stdout, `"source": "shop/templates/route.yaml"`)
 }

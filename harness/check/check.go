@@ -286,7 +286,7 @@ func locate(o *manifest.Object, f report.PolicyFinding) report.Finding {
 	if f.Suppression == nil {
 		f.Suppression = commentSuppression(o, f)
 	}
-	return report.Finding{PolicyFinding: f, File: o.File, Line: line}
+	return report.Finding{PolicyFinding: f, File: o.File, Line: line, Source: o.Source}
 }
 
 // commentSuppression: a "# refguard:ignore" comment above the finding's

@@ -67,6 +67,7 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Optio
 	dec := yaml.NewDecoder(bytes.NewReader(data[c.start:c.end]))
 	docStart := c.line // where the next document starts, for errors without a line
 	next := 0          // the first of singles a later document may start in
+	carried := ""      // a "# Source:" comment yaml.v3 gave the previous document
 	for {
 		var node yaml.Node
 		err := dec.Decode(&node)
@@ -76,6 +77,13 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Optio
 		if err != nil {
 			return nil, nil, parseError(file, docStart, offset, err)
 		}
+		source := templateSource(&node)
+		if source == "" {
+			source = carried
+		}
+		// A comment set apart from the next document by a blank line is
+		// read as this document's foot comment.
+		carried = sourceIn(node.FootComment)
 		shiftLines(&node, offset)
 		docStart = lastLine(&node) + 1
 		if ns != "" {
@@ -85,7 +93,7 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Optio
 			i := chunkOf(singles, next, node.Line)
 			if i >= 0 && chunkOf(singles, i, docStart-1) == i {
 				next = i + 1
-				o, ok, err := deferredObject(file, &node, opts)
+				o, ok, err := deferredObject(file, &node, opts, source)
 				if err != nil {
 					return nil, nil, err
 				}
@@ -96,7 +104,7 @@ func parseStream(file string, data []byte, c chunk, singles []chunk, opts *Optio
 				}
 			}
 		}
-		if err := out.addDocument(file, &node); err != nil {
+		if err := out.addDocument(file, &node, source); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -120,7 +128,7 @@ func chunkOf(singles []chunk, from, line int) int {
 // once, when Materialize parses the text again. Only plain mappings whose
 // top-level keys are distinct strings qualify; anything else (and every
 // other kind) takes the full path, with its checks and errors.
-func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, error) {
+func deferredObject(file string, doc *yaml.Node, opts *Options, source string) (Object, bool, error) {
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) != 1 || doc.Content[0].Kind != yaml.MappingNode {
 		return Object{}, false, nil
 	}
@@ -140,7 +148,7 @@ func deferredObject(file string, doc *yaml.Node, opts *Options) (Object, bool, e
 	if plain, err := checkShape(file, root); err != nil || !plain {
 		return Object{}, false, err
 	}
-	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line}
+	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line, Source: source}
 	if opts.Fields != nil {
 		o.keep = opts.Fields(apiVersion, kind)
 	}
@@ -285,7 +293,51 @@ func firstBadLine(data []byte) int {
 
 // addDocument turns one YAML document into objects: a mapping is one
 // object, a sequence (JSON array) or kind: List holds several.
-func (r *chunkResult) addDocument(file string, doc *yaml.Node) error {
+func (r *chunkResult) addDocument(file string, doc *yaml.Node, source string) error {
+	first := len(r.objects)
+	err := r.addDocumentObjects(file, doc)
+	for i := first; i < len(r.objects); i++ {
+		r.objects[i].Source = source
+	}
+	return err
+}
+
+// templateSource is the template a rendered document came from: the
+// "# Source: chart/templates/route.yaml" comment helm template writes
+// above each document, "" when there is none. yaml.v3 gives it to the
+// document, or to its first key; one set apart by a blank line from a
+// document that follows another in the same stream it gives to the one
+// before (its foot comment, which parseStream carries over).
+func templateSource(doc *yaml.Node) string {
+	if source := sourceIn(doc.HeadComment); source != "" {
+		return source
+	}
+	root := doc
+	if root.Kind == yaml.DocumentNode && len(root.Content) > 0 {
+		root = root.Content[0]
+		if source := sourceIn(root.HeadComment); source != "" {
+			return source
+		}
+	}
+	if root.Kind == yaml.MappingNode && len(root.Content) > 0 {
+		return sourceIn(root.Content[0].HeadComment)
+	}
+	return ""
+}
+
+// sourceIn finds a "# Source:" line in a comment block.
+func sourceIn(comment string) string {
+	for line := range strings.SplitSeq(comment, "\n") {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(line), "# Source:"); ok {
+			if source := strings.TrimSpace(rest); source != "" {
+				return source
+			}
+		}
+	}
+	return ""
+}
+
+func (r *chunkResult) addDocumentObjects(file string, doc *yaml.Node) error {
 	root := doc
 	if root.Kind == yaml.DocumentNode {
 		if len(root.Content) == 0 {

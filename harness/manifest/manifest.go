@@ -52,6 +52,10 @@ type Object struct {
 	// for objects of the Gateway API group: findings only ever point into
 	// routes and ReferenceGrants. Nil for other objects.
 	Lines map[string]int
+	// Source is the template the object was rendered from, as helm
+	// template names it in a "# Source:" comment above the document; "" if
+	// none.
+	Source string
 	// Ignores holds the "# refguard:ignore" comments above list items, by
 	// field path; like Lines, only for objects of the Gateway API group.
 	Ignores map[string]IgnoreComment

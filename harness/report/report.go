@@ -42,6 +42,7 @@ type jsonFinding struct {
 	Field       string         `json:"field"`
 	File        string         `json:"file"`
 	Line        int            `json:"line"`
+	Source      string         `json:"source,omitempty"`
 	Set         string         `json:"set,omitempty"`
 	Message     string         `json:"message"`
 	Fix         string         `json:"fix,omitempty"`
@@ -66,7 +67,7 @@ func newJSONReport(meta Meta, rep *Report) jsonReport {
 	for _, f := range rep.Findings {
 		out.Findings = append(out.Findings, jsonFinding{
 			Rule: f.Rule, Name: f.Name, Severity: f.Severity, Reason: f.Reason, Object: f.Object,
-			Field: f.Field, File: f.File, Line: f.Line, Set: f.Set, Message: f.Message, Fix: f.Fix, Suggestion: f.Suggestion,
+			Field: f.Field, File: f.File, Line: f.Line, Source: f.Source, Set: f.Set, Message: f.Message, Fix: f.Fix, Suggestion: f.Suggestion,
 			Suppression: f.Suppression,
 		})
 	}
@@ -212,6 +213,9 @@ func Text(w io.Writer, meta Meta, rep *Report, style Style) error {
 		}
 		fmt.Fprintf(&b, "%6d  %s %s  %s%s\n", f.Line, sev, f.Rule, setLabel(f.Set), Clean(fmt.Sprintf("%s %s/%s %s", f.Object.Kind, f.Object.Namespace, f.Object.Name, f.Field), false))
 		fmt.Fprintf(&b, "        %s\n", Clean(f.Message, false))
+		if f.Source != "" {
+			fmt.Fprintf(&b, "        rendered from %s\n", Clean(f.Source, false))
+		}
 		if f.Suppression != nil {
 			why := "suppressed by refguard.io/ignore"
 			if f.Suppression.Kind == "comment" {

@@ -87,6 +87,9 @@ func SARIF(w io.Writer, meta Meta, rules []rulemeta.Rule, rep *Report) error {
 		if f.Set != "" {
 			properties["set"] = f.Set
 		}
+		if f.Source != "" {
+			properties["source"] = f.Source
+		}
 		var suppressions []map[string]any
 		if f.Suppression != nil {
 			// In the source: the object's refguard.io/ignore annotation.

@@ -37,6 +37,9 @@ type Finding struct {
 	PolicyFinding
 	File string `json:"file"`
 	Line int    `json:"line"`
+	// Source is the template the object was rendered from (helm
+	// template's "# Source:" comment), when the file is rendered output.
+	Source string `json:"source,omitempty"`
 	// Set names the set the finding belongs to when sets are checked
 	// separately and reported together (check --each); "" otherwise.
 	Set string `json:"set,omitempty"`
