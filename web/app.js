@@ -218,6 +218,7 @@ function renderFinding(f, rule) {
       el("span", { class: "where" }, f.file + ":" + f.line), " ", el("code", { class: "field" }, f.field)),
     el("p", { class: "message" }, f.message),
   );
+  if (f.source) item.append(el("p", { class: "source" }, "Rendered from " + f.source));
   if (f.fix) item.append(el("p", { class: "fix" }, "Fix: " + f.fix));
   if (f.suppression) item.append(el("p", { class: "fix" }, "Ignored (" + f.suppression.kind + ")" + (f.suppression.reason ? ": " + f.suppression.reason : "")));
   return item;

@@ -319,6 +319,14 @@ func TestSandboxPageShowsTheGuidesIncidents(t *testing.T) {
 		require.Contains(t, s.text("#diff"), "+        - name: api-service")
 	})
 
+	t.Run("helm template output names each template", func(t *testing.T) {
+		rendered := "---\n# Source: shop/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: api\n  namespace: shop\nspec:\n  ports:\n  - port: 80\n" +
+			"---\n# Source: shop/templates/route.yaml\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: shop\n  namespace: shop\nspec:\n  rules:\n  - backendRefs:\n    - name: api\n      port: 8080\n"
+		a := s.paste(rendered, "spec")
+		require.Contains(t, a.Report, `"source": "shop/templates/route.yaml"`)
+		require.Equal(t, "Rendered from shop/templates/route.yaml", s.text("#results li.finding p.source"))
+	})
+
 	t.Run("keyboard only", func(t *testing.T) {
 		require.NoError(t, chromedp.Do(s.ctx,
 			chromedp.Evaluate[chromedp.Void](`window.refguardLast = null`),
