@@ -159,6 +159,9 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		for _, n := range checked.Notes {
 			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
 		}
+		if routesWithoutServices(checked.Objects, lookup) {
+			fmt.Fprintln(cmd.ErrOrStderr(), "refguard: note: no Service among the inputs, so every reference to one is reported not found (RG103); where the Services live elsewhere, check them together or give them as lookup-only objects: kubectl get services,referencegrants -A -o yaml > cluster.yaml; refguard check --inventory cluster.yaml PATH")
+		}
 		if len(checked.Objects) == 0 {
 			return nil, fmt.Errorf("no Kubernetes objects found in %s: nothing was checked", strings.Join(inputNames(paths), ", "))
 		}
@@ -214,6 +217,23 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		return &failedError{reason: fmt.Sprintf("%d findings at or above %s", n, o.failOn)}
 	}
 	return nil
+}
+
+// routesWithoutServices: the inputs hold routes and not one Service, the
+// usual sign that the Services live in another repository or only in the
+// cluster, rather than that every reference is wrong.
+func routesWithoutServices(checked, lookup []manifest.Object) bool {
+	routes := false
+	for _, objects := range [][]manifest.Object{checked, lookup} {
+		for i := range objects {
+			o := &objects[i]
+			if o.Kind == "Service" && manifest.APIGroup(o.APIVersion) == "" {
+				return false
+			}
+			routes = routes || (strings.HasSuffix(o.Kind, "Route") && manifest.APIGroup(o.APIVersion) == manifest.GatewayGroup)
+		}
+	}
+	return routes
 }
 
 func inputNames(args []string) []string {

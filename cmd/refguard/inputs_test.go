@@ -199,3 +199,22 @@ func TestHelmTemplateOutputNamesTheTemplate(t *testing.T) {
 	testsupport.ValidateSARIF(t, []byte(r.stdout))
 	require.Contains(t, r.stdout, `"source": "shop/templates/route.yaml"`)
 }
+
+// TestRoutesWithoutServicesSayWhere: checking routes alone (their
+// Services in another repository or only in the cluster) reports each
+// reference not found, and says once how to give the Services; a Service
+// among the files or the inventory silences it.
+func TestRoutesWithoutServicesSayWhere(t *testing.T) {
+	dir := t.TempDir()
+	route := writeFile(t, dir, "route.yaml", missingService)
+	r := runCLI(t, "", "check", route)
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stdout, "RG103")
+	require.Equal(t, 1, strings.Count(r.stderr, "no Service among the inputs"), r.stderr)
+	require.Contains(t, r.stderr, "--inventory cluster.yaml")
+	svc := writeFile(t, t.TempDir(), "cluster.yaml", "apiVersion: v1\nkind: Service\nmetadata: {name: other, namespace: default}\nspec: {ports: [{port: 80}]}\n")
+	for _, args := range [][]string{{"check", route, svc}, {"check", "--inventory", svc, route}} {
+		r = runCLI(t, "", args...)
+		require.NotContains(t, r.stderr, "no Service among the inputs", args)
+	}
+}
