@@ -152,3 +152,39 @@ func TestConftestCIFormatsNameTheFileAndEscapeInput(t *testing.T) {
 		require.Equal(t, filepath.ToSlash(route), r.Locations[0].PhysicalLocation.ArtifactLocation.URI)
 	}
 }
+
+// TestConftestOnAKustomizeTree: conftest --combine on a kustomize base and
+// overlays reads the overlays' patches as refguard check does — parts of
+// the base's objects, not second definitions of them (no RG506) — so the
+// two report the same findings on the same tree.
+func TestConftestOnAKustomizeTree(t *testing.T) {
+	bin := testsupport.Tool(t, "conftest")
+	dir := t.TempDir()
+	files := map[string]string{
+		"base/kustomization.yaml": "resources:\n- app.yaml\n",
+		"base/app.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n---\n" +
+			"apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  parentRefs:\n  - name: gw\n  rules:\n  - backendRefs:\n    - name: web\n      port: 8080\n",
+		"overlays/prod/kustomization.yaml": "namespace: prod\nresources:\n- ../../base\npatches:\n- path: route.yaml\n",
+		"overlays/prod/route.yaml":         "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  rules:\n  - backendRefs:\n    - name: web\n      port: 80\n",
+		"overlays/dev/kustomization.yaml":  "resources:\n- ../../base\npatchesStrategicMerge:\n- ./route.yaml\n",
+		"overlays/dev/route.yaml":          "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: web\nspec:\n  rules:\n  - backendRefs:\n    - name: web\n      port: 9090\n",
+	}
+	for name, content := range files {
+		require.NoError(t, os.MkdirAll(filepath.Join(dir, filepath.Dir(name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644))
+	}
+	loaded, err := manifest.Load([]string{dir}, nil)
+	require.NoError(t, err)
+	rep, err := newChecker(t).Check(context.Background(), loaded, nil, nil)
+	require.NoError(t, err)
+	var want []string
+	for _, f := range rep.Findings {
+		want = append(want, fromCLI(f, true).String())
+	}
+	sort.Strings(want)
+	require.Equal(t, 1, len(want), "the base's wrong port, and no RG506 for the patches: %v", want)
+
+	got, notices := runConftest(t, bin, "--combine", "--policy", filepath.Join("..", "policy"), dir)
+	require.Empty(t, notices)
+	require.Equal(t, want, got)
+}

@@ -28,10 +28,71 @@ combined if is_array(input)
 # conftest groups the results under the file it read.
 _raw_documents := [[file.path, doc] |
 	some file in input
+	not _kustomize_files[file.path]
 	some doc in _as_list(file.contents)
 ] if combined
 
 else := [["", doc] | some doc in _as_list(input)]
+
+# _kustomize_files: the kustomizations of a --combine set and the patches
+# they apply, which hold no object to check: read as objects, an overlay's
+# patch would be a second definition of the base's object (RG506), as
+# refguard check skips them too (harness/manifest, docs/cli.md). A patch
+# path is taken relative to its kustomization, "./" and up to four levels
+# of "../" resolved.
+_kustomize_files contains file.path if {
+	some file in input
+	_kustomization(file)
+}
+
+_kustomize_files contains path if {
+	some file in input
+	_kustomization(file)
+	some patch in _patch_paths(file.contents)
+	path := _clean(_joined(file.path, patch))
+}
+
+_kustomization(file) if {
+	is_string(file.path)
+	endswith(file.path, ".yaml")
+	_base_name(file.path) == "kustomization.yaml"
+}
+
+_kustomization(file) if {
+	is_string(file.path)
+	endswith(file.path, ".yml")
+	_base_name(file.path) == "kustomization.yml"
+}
+
+_base_name(path) := regex.replace(path, `^.*/`, "")
+
+_patch_paths(k) := {p |
+	is_object(k)
+	some p in _list(k, "patchesStrategicMerge")
+	is_string(p)
+	not contains(p, "\n") # an inline patch
+} | {entry.path |
+	is_object(k)
+	some key in ["patches", "patchesJson6902"]
+	some entry in _list(k, key)
+	is_string(entry.path)
+}
+
+_list(k, key) := k[key] if is_array(k[key])
+
+else := []
+
+_joined(kustomization, patch) := patch if {
+	not contains(kustomization, "/")
+} else := patch if {
+	startswith(patch, "/")
+} else := concat("/", [regex.replace(kustomization, `/[^/]*$`, ""), patch])
+
+_clean(path) := _up(_up(_up(_up(regex.replace(path, `(^|/)\./`, "$1")))))
+
+# _up removes one "dir/../" pair (any number of them side by side, none
+# nested; _clean applies it four times for nested ones).
+_up(path) := regex.replace(path, `(^|/)([^./][^/]*|\.[^./][^/]*|\.\.[^/]+)/\.\./`, "$1")
 
 _as_list(x) := x if is_array(x)
 

@@ -45,3 +45,36 @@ test_inventory_keys_objects_by_kind_and_group if {
 test_no_inventory_one_document_at_a_time if {
 	conftest.inventory == null with input as t.svc("app", "web", [])
 }
+
+# A kustomize tree given to conftest --combine: the overlays' patches are
+# parts of the base's objects, not second definitions of them (no RG506),
+# found by every field kustomize reads them from, relative to their
+# kustomization; a file a kustomization lists as a resource stays read.
+test_kustomize_patches_are_not_objects if {
+	base := t.svc("default", "web", [t.port(80)])
+	patch := t.svc("default", "web", [t.port(8080)])
+	files := [
+		{"path": "deploy/base/kustomization.yaml", "contents": {"resources": ["svc.yaml"]}},
+		{"path": "deploy/base/svc.yaml", "contents": base},
+		{"path": "deploy/overlays/prod/kustomization.yaml", "contents": {"namespace": "prod", "resources": ["../../base"], "patches": [{"path": "svc-patch.yaml"}, {"patch": "inline"}]}},
+		{"path": "deploy/overlays/prod/svc-patch.yaml", "contents": patch},
+		{"path": "deploy/overlays/dev/kustomization.yml", "contents": {"patchesStrategicMerge": ["./patches/../svc-patch.yaml", "apiVersion: v1\nkind: Service\n"], "patchesJson6902": [{"path": "../../shared/ops.yaml"}]}},
+		{"path": "deploy/overlays/dev/svc-patch.yaml", "contents": patch},
+		{"path": "deploy/shared/ops.yaml", "contents": [{"op": "replace"}]},
+	]
+	conftest._kustomize_files == {
+		"deploy/base/kustomization.yaml",
+		"deploy/overlays/prod/kustomization.yaml", "deploy/overlays/prod/svc-patch.yaml",
+		"deploy/overlays/dev/kustomization.yml", "deploy/overlays/dev/svc-patch.yaml", "deploy/shared/ops.yaml",
+	} with input as files
+	inv := conftest.inventory with input as files
+	inv.services["default"].web == base
+	count([f | some [_, f] in conftest.findings with input as files; f.rule == "RG506"]) == 0
+}
+
+test_clean_resolves_dot_segments if {
+	conftest._clean("a/./b/../c.yaml") == "a/c.yaml"
+	conftest._clean("a/b/c/../../d.yaml") == "a/d.yaml"
+	conftest._clean("../../x/../y.yaml") == "../../y.yaml"
+	conftest._clean("./p.yaml") == "p.yaml"
+}
