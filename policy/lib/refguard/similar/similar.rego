@@ -10,6 +10,15 @@ package lib.refguard.similar
 
 bigrams(s) := {substring(s, i, 2) | some i in numbers.range(0, count(s) - 2)}
 
+# suggest: the candidates a name most likely meant. Object names are
+# lowercase (Kubernetes names are DNS labels or subdomains), so a name in
+# capitals that is a candidate once lowercased meant that one; otherwise
+# the closest by score.
+suggest(name, candidates) := [lower(name)] if {
+	lower(name) != name
+	lower(name) in candidates
+} else := closest(name, candidates)
+
 # closest returns the candidates that tie for the best score at or above
 # 0.5, sorted; empty when nothing is close. A candidate that is a
 # prefix of the name, or has the name as a prefix (three characters or

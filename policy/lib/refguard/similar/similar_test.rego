@@ -45,3 +45,12 @@ test_names_longer_than_any_kubernetes_name_are_not_compared if {
 	similar.closest("aaa", {long}) == []
 	similar.closest("aab", {"aaa", long}) == ["aaa"]
 }
+
+test_a_name_in_capitals_means_its_lowercase if {
+	similar.suggest("API", {"api", "apis", "web"}) == ["api"]
+	similar.suggest("Payments-API", ["payments-api"]) == ["payments-api"]
+
+	# no lowercase namesake: scored as any other name
+	similar.suggest("Web", {"api"}) == []
+	similar.suggest("api-svc", {"api-service", "web"}) == similar.closest("api-svc", {"api-service", "web"})
+}

@@ -96,5 +96,5 @@ _details(ctx, rec, homes) := {
 	"edits": _edits(ctx, rec, best),
 } if {
 	candidates := _candidates(ctx, rec)
-	best := similar.closest(rec.name, candidates)
+	best := similar.suggest(rec.name, candidates)
 }

@@ -74,7 +74,7 @@ _details(ctx, rec) := {
 	_absent(ctx, rec)
 	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
 	count(homes) > 0
-} else := _misspelt(ctx, rec, similar.closest(rec.name, _candidates(ctx, rec))) if {
+} else := _misspelt(ctx, rec, similar.suggest(rec.name, _candidates(ctx, rec))) if {
 	_absent(ctx, rec)
 } else := {
 	"message": concat("; ", array.concat([_not_permitted(ctx, rec)], sort([m.text | some m in misses]))),
