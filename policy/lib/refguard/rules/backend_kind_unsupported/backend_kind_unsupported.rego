@@ -26,32 +26,37 @@ import data.lib.refguard.result
 _hint(rec, ctx) := rec.resolution.detail if {
 	kinds := resolve.route_kinds(rec, ctx.profile)
 	not ctx.route.kind in kinds
-} else := "kinds are case-sensitive: use kind: Service" if {
-	lower(rec.kind) == "service"
-	rec.kind != "Service"
+} else := sprintf("kinds are case-sensitive: use kind: %s", [kind]) if {
+	kind := _cased_kind(rec, ctx)
 } else := `the core API group is "", not "core": remove group or set group: ""` if {
 	rec.group == "core"
 } else := `v1 is the core API's version, not its group, which is "": remove group or set group: ""` if {
 	_core_version(rec)
 } else := sprintf("the %s profile supports %s", [ctx.profile.name, concat(", ", sort([trim_prefix(sprintf("%s/%s", [g, k]), "/") | some g, kinds in ctx.profile.kinds; some k, _ in kinds]))])
 
-_fix(rec) := "set kind: Service" if {
-	lower(rec.kind) == "service"
-	rec.kind != "Service"
+_fix(rec, ctx) := sprintf("set kind: %s", [kind]) if {
+	kind := _cased_kind(rec, ctx)
 } else := `set group: ""` if {
 	rec.group == "core"
 } else := `set group: ""` if {
 	_core_version(rec)
 } else := ""
 
-_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.kind", [rec.field]), "Service")] if {
-	lower(rec.kind) == "service"
-	rec.kind != "Service"
+_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.kind", [rec.field]), kind)] if {
+	kind := _cased_kind(rec, ctx)
 } else := [result.set_edit(ctx.object, sprintf("%s.group", [rec.field]), "")] if {
 	rec.group == "core"
 } else := [result.set_edit(ctx.object, sprintf("%s.group", [rec.field]), "")] if {
 	_core_version(rec)
 } else := []
+
+# _cased_kind: the kind of the reference's group the profile supports,
+# spelt in other case (kind: service, kind: serviceimport).
+_cased_kind(rec, ctx) := kind if {
+	some kind, _ in object.get(ctx.profile.kinds, rec.group, {})
+	lower(kind) == lower(rec.kind)
+	kind != rec.kind
+}
 
 # _core_version: the core API's apiVersion written as the group of a core
 # kind (group: v1, kind: Service), which no controller accepts.
@@ -67,7 +72,7 @@ findings(ctx) := unsupported | tolerated if {
 		f := result.reference_finding("RG101", ctx, rec, {
 			"reason": rec.resolution.reason,
 			"message": sprintf("backend group %q kind %q is not supported; %s%s", [rec.group, rec.kind, _hint(rec, ctx), result.undetected(ctx, rec)]),
-			"fix": _fix(rec),
+			"fix": _fix(rec, ctx),
 			"edits": _edits(ctx, rec),
 		})
 	}
@@ -82,7 +87,7 @@ findings(ctx) := unsupported | tolerated if {
 		f := result.advice("RG101", ctx, rec.field, {
 			"reason": "",
 			"message": sprintf(`group "core" is accepted by the %s controller, but the core API group is "": other implementations reject it (InvalidKind) and the API server skips its port check`, [ctx.profile.name]),
-			"fix": _fix(rec),
+			"fix": _fix(rec, ctx),
 			"edits": _edits(ctx, rec),
 		})
 	}
