@@ -36,10 +36,11 @@ resolve(rec, route, inv, profile) := object.union(rec, {
 
 # _as_reported adds the reason the controller writes for the step the
 # reference stopped at, unless the step set its own (a declared lookup's
-# port, which a controller may not check: profile.lookup_port_reason). A controller that drops weight-0 references before
-# any lookup (profile.skips_zero_weight) never fails on one: the reference
-# is resolved as any other, so a broken one still gets its finding, but it
-# is marked skipped, ok (no traffic goes there) and without a reason.
+# port, which a controller may not check: profile.lookup_port_reason). A
+# controller that drops weight-0 references before any lookup
+# (profile.skips_zero_weight) never fails on one: the reference is
+# resolved as any other, so a broken one still gets its finding, but it is
+# marked skipped, ok (no traffic goes there) and without a reason.
 _as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", "skipped": true}) if {
 	res.ok == false
 	profile.skips_zero_weight

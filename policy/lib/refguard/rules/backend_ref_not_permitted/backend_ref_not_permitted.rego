@@ -157,14 +157,20 @@ _absent_text(ctx, rec, homes) := sprintf("%s %s/%s does not exist either: %s", [
 # _misspelt: the object is in no namespace under this name. One close name
 # in the target namespace is what the reference meant (a typo, as RG103
 # says of a reference in the route's own namespace): fix renames it, and
-# the grant it then needs is the next round's repair. Otherwise no grant
-# would help.
+# the grant it then needs is the next round's repair; several as close
+# are named, none chosen. Otherwise no grant would help.
 _misspelt(ctx, rec, best) := {
 	"message": sprintf("%s; %s %s/%s does not exist either: did you mean %s?", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name, best[0]]),
 	"fix": sprintf("set name: %s", [best[0]]),
 	"edits": [result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), best[0])],
 } if {
 	count(best) == 1
+} else := {
+	"message": sprintf("%s; %s %s/%s does not exist either: did you mean one of %s?", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name, concat(", ", best)]),
+	"fix": "",
+	"edits": [],
+} if {
+	count(best) > 1
 } else := {
 	"message": sprintf("%s; %s %s/%s does not exist either, so no ReferenceGrant would help", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name]),
 	"fix": "",

@@ -131,3 +131,19 @@ test_a_refused_namespace_is_removed if {
 	f.fix == "remove namespace from the backendRef"
 	f.edits == [{"op": "remove", "object": f.object, "field": "spec.rules[0].backendRefs[0].namespace"}]
 }
+
+# A misspelt name in the target namespace: one close name is the fix (the
+# grant follows in the next round), several are named and none chosen.
+test_misspelt_name_in_the_target_namespace if {
+	ref := {"name": "ledgr", "namespace": "pay", "port": 8080}
+	some f in backend_ref_not_permitted.findings(t.ctx(t.http([ref]), [t.svc("pay", "ledger", [t.port(8080)])]))
+	endswith(f.message, "does not exist either: did you mean ledger?")
+	f.fix == "set name: ledger"
+	[edit] := f.edits
+	edit.value == "ledger"
+
+	some tie in backend_ref_not_permitted.findings(t.ctx(t.http([{"name": "ledger", "namespace": "pay", "port": 8080}]), [t.svc("pay", "ledger-a", [t.port(8080)]), t.svc("pay", "ledger-b", [t.port(8080)])]))
+	endswith(tie.message, "did you mean one of ledger-a, ledger-b?")
+	tie.fix == ""
+	tie.edits == []
+}
