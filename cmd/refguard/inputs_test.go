@@ -218,3 +218,48 @@ func TestRoutesWithoutServicesSayWhere(t *testing.T) {
 		require.NotContains(t, r.stderr, "no Service among the inputs", args)
 	}
 }
+
+// TestLiveRoutesShowWhatTheClusterSays: routes read from the cluster
+// (kubectl get -o yaml, a List with status) show, beside the predicted
+// ResolvedRefs, the one their controller wrote, in the text and JSON
+// reports; here the spec profile predicts BackendNotFound where Envoy
+// Gateway wrote PortNotFound, which --profile envoy-gateway then matches.
+func TestLiveRoutesShowWhatTheClusterSays(t *testing.T) {
+	live := `apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: Service
+  metadata: {name: api, namespace: prod}
+  spec: {ports: [{port: 80, targetPort: 8080}]}
+- apiVersion: gateway.networking.k8s.io/v1
+  kind: HTTPRoute
+  metadata: {name: r, namespace: prod}
+  spec:
+    rules:
+    - backendRefs: [{name: api, port: 8080}]
+  status:
+    parents:
+    - parentRef: {name: gw, namespace: infra}
+      controllerName: gateway.envoyproxy.io/gatewayclass-controller
+      conditions:
+      - {type: Accepted, status: "True", reason: Accepted, message: ok}
+      - {type: ResolvedRefs, status: "False", reason: PortNotFound, message: TCP Port 8080 not found on service prod/api}
+`
+	r := runCLI(t, live, "check", "-")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stdout, "HTTPRoute prod/r  ResolvedRefs=False (BackendNotFound); in the cluster: ResolvedRefs=False (PortNotFound)")
+	r = runCLI(t, live, "check", "--profile", "envoy-gateway", "--format", "json", "-")
+	testsupport.ValidateReport(t, []byte(r.stdout))
+	var rep struct {
+		Routes []struct {
+			Conditions []struct{ Reason string }
+			Observed   struct{ Status, Reason, Message string }
+		}
+	}
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
+	require.Len(t, rep.Routes, 1)
+	require.Equal(t, "PortNotFound", rep.Routes[0].Conditions[0].Reason)
+	require.Equal(t, "PortNotFound", rep.Routes[0].Observed.Reason)
+	require.Equal(t, "TCP Port 8080 not found on service prod/api", rep.Routes[0].Observed.Message)
+}

@@ -232,6 +232,7 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 			File:       o.File,
 			Line:       o.Line,
 			Conditions: []report.Condition{rr.Condition},
+			Observed:   observed(o),
 		})
 	}
 	if used == nil {
@@ -271,6 +272,15 @@ func (c *Checker) Check(ctx context.Context, checked *manifest.Result, lookup []
 	rep.Fallback = ev.fallback()
 	Sort(rep)
 	return rep, nil
+}
+
+// observed is the ResolvedRefs condition the input's status holds for a
+// route, as a report condition.
+func observed(o *manifest.Object) *report.Condition {
+	if o.Observed == nil {
+		return nil
+	}
+	return &report.Condition{Type: "ResolvedRefs", Status: o.Observed.Status, Reason: o.Observed.Reason, Message: o.Observed.Message}
 }
 
 // locate finds the line of a finding's field, falling back to its parents

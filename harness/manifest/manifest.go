@@ -52,6 +52,9 @@ type Object struct {
 	// for objects of the Gateway API group: findings only ever point into
 	// routes and ReferenceGrants. Nil for other objects.
 	Lines map[string]int
+	// Observed is the ResolvedRefs condition a controller wrote in a
+	// route's status, when the input is a live object; nil otherwise.
+	Observed *Observed
 	// Source is the template the object was rendered from, as helm
 	// template names it in a "# Source:" comment above the document; "" if
 	// none.

@@ -252,6 +252,12 @@ func Text(w io.Writer, meta Meta, rep *Report, style Style) error {
 					// why it is unknown (NotAdmitted: the API server rejects the route)
 					cond += " (" + Clean(c.Reason, false) + ")"
 				}
+				if o := r.Observed; o != nil && o.Type == c.Type {
+					cond += fmt.Sprintf("; in the cluster: %s=%s", o.Type, Clean(o.Status, false))
+					if o.Reason != "" {
+						cond += " (" + Clean(o.Reason, false) + ")"
+					}
+				}
 				fmt.Fprintf(&b, "  %-*s  %s\n", width, labels[i], cond)
 			}
 		}

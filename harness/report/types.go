@@ -52,6 +52,10 @@ type Route struct {
 	Line       int         `json:"line"`
 	Set        string      `json:"set,omitempty"` // as Finding.Set
 	Conditions []Condition `json:"conditions"`
+	// Observed is the ResolvedRefs condition the route's controller wrote
+	// in the status the input holds (kubectl get -o yaml of a live route),
+	// beside the prediction; nil when the input holds none.
+	Observed *Condition `json:"observed,omitempty"`
 }
 
 // PolicyFinding is one finding as the policy builds it.

@@ -1,0 +1,46 @@
+package manifest
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// A live route's status (kubectl get -o yaml) carries the ResolvedRefs
+// condition its controller wrote: of its parents', the first False one,
+// else the first; none for a route without one or for any other kind,
+// whether the loader defers the route or not.
+func TestObservedResolvedRefs(t *testing.T) {
+	route := func(name, status string) string {
+		return "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\nspec:\n  rules: []\n" + status
+	}
+	parent := func(status, reason string) string {
+		return "  - parentRef: {name: gw}\n    conditions:\n    - {type: Accepted, status: \"True\", reason: Accepted}\n    - {type: ResolvedRefs, status: \"" + status + "\", reason: " + reason + ", message: why}\n"
+	}
+	stream := route("two-parents", "status:\n  parents:\n"+parent("True", "ResolvedRefs")+parent("False", "BackendNotFound")) +
+		route("resolved", "status:\n  parents:\n"+parent("True", "ResolvedRefs")) +
+		route("accepted-only", "status:\n  parents:\n  - conditions:\n    - {type: Accepted, status: \"True\", reason: Accepted}\n") +
+		route("odd-status", "status: pending\n") +
+		route("none", "") +
+		"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nstatus:\n  parents:\n" + parent("False", "BackendNotFound")
+	want := map[string]*Observed{
+		"two-parents": {Status: "False", Reason: "BackendNotFound", Message: "why"},
+		"resolved":    {Status: "True", Reason: "ResolvedRefs", Message: "why"},
+	}
+	for _, deferRoutes := range []bool{false, true} {
+		opts := Options{}
+		if deferRoutes {
+			opts.Defer = func(_, kind string) bool { return kind == "HTTPRoute" }
+		}
+		res, err := LoadContents([]string{"live.yaml"}, map[string][]byte{"live.yaml": []byte(stream)}, opts)
+		require.NoError(t, err)
+		require.Len(t, res.Objects, 6)
+		for i := range res.Objects {
+			o := &res.Objects[i]
+			require.Equal(t, want[o.Name], o.Observed, "%s (deferred: %v)", o.Name, deferRoutes)
+			m, err := o.Materialize()
+			require.NoError(t, err)
+			require.Equal(t, o.Observed, m.Observed, "%s: materialized", o.Name)
+		}
+	}
+}
