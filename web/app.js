@@ -173,7 +173,7 @@ function renderFindings(report, rules) {
     const k = objectKey(r.object);
     const findings = byObject.get(k) || [];
     byObject.delete(k);
-    routes.append(renderObject(r.object, r.file, r.line, findings, rules, r.conditions || []));
+    routes.append(renderObject(r.object, r.file, r.line, findings, rules, r.conditions || [], r.observed));
   }
   const others = $("others");
   others.textContent = "";
@@ -189,7 +189,7 @@ function renderFindings(report, rules) {
   }
 }
 
-function renderObject(object, file, line, findings, rules, conditions) {
+function renderObject(object, file, line, findings, rules, conditions, observed) {
   const box = el("article", { class: "object", data: { object: objectName(object) } });
   box.append(el("h3", {}, objectName(object), " ", el("span", { class: "where" }, file + ":" + line)));
   if (conditions) {
@@ -198,6 +198,10 @@ function renderObject(object, file, line, findings, rules, conditions) {
       box.append(el("p", { class: "condition " + state, data: { condition: c.type, status: c.status, reason: c.reason } },
         el("span", { class: "badge" }, c.type + "=" + c.status), " ", c.reason, c.message ? ": " + c.message : ""));
     }
+  }
+  if (observed) {
+    box.append(el("p", { class: "observed", data: { status: observed.status, reason: observed.reason } },
+      "In the cluster: " + observed.type + "=" + observed.status + (observed.reason ? " " + observed.reason : "") + (observed.message ? ": " + observed.message : "")));
   }
   if (findings.length > 0) {
     const list = el("ul", { class: "findings" });

@@ -327,6 +327,14 @@ func TestSandboxPageShowsTheGuidesIncidents(t *testing.T) {
 		require.Equal(t, "Rendered from shop/templates/route.yaml", s.text("#results li.finding p.source"))
 	})
 
+	t.Run("a live route shows what its controller wrote", func(t *testing.T) {
+		live := "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: r\n  namespace: prod\nspec:\n  rules:\n  - backendRefs:\n    - name: api\n      port: 80\n" +
+			"status:\n  parents:\n  - parentRef: {name: gw}\n    conditions:\n    - {type: ResolvedRefs, status: \"False\", reason: BackendNotFound, message: service prod/api not found}\n"
+		a := s.paste(live, "spec")
+		require.Contains(t, a.Report, `"observed"`)
+		require.Equal(t, "In the cluster: ResolvedRefs=False BackendNotFound: service prod/api not found", s.text("#results p.observed"))
+	})
+
 	t.Run("keyboard only", func(t *testing.T) {
 		require.NoError(t, chromedp.Do(s.ctx,
 			chromedp.Evaluate[chromedp.Void](`window.refguardLast = null`),
