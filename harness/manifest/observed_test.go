@@ -27,20 +27,11 @@ func TestObservedResolvedRefs(t *testing.T) {
 		"two-parents": {Status: "False", Reason: "BackendNotFound", Message: "why"},
 		"resolved":    {Status: "True", Reason: "ResolvedRefs", Message: "why"},
 	}
-	for _, deferRoutes := range []bool{false, true} {
-		opts := Options{}
-		if deferRoutes {
-			opts.Defer = func(_, kind string) bool { return kind == "HTTPRoute" }
-		}
-		res, err := LoadContents([]string{"live.yaml"}, map[string][]byte{"live.yaml": []byte(stream)}, opts)
-		require.NoError(t, err)
-		require.Len(t, res.Objects, 6)
-		for i := range res.Objects {
-			o := &res.Objects[i]
-			require.Equal(t, want[o.Name], o.Observed, "%s (deferred: %v)", o.Name, deferRoutes)
-			m, err := o.Materialize()
-			require.NoError(t, err)
-			require.Equal(t, o.Observed, m.Observed, "%s: materialized", o.Name)
-		}
-	}
+	seen := 0
+	loadedBothWays(t, stream, func(loaded, materialized *Object) {
+		require.Equal(t, want[loaded.Name], loaded.Observed, loaded.Name)
+		require.Equal(t, loaded.Observed, materialized.Observed, loaded.Name)
+		seen++
+	})
+	require.Equal(t, 12, seen)
 }
