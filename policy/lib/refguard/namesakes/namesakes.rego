@@ -24,11 +24,5 @@ _some(names) := names if {
 	count(names) <= 5
 } else := array.concat(array.slice(names, 0, 5), ["…"])
 
-# fix and edits: set the namespace when one namespace holds the object.
-fix(homes) := sprintf("set namespace: %s", [homes[0]]) if {
-	count(homes) == 1
-} else := ""
-
-edits(ctx, rec, homes) := [result.set_edit(ctx.object, sprintf("%s.namespace", [rec.field]), homes[0])] if {
-	count(homes) == 1
-} else := []
+# repair: set the namespace when one namespace holds the object.
+repair(ctx, rec, homes) := result.set_unique(ctx.object, sprintf("%s.namespace", [rec.field]), "namespace", homes)

@@ -146,6 +146,10 @@ host_target(host, inv) := inv.serviceentries[ns][name] if {
 	array.slice(parts, 2, 5) == ["svc", "cluster", "local"]
 }
 
+# names_in_namespace: the names of the objects of the reference's kind in
+# its target namespace, what a "did you mean" chooses from.
+names_in_namespace(rec, inv, profile) := object.keys(object.get(inv, [collection(rec, profile), rec.namespace], {}))
+
 # namesakes: the other namespaces, sorted, holding an object of the
 # reference's kind and name, for a kind found by name: where a reference
 # that left out or mistyped its namespace meant to go. Every adapter's

@@ -129,6 +129,23 @@ enabled(ctx, id) if config.severity(ctx.cfg, id) != "off"
 # "spec.rules[0].backendRefs[0].port") of obj (an identity) to value.
 set_edit(obj, field, value) := {"op": "set", "object": obj, "field": field, "value": value}
 
+# set_repair: the fix text and the edit that set key (at field) to value,
+# the value written as YAML writes it ("" for the empty string).
+set_repair(obj, field, key, value) := {
+	"fix": sprintf("set %s: %s", [key, _yaml_scalar(value)]),
+	"edits": [set_edit(obj, field, value)],
+}
+
+# set_unique: set_repair to the one value of values; no repair when there
+# are none or several to choose from.
+set_unique(obj, field, key, values) := set_repair(obj, field, key, values[0]) if {
+	count(values) == 1
+} else := {"fix": "", "edits": []}
+
+_yaml_scalar("") := `""`
+
+_yaml_scalar(value) := value if value != ""
+
 # remove_edit: a repair that deletes a field of obj (a dotted path).
 remove_edit(obj, field) := {"op": "remove", "object": obj, "field": field}
 

@@ -19,6 +19,14 @@ suggest(name, candidates) := [lower(name)] if {
 	lower(name) in candidates
 } else := closest(name, candidates)
 
+# did_you_mean: the question that offers what suggest found ("" for
+# nothing).
+did_you_mean(best) := sprintf("did you mean %s?", [best[0]]) if {
+	count(best) == 1
+} else := sprintf("did you mean one of %s?", [concat(", ", best)]) if {
+	count(best) > 1
+} else := ""
+
 # closest returns the candidates that tie for the best score at or above
 # 0.5, sorted; empty when nothing is close. A candidate that is a
 # prefix of the name, or has the name as a prefix (three characters or

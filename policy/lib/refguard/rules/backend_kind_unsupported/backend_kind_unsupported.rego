@@ -23,32 +23,25 @@ package lib.refguard.rules.backend_kind_unsupported
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 
-_hint(rec, ctx) := rec.resolution.detail if {
+_hint(rec, ctx, repair) := rec.resolution.detail if {
 	kinds := resolve.route_kinds(rec, ctx.profile)
 	not ctx.route.kind in kinds
-} else := sprintf("kinds are case-sensitive: use kind: %s", [kind]) if {
-	kind := _cased_kind(rec, ctx)
-} else := `the core API group is "", not "core": remove group or set group: ""` if {
-	rec.group == "core"
-} else := `v1 is the core API's version, not its group, which is "": remove group or set group: ""` if {
-	_core_version(rec)
+} else := repair.hint if {
+	repair.hint != ""
 } else := sprintf("the %s profile supports %s", [ctx.profile.name, concat(", ", sort([trim_prefix(sprintf("%s/%s", [g, k]), "/") | some g, kinds in ctx.profile.kinds; some k, _ in kinds]))])
 
-_fix(rec, ctx) := sprintf("set kind: %s", [kind]) if {
+# _repair: the one field spelt wrong, when it is plain which (a kind in
+# other case, the core group written "core" or as its version): the hint,
+# the fix and the edit that writes it.
+_repair(rec, ctx) := _set(ctx, rec, "kind", kind, sprintf("kinds are case-sensitive: use kind: %s", [kind])) if {
 	kind := _cased_kind(rec, ctx)
-} else := `set group: ""` if {
+} else := _set(ctx, rec, "group", "", `the core API group is "", not "core": remove group or set group: ""`) if {
 	rec.group == "core"
-} else := `set group: ""` if {
+} else := _set(ctx, rec, "group", "", `v1 is the core API's version, not its group, which is "": remove group or set group: ""`) if {
 	_core_version(rec)
-} else := ""
+} else := {"hint": "", "fix": "", "edits": []}
 
-_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.kind", [rec.field]), kind)] if {
-	kind := _cased_kind(rec, ctx)
-} else := [result.set_edit(ctx.object, sprintf("%s.group", [rec.field]), "")] if {
-	rec.group == "core"
-} else := [result.set_edit(ctx.object, sprintf("%s.group", [rec.field]), "")] if {
-	_core_version(rec)
-} else := []
+_set(ctx, rec, key, value, hint) := object.union({"hint": hint}, result.set_repair(ctx.object, sprintf("%s.%s", [rec.field, key]), key, value))
 
 # _cased_kind: the kind of the reference's group the profile supports,
 # spelt in other case (kind: service, kind: serviceimport).
@@ -69,11 +62,12 @@ findings(ctx) := unsupported | tolerated if {
 	unsupported := {f |
 		some rec in ctx.records
 		rec.resolution.step == "kind"
+		repair := _repair(rec, ctx)
 		f := result.reference_finding("RG101", ctx, rec, {
 			"reason": rec.resolution.reason,
-			"message": sprintf("backend group %q kind %q is not supported; %s%s", [rec.group, rec.kind, _hint(rec, ctx), result.undetected(ctx, rec)]),
-			"fix": _fix(rec, ctx),
-			"edits": _edits(ctx, rec),
+			"message": sprintf("backend group %q kind %q is not supported; %s%s", [rec.group, rec.kind, _hint(rec, ctx, repair), result.undetected(ctx, rec)]),
+			"fix": repair.fix,
+			"edits": repair.edits,
 		})
 	}
 
@@ -84,11 +78,12 @@ findings(ctx) := unsupported | tolerated if {
 		some rec in ctx.records
 		rec.group == "core"
 		rec.resolution.step != "kind"
+		repair := _repair(rec, ctx)
 		f := result.advice("RG101", ctx, rec.field, {
 			"reason": "",
 			"message": sprintf(`group "core" is accepted by the %s controller, but the core API group is "": other implementations reject it (InvalidKind) and the API server skips its port check`, [ctx.profile.name]),
-			"fix": _fix(rec, ctx),
-			"edits": _edits(ctx, rec),
+			"fix": repair.fix,
+			"edits": repair.edits,
 		})
 	}
 }

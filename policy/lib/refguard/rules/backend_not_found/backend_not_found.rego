@@ -27,15 +27,11 @@ import data.lib.refguard.resolve
 import data.lib.refguard.result
 import data.lib.refguard.similar
 
-_candidates(ctx, rec) := object.keys(object.get(ctx.inv, [resolve.collection(rec, ctx.profile), rec.namespace], {}))
-
 # The candidates and the closest of them are computed once per reference and
 # handed to the hint, the fix and the edits: scoring reads every name of the
 # namespace.
-_hint(rec, best, candidates) := sprintf("did you mean %s?", [best[0]]) if {
-	count(best) == 1
-} else := sprintf("did you mean one of %s?", [concat(", ", best)]) if {
-	count(best) > 1
+_hint(rec, best, candidates) := similar.did_you_mean(best) if {
+	count(best) > 0
 } else := sprintf("there is no %s in namespace %s at all", [rec.kind, rec.namespace]) if {
 	count(candidates) == 0
 } else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", _some_names(candidates))])
@@ -44,14 +40,6 @@ _some_names(names) := ns if {
 	count(names) <= 5
 	ns := sort(names)
 } else := array.concat(array.slice(sort(names), 0, 5), ["…"])
-
-_fix(best) := sprintf("set name: %s", [best[0]]) if {
-	count(best) == 1
-} else := ""
-
-_edits(ctx, rec, best) := [result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), best[0])] if {
-	count(best) == 1
-} else := []
 
 findings(ctx) := by_name | by_host if {
 	by_name := _by_name(ctx)
@@ -84,17 +72,9 @@ _by_name(ctx) := {f |
 # _details: an object of the name in other namespaces says where the
 # reference meant to go (lib.refguard.namesakes); else the closest name in
 # the target namespace, when one is close enough.
-_details(ctx, rec, homes) := {
-	"hint": namesakes.hint(ctx, rec, homes),
-	"fix": namesakes.fix(homes),
-	"edits": namesakes.edits(ctx, rec, homes),
-} if {
+_details(ctx, rec, homes) := object.union({"hint": namesakes.hint(ctx, rec, homes)}, namesakes.repair(ctx, rec, homes)) if {
 	count(homes) > 0
-} else := {
-	"hint": _hint(rec, best, candidates),
-	"fix": _fix(best),
-	"edits": _edits(ctx, rec, best),
-} if {
-	candidates := _candidates(ctx, rec)
+} else := object.union({"hint": _hint(rec, best, candidates)}, result.set_unique(ctx.object, sprintf("%s.name", [rec.field]), "name", best)) if {
+	candidates := resolve.names_in_namespace(rec, ctx.inv, ctx.profile)
 	best := similar.suggest(rec.name, candidates)
 }

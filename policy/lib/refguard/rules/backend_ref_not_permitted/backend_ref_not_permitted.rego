@@ -66,15 +66,11 @@ _details(ctx, rec) := {
 	"suggestion": _suggestion(ctx, rec, grants.near_misses(ctx.inv, ctx.route, rec)),
 } if {
 	rec.kind in ctx.profile.never_cross_namespace
-} else := {
-	"message": sprintf("%s; %s", [_not_permitted(ctx, rec), _absent_text(ctx, rec, homes)]),
-	"fix": namesakes.fix(homes),
-	"edits": namesakes.edits(ctx, rec, homes),
-} if {
+} else := object.union({"message": sprintf("%s; %s", [_not_permitted(ctx, rec), _absent_text(ctx, rec, homes)])}, namesakes.repair(ctx, rec, homes)) if {
 	_absent(ctx, rec)
 	homes := resolve.namesakes(rec, ctx.inv, ctx.profile)
 	count(homes) > 0
-} else := _misspelt(ctx, rec, similar.suggest(rec.name, _candidates(ctx, rec))) if {
+} else := _misspelt(ctx, rec, similar.suggest(rec.name, resolve.names_in_namespace(rec, ctx.inv, ctx.profile))) if {
 	_absent(ctx, rec)
 } else := {
 	"message": concat("; ", array.concat([_not_permitted(ctx, rec)], sort([m.text | some m in misses]))),
@@ -96,23 +92,19 @@ _not_permitted(ctx, rec) := sprintf(
 # one change would make permit it is named after, for a reader who knows
 # nothing else relies on it. A near miss the API server rejects is
 # repaired on the grant itself (RG204, RG205), so its fix is that.
-_fix(ctx, rec, misses) := sprintf("fix ReferenceGrant %s, which the API server rejects (%s: %s)", [m.grant, m.field, m.problem]) if {
-	count(misses) == 1
-	some m in misses
-	m.rejected
-	m.want == null
-} else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
-	count(misses) == 1
-	some m in misses
-	m.rejected
-} else := sprintf("%s; or, if nothing else relies on it as it is, in ReferenceGrant %s set %s: %q", [_add_grant(ctx, rec), m.grant, m.field, m.want]) if {
-	count(misses) == 1
-	some m in misses
-	m.field != "metadata.namespace"
-} else := sprintf("%s; or, if nothing else relies on it where it is, move ReferenceGrant %s to namespace %s", [_add_grant(ctx, rec), m.grant, rec.namespace]) if {
+_fix(ctx, rec, misses) := _near_miss_fix(ctx, rec, m) if {
 	count(misses) == 1
 	some m in misses
 } else := _add_grant(ctx, rec)
+
+_near_miss_fix(ctx, rec, m) := sprintf("fix ReferenceGrant %s, which the API server rejects (%s: %s)", [m.grant, m.field, m.problem]) if {
+	m.rejected
+	m.want == null
+} else := sprintf("in ReferenceGrant %s set %s: %q", [m.grant, m.field, m.want]) if {
+	m.rejected
+} else := sprintf("%s; or, if nothing else relies on it as it is, in ReferenceGrant %s set %s: %q", [_add_grant(ctx, rec), m.grant, m.field, m.want]) if {
+	m.field != "metadata.namespace"
+} else := sprintf("%s; or, if nothing else relies on it where it is, move ReferenceGrant %s to namespace %s", [_add_grant(ctx, rec), m.grant, rec.namespace])
 
 _add_grant(ctx, rec) := sprintf(
 	"add a ReferenceGrant in namespace %s: from {group: gateway.networking.k8s.io, kind: %s, namespace: %s} to {group: %q, kind: %s, name: %s}",
@@ -136,11 +128,11 @@ _edits(ctx, rec, misses) := [] if {
 # namespace's grants, else beside the object it permits; a repository laid
 # out by namespace (and owned so) keeps the grant with the namespace that
 # consents, not with the route that asks.
-_grant_homes(ctx, rec) := array.concat(
-	[{"apiVersion": object.get(grants.grants_in(ctx.inv, rec.namespace)[name], "apiVersion", ""), "kind": "ReferenceGrant", "namespace": rec.namespace, "name": name} |
-		some name in sort(object.keys(grants.grants_in(ctx.inv, rec.namespace)))
-	],
-	[{"apiVersion": object.get(rec.target, "apiVersion", ""), "kind": rec.kind, "namespace": rec.namespace, "name": rec.name} | rec.target != null],
+_grant_homes(ctx, rec) := _homes(rec, grants.grants_in(ctx.inv, rec.namespace))
+
+_homes(rec, in_namespace) := array.concat(
+	[{"kind": "ReferenceGrant", "namespace": rec.namespace, "name": name} | some name in sort(object.keys(in_namespace))],
+	[{"kind": rec.kind, "namespace": rec.namespace, "name": rec.name} | rec.target != null],
 )
 
 # _absent: the target namespace does not hold the object either (a kind
@@ -159,22 +151,13 @@ _absent_text(ctx, rec, homes) := sprintf("%s %s/%s does not exist either: %s", [
 # says of a reference in the route's own namespace): fix renames it, and
 # the grant it then needs is the next round's repair; several as close
 # are named, none chosen. Otherwise no grant would help.
-_misspelt(ctx, rec, best) := {
-	"message": sprintf("%s; %s %s/%s does not exist either: did you mean %s?", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name, best[0]]),
-	"fix": sprintf("set name: %s", [best[0]]),
-	"edits": [result.set_edit(ctx.object, sprintf("%s.name", [rec.field]), best[0])],
-} if {
-	count(best) == 1
-} else := {
-	"message": sprintf("%s; %s %s/%s does not exist either: did you mean one of %s?", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name, concat(", ", best)]),
-	"fix": "",
-	"edits": [],
-} if {
-	count(best) > 1
+_misspelt(ctx, rec, best) := object.union(
+	{"message": sprintf("%s; %s %s/%s does not exist either: %s", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name, similar.did_you_mean(best)])},
+	result.set_unique(ctx.object, sprintf("%s.name", [rec.field]), "name", best),
+) if {
+	count(best) > 0
 } else := {
 	"message": sprintf("%s; %s %s/%s does not exist either, so no ReferenceGrant would help", [_not_permitted(ctx, rec), rec.kind, rec.namespace, rec.name]),
 	"fix": "",
 	"edits": [],
 }
-
-_candidates(ctx, rec) := object.keys(object.get(ctx.inv, [resolve.collection(rec, ctx.profile), rec.namespace], {}))

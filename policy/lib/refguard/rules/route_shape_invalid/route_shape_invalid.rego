@@ -57,19 +57,12 @@ _field_findings(ctx) := {f |
 	))
 }
 
-_repair(ctx, rec, key, field) := {
-	"fix": sprintf("set %s: %s", [key, _yaml(value)]),
-	"edits": [result.set_edit(ctx.object, field, value)],
-} if {
+_repair(ctx, rec, key, field) := result.set_repair(ctx.object, field, key, value) if {
 	value := schema.repaired(key, rec.ref[key])
 } else := {"fix": sprintf("remove %s for the default (%s), or set the value meant", [key, _default(ctx, key)])} if {
 	rec.ref[key] == ""
 	key in {"namespace", "kind"}
 } else := {"fix": ""}
-
-_yaml("") := `""`
-
-_yaml(value) := value if value != ""
 
 _default(ctx, "namespace") := sprintf("the route's namespace, %s", [ctx.object.namespace])
 
