@@ -159,7 +159,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		for _, n := range checked.Notes {
 			fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", n)
 		}
-		if routesWithoutServices(checked.Objects, lookup) {
+		if routesWithoutServices(checked.Objects, lookup, checker.IsRoute) {
 			fmt.Fprintln(cmd.ErrOrStderr(), "refguard: note: no Service among the inputs, so every reference to one is reported not found (RG103); where the Services live elsewhere, check them together or give them as lookup-only objects: kubectl get services,referencegrants -A -o yaml > cluster.yaml; refguard check --inventory cluster.yaml PATH")
 		}
 		if len(checked.Objects) == 0 {
@@ -222,7 +222,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 // routesWithoutServices: the inputs hold routes and not one Service, the
 // usual sign that the Services live in another repository or only in the
 // cluster, rather than that every reference is wrong.
-func routesWithoutServices(checked, lookup []manifest.Object) bool {
+func routesWithoutServices(checked, lookup []manifest.Object, isRoute func(apiVersion, kind string) bool) bool {
 	routes := false
 	for _, objects := range [][]manifest.Object{checked, lookup} {
 		for i := range objects {
@@ -230,7 +230,7 @@ func routesWithoutServices(checked, lookup []manifest.Object) bool {
 			if o.Kind == "Service" && manifest.APIGroup(o.APIVersion) == "" {
 				return false
 			}
-			routes = routes || (strings.HasSuffix(o.Kind, "Route") && manifest.APIGroup(o.APIVersion) == manifest.GatewayGroup)
+			routes = routes || isRoute(o.APIVersion, o.Kind)
 		}
 	}
 	return routes

@@ -88,9 +88,13 @@ func Build(rep *report.Report, files map[string][]byte, namespace string) (*Plan
 		var pending []splice
 		var failed error
 		for _, e := range f.Edits {
-			file, obj, err := locate(docs, files, f, e, namespace)
+			var file string
+			var obj *yaml.Node
+			var err error
 			if e.Op == "add" {
-				file, err = home(docs, files, f, e, namespace, file, err)
+				file, err = home(docs, files, f, e, namespace)
+			} else {
+				file, obj, err = locate(docs, files, f, e, namespace)
 			}
 			if err != nil {
 				failed = err
@@ -258,14 +262,14 @@ func locate(docs map[string][]*yaml.Node, files map[string][]byte, f report.Find
 }
 
 // home is the file an added object goes into: that of the first of the
-// edit's Near objects found in the files, else the edit's object's (file,
-// err: what locate found for it).
-func home(docs map[string][]*yaml.Node, files map[string][]byte, f report.Finding, e report.Edit, namespace, file string, err error) (string, error) {
+// edit's Near objects found in the files, else that of the edit's object.
+func home(docs map[string][]*yaml.Node, files map[string][]byte, f report.Finding, e report.Edit, namespace string) (string, error) {
 	for _, near := range e.Near {
-		if name, _, nerr := locate(docs, files, f, report.Edit{Object: near}, namespace); nerr == nil {
+		if name, _, err := locate(docs, files, f, report.Edit{Object: near}, namespace); err == nil {
 			return name, nil
 		}
 	}
+	file, _, err := locate(docs, files, f, e, namespace)
 	return file, err
 }
 

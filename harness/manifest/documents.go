@@ -148,7 +148,7 @@ func deferredObject(file string, doc *yaml.Node, opts *Options, source string) (
 	if plain, err := checkShape(file, root); err != nil || !plain {
 		return Object{}, false, err
 	}
-	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line, Source: source, Observed: observedResolvedRefs(root, apiVersion, kind)}
+	o := Object{APIVersion: apiVersion, Kind: kind, File: file, Line: root.Line, Source: source, Observed: observedResolvedRefs(root)}
 	if opts.Fields != nil {
 		o.keep = opts.Fields(apiVersion, kind)
 	}
@@ -428,7 +428,7 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 		}
 		return nil
 	}
-	obj := Object{APIVersion: apiVersion, Kind: kind, Value: value, File: file, Line: node.Line, Observed: observedResolvedRefs(node, apiVersion, kind)}
+	obj := Object{APIVersion: apiVersion, Kind: kind, Value: value, File: file, Line: node.Line, Observed: observedResolvedRefs(node)}
 	if md := value.Get(ast.InternedTerm("metadata")); md != nil {
 		if md, ok := md.Value.(ast.Object); ok {
 			obj.Namespace = stringAt(md, "namespace")

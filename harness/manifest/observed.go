@@ -1,10 +1,6 @@
 package manifest
 
-import (
-	"strings"
-
-	yaml "go.yaml.in/yaml/v3"
-)
+import yaml "go.yaml.in/yaml/v3"
 
 // Observed is a route's ResolvedRefs condition as a controller wrote it in
 // the status of the input (kubectl get -o yaml of a live route).
@@ -15,13 +11,11 @@ type Observed struct {
 }
 
 // observedResolvedRefs reads the ResolvedRefs condition a controller wrote
-// for a route: of its parents' conditions, the first False one, else the
-// first one; nil when the status holds none. Only a route's status is
-// read, and only its conditions' type, status, reason and message.
-func observedResolvedRefs(obj *yaml.Node, apiVersion, kind string) *Observed {
-	if APIGroup(apiVersion) != GatewayGroup || !strings.HasSuffix(kind, "Route") {
-		return nil
-	}
+// in an object's status.parents, as it does for a route: of its parents'
+// conditions, the first False one, else the first; nil when the status
+// holds none. Which objects are routes is the policy's to say: the checker
+// reports it for those only.
+func observedResolvedRefs(obj *yaml.Node) *Observed {
 	parents := field(field(obj, "status"), "parents")
 	if parents == nil || parents.Kind != yaml.SequenceNode {
 		return nil

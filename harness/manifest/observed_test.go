@@ -8,8 +8,9 @@ import (
 
 // A live route's status (kubectl get -o yaml) carries the ResolvedRefs
 // condition its controller wrote: of its parents', the first False one,
-// else the first; none for a route without one or for any other kind,
-// whether the loader defers the route or not.
+// else the first; none for a route without one, whether the loader defers
+// the route or not. The loader reads it of any object: which are routes is
+// the policy's to say.
 func TestObservedResolvedRefs(t *testing.T) {
 	route := func(name, status string) string {
 		return "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\nspec:\n  rules: []\n" + status
@@ -26,6 +27,7 @@ func TestObservedResolvedRefs(t *testing.T) {
 	want := map[string]*Observed{
 		"two-parents": {Status: "False", Reason: "BackendNotFound", Message: "why"},
 		"resolved":    {Status: "True", Reason: "ResolvedRefs", Message: "why"},
+		"svc":         {Status: "False", Reason: "BackendNotFound", Message: "why"},
 	}
 	seen := 0
 	loadedBothWays(t, stream, func(loaded, materialized *Object) {
