@@ -312,6 +312,30 @@ suggested_grant(route, rec) := {
 	},
 }
 
+# for_routes: some from entry names a route kind, the references refguard
+# checks. Other grants (a Gateway's or ListenerSet's certificateRefs to
+# Secrets, a vendor policy's references) serve references refguard does
+# not read, so nothing is said of their use or scope. A kind in another
+# case counts: it is a route grant written wrong, which RG102 names as the
+# near miss.
+for_routes(grant) if {
+	some entry in _entries(grant, "from")
+	_names_route(entry)
+}
+
+# for_routes_only: every from entry names a route kind, so every reference
+# the grant can permit is one refguard reads (RG202 judges its use).
+for_routes_only(grant) if {
+	for_routes(grant)
+	every entry in _entries(grant, "from") {
+		_names_route(entry)
+	}
+}
+
+_names_route(entry) if lower(_str(entry, "kind")) in _lower_route_kinds
+
+_lower_route_kinds := {lower(kind) | some kind in refs.route_kinds}
+
 # rejected: the API server rejects the grant for its shape (RG205), so it
 # cannot exist in a cluster.
 rejected(grant) if {

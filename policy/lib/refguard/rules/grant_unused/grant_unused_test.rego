@@ -21,3 +21,25 @@ test_a_rejected_grant_is_not_reported_unused if {
 	g := t.grant("pay", "g", [], [])
 	count(grant_unused.findings(t.grant_ctx(g), {"pay/other"})) == 0
 }
+
+# A grant with a from entry that is not a route (a Gateway's, for its TLS
+# Secrets) may serve references refguard does not read: not reported.
+test_a_grant_for_other_kinds_is_not_judged if {
+	to := [{"group": "", "kind": "Secret"}]
+	every from in [
+		[{"group": "gateway.networking.k8s.io", "kind": "Gateway", "namespace": "app"}],
+		[{"group": "gateway.networking.k8s.io", "kind": "ListenerSet", "namespace": "app"}],
+		[
+			{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"},
+			{"group": "gateway.envoyproxy.io", "kind": "SecurityPolicy", "namespace": "app"},
+		],
+	] {
+		count(grant_unused.findings(t.grant_ctx(t.grant("pay", "g", from, to)), {"pay/other"})) == 0
+	}
+}
+
+# A route kind in another case is a route grant written wrong: judged.
+test_a_route_kind_in_another_case_is_judged if {
+	from := [{"group": "gateway.networking.k8s.io", "kind": "grpcroute", "namespace": "app"}]
+	t.rules(grant_unused.findings(t.grant_ctx(t.grant("pay", "g", from, [{"group": "", "kind": "Service"}])), {"pay/other"})) == {"RG202"}
+}
