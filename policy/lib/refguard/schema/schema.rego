@@ -70,11 +70,14 @@ _without_version(field, value) := split(value, "/")[0] if {
 
 # route_problems: [field, text] for every part of a route that holds
 # backendRefs and breaks the CRD's schema (spec.rules not a list, a rule
-# not an object, backendRefs or filters not a list, a filter type without
-# its field or a field on another type), text worded as the API server
-# words it. A backendRef's own shape is its resolution's (lib.refguard.resolve,
-# step shape).
-route_problems(route) := (((rule_list | rule_items) | ref_lists) | filter_lists) | filter_types if {
+# not an object, backendRefs or filters not a list, a list longer or
+# shorter than the CRD allows or left out where it is required, a filter
+# type the kind does not have, a filter type without its field or a field
+# on another type, a filter repeated where it may not be, a RequestMirror's
+# or ExternalAuth's settings), text worded as the API server words it. A
+# backendRef's own shape is its resolution's (lib.refguard.resolve, step
+# shape).
+route_problems(route) := ((((rule_list | rule_items) | ref_lists) | filter_lists) | filters) | sizes if {
 	rule_list := {["spec.rules", "spec.rules is not a list"] |
 		route.spec.rules
 		not is_array(route.spec.rules)
@@ -98,37 +101,199 @@ route_problems(route) := (((rule_list | rule_items) | ref_lists) | filter_lists)
 		not is_array(value)
 		value != null
 	}
-	rule_filter_types := {[sprintf("spec.rules[%d].filters[%d]", [i, k]), text] |
+	rule_filters := {problem |
 		some i, rule in refs.rules(route)
-		some k, filter in rule.filters # most rules have none: no call
-		some text in _type_mismatches(filter)
+		filters := rule.filters # most rules have none: no call
+		some problem in _filter_problems(route.kind, sprintf("spec.rules[%d].filters", [i]), filters)
 	}
-	ref_filter_types := {[sprintf("spec.rules[%d].backendRefs[%d].filters[%d]", [i, j, k]), text] |
+	ref_filters := {problem |
 		some i, rule in refs.rules(route)
 		some j, ref in rule.backendRefs
-		some k, filter in ref.filters
-		some text in _type_mismatches(filter)
+		filters := ref.filters
+		some problem in _filter_problems(route.kind, sprintf("spec.rules[%d].backendRefs[%d].filters", [i, j]), filters)
 	}
-	filter_types := rule_filter_types | ref_filter_types
+	filters := rule_filters | ref_filters
+	sizes := _size_problems(route)
 }
 
-# _filter_fields: the filter types that hold a backendRef, and the field
-# each must (and no other type may) set: CEL rules on HTTPRouteFilter and
-# GRPCRouteFilter, worded as they are.
-_filter_fields := {"RequestMirror": "requestMirror", "ExternalAuth": "externalAuth"}
-
-_type_mismatches(filter) := {text |
-	is_object(filter)
-	some type, key in _filter_fields
-	text := _type_mismatch(filter, type, key)
+# _list_sizes: per route kind, the CRD's [fewest, most] items of spec.rules
+# and of a rule's backendRefs, and whether the list is required (a null or left-out list counts as empty unless it is). An
+# HTTPRoute's rules may be left out (the API server sets one default
+# rule), not given empty. The TCP, TLS and UDP routes hold exactly one rule
+# at v1 (and TLSRoute v1alpha3); v1alpha2 held up to sixteen
+# (_rules_limits).
+_list_sizes := {
+	"HTTPRoute": {"rules": [1, 16, false], "backendRefs": [0, 16, false]},
+	"GRPCRoute": {"rules": [0, 16, false], "backendRefs": [0, 16, false]},
+	"TCPRoute": {"rules": [1, 1, true], "backendRefs": [1, 16, true]},
+	"TLSRoute": {"rules": [1, 1, true], "backendRefs": [1, 16, true]},
+	"UDPRoute": {"rules": [1, 1, true], "backendRefs": [1, 16, true]},
 }
+
+_rules_limits(route) := [1, 16, true] if {
+	_list_sizes[route.kind].rules[2]
+	endswith(route.apiVersion, "/v1alpha2")
+} else := _list_sizes[route.kind].rules
+
+# _size_problems: a rule list's and a backendRefs list's length against
+# its limits, one count per list.
+_size_problems(route) := rules | rule_lists if {
+	rules := {["spec.rules", text] |
+		text := _size_problem(route, "rules", object.get(route, ["spec", "rules"], null), _rules_limits(route))
+	}
+	rule_lists := {[sprintf("spec.rules[%d].%s", [i, key]), text] |
+		some i, rule in refs.rules(route)
+		is_object(rule)
+		some key, limits in _list_sizes[route.kind]
+		key != "rules"
+		text := _size_problem(route, key, object.get(rule, key, null), limits)
+	}
+}
+
+_size_problem(_, key, null, [_, _, true]) := sprintf("%s: Required value", [key])
+
+_size_problem(_, key, list, [least, _, _]) := sprintf("%s: should have at least %d items", [key, least]) if {
+	is_array(list)
+	count(list) < least
+}
+
+_size_problem(route, key, list, [_, most, _]) := sprintf("%s: Too many: %d: must have at most %d items%s", [key, count(list), most, _one_rule_hint(route, key, most)]) if {
+	is_array(list)
+	count(list) > most
+}
+
+_one_rule_hint(route, "rules", 1) := sprintf(" (a %s at %s has one rule: put every backendRef in it)", [route.kind, route.apiVersion])
+
+_one_rule_hint(_, key, most) := "" if {
+	not [key, most] == ["rules", 1]
+}
+
+# _filters: per route kind, each filter type its CRD's enum has and the
+# field that type must (and no other type may) set; _unrepeatable, the
+# types a list may hold once (CEL rules on the filters lists, with the
+# RequestRedirect and URLRewrite pair that may not meet). The TCP, TLS and
+# UDP routes have no filters. ExternalAuth is in the experimental channel's
+# enum only; with the standard CRDs installed the API server refuses it
+# too, which depends on the cluster and is not reported.
+_filters := {
+	"HTTPRoute": {
+		"RequestHeaderModifier": "requestHeaderModifier",
+		"ResponseHeaderModifier": "responseHeaderModifier",
+		"RequestMirror": "requestMirror",
+		"RequestRedirect": "requestRedirect",
+		"URLRewrite": "urlRewrite",
+		"ExtensionRef": "extensionRef",
+		"CORS": "cors",
+		"ExternalAuth": "externalAuth",
+	},
+	"GRPCRoute": {
+		"RequestHeaderModifier": "requestHeaderModifier",
+		"ResponseHeaderModifier": "responseHeaderModifier",
+		"RequestMirror": "requestMirror",
+		"ExtensionRef": "extensionRef",
+	},
+}
+
+_max_filters := 16
+
+_unrepeatable := {
+	"HTTPRoute": ["CORS", "RequestHeaderModifier", "ResponseHeaderModifier", "RequestRedirect", "URLRewrite"],
+	"GRPCRoute": ["RequestHeaderModifier", "ResponseHeaderModifier"],
+}
+
+# _filter_problems: [field, text] for a filters list of a route of this
+# kind: its length, each filter's own, repeated types, and the redirect
+# and rewrite pair (HTTPRoute).
+_filter_problems(kind, at, filters) := ((size | each) | repeated) | paired if {
+	types := _filters[kind]
+	is_array(filters)
+	size := {[at, sprintf("filters: Too many: %d: must have at most %d items", [count(filters), _max_filters])] |
+		count(filters) > _max_filters
+	}
+	each := {[sprintf("%s[%d]%s", [at, k, sub]), text] |
+		some k, filter in filters
+		is_object(filter)
+		some [sub, text] in _filter_problem(types, filter)
+	}
+	repeated := {[at, sprintf("%s filter cannot be repeated", [type])] |
+		some type in _unrepeatable[kind]
+		count([f | some f in filters; f.type == type]) > 1
+	}
+	paired := {[at, "May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both"] |
+		kind == "HTTPRoute"
+		some a in filters
+		a.type == "RequestRedirect"
+		some b in filters
+		b.type == "URLRewrite"
+	}
+}
+
+# _filter_problem: [sub-field, text] for one filter: its type left out or
+# not in the enum, then a type without its field or a field on another
+# type, then the settings of the filters that hold a backendRef.
+_filter_problem(types, filter) := {[".type", "Required value"]} if {
+	object.get(filter, "type", null) == null
+} else := {[".type", sprintf("Unsupported value: %q: supported values: %s", [filter.type, _quoted(types)])]} if {
+	not types[filter.type]
+} else := mismatches | settings if {
+	mismatches := {["", text] |
+		some type, key in types
+		text := _type_mismatch(filter, type, key)
+	}
+	settings := _settings(filter)
+}
+
+_quoted(types) := concat(", ", [sprintf("%q", [type]) | some type in sort(object.keys(types))])
 
 _type_mismatch(filter, type, key) := sprintf("filter.%s must be specified for %s filter.type", [key, type]) if {
 	filter.type == type
 	object.get(filter, key, null) == null
 } else := sprintf("filter.%s must be nil if the filter.type is not %s", [key, type]) if {
 	object.get(filter, key, null) != null
-	object.get(filter, "type", null) != type
+	filter.type != type
+}
+
+# _settings: the CEL rules and ranges of the two filters that hold a
+# backendRef (the backendRef itself is a record's).
+_settings(filter) := {[".requestMirror", text] |
+	filter.type == "RequestMirror"
+	some text in _mirror_problems(filter.requestMirror)
+} | {[".externalAuth", text] |
+	filter.type == "ExternalAuth"
+	some text in _external_auth_problems(filter.externalAuth)
+}
+
+_mirror_problems(mirror) := (({"Only one of percent or fraction may be specified in HTTPRequestMirrorFilter" |
+	object.get(mirror, "percent", null) != null
+	object.get(mirror, "fraction", null) != null
+} | {"percent: must be an integer from 0 to 100" |
+	percent := object.get(mirror, "percent", null)
+	percent != null
+	not _integer_in(percent, 0, 100)
+}) | {"fraction: numerator must be less than or equal to denominator" |
+	mirror.fraction.numerator > mirror.fraction.denominator
+}) | {"fraction.denominator: should be greater than or equal to 1" |
+	mirror.fraction.denominator < 1
+}
+
+_integer_in(n, least, most) if {
+	is_number(n)
+	round(n) == n
+	n >= least
+	n <= most
+}
+
+_external_auth_problems(auth) := {text |
+	some [protocol, key] in [["GRPC", "grpc"], ["HTTP", "http"]]
+	some text in _protocol_problems(auth, protocol, key)
+}
+
+_protocol_problems(auth, protocol, key) := {sprintf("%s must be specified when protocol is set to '%s'", [key, protocol]) |
+	auth.protocol == protocol
+	object.get(auth, key, null) == null
+} | {sprintf("protocol must be '%s' when %s is set", [protocol, key]) |
+	object.get(auth, key, null) != null
+	object.get(auth, "protocol", null) != protocol
 }
 
 # valid_port: a backendRef port the schema accepts (an integer from 1 to

@@ -1,14 +1,19 @@
 # METADATA
 # title: Route or backendRef has the wrong shape
 # description: |
-#   A part of the route that holds backendRefs has the wrong type: spec.rules
-#   not a list, a rule not an object, backendRefs or filters not a list, a
-#   backendRef not an object or without a name, a RequestMirror or
-#   ExternalAuth filter without its field or its backendRef (or such a
-#   field on a filter of another type); or a backendRef field whose
-#   value its CRD type refuses (a namespace in capitals, an empty kind, a
-#   group written as an apiVersion). The API server's schema rejects the
-#   route; the backendRef checks cannot run on it.
+#   A part of the route that holds backendRefs breaks its CRD's schema:
+#   spec.rules not a list, a rule not an object, backendRefs or filters not
+#   a list; a list longer or shorter than the CRD allows (a TCP, TLS or UDP
+#   route at v1 holds exactly one rule with at least one backendRef; a rule
+#   holds at most sixteen backendRefs and sixteen filters); a filter type
+#   the route kind does not have, a filter type without its field or a
+#   field on another type, a filter type repeated where the CRD allows it
+#   once, RequestRedirect with URLRewrite; a RequestMirror's or
+#   ExternalAuth's settings; a backendRef not an object or without a name;
+#   or a backendRef field whose value its CRD type refuses (a namespace in
+#   capitals, an empty kind, a group written as an apiVersion). The API
+#   server's schema rejects the route; the backendRef checks cannot run on
+#   it.
 # related_resources:
 #   - description: "Gateway API HTTPRoute"
 #     ref: https://gateway-api.sigs.k8s.io/reference/spec/#httproute
@@ -35,10 +40,15 @@ _problems(ctx) := schema.route_problems(ctx.route) | ref_items if {
 
 findings(ctx) := _shape_findings(ctx) | _field_findings(ctx)
 
+# One finding per field: a filter can break two rules at once (a type
+# without its field and another type's field), and the API server lists
+# both.
 _shape_findings(ctx) := {f |
-	some [field, problem] in _problems(ctx)
+	problems := _problems(ctx)
+	some field in {field | some [field, _] in problems}
+	texts := sort([text | some [at, text] in problems; at == field])
 	f := result.finding("RG505", ctx, field, {
-		"message": sprintf("%s; the API server rejects it and its backendRefs cannot be checked", [problem]),
+		"message": sprintf("%s; the API server rejects it and its backendRefs cannot be checked", [concat("; ", texts)]),
 		"fix": "",
 	})
 }
