@@ -136,8 +136,19 @@ _rules_limits(route) := [1, 16, true] if {
 } else := _list_sizes[route.kind].rules
 
 # _size_problems: a rule list's and a backendRefs list's length against
-# its limits, one count per list.
-_size_problems(route) := rules | rule_lists if {
+# its limits, one count per list. Nearly every route fits: one pass says
+# so before any text is built.
+_size_problems(route) := set() if {
+	limits := _list_sizes[route.kind]
+	rules := route.spec.rules
+	n := count(rules)
+	n >= limits.rules[0]
+	n <= limits.rules[1]
+	[least, most, _] := limits.backendRefs
+	counts := [count(object.get(rule, "backendRefs", [])) | some rule in rules]
+	max(counts) <= most
+	min(counts) >= least
+} else := rules | rule_lists if {
 	rules := {["spec.rules", text] |
 		text := _size_problem(route, "rules", object.get(route, ["spec", "rules"], null), _rules_limits(route))
 	}
