@@ -182,17 +182,24 @@ func setDefaultNamespace(doc *yaml.Node, ns string) {
 	if root.Kind != yaml.MappingNode {
 		return
 	}
-	if isList(scalarString(mappingValue(root, "apiVersion")), scalarString(mappingValue(root, "kind"))) {
-		if items := mappingValue(root, "items"); items != nil && items.Kind == yaml.SequenceNode {
+	setNamespaceIn(root, ns)
+}
+
+// setNamespaceIn sets the namespace of an object, or of each item of a
+// list (lists nest: a List of HTTPRouteLists).
+func setNamespaceIn(obj *yaml.Node, ns string) {
+	if obj.Kind != yaml.MappingNode {
+		return
+	}
+	if isList(scalarString(mappingValue(obj, "apiVersion")), scalarString(mappingValue(obj, "kind"))) {
+		if items := listItems(obj); items != nil && items.Kind == yaml.SequenceNode {
 			for _, item := range items.Content {
-				if item.Kind == yaml.MappingNode {
-					setObjectNamespace(item, ns)
-				}
+				setNamespaceIn(item, ns)
 			}
 		}
 		return
 	}
-	setObjectNamespace(root, ns)
+	setObjectNamespace(obj, ns)
 }
 
 func setObjectNamespace(obj *yaml.Node, ns string) {
@@ -217,9 +224,40 @@ func setObjectNamespace(obj *yaml.Node, ns string) {
 		&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: ns, Line: md.Line, Column: md.Column})
 }
 
-// isList: a v1 kind: List (or ServiceList, …) whose items are the objects.
+// isList: a list whose items are the objects: kubectl's v1 List, or a
+// typed list of any group (ServiceList, HTTPRouteList, …) as the API
+// server returns it (kubectl get --raw, client libraries, backups). Kinds
+// ending in "List" are lists by Kubernetes' own convention.
 func isList(apiVersion, kind string) bool {
-	return apiVersion == "v1" && strings.HasSuffix(kind, "List")
+	return apiVersion != "" && strings.HasSuffix(kind, "List")
+}
+
+// listItems is a list's items. A typed list's items carry no apiVersion
+// or kind when the API server writes them: they are the list's, and are
+// added to each item that lacks them, so that a ServiceList's items are
+// read as the Services they are.
+func listItems(list *yaml.Node) *yaml.Node {
+	items := mappingValue(list, "items")
+	if items == nil || items.Kind != yaml.SequenceNode {
+		return items
+	}
+	apiVersion, kind := scalarString(mappingValue(list, "apiVersion")), strings.TrimSuffix(scalarString(mappingValue(list, "kind")), "List")
+	if kind == "" {
+		return items // a v1 List says nothing of its items' kinds
+	}
+	for _, item := range items.Content {
+		if item.Kind != yaml.MappingNode {
+			continue
+		}
+		for _, field := range [][2]string{{"apiVersion", apiVersion}, {"kind", kind}} {
+			if mappingValue(item, field[0]) == nil {
+				item.Content = append(item.Content,
+					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: field[0], Line: item.Line, Column: item.Column},
+					&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: field[1], Line: item.Line, Column: item.Column})
+			}
+		}
+	}
+	return items
 }
 
 // scalarString is a string scalar's value, "" for anything else.
@@ -352,13 +390,13 @@ func (r *chunkResult) addDocumentObjects(file string, doc *yaml.Node) error {
 	switch root.Kind {
 	case yaml.SequenceNode:
 		for _, item := range root.Content {
-			if err := r.addItem(file, item, plain); err != nil {
+			if err := r.addItem(file, item, plain, 0); err != nil {
 				return err
 			}
 		}
 		return nil
 	case yaml.MappingNode:
-		return r.addItem(file, root, plain)
+		return r.addItem(file, root, plain, 0)
 	case yaml.ScalarNode:
 		if root.Tag == "!!null" {
 			return nil
@@ -386,7 +424,14 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
-func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
+// maxListDepth: how deep lists nest and are still read: a list, and the
+// lists among its items (a List of HTTPRouteLists). The conftest adapter
+// reads the same two levels (lib.refguard.conftest).
+const maxListDepth = 2
+
+// addItem adds one object, or the items of a list; depth is how many lists
+// hold node.
+func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool, depth int) error {
 	if node.Kind == yaml.AliasNode && node.Alias != nil {
 		node = node.Alias
 	}
@@ -414,7 +459,11 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 		return nil
 	}
 	if isList(apiVersion, kind) {
-		items := mappingValue(node, "items")
+		if depth >= maxListDepth {
+			r.notes = append(r.notes, Note{File: file, Line: node.Line, Message: fmt.Sprintf("skipped: a %s inside %d lists (lists are read %d deep)", kind, depth, maxListDepth)})
+			return nil
+		}
+		items := listItems(node)
 		if items == nil {
 			return nil
 		}
@@ -422,7 +471,7 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool) error {
 			return &Error{File: file, Line: items.Line, Err: fmt.Errorf("%s items is not a list", kind)}
 		}
 		for _, item := range items.Content {
-			if err := r.addItem(file, item, plain); err != nil {
+			if err := r.addItem(file, item, plain, depth+1); err != nil {
 				return err
 			}
 		}

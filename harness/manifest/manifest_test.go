@@ -37,6 +37,41 @@ func TestJSONArrayAndList(t *testing.T) {
 	require.Equal(t, "x", res.Objects[1].Namespace)
 }
 
+// A typed list as the API server returns it lends its items the
+// apiVersion and kind they leave out; lists are read two deep, and -n
+// reaches their items.
+func TestTypedAndNestedLists(t *testing.T) {
+	src := `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRouteList
+items:
+  - metadata: {name: r}
+    spec: {}
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ServiceList
+    items:
+      - metadata: {name: s, namespace: kept}
+      - apiVersion: v1
+        kind: List
+        items:
+          - {apiVersion: v1, kind: Service, metadata: {name: too-deep}}
+`
+	res, err := LoadWithOptions([]string{"-"}, strings.NewReader(src), Options{Namespace: "shop"})
+	require.NoError(t, err)
+	var got []string
+	for i := range res.Objects {
+		o := res.Objects[i]
+		got = append(got, fmt.Sprintf("%s %s %s/%s", o.APIVersion, o.Kind, o.Namespace, o.Name))
+		require.Equal(t, o.Kind, stringAt(o.Value, "kind"), "the policy reads the kind from the value")
+	}
+	require.Equal(t, []string{"gateway.networking.k8s.io/v1 HTTPRoute shop/r", "v1 Service kept/s"}, got)
+	require.Len(t, res.Notes, 1)
+	require.Contains(t, res.Notes[0].Message, "a List inside 2 lists")
+}
+
 // FuzzLoad: any input either loads or fails with an *Error naming the
 // file; it never panics or hangs.
 func FuzzLoad(f *testing.F) {

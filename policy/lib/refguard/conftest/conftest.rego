@@ -98,10 +98,43 @@ _as_list(x) := x if is_array(x)
 
 else := [x]
 
+# _documents: [path, object] for every object. Lists are read two deep,
+# as refguard check reads them (harness/manifest): a list's items, and the
+# items of a list among them. A typed list (ServiceList, HTTPRouteList)
+# lends its items the apiVersion and kind the API server leaves out of
+# them. Most documents are not lists: one comparison each, no call.
 _documents := array.concat(
-	[[path, doc] | some [path, doc] in _raw_documents; _is_object(doc); doc.kind != "List"],
-	[[path, item] | some [path, doc] in _raw_documents; _is_object(doc); doc.kind == "List"; some item in doc.items; _is_object(item)],
+	[[path, doc] | some [path, doc] in _raw_documents; _is_object(doc); not endswith(doc.kind, "List")],
+	[[path, obj] | some [path, doc] in _raw_documents; _is_object(doc); endswith(doc.kind, "List"); some obj in _objects_in(doc)],
 )
+
+_objects_in(doc) := [doc] if {
+	not _is_list(doc)
+} else := [obj |
+	some item in _items(doc)
+	some obj in _nested(item)
+]
+
+_nested(item) := [item] if {
+	not _is_list(item)
+} else := [i | some i in _items(item); not _is_list(i)]
+
+_is_list(doc) if {
+	doc.apiVersion != ""
+	endswith(doc.kind, "List")
+}
+
+_items(list) := [item |
+	is_array(list.items)
+	some raw in list.items
+	is_object(raw)
+	item := object.union(_item_type(list), raw)
+	_is_object(item)
+]
+
+_item_type(list) := {} if {
+	list.kind == "List"
+} else := {"apiVersion": list.apiVersion, "kind": trim_suffix(list.kind, "List")}
 
 # Duplicates: an object the set defines more than once (same API group,
 # kind, namespace and name) is read once, from its first copy by path,
