@@ -325,14 +325,15 @@ warnings contains report(path, f) if {
 }
 
 # One document at a time, without a cluster inventory, there is nothing to
-# resolve references against: say so once per route.
+# resolve references against: say so once per route (a list's routes too).
 warnings contains msg if {
 	not combined
 	not cluster_inventory.present
-	refs.is_route(input)
+	some [_, doc] in _documents
+	refs.is_route(doc)
 	msg := result.printable(sprintf(
 		"refguard: %s %s/%s: cross-object checks (ReferenceGrants, Service existence, ports) need the whole set: run conftest with --combine",
-		[input.kind, refs.namespace(input), refs.name(input)],
+		[doc.kind, refs.namespace(doc), refs.name(doc)],
 	))
 }
 
