@@ -46,11 +46,13 @@ func TestClosestAgreesWithItsDefinition(t *testing.T) {
 		var candidates []*ast.Term
 		for range rng.IntN(12) {
 			c := word()
-			switch rng.IntN(4) {
+			switch rng.IntN(5) {
 			case 0: // extends the name
 				c = name + c
 			case 1: // a prefix of the name
 				c = name[:rng.IntN(len(name))+1]
+			case 2: // the name behind a prefix, maybe before a suffix
+				c = c + "-" + name + []string{"", "-v2"}[rng.IntN(2)]
 			}
 			candidates = append(candidates, ast.StringTerm(c))
 		}

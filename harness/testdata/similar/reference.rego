@@ -11,7 +11,7 @@ closest(name, candidates) := best if {
 		count(name) >= 3
 		some c in candidates
 		c != name
-		startswith(c, name)
+		_holds(c, name)
 	} | {c |
 		some c in candidates
 		c != name
@@ -33,3 +33,9 @@ closest(name, candidates) := best if {
 	top := max({s | some [s, _] in scored})
 	best := sort([c | some [s, c] in scored; s == top])
 } else := []
+
+_holds(c, name) if startswith(c, name)
+
+_holds(c, name) if endswith(c, concat("", ["-", name]))
+
+_holds(c, name) if contains(c, concat("", ["-", name, "-"]))

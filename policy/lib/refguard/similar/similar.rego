@@ -29,12 +29,15 @@ did_you_mean(best) := sprintf("did you mean %s?", [best[0]]) if {
 
 # closest returns the candidates that tie for the best score at or above
 # 0.5, sorted; empty when nothing is close. A candidate that is a
-# prefix of the name, or has the name as a prefix (three characters or
-# more), scores 1; any other scores its Dice coefficient.
+# prefix of the name, has the name as a prefix, or holds it as a part
+# after a dash (prod-web, prod-web-v2 for web: what kustomize's namePrefix
+# and nameSuffix and Helm's release prefixes make of a Service's name,
+# without renaming the backendRefs to it), the name three characters or
+# more, scores 1; any other scores its Dice coefficient.
 #
 # A hint may look at every Service of a namespace, so candidates are
 # scored as cheaply as the definition allows, without changing a result:
-# - when some candidate is prefix-related, the best score is 1, and the only
+# - when some candidate is affix-related, the best score is 1, and the only
 #   other candidates that reach it have exactly the name's bigrams (Dice is
 #   1 only for equal sets): those are found by containment, which stops at
 #   the first bigram a candidate lacks, and confirmed;
@@ -52,19 +55,19 @@ did_you_mean(best) := sprintf("did you mean %s?", [best[0]]) if {
 closest(name, candidates) := [] if {
 	count(name) > max_name_length
 } else := best if {
-	prefixed := _prefixed(name, _comparable(candidates))
-	count(prefixed) > 0
+	affixed := _affixed(name, _comparable(candidates))
+	count(affixed) > 0
 	ba := bigrams(name)
 	same := {c |
 		some c in _comparable(candidates)
 		c != name
-		not c in prefixed
+		not c in affixed
 		every g in ba {
 			contains(c, g)
 		}
 		bigrams(c) == ba
 	}
-	best := sort([c | some c in (prefixed | same)])
+	best := sort([c | some c in (affixed | same)])
 } else := best if {
 	ba := bigrams(name)
 	na := count(ba)
@@ -90,14 +93,20 @@ max_name_length := 253
 
 _comparable(candidates) := {c | some c in candidates; count(c) <= max_name_length}
 
-_prefixed(name, candidates) := {c |
+_affixed(name, candidates) := {c |
 	count(name) >= 3
 	some c in candidates
 	c != name
-	startswith(c, name)
+	_holds(c, name)
 } | {c |
 	some c in candidates
 	c != name
 	count(c) >= 3
 	startswith(name, c)
 }
+
+_holds(c, name) if startswith(c, name)
+
+_holds(c, name) if endswith(c, concat("", ["-", name]))
+
+_holds(c, name) if contains(c, concat("", ["-", name, "-"]))

@@ -54,3 +54,12 @@ test_a_name_in_capitals_means_its_lowercase if {
 	similar.suggest("Web", {"api"}) == []
 	similar.suggest("api-svc", {"api-service", "web"}) == similar.closest("api-svc", {"api-service", "web"})
 }
+
+# kustomize's namePrefix and nameSuffix and Helm's release prefixes rename
+# a Service but not the backendRefs to it: the renamed Service is meant.
+test_a_name_behind_a_prefix_is_meant if {
+	similar.closest("web", {"prod-web-v2", "prod-api-v2"}) == ["prod-web-v2"]
+	similar.closest("api", {"shop-api", "shop-web"}) == ["shop-api"]
+	similar.closest("web", {"webhook", "prod-web"}) == ["prod-web", "webhook"]
+	similar.closest("web", {"prod-api", "prodweb"}) == ["prodweb"]
+}
