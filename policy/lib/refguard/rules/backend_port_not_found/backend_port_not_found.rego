@@ -29,7 +29,11 @@ _port_list(rec) := concat(", ", [sprintf("%v", [p]) | some p in rec.resolution.p
 	is_array(rec.resolution.ports)
 }
 
-else := concat(", ", [sprintf("%v/%s", [p.port, object.get(p, "protocol", "TCP")]) | some p in rec.target.spec.ports])
+else := concat(", ", [sprintf("%s/%s", [_shown(p.port), object.get(p, "protocol", "TCP")]) | some p in rec.target.spec.ports])
+
+_shown(port) := sprintf("%q", [port]) if is_string(port)
+
+else := sprintf("%v", [port])
 
 _by_target(rec) := {p.port |
 	some p in rec.target.spec.ports
@@ -40,16 +44,30 @@ _ports(rec) := {p | some p in rec.resolution.ports} if {
 	is_array(rec.resolution.ports)
 }
 
-else := {p.port | some p in rec.target.spec.ports}
+else := {p.port | some p in rec.target.spec.ports; is_number(p.port)}
 
-_hint(rec) := sprintf("; %v is a targetPort: use the Service port %v, not the target port", [rec.port, concat(" or ", [sprintf("%v", [p]) | some p in _by_target(rec)])]) if {
+# _quoted: the Service writes the port meant as a string ("80", often a
+# quoted Helm value). The API server refuses such a Service, so it never
+# exists; the route is right and is left alone.
+_quoted(rec) if {
+	some p in rec.target.spec.ports
+	is_string(p.port)
+	p.port == sprintf("%v", [rec.port])
+}
+
+_hint(rec) := sprintf("; the Service writes port %q as a string, which the API server refuses, so the Service is never created: write port: %v in the Service", [p, rec.port]) if {
+	_quoted(rec)
+	p := sprintf("%v", [rec.port])
+} else := sprintf("; %v is a targetPort: use the Service port %v, not the target port", [rec.port, concat(" or ", [sprintf("%v", [p]) | some p in _by_target(rec)])]) if {
 	count(_by_target(rec)) > 0
 } else := ""
 
 _port(rec) := p if {
+	not _quoted(rec)
 	count(_by_target(rec)) == 1
 	some p in _by_target(rec)
 } else := p if {
+	not _quoted(rec)
 	count(_by_target(rec)) == 0
 	count(_ports(rec)) == 1
 	some p in _ports(rec)

@@ -13,3 +13,13 @@ test_target_port_hint if {
 test_exposed_port_passes if {
 	count(backend_port_not_found.findings(t.ctx(t.http([{"name": "web", "port": 8080}]), [t.svc("app", "web", [t.port(8080)])]))) == 0
 }
+
+# A Service port written as a string is refused with the Service: the
+# route is right, and no edit is offered.
+test_a_port_the_service_writes_as_a_string if {
+	svc := {"apiVersion": "v1", "kind": "Service", "metadata": {"namespace": "app", "name": "web"}, "spec": {"ports": [{"port": "80"}]}}
+	[f] := [f | some f in backend_port_not_found.findings(t.ctx(t.http([{"name": "web", "port": 80}]), [svc]))]
+	contains(f.message, `(ports: "80"/TCP); the Service writes port "80" as a string, which the API server refuses`)
+	f.fix == ""
+	count(object.get(f, "edits", [])) == 0
+}
