@@ -11,6 +11,12 @@ route_kinds := {"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"}
 
 gateway_group := "gateway.networking.k8s.io"
 
+# with_article: a kind with its indefinite article, as it is read aloud
+# ("an HTTPRoute", "a GRPCRoute", "a UDPRoute", "an XBackend").
+with_article(kind) := concat(" ", ["an", kind]) if {
+	regex.match(`^(HTTP|[AEIO]|U[a-z]|X[A-Z])`, kind)
+} else := concat(" ", ["a", kind])
+
 # collections: the one table of the objects references resolve against.
 # Each inventory collection, named as kube-mgmt names the replicated
 # resource (data.kubernetes.<collection>[namespace][name]), holds the

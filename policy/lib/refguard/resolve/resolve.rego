@@ -305,7 +305,7 @@ _fail(step, detail) := {"ok": false, "step": step, "detail": detail}
 _namespace_refusal(rec, profile) := sprintf("%s names another provider's service (name%sprovider), which the %s controller refuses with a namespace set", [_ref_text(rec), profile.provider_refs.separator, profile.name]) if {
 	provider_ref(rec, profile)
 	rec.ref.namespace != ""
-} else := sprintf("%s: the %s controller takes no namespace on a %s reference", [_ref_text(rec), profile.name, rec.kind]) if {
+} else := sprintf("%s: the %s controller takes no namespace on %s reference", [_ref_text(rec), profile.name, refs.with_article(rec.kind)]) if {
 	profile.namespace_refused[rec.kind]
 }
 
@@ -356,11 +356,11 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	not is_string(rec.name)
 } else := _fail("shape", "backendRef has an empty name") if {
 	rec.name == ""
-} else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef of a %s by the %s controller", [filter_rejected(rec, profile, found.route.kind), found.route.kind, profile.name])) if {
+} else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef of %s by the %s controller", [filter_rejected(rec, profile, found.route.kind), refs.with_article(found.route.kind), profile.name])) if {
 	filter_rejected(rec, profile, found.route.kind)
 } else := _unknown_kind(rec) if {
 	found.collection == null
-} else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on a %s", [rec.kind, concat(", ", sort(route_kinds(rec, profile))), profile.name, found.route.kind])) if {
+} else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on %s", [rec.kind, concat(", ", sort(route_kinds(rec, profile))), profile.name, refs.with_article(found.route.kind)])) if {
 	# a builtin for the common case; provider_refs widen kind_route_kinds
 	not found.route.kind in object.get(profile, ["kind_route_kinds", rec.kind], {found.route.kind})
 	not found.route.kind in _provider_route_kinds(rec, profile)
@@ -410,10 +410,10 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("port-not-found", sprintf("%s has no port %v", [_ref_text(rec), rec.port])) if {
 	rec.port != null
 	found.entry == null
-} else := _fail("protocol", sprintf("port %v of %s is %s, a %s needs %s%s", [rec.port, _ref_text(rec), _protocol(found.entry), found.route.kind, _wanted_protocol(found.route), _transport_hint(found.entry)])) if {
+} else := _fail("protocol", sprintf("port %v of %s is %s, %s needs %s%s", [rec.port, _ref_text(rec), _protocol(found.entry), refs.with_article(found.route.kind), _wanted_protocol(found.route), _transport_hint(found.entry)])) if {
 	found.entry != null
 	_protocol(found.entry) != _wanted_protocol(found.route)
-} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which a %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, found.route.kind, profile.name])) if {
+} else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, refs.with_article(found.route.kind), profile.name])) if {
 	_ = found.entry.appProtocol
 	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}

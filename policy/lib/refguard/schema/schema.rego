@@ -173,7 +173,7 @@ _size_problem(route, key, list, [_, most, _]) := sprintf("%s: Too many: %d: must
 	count(list) > most
 }
 
-_one_rule_hint(route, "rules", 1) := sprintf(" (a %s at %s has one rule: put every backendRef in it)", [route.kind, route.apiVersion])
+_one_rule_hint(route, "rules", 1) := sprintf(" (%s at %s has one rule: put every backendRef in it)", [refs.with_article(route.kind), route.apiVersion])
 
 _one_rule_hint(_, key, most) := "" if {
 	not [key, most] == ["rules", 1]
