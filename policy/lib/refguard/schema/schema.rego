@@ -274,7 +274,7 @@ _settings(filter) := {[".requestMirror", text] |
 	some text in _external_auth_problems(filter.externalAuth)
 }
 
-_mirror_problems(mirror) := (({"Only one of percent or fraction may be specified in HTTPRequestMirrorFilter" |
+_mirror_problems(mirror) := ((({"Only one of percent or fraction may be specified in HTTPRequestMirrorFilter" |
 	object.get(mirror, "percent", null) != null
 	object.get(mirror, "fraction", null) != null
 } | {"percent: must be an integer from 0 to 100" |
@@ -285,6 +285,8 @@ _mirror_problems(mirror) := (({"Only one of percent or fraction may be specified
 	mirror.fraction.numerator > mirror.fraction.denominator
 }) | {"fraction.denominator: should be greater than or equal to 1" |
 	mirror.fraction.denominator < 1
+}) | {"fraction.numerator: should be greater than or equal to 0" |
+	mirror.fraction.numerator < 0
 }
 
 _integer_in(n, least, most) if {

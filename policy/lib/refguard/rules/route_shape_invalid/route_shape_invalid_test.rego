@@ -158,6 +158,8 @@ test_mirror_and_external_auth_settings if {
 		{"type": "RequestMirror", "requestMirror": {"backendRef": backend, "fraction": {"numerator": 3, "denominator": 2}}},
 		{"type": "RequestMirror", "requestMirror": {"backendRef": backend, "percent": 101}},
 		{"type": "RequestMirror", "requestMirror": {"backendRef": backend, "fraction": {"numerator": 1, "denominator": 4}}},
+		{"type": "RequestMirror", "requestMirror": {"backendRef": backend, "fraction": {"numerator": -1, "denominator": 4}}},
+		{"type": "RequestMirror", "requestMirror": {"backendRef": backend, "fraction": {"numerator": 0, "denominator": 0}}},
 		{"type": "ExternalAuth", "externalAuth": {"protocol": "GRPC", "backendRef": backend}},
 		{"type": "ExternalAuth", "externalAuth": {"protocol": "GRPC", "backendRef": backend, "http": {}}},
 		{"type": "ExternalAuth", "externalAuth": {"protocol": "HTTP", "backendRef": backend, "http": {"path": "/auth"}}},
@@ -166,7 +168,9 @@ test_mirror_and_external_auth_settings if {
 		"spec.rules[0].filters[0].requestMirror",
 		"spec.rules[0].filters[1].requestMirror",
 		"spec.rules[0].filters[2].requestMirror",
-		"spec.rules[0].filters[4].externalAuth",
-		"spec.rules[0].filters[5].externalAuth",
+		"spec.rules[0].filters[4].requestMirror",
+		"spec.rules[0].filters[5].requestMirror",
+		"spec.rules[0].filters[6].externalAuth",
+		"spec.rules[0].filters[7].externalAuth",
 	}
 }
