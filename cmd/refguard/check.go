@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -188,6 +189,9 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		}
 		fmt.Fprintf(cmd.ErrOrStderr(), "refguard: warning: the policy's Wasm build failed on %s (%s); OPA's evaluator checked them instead, so the findings are complete, but please report this\n", batches, f.Error)
 	}
+	if note := profileNote(rep, o.profile, checker.ProfileOf); note != "" {
+		fmt.Fprintf(cmd.ErrOrStderr(), "refguard: note: %s\n", note)
+	}
 	meta := report.Meta{Tool: report.Tool{Name: "refguard", Version: refguard.Version(), BundleRevision: set.Revision}, Profile: o.profile}
 	if wd, err := os.Getwd(); err == nil {
 		meta.BaseDir = wd
@@ -234,6 +238,34 @@ func routesWithoutServices(checked, lookup []manifest.Object, isRoute func(apiVe
 		}
 	}
 	return routes
+}
+
+// profileNote names the profile to check with when the routes' status in
+// the input was written by controllers that another profile models (kubectl
+// get -o yaml of a live cluster, checked under the default spec profile):
+// "" when no status names a known controller, or every known one is the
+// profile's.
+func profileNote(rep *report.Report, profile string, profileOf func(controllerName string) string) string {
+	byProfile := map[string][]string{}
+	for _, r := range rep.Routes {
+		if r.Observed == nil {
+			continue
+		}
+		name := r.Observed.Controller
+		if p := profileOf(name); p != "" && !slices.Contains(byProfile[p], name) {
+			byProfile[p] = append(byProfile[p], name)
+		}
+	}
+	if len(byProfile) == 0 || (len(byProfile) == 1 && byProfile[profile] != nil) {
+		return ""
+	}
+	var parts []string
+	for _, p := range slices.Sorted(maps.Keys(byProfile)) {
+		names := byProfile[p]
+		slices.Sort(names)
+		parts = append(parts, fmt.Sprintf("%s (--profile %s)", strings.Join(names, ", "), p))
+	}
+	return fmt.Sprintf("the routes' status in the input was written by %s; this run predicts for --profile %s", report.Clean(strings.Join(parts, " and "), false), profile)
 }
 
 func inputNames(args []string) []string {

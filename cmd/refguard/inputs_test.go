@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/refguard/refguard/harness/report"
 	"os"
 	"path/filepath"
 	"strings"
@@ -223,7 +224,8 @@ func TestRoutesWithoutServicesSayWhere(t *testing.T) {
 // (kubectl get -o yaml, a List with status) show, beside the predicted
 // ResolvedRefs, the one their controller wrote, in the text and JSON
 // reports; here the spec profile predicts BackendNotFound where Envoy
-// Gateway wrote PortNotFound, which --profile envoy-gateway then matches.
+// Gateway wrote PortNotFound, which --profile envoy-gateway then matches,
+// and the run under spec names that profile from the status's controller.
 func TestLiveRoutesShowWhatTheClusterSays(t *testing.T) {
 	live := `apiVersion: v1
 kind: List
@@ -249,12 +251,14 @@ items:
 	r := runCLI(t, live, "check", "-")
 	require.Equal(t, 1, r.code, r.stderr)
 	require.Contains(t, r.stdout, "HTTPRoute prod/r  ResolvedRefs=False (BackendNotFound); in the cluster: ResolvedRefs=False (PortNotFound)")
+	require.Contains(t, r.stderr, "refguard: note: the routes' status in the input was written by gateway.envoyproxy.io/gatewayclass-controller (--profile envoy-gateway); this run predicts for --profile spec")
 	r = runCLI(t, live, "check", "--profile", "envoy-gateway", "--format", "json", "-")
+	require.NotContains(t, r.stderr, "status in the input was written by")
 	testsupport.ValidateReport(t, []byte(r.stdout))
 	var rep struct {
 		Routes []struct {
 			Conditions []struct{ Reason string }
-			Observed   struct{ Status, Reason, Message string }
+			Observed   struct{ Status, Reason, Message, Controller string }
 		}
 	}
 	require.NoError(t, json.Unmarshal([]byte(r.stdout), &rep))
@@ -262,4 +266,25 @@ items:
 	require.Equal(t, "PortNotFound", rep.Routes[0].Conditions[0].Reason)
 	require.Equal(t, "PortNotFound", rep.Routes[0].Observed.Reason)
 	require.Equal(t, "TCP Port 8080 not found on service prod/api", rep.Routes[0].Observed.Message)
+	require.Equal(t, "gateway.envoyproxy.io/gatewayclass-controller", rep.Routes[0].Observed.Controller)
+}
+
+// Routes whose status two known controllers wrote name both profiles; a
+// controller no profile names, and the chosen profile's own, say nothing.
+func TestProfileNoteNamesEachControllersProfile(t *testing.T) {
+	profileOf := map[string]string{"a.io/ctl": "alpha", "b.io/ctl": "beta", "b.io/mesh": "beta"}
+	rep := func(controllers ...string) *report.Report {
+		r := &report.Report{}
+		for _, c := range controllers {
+			r.Routes = append(r.Routes, report.Route{Observed: &report.Condition{Type: "ResolvedRefs", Controller: c}})
+		}
+		r.Routes = append(r.Routes, report.Route{})
+		return r
+	}
+	lookup := func(name string) string { return profileOf[name] }
+	require.Equal(t, "the routes' status in the input was written by a.io/ctl (--profile alpha) and b.io/ctl, b.io/mesh (--profile beta); this run predicts for --profile spec",
+		profileNote(rep("b.io/mesh", "a.io/ctl", "b.io/ctl", "unknown.io/x"), "spec", lookup))
+	require.Equal(t, "", profileNote(rep("a.io/ctl", "unknown.io/x"), "alpha", lookup))
+	require.Equal(t, "", profileNote(rep("unknown.io/x"), "spec", lookup))
+	require.Contains(t, profileNote(rep("a.io/ctl", "b.io/ctl"), "alpha", lookup), "(--profile beta)")
 }

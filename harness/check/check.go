@@ -29,7 +29,8 @@ type Checker struct {
 	collections  inventory.Table                // the policy's collections
 	fields       map[string]map[string][]string // manifest.Fields by inventory collection
 	profiles     []string
-	derivedReads []string // the collections the derived ones are computed from (Wasm)
+	controllers  map[string]string // controllerName → profile
+	derivedReads []string          // the collections the derived ones are computed from (Wasm)
 }
 
 // Option configures a Checker.
@@ -119,6 +120,9 @@ func (c *Checker) readFacts(ctx context.Context) error {
 	if c.profiles, err = engine.ProfileNamesOf(values[engine.ProfilesQuery]); err != nil {
 		return err
 	}
+	if c.controllers, err = engine.ProfileControllersOf(values[engine.ProfilesQuery]); err != nil {
+		return err
+	}
 	c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery])
 	return err
 }
@@ -142,6 +146,10 @@ func (c *Checker) constants(ctx context.Context) (eval func(query string) (any, 
 
 // Profiles are the implementation profiles the policy defines, sorted.
 func (c *Checker) Profiles() []string { return c.profiles }
+
+// ProfileOf is the profile whose controller writes controllerName in route
+// status, "" for a controller no profile names.
+func (c *Checker) ProfileOf(controllerName string) string { return c.controllers[controllerName] }
 
 // IsRoute tells whether objects of this apiVersion and kind are routes the
 // policy checks. As a manifest.Options.Defer it keeps routes as text until
@@ -280,7 +288,7 @@ func observed(o *manifest.Object) *report.Condition {
 	if o.Observed == nil {
 		return nil
 	}
-	return &report.Condition{Type: "ResolvedRefs", Status: o.Observed.Status, Reason: o.Observed.Reason, Message: o.Observed.Message}
+	return &report.Condition{Type: "ResolvedRefs", Status: o.Observed.Status, Reason: o.Observed.Reason, Message: o.Observed.Message, Controller: o.Observed.Controller}
 }
 
 // locate finds the line of a finding's field, falling back to its parents

@@ -26,6 +26,33 @@ func ProfileNamesOf(v any) ([]string, error) {
 	return slices.Sorted(maps.Keys(profiles)), nil
 }
 
+// ProfileControllersOf reads, from ProfilesQuery's value, the profile of
+// each controllerName a profile's controller writes in route status.
+func ProfileControllersOf(v any) (map[string]string, error) {
+	profiles, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("read profiles from policy: %s is %s, not an object of profiles", ProfilesQuery, describe(v))
+	}
+	out := map[string]string{}
+	for name, p := range profiles {
+		profile, _ := p.(map[string]any)
+		if profile["controllers"] == nil {
+			continue // a profile that names no controller is never suggested
+		}
+		controllers, err := stringList(profile["controllers"], ProfilesQuery, "profile "+name+"'s controllers")
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range controllers {
+			if other, taken := out[c]; taken {
+				return nil, fmt.Errorf("read profiles from policy: controller %s is in profiles %s and %s", c, other, name)
+			}
+			out[c] = name
+		}
+	}
+	return out, nil
+}
+
 // DerivedReadsOf reads DerivedReadsQuery's value: the inventory
 // collections the derived ones are computed from, sorted; none when the
 // policy derives nothing.

@@ -5,9 +5,10 @@ import yaml "go.yaml.in/yaml/v3"
 // Observed is a route's ResolvedRefs condition as a controller wrote it in
 // the status of the input (kubectl get -o yaml of a live route).
 type Observed struct {
-	Status  string
-	Reason  string
-	Message string
+	Status     string
+	Reason     string
+	Message    string
+	Controller string // the controllerName of the parent status that holds it
 }
 
 // observedResolvedRefs reads the ResolvedRefs condition a controller wrote
@@ -30,7 +31,7 @@ func observedResolvedRefs(obj *yaml.Node) *Observed {
 			if scalarString(field(c, "type")) != "ResolvedRefs" {
 				continue
 			}
-			o := &Observed{Status: scalarString(field(c, "status")), Reason: scalarString(field(c, "reason")), Message: scalarString(field(c, "message"))}
+			o := &Observed{Status: scalarString(field(c, "status")), Reason: scalarString(field(c, "reason")), Message: scalarString(field(c, "message")), Controller: scalarString(field(parent, "controllerName"))}
 			if o.Status == "False" {
 				return o
 			}

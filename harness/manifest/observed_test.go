@@ -16,7 +16,7 @@ func TestObservedResolvedRefs(t *testing.T) {
 		return "---\napiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: " + name + "\nspec:\n  rules: []\n" + status
 	}
 	parent := func(status, reason string) string {
-		return "  - parentRef: {name: gw}\n    conditions:\n    - {type: Accepted, status: \"True\", reason: Accepted}\n    - {type: ResolvedRefs, status: \"" + status + "\", reason: " + reason + ", message: why}\n"
+		return "  - parentRef: {name: gw}\n    controllerName: example.io/gateway\n    conditions:\n    - {type: Accepted, status: \"True\", reason: Accepted}\n    - {type: ResolvedRefs, status: \"" + status + "\", reason: " + reason + ", message: why}\n"
 	}
 	stream := route("two-parents", "status:\n  parents:\n"+parent("True", "ResolvedRefs")+parent("False", "BackendNotFound")) +
 		route("resolved", "status:\n  parents:\n"+parent("True", "ResolvedRefs")) +
@@ -25,9 +25,9 @@ func TestObservedResolvedRefs(t *testing.T) {
 		route("none", "") +
 		"---\napiVersion: v1\nkind: Service\nmetadata:\n  name: svc\nstatus:\n  parents:\n" + parent("False", "BackendNotFound")
 	want := map[string]*Observed{
-		"two-parents": {Status: "False", Reason: "BackendNotFound", Message: "why"},
-		"resolved":    {Status: "True", Reason: "ResolvedRefs", Message: "why"},
-		"svc":         {Status: "False", Reason: "BackendNotFound", Message: "why"},
+		"two-parents": {Status: "False", Reason: "BackendNotFound", Message: "why", Controller: "example.io/gateway"},
+		"resolved":    {Status: "True", Reason: "ResolvedRefs", Message: "why", Controller: "example.io/gateway"},
+		"svc":         {Status: "False", Reason: "BackendNotFound", Message: "why", Controller: "example.io/gateway"},
 	}
 	seen := 0
 	loadedBothWays(t, stream, func(loaded, materialized *Object) {

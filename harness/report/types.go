@@ -109,4 +109,7 @@ type Condition struct {
 	Status  string `json:"status"`
 	Reason  string `json:"reason"`
 	Message string `json:"message"`
+	// Controller is, for a condition the input's status holds, the
+	// controllerName of the parent status it was read from.
+	Controller string `json:"controller,omitempty"`
 }

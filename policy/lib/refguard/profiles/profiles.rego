@@ -3,7 +3,10 @@
 # description: |
 #   What a Gateway controller accepts and which ResolvedRefs reason it writes.
 #   Only the prediction changes between profiles, never the findings: a step
-#   whose reason is "" is one the controller does not report.
+#   whose reason is "" is one the controller does not report. A profile's
+#   controllers are the controllerName values its controller writes in a
+#   route's status by default (read from a live route's status, they name
+#   the profile to check it with).
 #   One file per profile; sources in docs/profiles.md.
 # scope: package
 package lib.refguard.profiles

@@ -13,6 +13,7 @@ package lib.refguard.profiles.cilium
 
 profile := {
 	"name": "cilium",
+	"controllers": ["io.cilium/gateway-controller"],
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "serviceimports"},

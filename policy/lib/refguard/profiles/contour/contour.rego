@@ -12,6 +12,7 @@ package lib.refguard.profiles.contour
 
 profile := {
 	"name": "contour",
+	"controllers": ["projectcontour.io/gateway-controller"],
 	"kinds": {"": {"Service": "services"}},
 	"reasons": {
 		"filter": "",

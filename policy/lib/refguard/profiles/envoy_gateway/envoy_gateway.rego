@@ -18,6 +18,7 @@ import data.lib.refguard.profiles.spec
 
 profile := {
 	"name": "envoy-gateway",
+	"controllers": ["gateway.envoyproxy.io/gatewayclass-controller"],
 	"kind_match": "kind",
 	"kinds": {
 		"": {"Service": "services"},

@@ -18,6 +18,7 @@ package lib.refguard.profiles.istio
 
 profile := {
 	"name": "istio",
+	"controllers": ["istio.io/gateway-controller", "istio.io/mesh-controller", "istio.io/unmanaged-gateway", "istio.io/eastwest-controller"],
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "services"},

@@ -16,6 +16,7 @@ package lib.refguard.profiles.kgateway
 
 profile := {
 	"name": "kgateway",
+	"controllers": ["kgateway.dev/kgateway"],
 	"kinds": {
 		"": {"Service": "services"},
 		"gateway.kgateway.dev": {"Backend": ""},

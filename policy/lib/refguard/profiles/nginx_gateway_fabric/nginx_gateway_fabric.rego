@@ -13,6 +13,7 @@ package lib.refguard.profiles.nginx_gateway_fabric
 
 profile := {
 	"name": "nginx-gateway-fabric",
+	"controllers": ["gateway.nginx.org/nginx-gateway-controller"],
 	"kinds": {
 		"": {"Service": "services"},
 		"core": {"Service": "services"},

@@ -21,6 +21,7 @@ app_protocols := {
 
 profile := {
 	"name": "spec",
+	"controllers": [],
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "serviceimports"},

@@ -16,6 +16,7 @@ package lib.refguard.profiles.traefik
 
 profile := {
 	"name": "traefik",
+	"controllers": ["traefik.io/gateway-controller"],
 	"kinds": {
 		"": {"Service": "services"},
 		"core": {"Service": "services"},
