@@ -40,6 +40,14 @@ _by_target(rec) := {p.port |
 	p.targetPort == rec.port
 }
 
+# _by_node: the Service ports whose nodePort the reference names (a
+# NodePort or LoadBalancer Service's port on every node, which a Gateway
+# does not use).
+_by_node(rec) := {p.port |
+	some p in rec.target.spec.ports
+	p.nodePort == rec.port
+}
+
 _ports(rec) := {p | some p in rec.resolution.ports} if {
 	is_array(rec.resolution.ports)
 }
@@ -60,6 +68,8 @@ _hint(rec) := sprintf("; the Service writes port %q as a string, which the API s
 	p := sprintf("%v", [rec.port])
 } else := sprintf("; %v is a targetPort: use the Service port %v, not the target port", [rec.port, concat(" or ", [sprintf("%v", [p]) | some p in _by_target(rec)])]) if {
 	count(_by_target(rec)) > 0
+} else := sprintf("; %v is a nodePort: use the Service port %v, not the node port", [rec.port, concat(" or ", [sprintf("%v", [p]) | some p in _by_node(rec)])]) if {
+	count(_by_node(rec)) > 0
 } else := ""
 
 _port(rec) := p if {
@@ -69,6 +79,12 @@ _port(rec) := p if {
 } else := p if {
 	not _quoted(rec)
 	count(_by_target(rec)) == 0
+	count(_by_node(rec)) == 1
+	some p in _by_node(rec)
+} else := p if {
+	not _quoted(rec)
+	count(_by_target(rec)) == 0
+	count(_by_node(rec)) == 0
 	count(_ports(rec)) == 1
 	some p in _ports(rec)
 }

@@ -23,3 +23,14 @@ test_a_port_the_service_writes_as_a_string if {
 	f.fix == ""
 	count(object.get(f, "edits", [])) == 0
 }
+
+# A nodePort named as the port: the Service port behind it is meant.
+test_a_node_port_names_its_service_port if {
+	svc := {"apiVersion": "v1", "kind": "Service", "metadata": {"namespace": "app", "name": "web"}, "spec": {"type": "NodePort", "ports": [
+		{"name": "http", "port": 80, "nodePort": 30080},
+		{"name": "https", "port": 443, "nodePort": 30443},
+	]}}
+	[f] := [f | some f in backend_port_not_found.findings(t.ctx(t.http([{"name": "web", "port": 30443}]), [svc]))]
+	contains(f.message, "30443 is a nodePort: use the Service port 443, not the node port")
+	f.fix == "set port: 443"
+}
