@@ -117,13 +117,15 @@ route_problems(route) := ((((rule_list | rule_items) | ref_lists) | filter_lists
 }
 
 # _list_sizes: per route kind, the CRD's [fewest, most] items of spec.rules
-# and of a rule's backendRefs, and whether the list is required (a null or left-out list counts as empty unless it is). An
-# HTTPRoute's rules may be left out (the API server sets one default
-# rule), not given empty. The TCP, TLS and UDP routes hold exactly one rule
-# at v1 (and TLSRoute v1alpha3); v1alpha2 held up to sixteen
-# (_rules_limits).
+# and of a rule's backendRefs, and whether the list is required (a null or
+# left-out list counts as empty unless it is). The TCP, TLS and UDP routes
+# hold exactly one rule at v1 (and TLSRoute v1alpha3); v1alpha2 held up to
+# sixteen (_rules_limits). An HTTPRoute's rules given empty are refused
+# since Gateway API v1.5 (kubernetes-sigs/gateway-api#4301) and accepted
+# before: that depends on the CRDs installed, holds no backendRef, and
+# kubectl says so at apply, so it is not reported.
 _list_sizes := {
-	"HTTPRoute": {"rules": [1, 16, false], "backendRefs": [0, 16, false]},
+	"HTTPRoute": {"rules": [0, 16, false], "backendRefs": [0, 16, false]},
 	"GRPCRoute": {"rules": [0, 16, false], "backendRefs": [0, 16, false]},
 	"TCPRoute": {"rules": [1, 1, true], "backendRefs": [1, 16, true]},
 	"TLSRoute": {"rules": [1, 1, true], "backendRefs": [1, 16, true]},
