@@ -39,18 +39,15 @@ else := [["", doc] | some doc in _as_list(input)]
 # patch would be a second definition of the base's object (RG506), as
 # refguard check skips them too (harness/manifest, docs/cli.md). A patch
 # path is taken relative to its kustomization, "./" and up to four levels
-# of "../" resolved.
-_kustomize_files contains file.path if {
-	some file in input
-	_kustomization(file)
-}
-
-_kustomize_files contains path if {
-	some file in input
-	_kustomization(file)
+# of "../" resolved. A complete rule, built once: every document looks its
+# path up, and OPA evaluates a partial set's body again for each lookup.
+_kustomize_files := {file.path | some file in _kustomizations} | {path |
+	some file in _kustomizations
 	some patch in _patch_paths(file.contents)
 	path := _clean(_joined(file.path, patch))
 }
+
+_kustomizations := [file | some file in input; _kustomization(file)]
 
 _kustomization(file) if {
 	is_string(file.path)
