@@ -52,18 +52,18 @@ test_grants_indexed_by_from_namespace_and_to_name if {
 # and permits nothing.
 test_index_permits_what_the_scan_permits if {
 	every name in ["x", "y", "z", "", null, 5] {
-		grants.permitting(_indexed, _route, _rec(name)) == grants.permitting(_inventory, _route, _rec(name))
+		grants.permitting(_indexed, _route, _rec(name), {}) == grants.permitting(_inventory, _route, _rec(name), {})
 	}
-	grants.permitting(_indexed, _route, _rec("x")) == {"named", "two-froms-wildcard", "null-name"}
-	grants.permitting(_indexed, _route, _rec("y")) == {"two-froms-wildcard", "null-name"}
+	grants.permitting(_indexed, _route, _rec("x"), {}) == {"named", "two-froms-wildcard", "null-name"}
+	grants.permitting(_indexed, _route, _rec("y"), {}) == {"two-froms-wildcard", "null-name"}
 }
 
 # A reference without a string name is permitted by nothing, whichever way
 # the grants are read: not even by a grant naming the same number.
 test_a_name_that_is_not_a_string_is_permitted_by_nothing if {
 	every name in [null, 5] {
-		count(grants.permitting(_indexed, _route, _rec(name))) == 0
-		count(grants.permitting(_inventory, _route, _rec(name))) == 0
+		count(grants.permitting(_indexed, _route, _rec(name), {})) == 0
+		count(grants.permitting(_inventory, _route, _rec(name), {})) == 0
 	}
 }
 

@@ -57,10 +57,12 @@ to_mismatches(entry, rec) := {field |
 # CRD's schema rejects (RG205), cannot exist in a cluster and permits
 # nothing; the schema is checked last, only for a grant that would permit.
 # A to entry's name left out or null (the API server drops a null) is every
-# name.
-permitting(inv, route, rec) := {name |
+# name. aliases are the profile's group_aliases: a group its controller
+# reads as another, in the reference and in the to entry alike.
+permitting(inv, route, rec, aliases) := {name |
 	is_string(rec.name)
 	route_ns := refs.namespace(route)
+	group := object.get(aliases, rec.group, rec.group)
 	some name, grant in _candidates(inv, rec.namespace, route_ns, rec.name)
 	not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
 	some from in grant.spec.from
@@ -69,7 +71,7 @@ permitting(inv, route, rec) := {name |
 	from.group == refs.gateway_group
 	some to in grant.spec.to
 	to.kind == rec.kind
-	to.group == rec.group
+	object.get(aliases, to.group, to.group) == group
 	object.get(to, "name", null) in [null, rec.name]
 	not _rejected_elsewhere(grant)
 }

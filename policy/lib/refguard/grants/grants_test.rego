@@ -97,8 +97,21 @@ test_a_broken_second_entry_rejects_the_whole_grant if {
 		_grant([_from], [_to, {"kind": "Service"}]),
 		_grant([_from, object.union(_from, {"namespace": "Other"})], [_to]),
 	] {
-		count(grants.permitting({"referencegrants": {"backend": {"g": g}}}, route, rec)) == 0
+		count(grants.permitting({"referencegrants": {"backend": {"g": g}}}, route, rec, {})) == 0
 	}
-	grants.permitting({"referencegrants": {"backend": {"g": _grant([_from], [_to])}}}, route, rec) == {"g"}
-	grants.permitting({"referencegrants": {"backend": {"g": _grant([_from, object.union(_from, {"namespace": "other"})], [_to])}}}, route, rec) == {"g"}
+	grants.permitting({"referencegrants": {"backend": {"g": _grant([_from], [_to])}}}, route, rec, {}) == {"g"}
+	grants.permitting({"referencegrants": {"backend": {"g": _grant([_from, object.union(_from, {"namespace": "other"})], [_to])}}}, route, rec, {}) == {"g"}
+}
+
+# A controller that reads "core" as the core group (nginx-gateway-fabric,
+# traefik) matches it on either side; others do not.
+test_a_group_alias_matches_on_both_sides if {
+	route := {"kind": "HTTPRoute", "metadata": {"namespace": "shop"}}
+	core_to := {"group": "core", "kind": "Service", "name": "api"}
+	inv := {"referencegrants": {"backend": {"core": _grant([_from], [core_to]), "plain": _grant([_from], [_to])}}}
+	rec := {"namespace": "backend", "kind": "Service", "group": "", "name": "api"}
+	grants.permitting(inv, route, rec, {}) == {"plain"}
+	grants.permitting(inv, route, rec, {"core": ""}) == {"core", "plain"}
+	grants.permitting(inv, route, object.union(rec, {"group": "core"}), {}) == {"core"}
+	grants.permitting(inv, route, object.union(rec, {"group": "core"}), {"core": ""}) == {"core", "plain"}
 }

@@ -6,7 +6,9 @@
 #   whose reason is "" is one the controller does not report. A profile's
 #   controllers are the controllerName values its controller writes in a
 #   route's status by default (read from a live route's status, they name
-#   the profile to check it with).
+#   the profile to check it with). Its group_aliases are the groups its
+#   controller reads as another when it matches a ReferenceGrant's to entry
+#   against a reference ("core" as the core group "", on both sides).
 #   One file per profile; sources in docs/profiles.md.
 # scope: package
 package lib.refguard.profiles

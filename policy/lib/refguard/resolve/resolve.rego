@@ -48,7 +48,7 @@ _as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", 
 	rec.weight == 0
 } else := object.union({"reason": object.get(profile.reasons, res.step, "")}, res)
 
-_found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv), "route": route, "inv": inv}) if {
+_found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv, profile.group_aliases), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
 	target := _target(rec, inv, coll)
 	entry := _entry_or_null(target, object.get(rec, "port", null), route)
@@ -69,7 +69,7 @@ inventory_fields := {
 
 _target_fields := {"spec": ["type", "externalName", "ports"]}
 
-_permitted_by(rec, route, inv) := grants.permitting(inv, route, rec) if {
+_permitted_by(rec, route, inv, aliases) := grants.permitting(inv, route, rec, aliases) if {
 	rec.cross_namespace
 	inv != null
 } else := set()

@@ -14,6 +14,7 @@ package lib.refguard.profiles.cilium
 profile := {
 	"name": "cilium",
 	"controllers": ["io.cilium/gateway-controller"],
+	"group_aliases": {},
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "serviceimports"},

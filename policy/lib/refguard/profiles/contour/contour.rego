@@ -13,6 +13,7 @@ package lib.refguard.profiles.contour
 profile := {
 	"name": "contour",
 	"controllers": ["projectcontour.io/gateway-controller"],
+	"group_aliases": {},
 	"kinds": {"": {"Service": "services"}},
 	"reasons": {
 		"filter": "",

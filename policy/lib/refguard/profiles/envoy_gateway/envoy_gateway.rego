@@ -19,6 +19,7 @@ import data.lib.refguard.profiles.spec
 profile := {
 	"name": "envoy-gateway",
 	"controllers": ["gateway.envoyproxy.io/gatewayclass-controller"],
+	"group_aliases": {},
 	"kind_match": "kind",
 	"kinds": {
 		"": {"Service": "services"},

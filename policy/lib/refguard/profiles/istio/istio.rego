@@ -19,6 +19,7 @@ package lib.refguard.profiles.istio
 profile := {
 	"name": "istio",
 	"controllers": ["istio.io/gateway-controller", "istio.io/mesh-controller", "istio.io/unmanaged-gateway", "istio.io/eastwest-controller"],
+	"group_aliases": {},
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "services"},

@@ -17,6 +17,7 @@ package lib.refguard.profiles.kgateway
 profile := {
 	"name": "kgateway",
 	"controllers": ["kgateway.dev/kgateway"],
+	"group_aliases": {},
 	"kinds": {
 		"": {"Service": "services"},
 		"gateway.kgateway.dev": {"Backend": ""},

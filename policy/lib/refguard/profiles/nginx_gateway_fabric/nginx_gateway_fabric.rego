@@ -14,6 +14,7 @@ package lib.refguard.profiles.nginx_gateway_fabric
 profile := {
 	"name": "nginx-gateway-fabric",
 	"controllers": ["gateway.nginx.org/nginx-gateway-controller"],
+	"group_aliases": {"core": ""},
 	"kinds": {
 		"": {"Service": "services"},
 		"core": {"Service": "services"},

@@ -22,6 +22,7 @@ app_protocols := {
 profile := {
 	"name": "spec",
 	"controllers": [],
+	"group_aliases": {},
 	"kinds": {
 		"": {"Service": "services"},
 		"multicluster.x-k8s.io": {"ServiceImport": "serviceimports"},

@@ -17,6 +17,7 @@ package lib.refguard.profiles.traefik
 profile := {
 	"name": "traefik",
 	"controllers": ["traefik.io/gateway-controller"],
+	"group_aliases": {"core": ""},
 	"kinds": {
 		"": {"Service": "services"},
 		"core": {"Service": "services"},
