@@ -424,6 +424,27 @@ func truncate(s string, n int) string {
 	return s[:n] + "…"
 }
 
+// addList adds the items of a list that depth lists hold.
+func (r *chunkResult) addList(file string, node *yaml.Node, plain bool, depth int, kind string) error {
+	if depth >= maxListDepth {
+		r.notes = append(r.notes, Note{File: file, Line: node.Line, Message: fmt.Sprintf("skipped: a %s inside %d lists (lists are read %d deep)", kind, depth, maxListDepth)})
+		return nil
+	}
+	items := listItems(node)
+	if items == nil {
+		return nil
+	}
+	if items.Kind != yaml.SequenceNode {
+		return &Error{File: file, Line: items.Line, Err: fmt.Errorf("%s items is not a list", kind)}
+	}
+	for _, item := range items.Content {
+		if err := r.addItem(file, item, plain, depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // maxListDepth: how deep lists nest and are still read: a list, and the
 // lists among its items (a List of HTTPRouteLists). The conftest adapter
 // reads the same two levels (lib.refguard.conftest).
@@ -445,6 +466,11 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool, depth in
 			return err
 		}
 	}
+	if apiVersion, kind := scalarString(mappingValue(node, "apiVersion")), scalarString(mappingValue(node, "kind")); isList(apiVersion, kind) {
+		// A list is no object, its items are: each is converted on its
+		// own, and the list itself (a whole cluster dump) never is.
+		return r.addList(file, node, plain, depth, kind)
+	}
 	if r.terms == nil {
 		r.terms = newTermTable()
 	}
@@ -458,24 +484,8 @@ func (r *chunkResult) addItem(file string, node *yaml.Node, plain bool, depth in
 		r.notes = append(r.notes, Note{File: file, Line: node.Line, Message: "skipped: not a Kubernetes object (no apiVersion or kind)"})
 		return nil
 	}
-	if isList(apiVersion, kind) {
-		if depth >= maxListDepth {
-			r.notes = append(r.notes, Note{File: file, Line: node.Line, Message: fmt.Sprintf("skipped: a %s inside %d lists (lists are read %d deep)", kind, depth, maxListDepth)})
-			return nil
-		}
-		items := listItems(node)
-		if items == nil {
-			return nil
-		}
-		if items.Kind != yaml.SequenceNode {
-			return &Error{File: file, Line: items.Line, Err: fmt.Errorf("%s items is not a list", kind)}
-		}
-		for _, item := range items.Content {
-			if err := r.addItem(file, item, plain, depth+1); err != nil {
-				return err
-			}
-		}
-		return nil
+	if isList(apiVersion, kind) { // written through an alias or a tag
+		return r.addList(file, node, plain, depth, kind)
 	}
 	obj := Object{APIVersion: apiVersion, Kind: kind, Value: value, File: file, Line: node.Line, Observed: observedResolvedRefs(node)}
 	if md := value.Get(ast.InternedTerm("metadata")); md != nil {
