@@ -11,15 +11,22 @@
 # scope: package
 package lib.refguard.profiles.nginx_gateway_fabric
 
+import data.lib.refguard.profiles.spec
+
+# "core" is read as the core group, in backendRefs and ReferenceGrants.
+_group_aliases := {"core": ""}
+
 profile := {
 	"name": "nginx-gateway-fabric",
 	"controllers": ["gateway.nginx.org/nginx-gateway-controller"],
-	"group_aliases": {"core": ""},
-	"kinds": {
-		"": {"Service": "services"},
-		"core": {"Service": "services"},
-		"inference.networking.k8s.io": {"InferencePool": ""},
-	},
+	"group_aliases": _group_aliases,
+	"kinds": spec.with_aliases(
+		{
+			"": {"Service": "services"},
+			"inference.networking.k8s.io": {"InferencePool": ""},
+		},
+		_group_aliases,
+	),
 	"reasons": {
 		"filter": "UnsupportedValue",
 		"kind": "InvalidKind",

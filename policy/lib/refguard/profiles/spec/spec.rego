@@ -11,6 +11,11 @@ package lib.refguard.profiles.spec
 # (TLS bytes) cannot reach an h2c (cleartext HTTP/2) port, and wss behind an
 # HTTPRoute needs a BackendTLSPolicy. A TCPRoute forwards bytes, so any
 # appProtocol is fine behind one.
+# with_aliases: a profile's kinds, each group of its group_aliases taking
+# the kinds of the group it is read as (a controller that reads "core" as
+# "" accepts group: core for the core kinds it supports).
+with_aliases(kinds, aliases) := object.union(kinds, {alias: kinds[group] | some alias, group in aliases})
+
 app_protocols := {
 	"rejected": {
 		"GRPCRoute": {"kubernetes.io/ws", "kubernetes.io/wss"},

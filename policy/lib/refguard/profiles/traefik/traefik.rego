@@ -14,15 +14,22 @@
 # scope: package
 package lib.refguard.profiles.traefik
 
+import data.lib.refguard.profiles.spec
+
+# "core" is read as the core group, in backendRefs and ReferenceGrants.
+_group_aliases := {"core": ""}
+
 profile := {
 	"name": "traefik",
 	"controllers": ["traefik.io/gateway-controller"],
-	"group_aliases": {"core": ""},
-	"kinds": {
-		"": {"Service": "services"},
-		"core": {"Service": "services"},
-		"traefik.io": {"TraefikService": ""},
-	},
+	"group_aliases": _group_aliases,
+	"kinds": spec.with_aliases(
+		{
+			"": {"Service": "services"},
+			"traefik.io": {"TraefikService": ""},
+		},
+		_group_aliases,
+	),
 	"reasons": {
 		"filter": "InvalidKind",
 		"kind": "InvalidKind",
