@@ -175,11 +175,9 @@ _size_problem(route, key, list, [_, most, _]) := sprintf("%s: Too many: %d: must
 	count(list) > most
 }
 
-_one_rule_hint(route, "rules", 1) := sprintf(" (%s at %s has one rule: put every backendRef in it)", [refs.with_article(route.kind), route.apiVersion])
-
-_one_rule_hint(_, key, most) := "" if {
-	not [key, most] == ["rules", 1]
-}
+_one_rule_hint(route, key, most) := sprintf(" (%s at %s has one rule: put every backendRef in it)", [refs.with_article(route.kind), route.apiVersion]) if {
+	[key, most] == ["rules", 1]
+} else := ""
 
 # _filters: per route kind, each filter type its CRD's enum has and the
 # field that type must (and no other type may) set; _unrepeatable, the
