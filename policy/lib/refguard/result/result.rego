@@ -130,9 +130,10 @@ enabled(ctx, id) if config.severity(ctx.cfg, id) != "off"
 set_edit(obj, field, value) := {"op": "set", "object": obj, "field": field, "value": value}
 
 # set_repair: the fix text and the edit that set key (at field) to value,
-# the value written as YAML writes it ("" for the empty string).
+# the value written as YAML writes it ("" for the empty string, a number
+# as a number).
 set_repair(obj, field, key, value) := {
-	"fix": sprintf("set %s: %s", [key, _yaml_scalar(value)]),
+	"fix": sprintf("set %s: %v", [key, _yaml_scalar(value)]),
 	"edits": [set_edit(obj, field, value)],
 }
 

@@ -49,20 +49,14 @@ _named_port(rec) := named[0].port if {
 	schema.valid_port(named[0].port)
 }
 
-_fix(rec) := sprintf("set port: %v", [_number(rec)]) if _number(rec)
+_repair(ctx, rec) := result.set_repair(ctx.object, sprintf("%s.port", [rec.field]), "port", _number(rec)) if _number(rec)
 
-else := ""
-
-_edits(ctx, rec) := [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), _number(rec))] if _number(rec)
-
-else := []
+else := {"fix": "", "edits": []}
 
 findings(ctx) := {f |
 	some rec in ctx.records
 	schema.port_rejected(rec)
-	f := result.finding("RG501", ctx, rec.field, {
+	f := result.finding("RG501", ctx, rec.field, object.union(_repair(ctx, rec), {
 		"message": sprintf("port %s is not a port number (an integer from 1 to 65535)%s", [json.marshal(rec.port), _hint(rec)]),
-		"fix": _fix(rec),
-		"edits": _edits(ctx, rec),
-	})
+	}))
 }

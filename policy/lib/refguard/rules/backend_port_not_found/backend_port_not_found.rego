@@ -72,38 +72,35 @@ _hint(rec) := sprintf("; the Service writes port %q as a string, which the API s
 	count(_by_node(rec)) > 0
 } else := ""
 
+# _port: the Service port meant, when one is clear: the one behind the
+# targetPort or nodePort the reference names, else the Service's only port;
+# none for a port the Service writes as a string (the route is right).
 _port(rec) := p if {
 	not _quoted(rec)
-	count(_by_target(rec)) == 1
-	some p in _by_target(rec)
-} else := p if {
-	not _quoted(rec)
-	count(_by_target(rec)) == 0
-	count(_by_node(rec)) == 1
-	some p in _by_node(rec)
-} else := p if {
-	not _quoted(rec)
-	count(_by_target(rec)) == 0
-	count(_by_node(rec)) == 0
-	count(_ports(rec)) == 1
-	some p in _ports(rec)
+	meant := _meant(rec)
+	count(meant) == 1
+	some p in meant
 }
 
-_fix(rec) := sprintf("set port: %v", [_port(rec)]) if _port(rec)
+_meant(rec) := _by_target(rec) if {
+	count(_by_target(rec)) > 0
+} else := _by_node(rec) if {
+	count(_by_node(rec)) > 0
+} else := _ports(rec)
 
-else := ""
+_repair(ctx, rec) := result.set_repair(ctx.object, sprintf("%s.port", [rec.field]), "port", _port(rec)) if _port(rec)
+
+else := {"fix": "", "edits": []}
 
 findings(ctx) := on_target | portless if {
 	on_target := {f |
 		some rec in ctx.records
 		rec.resolution.step == "port-not-found"
 		rec.target != null
-		f := result.reference_finding("RG105", ctx, rec, {
+		f := result.reference_finding("RG105", ctx, rec, object.union(_repair(ctx, rec), {
 			"reason": rec.resolution.reason,
 			"message": sprintf("%s %s/%s has no port %v (ports: %s)%s%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec), result.undetected(ctx, rec)]),
-			"fix": _fix(rec),
-			"edits": [result.set_edit(ctx.object, sprintf("%s.port", [rec.field]), p) | p := _port(rec)],
-		})
+		}))
 	}
 
 	# A kind that declares its port itself (a kgateway Backend): the
