@@ -95,6 +95,8 @@ _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend
 
 _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-address-type"
 
+_at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-tls"
+
 _at_step(ctx, step) := backend_port_not_found.findings(ctx) if step == "port-not-found"
 
 _at_step(ctx, step) := backend_port_protocol_mismatch.findings(ctx) if step == "protocol"

@@ -60,9 +60,10 @@ _cross_namespace(route) := [rec |
 ]
 
 # tls_targets: {namespace: {name}} of the backends whose BackendTLSPolicies
-# resolution reads (an HTTPRoute's references).
+# resolution reads (the references of the route kinds that carry TLS to a
+# backend: HTTP, gRPC and TLS routes).
 tls_targets(route) := {ns: names |
-	route.kind == "HTTPRoute"
+	route.kind in {"HTTPRoute", "GRPCRoute", "TLSRoute"}
 	some ns in {rec.namespace | some rec in refs.records(route); not rec.malformed}
 	names := {rec.name |
 		some rec in refs.records(route)

@@ -44,9 +44,10 @@ test_grant_targets_hold_the_cross_namespace_names_and_the_wildcard if {
 	narrow.grant_targets(t.http([{"name": "web", "port": 8080}])) == {}
 }
 
-test_tls_targets_only_for_an_http_route if {
+test_tls_targets_only_for_routes_that_carry_tls if {
 	narrow.tls_targets(_cross) == {"app": {"web", "remote", "x", 5}, "data": {"db", "cache"}}
-	narrow.tls_targets(t.route("GRPCRoute", "app", "r", [{"name": "web", "port": 8080}])) == {}
+	narrow.tls_targets(t.route("GRPCRoute", "app", "r", [{"name": "web", "port": 8080}])) == {"app": {"web"}}
+	narrow.tls_targets(t.route("TCPRoute", "app", "r", [{"name": "web", "port": 8080}])) == {}
 }
 
 test_inventory_files_each_object_under_its_collection if {

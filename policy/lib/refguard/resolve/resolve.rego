@@ -395,7 +395,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
 	found.target == null
 } else := _fail(rejected.step, sprintf("%s: %s", [_ref_text(rec), rejected.detail])) if {
-	rejected := targets.rejected(profile.target_checks[found.collection], found.target, found.inv)
+	rejected := targets.rejected(profile.target_checks[found.collection], rec, found)
 } else := _fail("externalname", sprintf("%s is an ExternalName Service, which the %s controller rejects", [_ref_text(rec), profile.name])) if {
 	found.target.spec.type == "ExternalName"
 	profile.externalname == "rejected"
@@ -417,6 +417,70 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	_ = found.entry.appProtocol
 	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}
+
+# tls_mismatches: {rule index: {"reported", "text", "plain"}} of the HTTP
+# and gRPC rules whose backends (a mirror's too) are under BackendTLSPolicies
+# that NGINX Gateway Fabric cannot serve as one: it proxies a rule's
+# backends as one group, with the TLS settings of the first backend under a
+# policy (nginx/config/servers.go createProxyTLSFromBackends).
+#   reported  its check (graph/backend_refs.go
+#             validateBackendTLSPolicyMatchingAllBackends) fails: walking
+#             the references in order, the first one under a policy
+#             (targets.tls_policy) is followed by one under none, one that
+#             fails, or one under a policy whose settings differ
+#             (targets.tls_settings_differ); every backend of the rule is
+#             invalid (UnsupportedValue).
+#   not       a backend under no policy comes before the first under one:
+#             the check passes, and TLS goes to that backend too (plain
+#             lists them).
+tls_mismatches(ctx) := {i: _tls_mismatch(recs, applied) |
+	ctx.profile.tls_policy_checks == "nginx-gateway-fabric"
+	ctx.inv != null
+	ctx.route.kind in {"HTTPRoute", "GRPCRoute"}
+	some i in {rec.rule | some rec in ctx.records}
+	recs := [rec | some rec in ctx.records; rec.rule == i]
+	count(recs) > 1
+	applied := [_applied(ctx, rec) | some rec in recs]
+	count([a | some a in applied; a != null]) > 0
+	_tls_mismatch(recs, applied)
+}
+
+_tls_mismatch(recs, applied) := {"reported": true, "text": _tls_text(recs, applied), "plain": []} if {
+	some k, first in applied
+	first != null
+	count([a | some a in array.slice(applied, 0, k); a != null]) == 0
+	some later in array.slice(applied, k + 1, count(applied))
+	_tls_differs(first, later)
+} else := {"reported": false, "text": _tls_text(recs, applied), "plain": plain} if {
+	plain := [rec | some k, rec in recs; applied[k] == null; _resolved_service(rec)]
+	count(plain) > 0
+}
+
+_resolved_service(rec) if {
+	rec.resolution.ok != false
+	rec.target != null
+}
+
+# _applied: the policy the controller applies to a reference that resolves
+# to a Service port; null for one that fails (the controller keeps no
+# policy for it) or that no policy targets.
+_applied(ctx, rec) := a if {
+	_resolved_service(rec)
+	entry := service_port(rec.target, rec.port, _wanted_protocol(ctx.route))
+	a := targets.tls_policy(ctx.inv, rec, entry)
+} else := null
+
+_tls_differs(_, null)
+
+_tls_differs(a, b) if targets.tls_settings_differ(a, b)
+
+_tls_text(recs, applied) := concat(", ", [sprintf("%s %s", [_ref_text(rec), _under(rec, applied[k])]) | some k, rec in recs])
+
+_under(rec, null) := "fails, so no policy applies" if rec.resolution.ok == false
+
+_under(rec, null) := "is under no BackendTLSPolicy" if rec.resolution.ok != false
+
+_under(_, a) := sprintf("is under BackendTLSPolicy %s/%s", [a.namespace, a.name]) if a != null
 
 # port_required: a reference without a port. The API server rejects one to
 # a core Service (CEL on BackendObjectReference); a controller may require a

@@ -88,3 +88,70 @@ test_service_port_takes_the_routes_protocol_where_a_number_is_listed_twice if {
 	resolve.service_port(dns, 53, "SCTP").name == "udp" # none: the first
 	not resolve.service_port(dns, 54, "TCP")
 }
+
+# NGINX Gateway Fabric and the BackendTLSPolicies of a rule's backends.
+_tls_policy(name, svc, validation) := {
+	"apiVersion": "gateway.networking.k8s.io/v1", "kind": "BackendTLSPolicy",
+	"metadata": {"namespace": "app", "name": name},
+	"spec": {"targetRefs": [{"group": "", "kind": "Service", "name": svc}], "validation": validation},
+}
+
+_ca(name) := {"caCertificateRefs": [{"group": "", "kind": "ConfigMap", "name": name}], "hostname": "app.example.com"}
+
+_ngf := {"profile": "nginx-gateway-fabric"}
+
+_two_backends(first, second) := t.http([{"name": first, "port": 8443}, {"name": second, "port": 8443}])
+
+_tls_objects(policies) := array.concat([t.svc("app", "a", [t.port(8443)]), t.svc("app", "b", [t.port(8443)])], policies)
+
+_mismatches(route, policies, cfg) := resolve.tls_mismatches(t.ctx_with(route, _tls_objects(policies), cfg))
+
+test_a_policy_then_a_backend_without_one_is_the_mismatch_the_controller_reports if {
+	[m] := [m | some m in _mismatches(_two_backends("a", "b"), [_tls_policy("a-tls", "a", _ca("ca"))], _ngf)]
+	m.reported
+	m.text == "Service app/a is under BackendTLSPolicy app/a-tls, Service app/b is under no BackendTLSPolicy"
+}
+
+test_a_backend_without_a_policy_first_is_not_reported_but_gets_tls if {
+	m := _mismatches(_two_backends("b", "a"), [_tls_policy("a-tls", "a", _ca("ca"))], _ngf)[0]
+	not m.reported
+	[rec.name | some rec in m.plain] == ["b"]
+}
+
+test_policies_with_one_configuration_match if {
+	count(_mismatches(_two_backends("a", "b"), [_tls_policy("a-tls", "a", _ca("ca")), _tls_policy("b-tls", "b", _ca("ca"))], _ngf)) == 0
+	_mismatches(_two_backends("a", "b"), [_tls_policy("a-tls", "a", _ca("ca")), _tls_policy("b-tls", "b", _ca("other"))], _ngf)[0].reported
+}
+
+test_well_known_cas_match_only_within_one_policy if {
+	system := {"wellKnownCACertificates": "System", "hostname": "app.example.com"}
+	_mismatches(_two_backends("a", "b"), [_tls_policy("a-tls", "a", system), _tls_policy("b-tls", "b", system)], _ngf)[0].reported
+	both := json.patch(_tls_policy("ab-tls", "a", system), [{"op": "add", "path": "/spec/targetRefs/-", "value": {"group": "", "kind": "Service", "name": "b"}}])
+	count(_mismatches(_two_backends("a", "b"), [both], _ngf)) == 0
+}
+
+test_only_the_nginx_gateway_fabric_profile_compares_policies if {
+	count(_mismatches(_two_backends("a", "b"), [_tls_policy("a-tls", "a", _ca("ca"))], {})) == 0
+	count(_mismatches(t.route("TLSRoute", "app", "r", [{"name": "a", "port": 8443}, {"name": "b", "port": 8443}]), [_tls_policy("a-tls", "a", _ca("ca"))], _ngf)) == 0
+}
+
+_tls_step(validation, section) := rec.resolution if {
+	policy := json.patch(_tls_policy("a-tls", "a", validation), [{"op": "add", "path": "/spec/targetRefs/0/sectionName", "value": section}])
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [{"apiVersion": "v1", "kind": "Service", "metadata": {"namespace": "app", "name": "a"}, "spec": {"ports": [{"name": "https", "port": 8443}]}}, policy], _ngf)
+	some rec in ctx.records
+}
+
+test_the_controller_refuses_a_policy_with_several_cas_or_another_kind if {
+	two := {"caCertificateRefs": [{"group": "", "kind": "ConfigMap", "name": "a"}, {"group": "", "kind": "ConfigMap", "name": "b"}], "hostname": "x.example.com"}
+	_tls_step(two, "https").step == "backend-tls"
+	_tls_step(two, "https").reason == "UnsupportedValue"
+	endswith(_tls_step(two, "https").detail, "validation.caCertificateRefs: Too many: 2: must have at most 1 items")
+	other := {"caCertificateRefs": [{"group": "", "kind": "Certificate", "name": "a"}], "hostname": "x.example.com"}
+	endswith(_tls_step(other, "https").detail, `validation.caCertificateRefs[0].kind: Unsupported value: "Certificate": supported values: "ConfigMap", "Secret"`)
+	_tls_step(_ca("ca"), "https").step == "resolved"
+}
+
+test_a_policy_for_another_port_does_not_apply if {
+	two := {"caCertificateRefs": [{"group": "", "kind": "ConfigMap", "name": "a"}, {"group": "", "kind": "ConfigMap", "name": "b"}], "hostname": "x.example.com"}
+	_tls_step(two, "metrics").step == "resolved"
+}

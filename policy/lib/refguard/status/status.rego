@@ -10,11 +10,13 @@
 package lib.refguard.status
 
 import data.lib.refguard.refs
+import data.lib.refguard.resolve
 import data.lib.refguard.schema
 
 failing(ctx) := _failing_refs(ctx) if {
-	object.get(ctx.profile.reasons, "no-backends", "") == ""
-} else := _with_backendless(ctx, ctx.profile.reasons["no-backends"])
+	ctx.profile.reasons["no-backends"] == ""
+	ctx.profile.reasons["tls-mismatch"] == ""
+} else := _with_rule_failures(ctx)
 
 _failing_refs(ctx) := [rec |
 	some rec in ctx.records
@@ -22,24 +24,38 @@ _failing_refs(ctx) := [rec |
 	rec.resolution.reason != ""
 ]
 
-# _with_backendless: the failing references and, for a controller that
-# reports a rule without backendRefs, each such rule, in walk order (a
-# rule's own failures first: its filters are walked before its backends).
-_with_backendless(ctx, reason) := [all[k] | some [_, _, k] in sort(keys)] if {
+# _with_rule_failures: the failing references and the rules a controller
+# fails as a whole, in walk order (a rule's references first, then the
+# rule): a rule without backendRefs, for a controller that reports one
+# (a profile's "no-backends" reason), and a rule whose backends'
+# BackendTLSPolicies differ (resolve.tls_mismatches).
+_with_rule_failures(ctx) := [all[k] | some [_, _, k] in sort(keys)] if {
 	refs_failing := _failing_refs(ctx)
-	rules := [{
-		"field": sprintf("spec.rules[%d]", [i]),
-		"rule": i,
-		"index": null,
-		"resolution": {"ok": false, "step": "no-backends", "reason": reason, "detail": "rule has no backendRefs"},
-	} |
-		some i in refs.backendless_rules(ctx.route)
-	]
+	rules := array.concat(_backendless(ctx), _tls_mismatched(ctx))
 	all := array.concat(refs_failing, rules)
 	keys := array.concat(
 		[[rec.rule, 0, k] | some k, rec in refs_failing],
 		[[rec.rule, 1, count(refs_failing) + k] | some k, rec in rules],
 	)
+}
+
+_backendless(ctx) := [_rule_failure(i, "no-backends", reason, "rule has no backendRefs") |
+	reason := object.get(ctx.profile.reasons, "no-backends", "")
+	reason != ""
+	some i in refs.backendless_rules(ctx.route)
+]
+
+# The text is the controller's own condition message.
+_tls_mismatched(ctx) := [_rule_failure(i, "tls-mismatch", ctx.profile.reasons["tls-mismatch"], "Backend TLS policies do not match for all backends") |
+	some i, mismatch in resolve.tls_mismatches(ctx)
+	mismatch.reported
+]
+
+_rule_failure(i, step, reason, detail) := {
+	"field": sprintf("spec.rules[%d]", [i]),
+	"rule": i,
+	"index": null,
+	"resolution": {"ok": false, "step": step, "reason": reason, "detail": detail},
 }
 
 # _reported: the failing reference whose reason the controller writes, by

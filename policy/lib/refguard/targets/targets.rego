@@ -5,8 +5,10 @@
 #   exists: a profile names, per inventory collection, the check its
 #   controller makes (profile.target_checks), and rejected returns the step
 #   the reference stops at and a controller-style detail, or is undefined
-#   when the controller accepts the object. Sources and the versions they
-#   were read at: docs/profiles.md.
+#   when the controller accepts the object. It gets the reference's record
+#   and what resolution found for it (target, inv, entry: the port entry,
+#   null when the port is not there, which a later step reports). Sources
+#   and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.targets
 
@@ -15,7 +17,16 @@ package lib.refguard.targets
 # validateDestinationSettings), in its order: a DynamicResolver with
 # endpoints, TLS without a CA, an endpoint address it rejects, a Unix
 # socket (never allowed behind a route), FQDN and IP endpoints mixed.
-rejected("envoy-gateway-backend", backend, inv) := _eg_backend(backend, inv)
+rejected("envoy-gateway-backend", _, found) := _eg_backend(found.target, found.inv)
+
+# nginx-gateway-fabric-service: NGINX Gateway Fabric's check of the
+# BackendTLSPolicy that applies to the Service port (graph/backend_refs.go
+# createBackendRef, after the port is found: UnsupportedValue).
+rejected("nginx-gateway-fabric-service", rec, found) := _stop("backend-tls", sprintf("BackendTLSPolicy %s/%s, which applies to it, is invalid: %s", [applied.namespace, applied.name, problem])) if {
+	found.entry != null
+	applied := tls_policy(found.inv, rec, found.entry)
+	problem := tls_policy_rejected(applied.policy)
+}
 
 _eg_backend(backend, inv) := _stop("backend-invalid", "DynamicResolver type cannot have endpoints specified") if {
 	backend.spec.type == "DynamicResolver"
@@ -130,3 +141,65 @@ _ip(s) if {
 _loopback(address) if net.cidr_contains("127.0.0.0/8", address)
 
 _loopback(address) if net.cidr_contains("::1/128", address)
+
+# tls_policy: the BackendTLSPolicy NGINX Gateway Fabric applies to a
+# Service port (graph/backend_refs.go selectBackendTLSPolicyForService):
+# one in the Service's namespace with a target of kind Service, group ""
+# or core, the Service's name, and no sectionName or the port's name; of
+# several, the oldest, then the first by name. {"namespace", "name",
+# "policy"}; undefined when none applies.
+tls_policy(inv, rec, entry) := {"namespace": rec.namespace, "name": winner[1], "policy": winner[2]} if {
+	candidates := {[object.get(policy, ["metadata", "creationTimestamp"], ""), name, policy] |
+		some name, policy in object.get(inv, ["backendtlspolicies", rec.namespace], {})
+		some target in policy.spec.targetRefs
+		target.kind == "Service"
+		object.get(target, "group", "") in {"", "core"}
+		target.name == rec.name
+		_section_matches(target, entry)
+	}
+	count(candidates) > 0
+	winner := sort(candidates)[0]
+}
+
+_section_matches(target, _) if object.get(target, "sectionName", null) == null
+
+_section_matches(target, entry) if target.sectionName == object.get(entry, "name", null)
+
+# tls_policy_rejected: why NGINX Gateway Fabric finds a BackendTLSPolicy
+# invalid (backend_tls_policy.go validateBackendTLSCACertRef), worded as its
+# condition: it reads one CA reference only, of kind ConfigMap or Secret in
+# the core group. Undefined for a policy it accepts. What the API server
+# refuses already (both CA sources, neither) and what needs the CA object
+# itself are not checked here.
+tls_policy_rejected(policy) := sprintf("validation.caCertificateRefs: Too many: %d: must have at most 1 items", [n]) if {
+	n := count(object.get(policy, ["spec", "validation", "caCertificateRefs"], []))
+	n > 1
+} else := sprintf(`validation.caCertificateRefs[0].kind: Unsupported value: %q: supported values: "ConfigMap", "Secret"`, [ca.kind]) if {
+	ca := policy.spec.validation.caCertificateRefs[0]
+	not ca.kind in {"ConfigMap", "Secret"}
+} else := sprintf(`validation.caCertificateRefs[0].group: Unsupported value: %q: supported values: "", "core"`, [ca.group]) if {
+	ca := policy.spec.validation.caCertificateRefs[0]
+	not object.get(ca, "group", "") in {"", "core"}
+}
+
+# tls_settings_differ: two applied policies (tls_policy) that NGINX Gateway
+# Fabric does not count as one configuration for a rule's backends
+# (validateBackendTLSPolicyMatchingAllBackends): another CA reference list
+# or hostname, or a well-known CA set in either of two distinct policies
+# (it compares that field's pointers, so only one policy object matches
+# itself).
+tls_settings_differ(a, b) if {
+	[a.namespace, a.name] != [b.namespace, b.name]
+	_tls_settings(a.policy) != _tls_settings(b.policy)
+}
+
+tls_settings_differ(a, b) if {
+	[a.namespace, a.name] != [b.namespace, b.name]
+	some p in [a.policy, b.policy]
+	object.get(p, ["spec", "validation", "wellKnownCACertificates"], null) != null
+}
+
+_tls_settings(policy) := [
+	[[object.get(ca, "group", ""), object.get(ca, "kind", ""), object.get(ca, "name", "")] | some ca in object.get(policy, ["spec", "validation", "caCertificateRefs"], [])],
+	object.get(policy, ["spec", "validation", "hostname"], ""),
+]

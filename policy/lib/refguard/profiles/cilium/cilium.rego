@@ -32,6 +32,7 @@ profile := {
 		"app-protocol": "",
 		"externalname": "",
 		"no-backends": "",
+		"tls-mismatch": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

@@ -28,6 +28,7 @@ profile := {
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "BackendNotFound",
 		"no-backends": "Degraded",
+		"tls-mismatch": "",
 	},
 	"externalname": "rejected",
 	"backendref_filters": "any",

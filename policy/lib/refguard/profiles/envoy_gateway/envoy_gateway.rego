@@ -39,6 +39,7 @@ profile := {
 		"app-protocol": "",
 		"externalname": "UnsupportedValue",
 		"no-backends": "",
+		"tls-mismatch": "",
 		"backend-invalid": "InvalidBackendRef",
 		"backend-address": "InvalidAddress",
 		"backend-address-type": "UnsupportedAddressType",

@@ -40,6 +40,7 @@ profile := {
 		"app-protocol": "",
 		"externalname": "",
 		"no-backends": "",
+		"tls-mismatch": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": {"RequestHeaderModifier", "ResponseHeaderModifier"},

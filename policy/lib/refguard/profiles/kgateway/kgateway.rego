@@ -38,6 +38,7 @@ profile := {
 		"app-protocol": "",
 		"externalname": "",
 		"no-backends": "",
+		"tls-mismatch": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

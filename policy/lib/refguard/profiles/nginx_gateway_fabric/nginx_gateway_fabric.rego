@@ -6,7 +6,10 @@
 #   missing port, an ExternalName Service without a DNS resolver and any
 #   per-backendRef filter, and its own appProtocol table per route kind
 #   (h2c on HTTP and gRPC routes, ws on HTTPRoutes only, wss on HTTPRoutes
-#   with a BackendTLSPolicy and on TLSRoutes).
+#   with a BackendTLSPolicy and on TLSRoutes); a BackendTLSPolicy with more
+#   than one CA reference, or a CA of another kind than ConfigMap or Secret,
+#   and the backends of one rule under BackendTLSPolicies that differ, are
+#   UnsupportedValue.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.nginx_gateway_fabric
@@ -39,6 +42,8 @@ profile := {
 		"protocol": "",
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "UnsupportedValue",
+		"backend-tls": "UnsupportedValue",
+		"tls-mismatch": "UnsupportedValue",
 		"no-backends": "",
 	},
 	"externalname": "rejected",
@@ -59,4 +64,9 @@ profile := {
 	"kind_route_kinds": {"InferencePool": {"HTTPRoute"}},
 	"never_cross_namespace": {},
 	"join": "first",
+	# The BackendTLSPolicy of each Service port: one CA reference, a
+	# ConfigMap or Secret (lib.refguard.targets); one configuration for
+	# every backend of an HTTP or gRPC rule (resolve.tls_mismatches).
+	"target_checks": {"services": "nginx-gateway-fabric-service"},
+	"tls_policy_checks": "nginx-gateway-fabric",
 }

@@ -45,6 +45,7 @@ profile := {
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "",
 		"no-backends": "",
+		"tls-mismatch": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

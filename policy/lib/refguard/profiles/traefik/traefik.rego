@@ -44,6 +44,7 @@ profile := {
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "BackendNotFound",
 		"no-backends": "",
+		"tls-mismatch": "",
 	},
 	"externalname": "rejected",
 	"backendref_filters": {

@@ -65,3 +65,27 @@ test_valid_backends_and_other_profiles_report_nothing if {
 	loopback := _backend("b", {"endpoints": [{"ip": {"address": "127.0.0.1", "port": 80}}]})
 	count(backend_object_rejected.findings(t.ctx_with(t.http([_ref("b")]), [loopback], {"profile": "spec"}))) == 0
 }
+
+_tls_policy(cas) := {
+	"apiVersion": "gateway.networking.k8s.io/v1", "kind": "BackendTLSPolicy",
+	"metadata": {"namespace": "app", "name": "web-tls"},
+	"spec": {
+		"targetRefs": [{"group": "", "kind": "Service", "name": "web"}],
+		"validation": {"caCertificateRefs": [{"group": "", "kind": "ConfigMap", "name": ca} | some ca in cas], "hostname": "web.app.svc"},
+	},
+}
+
+_tls_findings(cas, profile) := backend_object_rejected.findings(t.ctx_with(
+	t.http([{"name": "web", "port": 8443}]),
+	[t.svc("app", "web", [t.port(8443)]), _tls_policy(cas)],
+	{"profile": profile},
+))
+
+test_a_policy_with_two_cas_fails_the_reference_on_nginx_gateway_fabric_only if {
+	[f] := [f | some f in _tls_findings(["ca-old", "ca-new"], "nginx-gateway-fabric")]
+	f.reason == "UnsupportedValue"
+	f.severity == "error"
+	startswith(f.fix, "give the BackendTLSPolicy one CA reference")
+	count(_tls_findings(["ca"], "nginx-gateway-fabric")) == 0
+	count(_tls_findings(["ca-old", "ca-new"], "spec")) == 0
+}
