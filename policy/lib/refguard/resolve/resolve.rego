@@ -395,7 +395,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
 	found.target == null
 } else := _fail(rejected.step, sprintf("%s: %s", [_ref_text(rec), rejected.detail])) if {
-	rejected := targets.rejected(profile.target_checks[found.collection], rec, found)
+	rejected := targets.rejected(profile.target_checks[found.collection], found.target, found.inv)
 } else := _fail("externalname", sprintf("%s is an ExternalName Service, which the %s controller rejects", [_ref_text(rec), profile.name])) if {
 	found.target.spec.type == "ExternalName"
 	profile.externalname == "rejected"
@@ -413,6 +413,10 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("protocol", sprintf("port %v of %s is %s, %s needs %s%s", [rec.port, _ref_text(rec), _protocol(found.entry), refs.with_article(found.route.kind), _wanted_protocol(found.route), _transport_hint(found.entry)])) if {
 	found.entry != null
 	_protocol(found.entry) != _wanted_protocol(found.route)
+} else := _fail("backend-tls", sprintf("%s: BackendTLSPolicy %s/%s, which applies to it, is invalid: %s", [_ref_text(rec), applied.namespace, applied.name, problem])) if {
+	_ = found.inv.backendtlspolicies[rec.namespace] # a lookup: most namespaces have none
+	applied := targets.tls_policy(found.inv, rec, found.entry)
+	problem := targets.tls_policy_rejected(object.get(profile, "tls_policy_checks", "spec"), applied.policy)
 } else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, refs.with_article(found.route.kind), profile.name])) if {
 	_ = found.entry.appProtocol
 	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)

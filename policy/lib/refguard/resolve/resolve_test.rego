@@ -155,3 +155,26 @@ test_a_policy_for_another_port_does_not_apply if {
 	two := {"caCertificateRefs": [{"group": "", "kind": "ConfigMap", "name": "a"}, {"group": "", "kind": "ConfigMap", "name": "b"}], "hostname": "x.example.com"}
 	_tls_step(two, "metrics").step == "resolved"
 }
+
+_ca_step(cas, cfg) := rec.resolution if {
+	policy := _tls_policy("a-tls", "a", {"caCertificateRefs": cas, "hostname": "a.app.svc"})
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [t.svc("app", "a", [t.port(8443)]), policy], cfg)
+	some rec in ctx.records
+}
+
+test_a_policy_without_a_ca_any_controller_reads_fails_the_reference_everywhere if {
+	unknown := [{"group": "invalid.io", "kind": "InvalidKind", "name": "x"}]
+	[_ca_step(unknown, {}).step, _ca_step(unknown, {}).reason] == ["backend-tls", ""]
+	_ca_step(unknown, {"profile": "envoy-gateway"}).reason == "InvalidBackendTLS"
+	_ca_step(unknown, {"profile": "traefik"}).reason == "RefNotPermitted"
+	_ca_step(unknown, {"profile": "nginx-gateway-fabric"}).reason == "UnsupportedValue"
+}
+
+test_envoy_gateway_reads_a_trust_bundle_and_traefik_refuses_any_unknown_ca if {
+	bundle := [{"group": "certificates.k8s.io", "kind": "ClusterTrustBundle", "name": "x"}]
+	_ca_step(bundle, {"profile": "envoy-gateway"}).step == "resolved"
+	mixed := [{"group": "", "kind": "ConfigMap", "name": "ca"}, {"group": "invalid.io", "kind": "InvalidKind", "name": "x"}]
+	_ca_step(mixed, {}).step == "resolved"
+	_ca_step(mixed, {"profile": "envoy-gateway"}).step == "resolved"
+	_ca_step(mixed, {"profile": "traefik"}).step == "backend-tls"
+}

@@ -5,10 +5,9 @@
 #   exists: a profile names, per inventory collection, the check its
 #   controller makes (profile.target_checks), and rejected returns the step
 #   the reference stops at and a controller-style detail, or is undefined
-#   when the controller accepts the object. It gets the reference's record
-#   and what resolution found for it (target, inv, entry: the port entry,
-#   null when the port is not there, which a later step reports). Sources
-#   and the versions they were read at: docs/profiles.md.
+#   when the controller accepts the object; and the BackendTLSPolicy that
+#   applies to a Service port (tls_policy), with what a controller refuses
+#   in it. Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.targets
 
@@ -17,16 +16,7 @@ package lib.refguard.targets
 # validateDestinationSettings), in its order: a DynamicResolver with
 # endpoints, TLS without a CA, an endpoint address it rejects, a Unix
 # socket (never allowed behind a route), FQDN and IP endpoints mixed.
-rejected("envoy-gateway-backend", _, found) := _eg_backend(found.target, found.inv)
-
-# nginx-gateway-fabric-service: NGINX Gateway Fabric's check of the
-# BackendTLSPolicy that applies to the Service port (graph/backend_refs.go
-# createBackendRef, after the port is found: UnsupportedValue).
-rejected("nginx-gateway-fabric-service", rec, found) := _stop("backend-tls", sprintf("BackendTLSPolicy %s/%s, which applies to it, is invalid: %s", [applied.namespace, applied.name, problem])) if {
-	found.entry != null
-	applied := tls_policy(found.inv, rec, found.entry)
-	problem := tls_policy_rejected(applied.policy)
-}
+rejected("envoy-gateway-backend", backend, inv) := _eg_backend(backend, inv)
 
 _eg_backend(backend, inv) := _stop("backend-invalid", "DynamicResolver type cannot have endpoints specified") if {
 	backend.spec.type == "DynamicResolver"
@@ -165,22 +155,63 @@ _section_matches(target, _) if object.get(target, "sectionName", null) == null
 
 _section_matches(target, entry) if target.sectionName == object.get(entry, "name", null)
 
-# tls_policy_rejected: why NGINX Gateway Fabric finds a BackendTLSPolicy
-# invalid (backend_tls_policy.go validateBackendTLSCACertRef), worded as its
-# condition: it reads one CA reference only, of kind ConfigMap or Secret in
-# the core group. Undefined for a policy it accepts. What the API server
-# refuses already (both CA sources, neither) and what needs the CA object
-# itself are not checked here.
-tls_policy_rejected(policy) := sprintf("validation.caCertificateRefs: Too many: %d: must have at most 1 items", [n]) if {
-	n := count(object.get(policy, ["spec", "validation", "caCertificateRefs"], []))
-	n > 1
-} else := sprintf(`validation.caCertificateRefs[0].kind: Unsupported value: %q: supported values: "ConfigMap", "Secret"`, [ca.kind]) if {
-	ca := policy.spec.validation.caCertificateRefs[0]
-	not ca.kind in {"ConfigMap", "Secret"}
-} else := sprintf(`validation.caCertificateRefs[0].group: Unsupported value: %q: supported values: "", "core"`, [ca.group]) if {
-	ca := policy.spec.validation.caCertificateRefs[0]
-	not object.get(ca, "group", "") in {"", "core"}
+# tls_policy_rejected: why a controller cannot use the CA certificates a
+# BackendTLSPolicy names (check: the profile's tls_policy_checks), worded as
+# its condition; undefined for a policy it uses. Connections through a
+# policy without a usable CA fail (5xx: GEP-1897, the conformance test
+# BackendTLSPolicyInvalidKind). What the API server refuses already (both
+# CA sources, neither) and what needs the CA object itself (a ConfigMap or
+# Secret that is missing or holds no ca.crt) are not checked here.
+#   spec                  no reference of a kind a controller reads: a
+#                         ConfigMap (Core support) or a Secret in the core
+#                         group.
+#   envoy-gateway         none of kind ConfigMap, Secret or
+#                         ClusterTrustBundle, in any group
+#                         (backendtlspolicy.go getCaCertsFromCARefs).
+#   nginx-gateway-fabric  more than one reference, or one of another kind
+#                         than ConfigMap or Secret, or another group than
+#                         "" or core (validateBackendTLSCACertRef).
+#   traefik               any reference of another kind or group
+#                         (httproute.go loadServersTransport).
+tls_policy_rejected(check, policy) := problem if {
+	validation := policy.spec.validation
+	object.get(validation, "wellKnownCACertificates", null) == null
+	cas := object.get(validation, "caCertificateRefs", [])
+	count(cas) > 0
+	problem := _ca_problem(check, cas)
 }
+
+_ca_problem("spec", cas) := sprintf("no caCertificateRef of a kind controllers read (ConfigMap, or Secret, in the core group): %s", [_ca_list(cas)]) if {
+	every ca in cas {
+		not _core_ca(ca, {"ConfigMap", "Secret"}, {""})
+	}
+}
+
+_ca_problem("envoy-gateway", cas) := "Unsupported reference kind, supported kinds are ConfigMap, Secret, and ClusterTrustBundle in caCertificateRefs" if {
+	every ca in cas {
+		not object.get(ca, "kind", "") in {"ConfigMap", "Secret", "ClusterTrustBundle"}
+	}
+}
+
+_ca_problem("nginx-gateway-fabric", cas) := sprintf("validation.caCertificateRefs: Too many: %d: must have at most 1 items", [count(cas)]) if {
+	count(cas) > 1
+} else := sprintf(`validation.caCertificateRefs[0].kind: Unsupported value: %q: supported values: "ConfigMap", "Secret"`, [cas[0].kind]) if {
+	not object.get(cas[0], "kind", "") in {"ConfigMap", "Secret"}
+} else := sprintf(`validation.caCertificateRefs[0].group: Unsupported value: %q: supported values: "", "core"`, [cas[0].group]) if {
+	not object.get(cas[0], "group", "") in {"", "core"}
+}
+
+_ca_problem("traefik", cas) := "Only ConfigMaps and Secrets are supported" if {
+	some ca in cas
+	not _core_ca(ca, {"ConfigMap", "Secret"}, {"", "core"})
+}
+
+_core_ca(ca, kinds, groups) if {
+	object.get(ca, "kind", "") in kinds
+	object.get(ca, "group", "") in groups
+}
+
+_ca_list(cas) := concat(", ", [sprintf("%s/%s", [trim_prefix(sprintf("%v/%v", [object.get(ca, "group", ""), object.get(ca, "kind", "")]), "/"), object.get(ca, "name", "")]) | some ca in cas])
 
 # tls_settings_differ: two applied policies (tls_policy) that NGINX Gateway
 # Fabric does not count as one configuration for a rule's backends

@@ -38,6 +38,7 @@ profile := {
 		"protocol": "PortNotFound",
 		"app-protocol": "",
 		"externalname": "UnsupportedValue",
+		"backend-tls": "InvalidBackendTLS",
 		"no-backends": "",
 		"tls-mismatch": "",
 		"backend-invalid": "InvalidBackendRef",
@@ -59,4 +60,7 @@ profile := {
 	"app_protocols": spec.app_protocols,
 	"never_cross_namespace": {},
 	"join": "envoy-gateway",
+	# What it refuses in the BackendTLSPolicy of a Service port
+	# (lib.refguard.targets tls_policy_rejected).
+	"tls_policy_checks": "envoy-gateway",
 }

@@ -65,8 +65,8 @@ profile := {
 	"never_cross_namespace": {},
 	"join": "first",
 	# The BackendTLSPolicy of each Service port: one CA reference, a
-	# ConfigMap or Secret (lib.refguard.targets); one configuration for
-	# every backend of an HTTP or gRPC rule (resolve.tls_mismatches).
-	"target_checks": {"services": "nginx-gateway-fabric-service"},
+	# ConfigMap or Secret (lib.refguard.targets tls_policy_rejected); one
+	# configuration for every backend of an HTTP or gRPC rule
+	# (resolve.tls_mismatches).
 	"tls_policy_checks": "nginx-gateway-fabric",
 }

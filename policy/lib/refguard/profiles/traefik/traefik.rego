@@ -43,6 +43,7 @@ profile := {
 		"protocol": "UnsupportedProtocol",
 		"app-protocol": "UnsupportedProtocol",
 		"externalname": "BackendNotFound",
+		"backend-tls": "RefNotPermitted",
 		"no-backends": "",
 		"tls-mismatch": "",
 	},
@@ -68,4 +69,7 @@ profile := {
 	"provider_refs": {"kind": "TraefikService", "separator": "@", "route_kinds": {"HTTPRoute", "TCPRoute", "TLSRoute"}},
 	"never_cross_namespace": {},
 	"join": "last",
+	# What it refuses in the BackendTLSPolicy of a Service port
+	# (lib.refguard.targets tls_policy_rejected).
+	"tls_policy_checks": "traefik",
 }

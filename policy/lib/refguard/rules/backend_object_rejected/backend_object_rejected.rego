@@ -8,10 +8,14 @@
 #   Unix socket behind a route or FQDN and IP endpoints mixed in one Backend
 #   (UnsupportedAddressType), a DynamicResolver with endpoints, or TLS with
 #   no CA and no BackendTLSPolicy that supplies one (InvalidBackendRef).
-#   NGINX Gateway Fabric checks the BackendTLSPolicy that applies to the
-#   Service port: it reads one CA reference only, a ConfigMap or Secret
-#   (UnsupportedValue). ResolvedRefs turns False and the rule's requests get
-#   500s. Profiles whose controller makes no such check never report it.
+#   ResolvedRefs turns False and the rule's requests get 500s.
+#   A BackendTLSPolicy that applies to the Service port without a CA
+#   certificate reference the controller can read (a kind other than
+#   ConfigMap or Secret, as the conformance test BackendTLSPolicyInvalidKind
+#   writes) fails every connection to the backend (5xx) under every
+#   profile: Envoy Gateway reports InvalidBackendTLS, Traefik
+#   RefNotPermitted, NGINX Gateway Fabric UnsupportedValue (it also reads
+#   one CA reference only); the others leave ResolvedRefs=True.
 # related_resources:
 #   - description: "Envoy Gateway Backend API"
 #     ref: https://gateway.envoyproxy.io/docs/api/extension_types/#backend
@@ -36,14 +40,21 @@ findings(ctx) := {f |
 	rec.resolution.step in steps
 	f := result.reference_finding("RG112", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s; the %s controller rejects it, so requests to this backend fail%s", [rec.resolution.detail, ctx.profile.name, result.undetected(ctx, rec)]),
+		"message": _message(ctx, rec),
 		"fix": _fix(rec.resolution.step),
 	})
 }
 
+# A controller that says nothing of a policy it cannot use still fails the
+# connections through it (GEP-1897).
+_message(ctx, rec) := sprintf("%s; connections to this backend fail%s", [rec.resolution.detail, result.undetected(ctx, rec)]) if {
+	rec.resolution.step == "backend-tls"
+	rec.resolution.reason == ""
+} else := sprintf("%s; the %s controller rejects it, so requests to this backend fail%s", [rec.resolution.detail, ctx.profile.name, result.undetected(ctx, rec)])
+
 # _fix: what to change, where one change does it: the policy's CA
 # references, one ConfigMap or Secret that holds every CA certificate (a
 # PEM bundle). A Backend's endpoints are the owner's to choose.
-_fix("backend-tls") := "give the BackendTLSPolicy one CA reference, a ConfigMap or Secret holding every CA certificate it needs"
+_fix("backend-tls") := "give the BackendTLSPolicy one CA reference, a ConfigMap (or Secret) holding every CA certificate it needs under ca.crt"
 
 _fix(step) := "" if step != "backend-tls"
