@@ -76,6 +76,19 @@ permitting(inv, route, rec, aliases) := {name |
 	not _rejected_elsewhere(grant)
 }
 
+# aliased_entries: [grant name, index] of the to entries that permit the
+# reference only through the profile's group_aliases (a to entry's group
+# "core" read as the core group ""), in grants permitting names: the
+# entries another implementation reads as a group of its own.
+aliased_entries(inv, rec, names, aliases) := sort([[name, i] |
+	some name in names
+	some i, to in grants_in(inv, rec.namespace)[name].spec.to
+	to.kind == rec.kind
+	to.group != rec.group
+	object.get(aliases, to.group, to.group) == rec.group
+	object.get(to, "name", null) in [null, rec.name]
+])
+
 # _rejected_elsewhere: the schema rejects the grant for more than the
 # entries that matched, which hold valid values (the reference's own): a
 # grant of one from and one to entry, the usual one, has nothing else to

@@ -228,7 +228,8 @@ _filter_allowed(filter, "URLRewrite", allowed) if {
 # app_protocol_rejected: a value the route kind cannot carry on this
 # controller (profile.app_protocols.rejected, by route kind), a value outside
 # its allow-list (.allowed, by route kind or "*"), or kubernetes.io/wss on
-# an HTTPRoute with no BackendTLSPolicy for the Service (.wss_needs_tls).
+# an HTTPRoute with no BackendTLSPolicy for the Service port (.wss_needs_tls;
+# targets.tls_policy).
 app_protocol_rejected(route, entry, _, _, profile) if {
 	entry.appProtocol in object.get(profile.app_protocols, ["rejected", route.kind], set())
 }
@@ -242,7 +243,7 @@ app_protocol_rejected(route, entry, rec, inv, profile) if {
 	profile.app_protocols.wss_needs_tls
 	route.kind == "HTTPRoute"
 	entry.appProtocol == "kubernetes.io/wss"
-	not has_backend_tls_policy(inv, rec)
+	not targets.tls_policy(inv, rec, entry)
 }
 
 _allowed_app_protocols(app_protocols, route_kind) := a if {
@@ -278,16 +279,6 @@ _transport_hint(entry) := sprintf("; the API server refuses a Service port proto
 _wanted_protocols := {"UDPRoute": "UDP"}
 
 _wanted_protocol(route) := object.get(_wanted_protocols, route.kind, "TCP")
-
-# has_backend_tls_policy: a BackendTLSPolicy in the Service's namespace
-# targets it.
-has_backend_tls_policy(inv, rec) if {
-	some policy in object.get(inv, ["backendtlspolicies", rec.namespace], {})
-	some target in policy.spec.targetRefs
-	object.get(target, "group", "") == ""
-	target.kind == "Service"
-	target.name == rec.name
-}
 
 # _malformed: why a reference that is not an object is rejected; a filter's
 # backendRef left out (or null) is required.
@@ -420,6 +411,14 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, refs.with_article(found.route.kind), profile.name])) if {
 	_ = found.entry.appProtocol
 	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)
+} else := {"ok": true, "step": "grant-alias", "detail": sprintf("%s is permitted only through a grant's group the %s controller reads as another", [_ref_text(rec), profile.name])} if {
+	# a core Service a grant permits only as "core" (group_aliases): it
+	# works here and nowhere else, which RG102 says as advice
+	rec.cross_namespace
+	rec.group == ""
+	count(profile.group_aliases) > 0
+	count(found.permitted_by) > 0
+	count(grants.permitting(found.inv, found.route, rec, {})) == 0
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}
 
 # tls_mismatches: {rule index: {"reported", "text", "plain"}} of the HTTP

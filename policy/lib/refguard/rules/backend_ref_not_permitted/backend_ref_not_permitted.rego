@@ -14,6 +14,9 @@
 #   controllers refuse a namespace on some references whatever the grants:
 #   Istio on a Hostname (InvalidDestination), Traefik on another provider's
 #   service, name@provider (RefNotPermitted); the finding says to remove it.
+#   Under a profile whose controller reads a grant's `group: core` as the
+#   core group (nginx-gateway-fabric, traefik), a reference permitted only
+#   so gets a warning: every other implementation refuses it.
 # related_resources:
 #   - description: "Gateway API ReferenceGrant"
 #     ref: https://gateway-api.sigs.k8s.io/api-types/referencegrant/
@@ -45,7 +48,26 @@ findings(ctx) := {f |
 		"reason": rec.resolution.reason,
 		"message": concat("", [d.message, result.undetected(ctx, rec)]),
 	}))
+} | {f |
+	some rec in ctx.records
+	rec.resolution.step == "grant-alias"
+	f := _aliased(ctx, rec, grants.aliased_entries(ctx.inv, rec, rec.permitted_by, ctx.profile.group_aliases))
 }
+
+# _aliased: a reference a grant permits only as the profile's controller
+# reads the grant's group (group: core in a to entry, read as ""): it works
+# here, and every other implementation refuses it (RefNotPermitted), so the
+# finding is portability advice. The fix names the grant; it is not edited
+# here, as RG102 never edits an existing grant from a route's context.
+_aliased(ctx, rec, entries) := result.advice("RG102", ctx, rec.field, {
+	"reason": "",
+	"message": sprintf(`%s %s/%s is permitted by %s only because the %s controller reads group %q in a to entry as the core group ""; other implementations read it as a group of its own, and refuse the reference (RefNotPermitted)`, [rec.kind, rec.namespace, rec.name, _entries_text(rec, entries), ctx.profile.name, _entry_group(ctx, rec, entries[0])]),
+	"fix": concat("; ", [sprintf(`in ReferenceGrant %s/%s set spec.to[%d].group: ""`, [rec.namespace, name, i]) | some [name, i] in entries]),
+})
+
+_entries_text(rec, entries) := concat(", ", [sprintf("ReferenceGrant %s/%s spec.to[%d]", [rec.namespace, name, i]) | some [name, i] in entries])
+
+_entry_group(ctx, rec, [name, i]) := grants.grants_in(ctx.inv, rec.namespace)[name].spec.to[i].group
 
 # _details: message, fix and edits, by what stops the reference: a
 # namespace the controller refuses on that kind, a kind it never lets cross

@@ -147,3 +147,28 @@ test_misspelt_name_in_the_target_namespace if {
 	tie.fix == ""
 	tie.edits == []
 }
+
+_core_grant := t.grant(
+	"data", "g",
+	[{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "app"}],
+	[{"group": "core", "kind": "Service", "name": "db"}],
+)
+
+_core_grant_findings(ref, profile) := backend_ref_not_permitted.findings(t.ctx_with(
+	t.http([ref]),
+	[t.svc("data", "db", [t.port(5432)]), _core_grant],
+	{"profile": profile},
+))
+
+test_a_grant_read_as_the_core_group_only_by_the_controller_is_advice if {
+	ref := {"name": "db", "namespace": "data", "port": 5432}
+	[f] := [f | some f in _core_grant_findings(ref, "nginx-gateway-fabric")]
+	[f.severity, f.reason] == ["warning", ""]
+	f.fix == `in ReferenceGrant data/g set spec.to[0].group: ""`
+	[g] := [g | some g in _core_grant_findings(ref, "spec")]
+	[g.severity, g.reason] == ["error", "RefNotPermitted"]
+}
+
+test_a_reference_written_core_is_left_to_rg101 if {
+	count(_core_grant_findings({"group": "core", "name": "db", "namespace": "data", "port": 5432}, "traefik")) == 0
+}
