@@ -14,6 +14,7 @@ import (
 
 	"github.com/refguard/refguard"
 	"github.com/refguard/refguard/examples"
+	"github.com/refguard/refguard/harness/chartsource"
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/opabundle"
@@ -33,6 +34,7 @@ type checkOptions struct {
 	verify     opabundle.VerifyOptions
 	evaluator  string
 	each       []string
+	chart      string
 }
 
 var severityRank = map[string]int{"info": 1, "warning": 2, "error": 3}
@@ -62,6 +64,7 @@ controller will write. Exit codes: 0 nothing at or above --fail-on, 1 findings,
 	f.StringVar(&o.verify.KeyID, "key-id", opabundle.DefaultKeyID, "key id of --bundle's signature")
 	f.StringVar(&o.verify.Scope, "scope", "", "scope --bundle's signature must carry")
 	f.StringArrayVar(&o.each, "each", nil, "check every subdirectory of this directory as its own set (an environment: envs/prod, envs/staging), each with the PATHs given, and report them together, each finding labelled with its set; repeatable")
+	f.StringVar(&o.chart, "chart", "", "the Helm chart directory the input was rendered from (helm template … | refguard check --chart DIR -): github and sarif place findings in its templates, named by each document's # Source comment")
 	f.StringVar(&o.evaluator, "evaluator", "wasm", "how routes are evaluated: wasm (the policy compiled to WebAssembly by OPA, cached in $REFGUARD_CACHE_DIR) or rego (OPA's interpreter); the findings are the same")
 	return cmd
 }
@@ -87,6 +90,14 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	}
 	if o.evaluator != "wasm" && o.evaluator != "rego" {
 		return fmt.Errorf("--evaluator %q: want wasm or rego", o.evaluator)
+	}
+	var chart *chartsource.Chart
+	if o.chart != "" {
+		c, err := chartsource.Open(o.chart)
+		if err != nil {
+			return err
+		}
+		chart = &c
 	}
 	var set *policyset.Set
 	var err error
@@ -196,14 +207,19 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 	if wd, err := os.Getwd(); err == nil {
 		meta.BaseDir = wd
 	}
+	// Annotations go where a reviewer edits: a rendered object's template.
+	annotated := rep
+	if chart != nil {
+		annotated = chart.Locate(rep)
+	}
 	out := cmd.OutOrStdout()
 	switch o.format {
 	case "json":
 		err = report.JSON(out, meta, rep)
 	case "github":
-		err = report.GitHub(out, rep)
+		err = report.GitHub(out, annotated)
 	case "sarif":
-		err = report.SARIF(out, meta, rules, rep)
+		err = report.SARIF(out, meta, rules, annotated)
 	case "junit":
 		err = report.JUnit(out, meta, rep)
 	default:
@@ -213,7 +229,7 @@ func runCheck(cmd *cobra.Command, o *checkOptions, args []string) error {
 		return err
 	}
 	if o.sarifFile != "" {
-		if err := writeSARIFFile(o.sarifFile, meta, rules, rep); err != nil {
+		if err := writeSARIFFile(o.sarifFile, meta, rules, annotated); err != nil {
 			return err
 		}
 	}

@@ -572,3 +572,34 @@ func TestSARIFFileBesideTheReadableReport(t *testing.T) {
 	require.Equal(t, 2, r.code)
 	require.Contains(t, r.stderr, "--sarif-file")
 }
+
+// TestChartPlacesAnnotationsInTheTemplates: helm template's output piped
+// in has no file of its own; with --chart, GitHub annotations and SARIF
+// results name the template each object came from, and the text report
+// keeps the rendered lines.
+func TestChartPlacesAnnotationsInTheTemplates(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "charts", "shop", "templates"), 0o755))
+	writeFile(t, dir, "charts/shop/Chart.yaml", "apiVersion: v2\nname: shop\nversion: 0.1.0\n")
+	writeFile(t, dir, "charts/shop/templates/route.yaml", "{{- /* the route */ -}}\n")
+	rendered := "---\n# Source: shop/templates/route.yaml\n" + strings.ReplaceAll(validRoute, "PORT", "80")
+	template := filepath.Join("charts", "shop", "templates", "route.yaml")
+
+	r := runCLI(t, rendered, "check", "--format", "github", "--chart", "charts/shop", "-")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stdout, "::error file="+template+",title=RG103 ")
+	require.NotContains(t, r.stdout, "<stdin>")
+
+	r = runCLI(t, rendered, "check", "--format", "sarif", "--chart", "charts/shop", "-")
+	require.Equal(t, 1, r.code, r.stderr)
+	require.Contains(t, r.stdout, `"uri": "charts/shop/templates/route.yaml"`)
+
+	r = runCLI(t, rendered, "check", "--chart", "charts/shop", "-")
+	require.Contains(t, r.stdout, "<stdin>")
+	require.Contains(t, r.stdout, "rendered from shop/templates/route.yaml")
+
+	r = runCLI(t, rendered, "check", "--format", "github", "--chart", "charts", "-")
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, "--chart charts: not a Helm chart")
+}

@@ -310,7 +310,11 @@ func GitHub(w io.Writer, rep *Report) error {
 		}
 		// Control characters in a name would reach the log, which renders
 		// ANSI; a newline would start a workflow command of its own.
-		fmt.Fprintf(&b, "::%s file=%s,line=%d,title=%s %s::%s\n", level, escapeProperty(Clean(f.File, false)), f.Line, f.Rule, f.Name, escapeData(Clean(msg, false)))
+		at := ""
+		if f.Line > 0 { // 0: the file is known, not the line (a Helm template)
+			at = fmt.Sprintf(",line=%d", f.Line)
+		}
+		fmt.Fprintf(&b, "::%s file=%s%s,title=%s %s::%s\n", level, escapeProperty(Clean(f.File, false)), at, f.Rule, f.Name, escapeData(Clean(msg, false)))
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
