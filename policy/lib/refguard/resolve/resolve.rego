@@ -234,9 +234,19 @@ app_protocol_rejected(route, entry, _, _, profile) if {
 	entry.appProtocol in object.get(profile.app_protocols, ["rejected", route.kind], set())
 }
 
-app_protocol_rejected(route, entry, _, _, profile) if {
+app_protocol_rejected(route, entry, rec, inv, profile) if {
 	allowed := _allowed_app_protocols(profile.app_protocols, route.kind)
 	not lower(entry.appProtocol) in allowed
+	not _scheme_from_policy(profile, inv, rec, entry)
+}
+
+# _scheme_from_policy: the controller speaks HTTPS to a port a
+# BackendTLSPolicy applies to, whatever its appProtocol says
+# (.tls_policy_sets_scheme: Traefik's loadHTTPServers and
+# loadGRPCServers read the appProtocol only without a policy).
+_scheme_from_policy(profile, inv, rec, entry) if {
+	profile.app_protocols.tls_policy_sets_scheme
+	targets.tls_policy(inv, rec, entry)
 }
 
 app_protocol_rejected(route, entry, rec, inv, profile) if {

@@ -178,3 +178,18 @@ test_envoy_gateway_reads_a_trust_bundle_and_traefik_refuses_any_unknown_ca if {
 	_ca_step(mixed, {"profile": "envoy-gateway"}).step == "resolved"
 	_ca_step(mixed, {"profile": "traefik"}).step == "backend-tls"
 }
+
+_well_known_step(known, cfg) := rec.resolution if {
+	policy := _tls_policy("a-tls", "a", {"wellKnownCACertificates": known, "hostname": "a.app.svc"})
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [t.svc("app", "a", [t.port(8443)]), policy], cfg)
+	some rec in ctx.records
+}
+
+test_a_well_known_ca_set_other_than_system_is_unknown_but_to_traefik if {
+	_well_known_step("System", {}).step == "resolved"
+	_well_known_step("System", {"profile": "nginx-gateway-fabric"}).step == "resolved"
+	[_well_known_step("example.com/cas", {}).step, _well_known_step("example.com/cas", {}).reason] == ["backend-tls", ""]
+	_well_known_step("example.com/cas", {"profile": "envoy-gateway"}).reason == "InvalidBackendTLS"
+	_well_known_step("example.com/cas", {"profile": "nginx-gateway-fabric"}).reason == "UnsupportedValue"
+	_well_known_step("example.com/cas", {"profile": "traefik"}).step == "resolved"
+}

@@ -173,13 +173,29 @@ _section_matches(target, entry) if target.sectionName == object.get(entry, "name
 #                         "" or core (validateBackendTLSCACertRef).
 #   traefik               any reference of another kind or group
 #                         (httproute.go loadServersTransport).
+# A well-known CA set instead of references: System is the one known
+# (_well_known_problem).
 tls_policy_rejected(check, policy) := problem if {
 	validation := policy.spec.validation
 	object.get(validation, "wellKnownCACertificates", null) == null
 	cas := object.get(validation, "caCertificateRefs", [])
 	count(cas) > 0
 	problem := _ca_problem(check, cas)
+} else := problem if {
+	known := policy.spec.validation.wellKnownCACertificates
+	is_string(known)
+	problem := _well_known_problem(check, known)
 }
+
+# _well_known_problem: a well-known CA set the controller does not know.
+# The API admits implementation-specific names (example.com/cas); the
+# controllers modelled here know System only, and Traefik reads none of
+# it (it uses the system CAs for any value: loadServersTransport).
+_well_known_problem("spec", known) := sprintf("wellKnownCACertificates %q is no set a controller knows (System)", [known]) if known != "System"
+
+_well_known_problem("envoy-gateway", known) := "Unsupported reference kind, supported kinds are ConfigMap, Secret, and ClusterTrustBundle in caCertificateRefs" if known != "System"
+
+_well_known_problem("nginx-gateway-fabric", known) := sprintf(`invalid WellKnownCACertificates: tls.wellknowncacertificates: Unsupported value: %q: supported values: "System"`, [known]) if known != "System"
 
 _ca_problem("spec", cas) := sprintf("no caCertificateRef of a kind controllers read (ConfigMap, or Secret, in the core group): %s", [_ca_list(cas)]) if {
 	every ca in cas {

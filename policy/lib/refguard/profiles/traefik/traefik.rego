@@ -52,10 +52,13 @@ profile := {
 		"HTTPRoute": {"RequestRedirect", "RequestHeaderModifier", "ResponseHeaderModifier", "ExtensionRef", "URLRewrite", "CORS"},
 		"*": "any",
 	},
-	"app_protocols": {"allowed": {
-		"HTTPRoute": {"http", "https", "kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"},
-		"GRPCRoute": {"kubernetes.io/h2c", "https"},
-	}},
+	"app_protocols": {
+		"allowed": {
+			"HTTPRoute": {"http", "https", "kubernetes.io/h2c", "kubernetes.io/ws", "kubernetes.io/wss"},
+			"GRPCRoute": {"kubernetes.io/h2c", "https"},
+		},
+		"tls_policy_sets_scheme": true,
+	},
 	"port_required": {"services"},
 	# loadService (HTTPRoute) resolves TraefikServices; loadGRPCBackendRef
 	# takes Services only, and loadTCPBackendRef a TraefikService only as a
