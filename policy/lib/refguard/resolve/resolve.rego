@@ -443,11 +443,13 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 #             fails, or one under a policy whose settings differ
 #             (targets.tls_settings_differ); every backend of the rule is
 #             invalid (UnsupportedValue).
-#   not       a backend under no policy comes before the first under one:
-#             the check passes, and TLS goes to that backend too (plain
-#             lists them).
+#   reported false: a backend under no policy comes before the first
+#             under one: the check passes, and TLS goes to that backend
+#             too (plain lists them).
+# Only a profile whose controller does this has a reason for the step
+# (profile.reasons["tls-mismatch"]: nginx-gateway-fabric).
 tls_mismatches(ctx) := {i: _tls_mismatch(recs, applied) |
-	ctx.profile.tls_policy_checks == "nginx-gateway-fabric"
+	ctx.profile.reasons["tls-mismatch"] != ""
 	ctx.inv != null
 	ctx.route.kind in {"HTTPRoute", "GRPCRoute"}
 	some i in {rec.rule | some rec in ctx.records}

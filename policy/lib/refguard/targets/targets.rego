@@ -132,12 +132,16 @@ _loopback(address) if net.cidr_contains("127.0.0.0/8", address)
 
 _loopback(address) if net.cidr_contains("::1/128", address)
 
-# tls_policy: the BackendTLSPolicy NGINX Gateway Fabric applies to a
-# Service port (graph/backend_refs.go selectBackendTLSPolicyForService):
-# one in the Service's namespace with a target of kind Service, group ""
-# or core, the Service's name, and no sectionName or the port's name; of
-# several, the oldest, then the first by name. {"namespace", "name",
-# "policy"}; undefined when none applies.
+# tls_policy: the BackendTLSPolicy a controller applies to a Service port,
+# as NGINX Gateway Fabric (graph/backend_refs.go
+# selectBackendTLSPolicyForService) and Traefik (loadHTTPServers) select
+# it: one in the Service's namespace with a target of kind Service, group
+# "" or core, the Service's name, and no sectionName or the port's name;
+# of several, the oldest, then the first by name. Envoy Gateway prefers a
+# target naming the port to one that does not, which differs only when
+# several policies target one port (a conflict GEP-1897 resolves the same
+# way by age). {"namespace", "name", "policy"}; undefined when none
+# applies.
 tls_policy(inv, rec, entry) := {"namespace": rec.namespace, "name": winner[1], "policy": winner[2]} if {
 	candidates := {[object.get(policy, ["metadata", "creationTimestamp"], ""), name, policy] |
 		some name, policy in object.get(inv, ["backendtlspolicies", rec.namespace], {})
@@ -191,7 +195,7 @@ tls_policy_rejected(check, policy) := problem if {
 # The API admits implementation-specific names (example.com/cas); the
 # controllers modelled here know System only, and Traefik reads none of
 # it (it uses the system CAs for any value: loadServersTransport).
-_well_known_problem("spec", known) := sprintf("wellKnownCACertificates %q is no set a controller knows (System)", [known]) if known != "System"
+_well_known_problem("spec", known) := sprintf("wellKnownCACertificates %q is not a set the controllers know (only System)", [known]) if known != "System"
 
 _well_known_problem("envoy-gateway", known) := "Unsupported reference kind, supported kinds are ConfigMap, Secret, and ClusterTrustBundle in caCertificateRefs" if known != "System"
 

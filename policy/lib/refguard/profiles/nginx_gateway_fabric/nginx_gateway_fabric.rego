@@ -64,9 +64,10 @@ profile := {
 	"kind_route_kinds": {"InferencePool": {"HTTPRoute"}},
 	"never_cross_namespace": {},
 	"join": "first",
-	# The BackendTLSPolicy of each Service port: one CA reference, a
-	# ConfigMap or Secret (lib.refguard.targets tls_policy_rejected); one
-	# configuration for every backend of an HTTP or gRPC rule
+	# What it refuses in the BackendTLSPolicy of a Service port: more than
+	# one CA reference, one of another kind than ConfigMap or Secret
+	# (lib.refguard.targets tls_policy_rejected). One configuration for
+	# every backend of an HTTP or gRPC rule is its "tls-mismatch" reason
 	# (resolve.tls_mismatches).
 	"tls_policy_checks": "nginx-gateway-fabric",
 }

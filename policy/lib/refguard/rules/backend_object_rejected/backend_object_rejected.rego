@@ -12,8 +12,8 @@
 #   A BackendTLSPolicy that applies to the Service port without a CA
 #   certificate reference the controller can read (a kind other than
 #   ConfigMap or Secret, as the conformance test BackendTLSPolicyInvalidKind
-#   writes) fails every connection to the backend (5xx) under every
-#   profile: Envoy Gateway reports InvalidBackendTLS, Traefik
+#   writes, or a well-known CA set other than System) fails every connection
+#   to the backend (5xx) under every profile: Envoy Gateway reports InvalidBackendTLS, Traefik
 #   RefNotPermitted, NGINX Gateway Fabric UnsupportedValue (it also reads
 #   one CA reference only); the others leave ResolvedRefs=True.
 # related_resources:
