@@ -12,8 +12,10 @@
 #   are under BackendTLSPolicies that differ: one under a policy and a later
 #   one under none, or two policies with other CA references or hostnames
 #   (nginx/nginx-gateway-fabric#1546); the route shows ResolvedRefs=False
-#   (UnsupportedValue) and the rule's requests get 500, an error under that
-#   profile only.
+#   (UnsupportedValue) and the rule's requests get 500. With a backend under
+#   none before the first under a policy its check passes, but it speaks
+#   TLS to every backend of the rule, so requests to the plain one fail
+#   while ResolvedRefs stays True. Both are errors under that profile only.
 # related_resources:
 #   - description: "Gateway API BackendRef"
 #     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
