@@ -76,7 +76,7 @@ func TestHealthyRouteAllocationBudget(t *testing.T) {
 
 // BenchmarkEvalRoutesByKind: the cost of one route of each kind in a batch
 // of 32, over the inventory of a generated 10,000-route set — the numbers
-// docs/performance.md (round 5) tracks per change. Run with
+// docs/performance.md tracks per change. Run with
 // `go test -run '^$' -bench EvalRoutesByKind -benchmem ./harness/engine/`.
 func BenchmarkEvalRoutesByKind(b *testing.B) {
 	ctx := context.Background()
