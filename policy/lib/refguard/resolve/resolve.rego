@@ -445,7 +445,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 #             invalid (UnsupportedValue).
 #   reported false: a backend under no policy comes before the first
 #             under one: the check passes, and TLS goes to that backend
-#             too (plain lists them).
+#             too (plain names them: "Service ns/name").
 # Only a profile whose controller does this has a reason for the step
 # (profile.reasons["tls-mismatch"]: nginx-gateway-fabric).
 tls_mismatches(ctx) := {i: _tls_mismatch(recs, applied) |
@@ -467,7 +467,7 @@ _tls_mismatch(recs, applied) := {"reported": true, "text": _tls_text(recs, appli
 	some later in array.slice(applied, k + 1, count(applied))
 	_tls_differs(first, later)
 } else := {"reported": false, "text": _tls_text(recs, applied), "plain": plain} if {
-	plain := [rec | some k, rec in recs; applied[k] == null; _resolved_service(rec)]
+	plain := [_ref_text(rec) | some k, rec in recs; applied[k] == null; _resolved_service(rec)]
 	count(plain) > 0
 }
 

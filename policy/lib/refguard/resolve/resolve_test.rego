@@ -115,7 +115,7 @@ test_a_policy_then_a_backend_without_one_is_the_mismatch_the_controller_reports 
 test_a_backend_without_a_policy_first_is_not_reported_but_gets_tls if {
 	m := _mismatches(_two_backends("b", "a"), [_tls_policy("a-tls", "a", _ca("ca"))], _ngf)[0]
 	not m.reported
-	[rec.name | some rec in m.plain] == ["b"]
+	m.plain == ["Service app/b"]
 }
 
 test_policies_with_one_configuration_match if {

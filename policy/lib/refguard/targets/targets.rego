@@ -197,9 +197,14 @@ tls_policy_rejected(check, policy) := problem if {
 # it (it uses the system CAs for any value: loadServersTransport).
 _well_known_problem("spec", known) := sprintf("wellKnownCACertificates %q is not a set the controllers know (only System)", [known]) if known != "System"
 
-_well_known_problem("envoy-gateway", known) := "Unsupported reference kind, supported kinds are ConfigMap, Secret, and ClusterTrustBundle in caCertificateRefs" if known != "System"
+# Envoy Gateway reads a set other than System as no CA at all, and says so
+# as of CA references of no kind it reads (getBackendTLSBundle).
+_well_known_problem("envoy-gateway", known) := _eg_no_ca if known != "System"
 
 _well_known_problem("nginx-gateway-fabric", known) := sprintf(`invalid WellKnownCACertificates: tls.wellknowncacertificates: Unsupported value: %q: supported values: "System"`, [known]) if known != "System"
+
+# _eg_no_ca: Envoy Gateway's ErrInvalidCACertificateKind, as it words it.
+_eg_no_ca := "Unsupported reference kind, supported kinds are ConfigMap, Secret, and ClusterTrustBundle in caCertificateRefs"
 
 _ca_problem("spec", cas) := sprintf("no caCertificateRef of a kind controllers read (ConfigMap, or Secret, in the core group): %s", [_ca_list(cas)]) if {
 	every ca in cas {
@@ -207,7 +212,7 @@ _ca_problem("spec", cas) := sprintf("no caCertificateRef of a kind controllers r
 	}
 }
 
-_ca_problem("envoy-gateway", cas) := "Unsupported reference kind, supported kinds are ConfigMap, Secret, and ClusterTrustBundle in caCertificateRefs" if {
+_ca_problem("envoy-gateway", cas) := _eg_no_ca if {
 	every ca in cas {
 		not object.get(ca, "kind", "") in {"ConfigMap", "Secret", "ClusterTrustBundle"}
 	}

@@ -51,11 +51,9 @@ _mismatch_finding(ctx, i, mismatch) := result.condition_finding("RG303", ctx, sp
 	mismatch.reported
 	reason := ctx.profile.reasons["tls-mismatch"]
 } else := result.finding("RG303", ctx, sprintf("spec.rules[%d]", [i]), {
-	"message": sprintf("the backends of rule %d do not share one BackendTLSPolicy configuration (%s): the %s controller speaks TLS to every backend of a rule as the first policy it finds says, and does not report it (ResolvedRefs stays True), so the requests it sends to %s fail", [i, mismatch.text, ctx.profile.name, concat(", ", [_ref(rec) | some rec in mismatch.plain])]),
+	"message": sprintf("the backends of rule %d do not share one BackendTLSPolicy configuration (%s): the %s controller speaks TLS to every backend of a rule as the first policy it finds says, and does not report it (ResolvedRefs stays True), so the requests it sends to %s fail", [i, mismatch.text, ctx.profile.name, concat(", ", mismatch.plain)]),
 	"fix": _mismatch_fix,
 })
-
-_ref(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 _mismatch_fix := "target every Service of the rule from one BackendTLSPolicy, or give their policies the same caCertificateRefs and hostname"
 
