@@ -9,7 +9,6 @@
 package chartsource
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path"
@@ -58,10 +57,6 @@ func Open(dir string) (Chart, error) {
 	return Chart{Dir: dir, Name: meta.Name}, nil
 }
 
-// errOutside: a Source that leaves the chart (.. elements in input), which
-// is never followed.
-var errOutside = errors.New("outside the chart")
-
 // Template returns the file in the chart a Source comment names: the
 // chart's own templates ("NAME/templates/route.yaml") or an unpacked
 // subchart's ("NAME/charts/sub/templates/route.yaml"). ok is false for a
@@ -72,8 +67,8 @@ func (c Chart) Template(source string) (file string, ok bool) {
 	if !found || rest == "" {
 		return "", false
 	}
-	rel, err := inside(rest)
-	if err != nil {
+	rel, ok := inside(rest)
+	if !ok {
 		return "", false
 	}
 	file = filepath.Join(c.Dir, filepath.FromSlash(rel))
@@ -84,12 +79,14 @@ func (c Chart) Template(source string) (file string, ok bool) {
 	return file, true
 }
 
-func inside(rel string) (string, error) {
-	clean := path.Clean(rel)
+// inside cleans a path relative to the chart; ok is false for one that
+// leaves it (.. elements in input), which is never followed.
+func inside(rel string) (clean string, ok bool) {
+	clean = path.Clean(rel)
 	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
-		return "", errOutside
+		return "", false
 	}
-	return clean, nil
+	return clean, true
 }
 
 // Locate returns a copy of rep whose findings about rendered objects are
