@@ -18,8 +18,8 @@ func newInventoryCommand() *cobra.Command {
 	var lookupFlags []string
 	cmd := &cobra.Command{
 		Use:   "inventory PATH...",
-		Short: "Write the objects backendRefs resolve against (Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, Backends, ServiceEntries, declared lookups) as a data file for conftest --data (Gatekeeper's data.inventory shape)",
-		Long: `Reads manifests or cluster dumps (kubectl get svc,serviceimports,referencegrants,backendtlspolicies -A -o yaml;
+		Short: "Write the objects backendRefs resolve against (Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, ConfigMaps, Backends, ServiceEntries, declared lookups) as a data file for conftest --data (Gatekeeper's data.inventory shape)",
+		Long: `Reads manifests or cluster dumps (kubectl get svc,serviceimports,referencegrants,backendtlspolicies,configmaps -A -o yaml;
 add serviceentries.networking.istio.io for Istio's Hostname backends)
 and writes {"inventory": {"namespace": {ns: {apiVersion: {Kind: {name: object}}}}}}, the shape Gatekeeper
 syncs. Give it to conftest with --data so routes resolve against cluster objects:

@@ -42,7 +42,7 @@ const (
 
 // everyRule is the order EveryRule plants in; a seed rotates it.
 var everyRule = []string{
-	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112",
+	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112", "RG113",
 	"RG201", "RG202", "RG203", "RG204", "RG205",
 	"RG301", "RG302", "RG303", "RG304",
 	"RG401",
@@ -118,6 +118,11 @@ func (g *generator) service(i int) {
 	g.b.WriteString("---\n")
 	if g.plants[i] == "RG112" {
 		fmt.Fprintf(&g.b, "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata:\n  name: backend-%d\n  namespace: %s\nspec:\n  endpoints:\n    - ip:\n        address: 127.0.0.1\n        port: 8080\n---\n", i, g.ns(i))
+	}
+	if g.plants[i] == "RG113" {
+		// A BackendTLSPolicy for the Service whose CA ConfigMap the set
+		// does not hold.
+		fmt.Fprintf(&g.b, "apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata:\n  name: svc-%d-tls\n  namespace: %s\nspec:\n  targetRefs:\n    - group: \"\"\n      kind: Service\n      name: svc-%d\n  validation:\n    caCertificateRefs:\n      - group: \"\"\n        kind: ConfigMap\n        name: ca-%d\n    hostname: svc-%d.example.com\n---\n", i, g.ns(i), i, i, i)
 	}
 	if g.plants[i] == "RG506" {
 		// The same Service again, differing in a field the policy reads

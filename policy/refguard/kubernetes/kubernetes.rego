@@ -27,7 +27,7 @@ route_context(route, cfg) := ctx if {
 # reads, and what goes into the inventory whole, so only the candidates go
 # in. (The objects read are never passed to a function: a function's
 # arguments are hashed for its cache, which converts them whole.)
-narrow_inventory(route, profile) := narrow.inventory(found, candidate_grants, tls_policies) if {
+narrow_inventory(route, profile) := narrow.inventory(found, candidate_grants, tls_policies, configmaps) if {
 	found := {t: obj |
 		some t in narrow.targets(route, profile)
 		[coll, ns, name] := t
@@ -39,6 +39,9 @@ narrow_inventory(route, profile) := narrow.inventory(found, candidate_grants, tl
 	}
 	tls_policies := {ns: _tls_policies(ns, names) |
 		some ns, names in narrow.tls_targets(route)
+	}
+	configmaps := {ns: {name: cm | some name in names; cm := data.kubernetes.configmaps[ns][name]} |
+		some ns, names in narrow.ca_targets(tls_policies)
 	}
 }
 

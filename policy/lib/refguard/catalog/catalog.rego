@@ -126,6 +126,16 @@ rules := {
 		"title": "Backend object rejected by the controller",
 		"since": "0.2.0",
 	},
+	"RG113": {
+		"name": "backend-tls-ca-not-found",
+		"severity": "error",
+		"enabled": true,
+		"scope": "inventory",
+		"reason": "",
+		"package": "lib.refguard.rules.backend_tls_ca_not_found",
+		"title": "BackendTLSPolicy CA ConfigMap not found",
+		"since": "0.2.0",
+	},
 	"RG201": {
 		"name": "grant-wildcard-to",
 		"severity": "warning",

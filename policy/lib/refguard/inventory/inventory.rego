@@ -75,7 +75,7 @@ _reachable(collection, namespaces) := object.keys(object.get(data.inventory, "na
 # and what goes into the inventory whole, so only the candidates go in.
 # (The objects read are never passed to a function: a function's arguments
 # are hashed for its cache, which converts them whole.)
-narrow_for_route(route, profile, collections) := narrow.inventory(found, candidate_grants, tls_policies) if {
+narrow_for_route(route, profile, collections) := narrow.inventory(found, candidate_grants, tls_policies, configmaps) if {
 	found := {t: obj |
 		some t in narrow.targets(route, profile)
 		[coll, ns, name] := t
@@ -87,6 +87,9 @@ narrow_for_route(route, profile, collections) := narrow.inventory(found, candida
 	}
 	tls_policies := {ns: _in_versions("backendtlspolicies", ns, "", names) |
 		some ns, names in narrow.tls_targets(route)
+	}
+	configmaps := {ns: {name: cm | some name in names; cm := data.inventory.namespace[ns].v1.ConfigMap[name]} |
+		some ns, names in narrow.ca_targets(tls_policies)
 	}
 }
 

@@ -72,13 +72,28 @@ tls_targets(route) := {ns: names |
 	}
 }
 
+# ca_targets: {namespace: {name}} of the ConfigMaps that BackendTLSPolicies
+# ({namespace: {name: policy}}, as tls_targets finds them) name as CA
+# certificates: a policy's CA references are local to its namespace.
+ca_targets(tls_policies) := {ns: names |
+	some ns, policies in tls_policies
+	names := {ca.name |
+		some policy in policies
+		some ca in object.get(policy, ["spec", "validation", "caCertificateRefs"], [])
+		object.get(ca, "kind", "") == "ConfigMap"
+		is_string(ca.name)
+	}
+	count(names) > 0
+}
+
 # inventory: the narrow inventory of the objects an adapter found by name
 # ({[collection, namespace, name]: object}), the candidate ReferenceGrants
-# ({namespace: {name: grant}}, see grant_targets) and the BackendTLSPolicies naming a referenced backend
-# ({namespace: {name: policy}}). Built with comprehensions, not merged with
+# ({namespace: {name: grant}}, see grant_targets), the BackendTLSPolicies
+# naming a referenced backend ({namespace: {name: policy}}) and the
+# ConfigMaps they name as CAs (ca_targets: {namespace: {name: configmap}}). Built with comprehensions, not merged with
 # object.union_n, which copies every object it merges; the collections of
 # a config's backend_lookups come in by the same comprehension.
-inventory(found, candidate_grants, tls_policies) := inv if {
+inventory(found, candidate_grants, tls_policies, configmaps) := inv if {
 	not _declared_in(found)
 	inv := {
 		"services": _found_in("services", found),
@@ -86,6 +101,7 @@ inventory(found, candidate_grants, tls_policies) := inv if {
 		"backends": _found_in("backends", found),
 		"referencegrants": candidate_grants,
 		"backendtlspolicies": tls_policies,
+		"configmaps": configmaps,
 	}
 } else := object.union(
 	{coll: _found_in(coll, found) | some [coll, _, _], _ in found},
@@ -95,6 +111,7 @@ inventory(found, candidate_grants, tls_policies) := inv if {
 		"backends": _found_in("backends", found),
 		"referencegrants": candidate_grants,
 		"backendtlspolicies": tls_policies,
+		"configmaps": configmaps,
 	},
 )
 
@@ -120,8 +137,8 @@ _found_in(coll, found) := {ns: {name: obj |
 # scanning_steps: the resolution steps whose findings read a namespace of
 # the inventory whole: RG102 lists the grants that nearly permit a reference
 # (lib.refguard.grants.near_misses), RG103 suggests names from the target's
-# namespace.
-scanning_steps := {"grant", "not-found"}
+# namespace, RG113 from the ConfigMaps of the BackendTLSPolicy's.
+scanning_steps := {"grant", "not-found", "backend-tls-ca"}
 
 # complete: the context's findings are those of the whole inventory.
 complete(ctx) if {

@@ -55,6 +55,7 @@ test_inventory_files_each_object_under_its_collection if {
 		{["services", "app", "web"]: {"a": 1}, ["serviceimports", "app", "remote"]: {"b": 2}},
 		{"data": {"g": {"c": 3}}},
 		{},
+		{"app": {"ca": {"d": 4}}},
 	)
 	inv == {
 		"services": {"app": {"web": {"a": 1}}},
@@ -62,7 +63,17 @@ test_inventory_files_each_object_under_its_collection if {
 		"backends": {},
 		"referencegrants": {"data": {"g": {"c": 3}}},
 		"backendtlspolicies": {},
+		"configmaps": {"app": {"ca": {"d": 4}}},
 	}
+}
+
+test_ca_targets_are_the_configmaps_policies_name if {
+	policies := {"app": {
+		"p": {"spec": {"validation": {"caCertificateRefs": [{"kind": "ConfigMap", "name": "ca"}, {"kind": "Secret", "name": "s"}]}}},
+		"q": {"spec": {"validation": {"wellKnownCACertificates": "System"}}},
+	}}
+	narrow.ca_targets(policies) == {"app": {"ca"}}
+	narrow.ca_targets({"app": {"q": policies.app.q}}) == {}
 }
 
 test_complete_unless_a_finding_scans_a_namespace if {

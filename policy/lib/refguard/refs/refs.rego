@@ -33,6 +33,7 @@ collections := {
 	"backendtlspolicies": {"kind": "BackendTLSPolicy", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1alpha3"]},
 	"backends": {"kind": "Backend", "apiVersions": ["gateway.envoyproxy.io/v1alpha1"]},
 	"serviceentries": {"kind": "ServiceEntry", "apiVersions": ["networking.istio.io/v1", "networking.istio.io/v1beta1"]},
+	"configmaps": {"kind": "ConfigMap", "apiVersions": ["v1"]},
 }
 
 # collection_group: the API group of a collection's objects.

@@ -65,6 +65,7 @@ inventory_fields := {
 	"services": _target_fields,
 	"serviceimports": _target_fields,
 	"serviceentries": {"spec": ["hosts"]},
+	"configmaps": {"data": "*", "binaryData": "*"},
 }
 
 _target_fields := {"spec": ["type", "externalName", "ports"]}
@@ -414,10 +415,10 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("protocol", sprintf("port %v of %s is %s, %s needs %s%s", [rec.port, _ref_text(rec), _protocol(found.entry), refs.with_article(found.route.kind), _wanted_protocol(found.route), _transport_hint(found.entry)])) if {
 	found.entry != null
 	_protocol(found.entry) != _wanted_protocol(found.route)
-} else := _fail("backend-tls", sprintf("%s: BackendTLSPolicy %s/%s, which applies to it, is invalid: %s", [_ref_text(rec), applied.namespace, applied.name, problem])) if {
+} else := object.union(_fail(problem.step, sprintf("%s: BackendTLSPolicy %s/%s, which applies to it, is invalid: %s", [_ref_text(rec), applied.namespace, applied.name, problem.detail])), {"reason": object.get(profile.reasons, "backend-tls", ""), "ca": object.get(problem, "ca", null)}) if {
 	_ = found.inv.backendtlspolicies[rec.namespace] # a lookup: most namespaces have none
 	applied := targets.tls_policy(found.inv, rec, found.entry)
-	problem := targets.tls_policy_rejected(object.get(profile, "tls_policy_checks", "spec"), applied.policy)
+	problem := targets.tls_policy_problem(object.get(profile, "tls_policy_checks", "spec"), applied, found.inv)
 } else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, refs.with_article(found.route.kind), profile.name])) if {
 	_ = found.entry.appProtocol
 	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)

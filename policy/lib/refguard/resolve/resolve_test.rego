@@ -102,7 +102,7 @@ _ngf := {"profile": "nginx-gateway-fabric"}
 
 _two_backends(first, second) := t.http([{"name": first, "port": 8443}, {"name": second, "port": 8443}])
 
-_tls_objects(policies) := array.concat([t.svc("app", "a", [t.port(8443)]), t.svc("app", "b", [t.port(8443)])], policies)
+_tls_objects(policies) := array.concat([t.svc("app", "a", [t.port(8443)]), t.svc("app", "b", [t.port(8443)]), t.ca_configmap("app", "ca"), t.ca_configmap("app", "other")], policies)
 
 _mismatches(route, policies, cfg) := resolve.tls_mismatches(t.ctx_with(route, _tls_objects(policies), cfg))
 
@@ -137,7 +137,7 @@ test_only_the_nginx_gateway_fabric_profile_compares_policies if {
 
 _tls_step(validation, section) := rec.resolution if {
 	policy := json.patch(_tls_policy("a-tls", "a", validation), [{"op": "add", "path": "/spec/targetRefs/0/sectionName", "value": section}])
-	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [{"apiVersion": "v1", "kind": "Service", "metadata": {"namespace": "app", "name": "a"}, "spec": {"ports": [{"name": "https", "port": 8443}]}}, policy], _ngf)
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [{"apiVersion": "v1", "kind": "Service", "metadata": {"namespace": "app", "name": "a"}, "spec": {"ports": [{"name": "https", "port": 8443}]}}, policy, t.ca_configmap("app", "a"), t.ca_configmap("app", "b"), t.ca_configmap("app", "ca")], _ngf)
 	some rec in ctx.records
 }
 
@@ -158,7 +158,7 @@ test_a_policy_for_another_port_does_not_apply if {
 
 _ca_step(cas, cfg) := rec.resolution if {
 	policy := _tls_policy("a-tls", "a", {"caCertificateRefs": cas, "hostname": "a.app.svc"})
-	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [t.svc("app", "a", [t.port(8443)]), policy], cfg)
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [t.svc("app", "a", [t.port(8443)]), policy, t.ca_configmap("app", "ca")], cfg)
 	some rec in ctx.records
 }
 
@@ -192,4 +192,50 @@ test_a_well_known_ca_set_other_than_system_is_unknown_but_to_traefik if {
 	_well_known_step("example.com/cas", {"profile": "envoy-gateway"}).reason == "InvalidBackendTLS"
 	_well_known_step("example.com/cas", {"profile": "nginx-gateway-fabric"}).reason == "UnsupportedValue"
 	_well_known_step("example.com/cas", {"profile": "traefik"}).step == "resolved"
+}
+
+_configmap_step(contents, cfg) := rec.resolution if {
+	policy := _tls_policy("a-tls", "a", _ca("ca"))
+	cm := object.union({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"namespace": "app", "name": "ca"}}, contents)
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [t.svc("app", "a", [t.port(8443)]), policy, cm], cfg)
+	some rec in ctx.records
+}
+
+test_a_ca_configmap_without_a_certificate_where_the_controller_looks_fails_the_reference if {
+	empty := {"data": {}}
+	[_configmap_step(empty, {}).step, _configmap_step(empty, {}).reason] == ["backend-tls", ""]
+	endswith(_configmap_step(empty, {}).detail, "its CA certificate ConfigMap app/ca has no key ca.crt")
+	_configmap_step(empty, {"profile": "envoy-gateway"}).reason == "InvalidBackendTLS"
+	endswith(_configmap_step(empty, {"profile": "envoy-gateway"}).detail, "no ca found in configmap ca")
+	_configmap_step(empty, {"profile": "traefik"}).reason == "RefNotPermitted"
+	_configmap_step(empty, {"profile": "nginx-gateway-fabric"}).reason == "UnsupportedValue"
+}
+
+test_each_controller_reads_the_certificate_where_it_looks if {
+	binary := {"binaryData": {"ca.crt": "LS0t"}}
+	_configmap_step(binary, {}).step == "resolved"
+	_configmap_step(binary, {"profile": "nginx-gateway-fabric"}).step == "resolved"
+	_configmap_step(binary, {"profile": "traefik"}).step == "backend-tls"
+	_configmap_step(binary, {"profile": "envoy-gateway"}).step == "backend-tls"
+
+	one_key := {"data": {"bundle.pem": "-----BEGIN CERTIFICATE-----"}}
+	_configmap_step(one_key, {"profile": "envoy-gateway"}).step == "resolved"
+	_configmap_step(one_key, {}).step == "backend-tls"
+	two_keys := {"data": {"bundle.pem": "x", "other.pem": "y"}}
+	_configmap_step(two_keys, {"profile": "envoy-gateway"}).step == "backend-tls"
+	tls_crt := {"data": {"tls.crt": "x", "tls.key": "y"}}
+	_configmap_step(tls_crt, {"profile": "envoy-gateway"}).step == "resolved"
+
+	blank := {"data": {"ca.crt": ""}}
+	_configmap_step(blank, {"profile": "traefik"}).step == "backend-tls"
+	_configmap_step(blank, {}).step == "resolved"
+}
+
+test_a_missing_ca_configmap_is_its_own_step if {
+	policy := _tls_policy("a-tls", "a", _ca("gone"))
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [t.svc("app", "a", [t.port(8443)]), policy], {"profile": "envoy-gateway"})
+	some rec in ctx.records
+	rec.resolution.step == "backend-tls-ca"
+	rec.resolution.reason == "InvalidBackendTLS"
+	rec.resolution.ca == {"namespace": "app", "name": "gone", "index": 0}
 }

@@ -238,6 +238,98 @@ _core_ca(ca, kinds, groups) if {
 
 _ca_list(cas) := concat(", ", [sprintf("%s/%s", [trim_prefix(sprintf("%v/%v", [object.get(ca, "group", ""), object.get(ca, "kind", "")]), "/"), object.get(ca, "name", "")]) | some ca in cas])
 
+# tls_policy_problem: why a controller cannot use the BackendTLSPolicy that
+# applies to a Service port (tls_policy), as {"step", "detail"} and, for a
+# ConfigMap that fails, "ca" ({"namespace", "name", "index"}); undefined for a
+# policy it uses. In the order the controllers check: the CA sources
+# (tls_policy_rejected, step backend-tls), then each CA ConfigMap it reads,
+# one that does not exist (step backend-tls-ca: whether it does depends on
+# the set holding it, as a Service's existence does) and then one that holds
+# no CA certificate where the controller looks (backend-tls). GEP-1897:
+# "Connections using an invalid CACertificateRef MUST fail" (5xx), so any
+# such ConfigMap fails the backend, as Envoy Gateway
+# (getCaCertsFromCARefs) and Traefik (loadServersTransport) do. The
+# ConfigMaps are read when the inventory holds them (inv.configmaps: every
+# set; a cluster store that replicates them); Secrets and
+# ClusterTrustBundles are not read, so a CA in one is taken as valid.
+tls_policy_problem(check, applied, inv) := {"step": "backend-tls", "detail": problem} if {
+	problem := tls_policy_rejected(check, applied.policy)
+} else := {"step": "backend-tls-ca", "detail": _ca_missing_text(check, applied.namespace, missing[0].name), "ca": object.union(missing[0], {"namespace": applied.namespace})} if {
+	configmaps := inv.configmaps
+	is_object(configmaps)
+	missing := [{"name": ca.name, "index": i} |
+		some i, ca in _configmap_cas(check, applied.policy)
+		not configmaps[applied.namespace][ca.name]
+	]
+	count(missing) > 0
+} else := {"step": "backend-tls", "detail": _ca_empty_text(check, applied.namespace, empty[0].name), "ca": object.union(empty[0], {"namespace": applied.namespace})} if {
+	configmaps := inv.configmaps
+	is_object(configmaps)
+	empty := [{"name": ca.name, "index": i} |
+		some i, ca in _configmap_cas(check, applied.policy)
+		not holds_ca(check, configmaps[applied.namespace][ca.name])
+	]
+	count(empty) > 0
+}
+
+# _configmap_cas: the CA references a controller looks up as ConfigMaps,
+# by their index in caCertificateRefs: kind ConfigMap in the core group
+# ("" for the spec, "core" too where the controller reads it so), any group
+# for Envoy Gateway, which switches on the kind alone.
+_configmap_cas(check, policy) := {i: ca |
+	some i, ca in object.get(policy, ["spec", "validation", "caCertificateRefs"], [])
+	object.get(ca, "kind", "") == "ConfigMap"
+	is_string(ca.name)
+	_configmap_group(check, object.get(ca, "group", ""))
+}
+
+_configmap_group("envoy-gateway", _)
+
+_configmap_group("spec", "")
+
+_configmap_group(check, group) if {
+	check in {"nginx-gateway-fabric", "traefik"}
+	group in {"", "core"}
+}
+
+# holds_ca: a ConfigMap holds a CA certificate where the controller (check:
+# the profile's tls_policy_checks) looks for it. The spec and
+# NGINX Gateway Fabric read the key ca.crt of data or binaryData
+# (resolver/configmaps.go); Envoy Gateway ca.crt or tls.crt of data, or
+# its one key (helpers.go getFirstMatchOrFirstFromData); Traefik data's
+# ca.crt, not empty (loadServersTransport).
+holds_ca(check, cm) if {
+	check in {"spec", "nginx-gateway-fabric"}
+	some field in ["data", "binaryData"]
+	_ = cm[field]["ca.crt"]
+}
+
+holds_ca("envoy-gateway", cm) if {
+	some key in ["ca.crt", "tls.crt"]
+	_ = cm.data[key]
+}
+
+holds_ca("envoy-gateway", cm) if count(cm.data) == 1
+
+holds_ca("traefik", cm) if cm.data["ca.crt"] != ""
+
+# Each controller's words for a missing ConfigMap and for one without a CA.
+_ca_missing_text("envoy-gateway", ns, name) := sprintf("configmap %s not found in namespace %s", [name, ns])
+
+_ca_missing_text("nginx-gateway-fabric", ns, name) := sprintf("validation.caCertificateRefs[0]: Invalid value: ConfigMap %s/%s: not found", [ns, name])
+
+_ca_missing_text("traefik", ns, name) := sprintf(`getting configmap %s/%s: configmap "%s" not found`, [ns, name, name])
+
+_ca_missing_text("spec", ns, name) := sprintf("its CA certificate ConfigMap %s/%s does not exist", [ns, name])
+
+_ca_empty_text("envoy-gateway", _, name) := sprintf("no ca found in configmap %s", [name])
+
+_ca_empty_text("nginx-gateway-fabric", ns, name) := sprintf("validation.caCertificateRefs[0]: Invalid value: ConfigMap %s/%s: ConfigMap does not have the data or binaryData field ca.crt", [ns, name])
+
+_ca_empty_text("traefik", ns, name) := sprintf("ConfigMap %s/%s does not have a ca.crt", [ns, name])
+
+_ca_empty_text("spec", ns, name) := sprintf("its CA certificate ConfigMap %s/%s has no key ca.crt", [ns, name])
+
 # tls_settings_differ: two applied policies (tls_policy) that NGINX Gateway
 # Fabric does not count as one configuration for a rule's backends
 # (validateBackendTLSPolicyMatchingAllBackends): another CA reference list

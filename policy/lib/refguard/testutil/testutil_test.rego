@@ -13,6 +13,14 @@ svc(ns, name, ports) := {
 
 port(n) := {"port": n}
 
+# ca_configmap: a ConfigMap holding a CA certificate under ca.crt, as a
+# BackendTLSPolicy's caCertificateRefs name one.
+ca_configmap(ns, name) := {
+	"apiVersion": "v1", "kind": "ConfigMap",
+	"metadata": {"namespace": ns, "name": name},
+	"data": {"ca.crt": "-----BEGIN CERTIFICATE-----\n-----END CERTIFICATE-----\n"},
+}
+
 route(kind, ns, name, backend_refs) := {
 	"apiVersion": "gateway.networking.k8s.io/v1", "kind": kind,
 	"metadata": {"namespace": ns, "name": name},

@@ -12,10 +12,14 @@
 #   A BackendTLSPolicy that applies to the Service port without a CA
 #   certificate reference the controller can read (a kind other than
 #   ConfigMap or Secret, as the conformance test BackendTLSPolicyInvalidKind
-#   writes, or a well-known CA set other than System) fails every connection
-#   to the backend (5xx) under every profile: Envoy Gateway reports InvalidBackendTLS, Traefik
-#   RefNotPermitted, NGINX Gateway Fabric UnsupportedValue (it also reads
-#   one CA reference only); the others leave ResolvedRefs=True.
+#   writes, or a well-known CA set other than System), or whose CA
+#   ConfigMap holds no certificate where the controller looks (ca.crt; the
+#   conformance test BackendTLSPolicyInvalidCACertificateRef's empty one),
+#   fails every connection to the backend (5xx) under every profile: Envoy
+#   Gateway reports InvalidBackendTLS, Traefik RefNotPermitted, NGINX
+#   Gateway Fabric UnsupportedValue (it also reads one CA reference only);
+#   the others leave ResolvedRefs=True. A CA ConfigMap that does not exist
+#   is RG113.
 # related_resources:
 #   - description: "Envoy Gateway Backend API"
 #     ref: https://gateway.envoyproxy.io/docs/api/extension_types/#backend
@@ -41,7 +45,7 @@ findings(ctx) := {f |
 	f := result.reference_finding("RG112", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": _message(ctx, rec),
-		"fix": _fix(rec.resolution.step),
+		"fix": _fix(rec),
 	})
 }
 
@@ -52,9 +56,13 @@ _message(ctx, rec) := sprintf("%s; connections to this backend fail%s", [rec.res
 	rec.resolution.reason == ""
 } else := sprintf("%s; the %s controller rejects it, so requests to this backend fail%s", [rec.resolution.detail, ctx.profile.name, result.undetected(ctx, rec)])
 
-# _fix: what to change, where one change does it: the policy's CA
-# references, one ConfigMap or Secret that holds every CA certificate (a
-# PEM bundle). A Backend's endpoints are the owner's to choose.
-_fix("backend-tls") := "give the BackendTLSPolicy one CA reference, a ConfigMap (or Secret) holding every CA certificate it needs under ca.crt"
-
-_fix(step) := "" if step != "backend-tls"
+# _fix: what to change, where one change does it: the CA ConfigMap without
+# a certificate, or the policy's CA references, one ConfigMap or Secret
+# that holds every CA certificate (a PEM bundle). A Backend's endpoints are
+# the owner's to choose.
+_fix(rec) := sprintf("put the CA certificate (PEM) in ConfigMap %s/%s under the key ca.crt", [rec.resolution.ca.namespace, rec.resolution.ca.name]) if {
+	rec.resolution.step == "backend-tls"
+	rec.resolution.ca != null
+} else := "give the BackendTLSPolicy one CA reference, a ConfigMap (or Secret) holding every CA certificate it needs under ca.crt" if {
+	rec.resolution.step == "backend-tls"
+} else := ""

@@ -20,6 +20,7 @@ test_single_backend_left_to_its_finding if {
 _tls_objects := [
 	t.svc("app", "a", [t.port(8443)]),
 	t.svc("app", "b", [t.port(8443)]),
+	t.ca_configmap("app", "ca"),
 	{
 		"apiVersion": "gateway.networking.k8s.io/v1", "kind": "BackendTLSPolicy",
 		"metadata": {"namespace": "app", "name": "a-tls"},
