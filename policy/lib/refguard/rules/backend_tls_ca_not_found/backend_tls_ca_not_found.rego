@@ -56,6 +56,18 @@ _hint(best) := sprintf(" (%s)", [similar.did_you_mean(best)]) if count(best) > 0
 
 else := ""
 
-_fix(ca, best) := sprintf("point caCertificateRefs[%d] of the BackendTLSPolicy at %s, or create ConfigMap %s/%s with the CA certificate under ca.crt", [ca.index, best[0], ca.namespace, ca.name]) if {
+_fix(ca, best) := sprintf("kustomize named the ConfigMap its configMapGenerator made %s and does not rewrite a BackendTLSPolicy's caCertificateRefs, a kind it does not know: set options.disableNameSuffixHash: true on the generator of %s, or declare the reference in the kustomization's configurations (nameReference: ConfigMap, kind BackendTLSPolicy, path spec/validation/caCertificateRefs/name)", [best[0], ca.name]) if {
+	count(best) == 1
+	_kustomize_hashed(ca.name, best[0])
+} else := sprintf("point caCertificateRefs[%d] of the BackendTLSPolicy at %s, or create ConfigMap %s/%s with the CA certificate under ca.crt", [ca.index, best[0], ca.namespace, ca.name]) if {
 	count(best) == 1
 } else := sprintf("create ConfigMap %s/%s with the CA certificate under ca.crt, or point caCertificateRefs[%d] of the BackendTLSPolicy at one that exists", [ca.namespace, ca.name, ca.index])
+
+# _kustomize_hashed: name is a kustomize generator's name with the suffix it
+# appends: "-" and the first ten hex digits of a SHA-256, with 0, 1, 3, a
+# and e written g, h, k, m and t (sigs.k8s.io/kustomize/api hasher.go
+# encode).
+_kustomize_hashed(name, hashed) if {
+	startswith(hashed, concat("", [name, "-"]))
+	regex.match(`^[245-9bcdfghkmt]{10}$`, substring(hashed, count(name) + 1, -1))
+}

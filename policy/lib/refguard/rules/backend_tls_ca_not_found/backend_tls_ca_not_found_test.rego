@@ -42,7 +42,22 @@ test_the_closest_configmap_is_suggested if {
 	objs := [_policy([_ca("web-ca")]), _cm("web-ca-7g2h9k5c4t", {"ca.crt": "x"})]
 	[f] := [f | some f in _findings(objs, "spec")]
 	contains(f.message, "did you mean web-ca-7g2h9k5c4t?")
-	startswith(f.fix, "point caCertificateRefs[0] of the BackendTLSPolicy at web-ca-7g2h9k5c4t")
+	startswith(f.fix, "kustomize named the ConfigMap its configMapGenerator made web-ca-7g2h9k5c4t")
+
+	typo := [_policy([_ca("web-cq")]), _cm("web-ca", {"ca.crt": "x"})]
+	[g] := [g | some g in _findings(typo, "spec")]
+	startswith(g.fix, "point caCertificateRefs[0] of the BackendTLSPolicy at web-ca,")
+
+	# a suffix outside kustomize's alphabet is no hash of its
+	not_hashed := [_policy([_ca("web-ca")]), _cm("web-ca-production", {"ca.crt": "x"})]
+	[h] := [h | some h in _findings(not_hashed, "spec")]
+	startswith(h.fix, "point caCertificateRefs[0]")
+}
+
+test_only_configmaps_with_a_ca_are_suggested if {
+	objs := [_policy([_ca("web-ca")]), _cm("web-cb", {"other": "x"})]
+	[f] := [f | some f in _findings(objs, "spec")]
+	not contains(f.message, "did you mean")
 }
 
 test_only_the_first_missing_one_is_reported if {
