@@ -120,8 +120,9 @@ func (g *generator) service(i int) {
 		fmt.Fprintf(&g.b, "apiVersion: gateway.envoyproxy.io/v1alpha1\nkind: Backend\nmetadata:\n  name: backend-%d\n  namespace: %s\nspec:\n  endpoints:\n    - ip:\n        address: 127.0.0.1\n        port: 8080\n---\n", i, g.ns(i))
 	}
 	if g.plants[i] == "RG113" {
-		// A BackendTLSPolicy for the Service whose CA ConfigMap the set
-		// does not hold.
+		// A BackendTLSPolicy for the Service naming its CA ConfigMap
+		// without the hash suffix a kustomize configMapGenerator gave it.
+		fmt.Fprintf(&g.b, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca-%d-5d8fk2m9tc\n  namespace: %s\ndata:\n  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    -----END CERTIFICATE-----\n---\n", i, g.ns(i))
 		fmt.Fprintf(&g.b, "apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata:\n  name: svc-%d-tls\n  namespace: %s\nspec:\n  targetRefs:\n    - group: \"\"\n      kind: Service\n      name: svc-%d\n  validation:\n    caCertificateRefs:\n      - group: \"\"\n        kind: ConfigMap\n        name: ca-%d\n    hostname: svc-%d.example.com\n---\n", i, g.ns(i), i, i, i)
 	}
 	if g.plants[i] == "RG506" {

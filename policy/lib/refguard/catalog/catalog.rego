@@ -128,7 +128,7 @@ rules := {
 	},
 	"RG113": {
 		"name": "backend-tls-ca-not-found",
-		"severity": "error",
+		"severity": "warning",
 		"enabled": true,
 		"scope": "inventory",
 		"reason": "",

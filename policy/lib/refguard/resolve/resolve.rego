@@ -415,7 +415,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("protocol", sprintf("port %v of %s is %s, %s needs %s%s", [rec.port, _ref_text(rec), _protocol(found.entry), refs.with_article(found.route.kind), _wanted_protocol(found.route), _transport_hint(found.entry)])) if {
 	found.entry != null
 	_protocol(found.entry) != _wanted_protocol(found.route)
-} else := object.union(_fail(problem.step, sprintf("%s: BackendTLSPolicy %s/%s, which applies to it, is invalid: %s", [_ref_text(rec), applied.namespace, applied.name, problem.detail])), {"reason": object.get(profile.reasons, "backend-tls", ""), "ca": object.get(problem, "ca", null)}) if {
+} else := _tls_resolution(problem, rec, applied, profile) if {
 	_ = found.inv.backendtlspolicies[rec.namespace] # a lookup: most namespaces have none
 	applied := targets.tls_policy(found.inv, rec, found.entry)
 	problem := targets.tls_policy_problem(object.get(profile, "tls_policy_checks", "spec"), applied, found.inv)
@@ -431,6 +431,19 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	count(found.permitted_by) > 0
 	count(grants.permitting(found.inv, found.route, rec, {})) == 0
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}
+
+# _tls_resolution: a BackendTLSPolicy the controller cannot use fails the
+# reference, but for a CA ConfigMap that is only absent from the checked
+# objects, with none there holding a CA that the policy could have meant:
+# such a ConfigMap is most often made outside the manifests (trust-manager,
+# kubectl create, Gateway API's conformance suite at setup), and whether
+# connections fail depends on the cluster. That one is advice (ok, no
+# reason); one misnamed beside the ConfigMap it meant (a kustomize hash
+# suffix, a typo) fails as the controller fails it.
+_tls_resolution(problem, rec, applied, profile) := {"ok": true, "step": problem.step, "reason": "", "ca": problem.ca, "detail": sprintf("%s: BackendTLSPolicy %s/%s, which applies to it, names CA certificate ConfigMap %s/%s, which is not among the checked objects", [_ref_text(rec), applied.namespace, applied.name, problem.ca.namespace, problem.ca.name])} if {
+	problem.step == "backend-tls-ca"
+	count(problem.ca.meant) == 0
+} else := object.union(_fail(problem.step, sprintf("%s: BackendTLSPolicy %s/%s, which applies to it, is invalid: %s", [_ref_text(rec), applied.namespace, applied.name, problem.detail])), {"reason": object.get(profile.reasons, "backend-tls", ""), "ca": object.get(problem, "ca", null)})
 
 # tls_mismatches: {rule index: {"reported", "text", "plain"}} of the HTTP
 # and gRPC rules whose backends (a mirror's too) are under BackendTLSPolicies

@@ -231,11 +231,15 @@ test_each_controller_reads_the_certificate_where_it_looks if {
 	_configmap_step(blank, {}).step == "resolved"
 }
 
-test_a_missing_ca_configmap_is_its_own_step if {
-	policy := _tls_policy("a-tls", "a", _ca("gone"))
-	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), [t.svc("app", "a", [t.port(8443)]), policy], {"profile": "envoy-gateway"})
+test_a_missing_ca_configmap_fails_only_beside_the_one_it_meant if {
+	policy := _tls_policy("a-tls", "a", _ca("ca-gone"))
+	objs := [t.svc("app", "a", [t.port(8443)]), policy]
+	ctx := t.ctx_with(t.http([{"name": "a", "port": 8443}]), objs, {"profile": "envoy-gateway"})
 	some rec in ctx.records
-	rec.resolution.step == "backend-tls-ca"
-	rec.resolution.reason == "InvalidBackendTLS"
-	rec.resolution.ca == {"namespace": "app", "name": "gone", "index": 0}
+	[rec.resolution.step, rec.resolution.ok, rec.resolution.reason] == ["backend-tls-ca", true, ""]
+	rec.resolution.ca == {"namespace": "app", "name": "ca-gone", "index": 0, "meant": []}
+	beside := t.ctx_with(t.http([{"name": "a", "port": 8443}]), array.concat(objs, [t.ca_configmap("app", "ca-gone-5d8fk2m9tc")]), {"profile": "envoy-gateway"})
+	some meant in beside.records
+	[meant.resolution.step, meant.resolution.ok, meant.resolution.reason] == ["backend-tls-ca", false, "InvalidBackendTLS"]
+	meant.resolution.ca.meant == ["ca-gone-5d8fk2m9tc"]
 }

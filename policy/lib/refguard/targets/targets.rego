@@ -11,6 +11,8 @@
 # scope: package
 package lib.refguard.targets
 
+import data.lib.refguard.similar
+
 # envoy-gateway-backend: Envoy Gateway's Backend (internal/gatewayapi
 # backend.go validateBackend, validate.go validateBackendRefBackend, route.go
 # validateDestinationSettings), in its order: a DynamicResolver with
@@ -240,12 +242,13 @@ _ca_list(cas) := concat(", ", [sprintf("%s/%s", [trim_prefix(sprintf("%v/%v", [o
 
 # tls_policy_problem: why a controller cannot use the BackendTLSPolicy that
 # applies to a Service port (tls_policy), as {"step", "detail"} and, for a
-# ConfigMap that fails, "ca" ({"namespace", "name", "index"}); undefined for a
-# policy it uses. In the order the controllers check: the CA sources
-# (tls_policy_rejected, step backend-tls), then each CA ConfigMap it reads,
-# one that does not exist (step backend-tls-ca: whether it does depends on
-# the set holding it, as a Service's existence does) and then one that holds
-# no CA certificate where the controller looks (backend-tls). GEP-1897:
+# ConfigMap that fails, "ca" ({"namespace", "name", "index"}, and "meant":
+# for a missing one, the ConfigMaps of the namespace holding a CA that it
+# most likely meant, lib.refguard.similar); undefined for a policy it uses.
+# In the order the controllers check: the CA sources (tls_policy_rejected,
+# step backend-tls), then each CA ConfigMap it reads, one that does not
+# exist (step backend-tls-ca) and then one that holds no CA certificate
+# where the controller looks (backend-tls). GEP-1897:
 # "Connections using an invalid CACertificateRef MUST fail" (5xx), so any
 # such ConfigMap fails the backend, as Envoy Gateway
 # (getCaCertsFromCARefs) and Traefik (loadServersTransport) do. The
@@ -254,7 +257,7 @@ _ca_list(cas) := concat(", ", [sprintf("%s/%s", [trim_prefix(sprintf("%v/%v", [o
 # ClusterTrustBundles are not read, so a CA in one is taken as valid.
 tls_policy_problem(check, applied, inv) := {"step": "backend-tls", "detail": problem} if {
 	problem := tls_policy_rejected(check, applied.policy)
-} else := {"step": "backend-tls-ca", "detail": _ca_missing_text(check, applied.namespace, missing[0].name), "ca": object.union(missing[0], {"namespace": applied.namespace})} if {
+} else := {"step": "backend-tls-ca", "detail": _ca_missing_text(check, applied.namespace, missing[0].name), "ca": object.union(missing[0], {"namespace": applied.namespace, "meant": meant})} if {
 	configmaps := inv.configmaps
 	is_object(configmaps)
 	missing := [{"name": ca.name, "index": i} |
@@ -262,6 +265,8 @@ tls_policy_problem(check, applied, inv) := {"step": "backend-tls", "detail": pro
 		not configmaps[applied.namespace][ca.name]
 	]
 	count(missing) > 0
+	with_ca := {name | some name, cm in object.get(configmaps, applied.namespace, {}); holds_ca(check, cm)}
+	meant := similar.suggest(missing[0].name, with_ca)
 } else := {"step": "backend-tls", "detail": _ca_empty_text(check, applied.namespace, empty[0].name), "ca": object.union(empty[0], {"namespace": applied.namespace})} if {
 	configmaps := inv.configmaps
 	is_object(configmaps)

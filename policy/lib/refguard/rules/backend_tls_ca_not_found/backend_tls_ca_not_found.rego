@@ -2,23 +2,26 @@
 # title: BackendTLSPolicy CA ConfigMap not found
 # description: |
 #   The BackendTLSPolicy that applies to the backend's Service port names a
-#   CA certificate ConfigMap that does not exist in the policy's namespace.
-#   The controller has no CA to verify the backend with, and every
-#   connection to the backend fails (5xx: GEP-1897, the conformance test
-#   BackendTLSPolicyInvalidCACertificateRef): Envoy Gateway reports
-#   InvalidBackendTLS, Traefik RefNotPermitted, NGINX Gateway Fabric
-#   UnsupportedValue; the others leave ResolvedRefs=True. A ConfigMap that
-#   exists without a CA certificate is RG112. ConfigMaps are inventory, as
-#   Services are: one made outside the checked manifests (by trust-manager,
-#   or by hand) belongs in the set or in --inventory; where it cannot be,
-#   set this rule's severity.
+#   CA certificate ConfigMap that is not among the checked objects. Where
+#   the cluster lacks it too, the controller has no CA to verify the
+#   backend with, and every connection to the backend fails (5xx: GEP-1897,
+#   the conformance test BackendTLSPolicyInvalidCACertificateRef): Envoy
+#   Gateway reports InvalidBackendTLS, Traefik RefNotPermitted, NGINX
+#   Gateway Fabric UnsupportedValue; the others leave ResolvedRefs=True.
+#   It is an error when the namespace holds a ConfigMap with a CA that the
+#   policy most likely meant (a kustomize configMapGenerator's hash suffix,
+#   which kustomize does not write into a BackendTLSPolicy; a typo), and a
+#   warning otherwise: a CA ConfigMap is often made outside the manifests
+#   (trust-manager, kubectl create, a test suite's setup), so give the
+#   cluster's ConfigMaps with --inventory to have it checked. A ConfigMap
+#   that exists without a CA certificate is RG112.
 # related_resources:
 #   - description: "Gateway API BackendTLSPolicy"
 #     ref: https://gateway-api.sigs.k8s.io/api-types/backendtlspolicy/
 # custom:
 #   id: RG113
 #   name: backend-tls-ca-not-found
-#   severity: error
+#   severity: warning
 #   since: 0.2.0
 #   reason: ""
 #   scope: inventory
@@ -27,27 +30,30 @@ package lib.refguard.rules.backend_tls_ca_not_found
 
 import data.lib.refguard.result
 import data.lib.refguard.similar
-import data.lib.refguard.targets
 
 findings(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "backend-tls-ca"
 	ca := rec.resolution.ca
-	best := similar.suggest(ca.name, _candidates(ctx, ca.namespace))
 	f := result.reference_finding("RG113", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": sprintf("%s%s; connections to this backend fail%s", [rec.resolution.detail, _hint(best), result.undetected(ctx, rec)]),
-		"fix": _fix(ca, best),
+		"message": _message(ctx, rec, ca.meant),
+		"fix": _fix(ca, ca.meant),
 	})
 }
 
-# _candidates: the ConfigMaps of the namespace that hold a CA certificate
-# where the controller looks: one without could not be the one meant.
-_candidates(ctx, ns) := {name |
-	check := object.get(ctx.profile, "tls_policy_checks", "spec")
-	some name, cm in object.get(ctx.inv, ["configmaps", ns], {})
-	targets.holds_ca(check, cm)
+# Absent from the checked objects, with none there it could have meant: what
+# the controller does when the cluster lacks it too.
+_message(ctx, rec, _) := sprintf("%s: if the cluster does not hold it either, every connection to this backend fails%s; give it with the manifests or --inventory", [rec.resolution.detail, _then_reports(ctx)]) if {
+	rec.resolution.ok == true
+} else := sprintf("%s%s; connections to this backend fail%s", [rec.resolution.detail, _hint(meant), result.undetected(ctx, rec)]) if {
+	meant := rec.resolution.ca.meant
 }
+
+_then_reports(ctx) := sprintf(" (the %s controller reports %s)", [ctx.profile.name, reason]) if {
+	reason := object.get(ctx.profile.reasons, "backend-tls", "")
+	reason != ""
+} else := ""
 
 # A ConfigMap a kustomize configMapGenerator made carries a hash suffix that
 # kustomize does not write into a BackendTLSPolicy, which it does not know:

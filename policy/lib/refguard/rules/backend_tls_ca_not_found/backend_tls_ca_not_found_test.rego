@@ -22,20 +22,30 @@ _findings(objs, profile) := backend_tls_ca_not_found.findings(t.ctx_with(
 	{"profile": profile},
 ))
 
-test_a_missing_ca_configmap_fails_the_backend_under_every_profile if {
-	objs := [_policy([_ca("web-ca")]), _cm("kube-root-ca.crt", {"ca.crt": "x"})]
+test_a_misnamed_ca_configmap_fails_the_backend_under_every_profile if {
+	objs := [_policy([_ca("web-cq")]), _cm("web-ca", {"ca.crt": "x"})]
 	[spec] := [f | some f in _findings(objs, "spec")]
 	spec.severity == "error"
 	spec.reason == ""
-	contains(spec.message, "ConfigMap app/web-ca does not exist")
+	contains(spec.message, "ConfigMap app/web-cq does not exist (did you mean web-ca?)")
 	contains(spec.message, "ResolvedRefs stays True")
 	[eg] := [f | some f in _findings(objs, "envoy-gateway")]
 	eg.reason == "InvalidBackendTLS"
-	contains(eg.message, "configmap web-ca not found in namespace app")
+	contains(eg.message, "configmap web-cq not found in namespace app")
 	[traefik] := [f.reason | some f in _findings(objs, "traefik")]
 	traefik == "RefNotPermitted"
 	[ngf] := [f.reason | some f in _findings(objs, "nginx-gateway-fabric")]
 	ngf == "UnsupportedValue"
+}
+
+test_a_ca_configmap_absent_with_none_it_could_mean_is_a_warning if {
+	objs := [_policy([_ca("web-ca")]), _cm("kube-root-ca.crt", {"ca.crt": "x"})]
+	[spec] := [f | some f in _findings(objs, "spec")]
+	[spec.severity, spec.reason] == ["warning", ""]
+	contains(spec.message, "names CA certificate ConfigMap app/web-ca, which is not among the checked objects: if the cluster does not hold it either, every connection to this backend fails; give it")
+	[eg] := [f | some f in _findings(objs, "envoy-gateway")]
+	[eg.severity, eg.reason] == ["warning", ""]
+	contains(eg.message, "(the envoy-gateway controller reports InvalidBackendTLS)")
 }
 
 test_the_closest_configmap_is_suggested if {
@@ -63,7 +73,7 @@ test_only_configmaps_with_a_ca_are_suggested if {
 test_only_the_first_missing_one_is_reported if {
 	objs := [_policy([_ca("a"), _ca("b")])]
 	[f] := [f | some f in _findings(objs, "envoy-gateway")]
-	contains(f.message, "configmap a not found")
+	contains(f.message, "ConfigMap app/a,")
 }
 
 test_an_existing_configmap_or_a_ca_of_another_kind_is_not_this_rule if {
@@ -73,7 +83,7 @@ test_an_existing_configmap_or_a_ca_of_another_kind_is_not_this_rule if {
 }
 
 test_a_ca_in_core_is_looked_up_where_the_controller_reads_core if {
-	objs := [_policy([{"group": "core", "kind": "ConfigMap", "name": "web-ca"}])]
+	objs := [_policy([{"group": "core", "kind": "ConfigMap", "name": "web-ca"}]), _cm("web-ca-old", {"ca.crt": "x"})]
 	count(_findings(objs, "traefik")) == 1
 	count(_findings(objs, "envoy-gateway")) == 1
 }
