@@ -243,3 +243,29 @@ test_a_missing_ca_configmap_fails_only_beside_the_one_it_meant if {
 	[meant.resolution.step, meant.resolution.ok, meant.resolution.reason] == ["backend-tls-ca", false, "InvalidBackendTLS"]
 	meant.resolution.ca.meant == ["ca-gone-5d8fk2m9tc"]
 }
+
+test_istio_reads_the_first_ca_reference_a_configmap_with_cacert_or_ca_crt if {
+	istio := {"profile": "istio"}
+	secret := [{"group": "", "kind": "Secret", "name": "ca"}]
+	[_ca_step(secret, istio).step, _ca_step(secret, istio).reason] == ["backend-tls", ""]
+	_ca_step(secret, {}).step == "resolved"
+	secret_first := [{"group": "", "kind": "Secret", "name": "ca"}, {"group": "", "kind": "ConfigMap", "name": "ca"}]
+	_ca_step(secret_first, istio).step == "backend-tls"
+	ignored := [{"group": "", "kind": "ConfigMap", "name": "ca"}, {"group": "", "kind": "ConfigMap", "name": "gone"}]
+	_ca_step(ignored, istio).step == "resolved"
+	_ca_step(ignored, {}).step == "backend-tls-ca"
+
+	_configmap_step({"data": {"cacert": "x"}}, istio).step == "resolved"
+	_configmap_step({"data": {"cacert": "x"}}, {}).step == "backend-tls"
+	_configmap_step({"binaryData": {"ca.crt": "eA=="}}, istio).step == "backend-tls"
+}
+
+test_contour_applies_no_policy_with_a_well_known_set_and_speaks_plain_text if {
+	contour := {"profile": "contour"}
+	[_well_known_step("System", contour).step, _well_known_step("System", contour).reason] == ["backend-tls", ""]
+	endswith(_well_known_step("System", contour).detail, "WellKnownCACertificates is unsupported")
+	unknown := [{"group": "", "kind": "ConfigMap", "name": "ca"}, {"group": "trust.cert-manager.io", "kind": "Bundle", "name": "b"}]
+	_ca_step(unknown, contour).step == "backend-tls"
+	_ca_step(unknown, {}).step == "resolved"
+	_configmap_step({"binaryData": {"ca.crt": "eA=="}}, contour).step == "backend-tls"
+}

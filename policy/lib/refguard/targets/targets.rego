@@ -179,6 +179,17 @@ _section_matches(target, entry) if target.sectionName == object.get(entry, "name
 #                         "" or core (validateBackendTLSCACertRef).
 #   traefik               any reference of another kind or group
 #                         (httproute.go loadServersTransport).
+#   contour               any reference of another kind than ConfigMap or
+#                         Secret, or a well-known CA set, System too
+#                         (internal/dag/gatewayapi_processor.go
+#                         computeBackendTLSPolicy: the policy is then not
+#                         applied, and Contour speaks plain text to the
+#                         backend).
+#   istio                 a first reference that is not a ConfigMap in the
+#                         core group: Secrets are not supported, and the
+#                         others are ignored (backend_policies.go
+#                         getBackendTLSCredentialName, which then blocks
+#                         traffic with an invalid credential).
 # A well-known CA set instead of references: System is the one known
 # (_well_known_problem).
 tls_policy_rejected(check, policy) := problem if {
@@ -203,6 +214,8 @@ _well_known_problem("spec", known) := sprintf("wellKnownCACertificates %q is not
 # as of CA references of no kind it reads (getBackendTLSBundle).
 _well_known_problem("envoy-gateway", known) := _eg_no_ca if known != "System"
 
+_well_known_problem("contour", known) := "BackendTLSPolicy.Spec.Validation.WellKnownCACertificates is unsupported" if known != ""
+
 _well_known_problem("nginx-gateway-fabric", known) := sprintf(`invalid WellKnownCACertificates: tls.wellknowncacertificates: Unsupported value: %q: supported values: "System"`, [known]) if known != "System"
 
 # _eg_no_ca: Envoy Gateway's ErrInvalidCACertificateKind, as it words it.
@@ -226,6 +239,16 @@ _ca_problem("nginx-gateway-fabric", cas) := sprintf("validation.caCertificateRef
 	not object.get(cas[0], "kind", "") in {"ConfigMap", "Secret"}
 } else := sprintf(`validation.caCertificateRefs[0].group: Unsupported value: %q: supported values: "", "core"`, [cas[0].group]) if {
 	not object.get(cas[0], "group", "") in {"", "core"}
+}
+
+_ca_problem("contour", cas) := sprintf("BackendTLSPolicy.Spec.Validation.CACertificateRef.Kind %q is unsupported. Only ConfigMap or Secret Kind is supported", [kind]) if {
+	some ca in cas
+	kind := object.get(ca, "kind", "")
+	not kind in {"ConfigMap", "Secret"}
+}
+
+_ca_problem("istio", cas) := sprintf("Certificate reference invalid: unsupported reference kind: %v (only its first caCertificateRef is read, and it must be a ConfigMap)", [object.get(cas[0], "kind", "")]) if {
+	not _core_ca(cas[0], {"ConfigMap"}, {""})
 }
 
 _ca_problem("traefik", cas) := "Only ConfigMaps and Secrets are supported" if {
@@ -280,17 +303,23 @@ tls_policy_problem(check, applied, inv) := {"step": "backend-tls", "detail": pro
 # _configmap_cas: the CA references a controller looks up as ConfigMaps,
 # by their index in caCertificateRefs: kind ConfigMap in the core group
 # ("" for the spec, "core" too where the controller reads it so), any group
-# for Envoy Gateway, which switches on the kind alone.
+# for Envoy Gateway, which switches on the kind alone; Istio reads the
+# first only.
 _configmap_cas(check, policy) := {i: ca |
 	some i, ca in object.get(policy, ["spec", "validation", "caCertificateRefs"], [])
+	_reads_ca_at(check, i)
 	object.get(ca, "kind", "") == "ConfigMap"
 	is_string(ca.name)
 	_configmap_group(check, object.get(ca, "group", ""))
 }
 
+_reads_ca_at("istio", 0)
+
+_reads_ca_at(check, _) if check != "istio"
+
 _configmap_group("envoy-gateway", _)
 
-_configmap_group("spec", "")
+_configmap_group(check, "") if check in {"spec", "istio", "contour"}
 
 _configmap_group(check, group) if {
 	check in {"nginx-gateway-fabric", "traefik"}
@@ -302,7 +331,10 @@ _configmap_group(check, group) if {
 # NGINX Gateway Fabric read the key ca.crt of data or binaryData
 # (resolver/configmaps.go); Envoy Gateway ca.crt or tls.crt of data, or
 # its one key (helpers.go getFirstMatchOrFirstFromData); Traefik data's
-# ca.crt, not empty (loadServersTransport).
+# ca.crt, not empty (loadServersTransport); Istio data's cacert or ca.crt,
+# not empty (credentials/kube/secrets.go ExtractRoot); Contour data's
+# ca.crt, not empty (internal/dag cache.go convertCACertConfigMapToSecret,
+# secret.go validCASecret).
 holds_ca(check, cm) if {
 	check in {"spec", "nginx-gateway-fabric"}
 	some field in ["data", "binaryData"]
@@ -318,12 +350,23 @@ holds_ca("envoy-gateway", cm) if count(cm.data) == 1
 
 holds_ca("traefik", cm) if cm.data["ca.crt"] != ""
 
+holds_ca("contour", cm) if cm.data["ca.crt"] != ""
+
+holds_ca("istio", cm) if {
+	some key in ["cacert", "ca.crt"]
+	cm.data[key] != ""
+}
+
 # Each controller's words for a missing ConfigMap and for one without a CA.
 _ca_missing_text("envoy-gateway", ns, name) := sprintf("configmap %s not found in namespace %s", [name, ns])
 
 _ca_missing_text("nginx-gateway-fabric", ns, name) := sprintf("validation.caCertificateRefs[0]: Invalid value: ConfigMap %s/%s: not found", [ns, name])
 
 _ca_missing_text("traefik", ns, name) := sprintf(`getting configmap %s/%s: configmap "%s" not found`, [ns, name, name])
+
+_ca_missing_text("contour", ns, name) := sprintf("Could not find CACertificateRef ConfigMap: %s/%s", [ns, name])
+
+_ca_missing_text("istio", ns, name) := sprintf("Certificate reference not found: ConfigMap %s/%s", [ns, name])
 
 _ca_missing_text("spec", ns, name) := sprintf("its CA certificate ConfigMap %s/%s does not exist", [ns, name])
 
@@ -332,6 +375,10 @@ _ca_empty_text("envoy-gateway", _, name) := sprintf("no ca found in configmap %s
 _ca_empty_text("nginx-gateway-fabric", ns, name) := sprintf("validation.caCertificateRefs[0]: Invalid value: ConfigMap %s/%s: ConfigMap does not have the data or binaryData field ca.crt", [ns, name])
 
 _ca_empty_text("traefik", ns, name) := sprintf("ConfigMap %s/%s does not have a ca.crt", [ns, name])
+
+_ca_empty_text("contour", ns, name) := sprintf("Could not find CACertificateRef ConfigMap: %s/%s (it holds no ca.crt)", [ns, name])
+
+_ca_empty_text("istio", ns, name) := sprintf("Certificate invalid: ConfigMap %s/%s has neither key cacert nor ca.crt (or they are empty)", [ns, name])
 
 _ca_empty_text("spec", ns, name) := sprintf("its CA certificate ConfigMap %s/%s has no key ca.crt", [ns, name])
 

@@ -35,4 +35,9 @@ profile := {
 	"app_protocols": {"allowed": {"*": {"kubernetes.io/h2c", "kubernetes.io/ws", "http", "https"}}},
 	"never_cross_namespace": {},
 	"join": "last",
+	# A BackendTLSPolicy with a well-known CA set (System too), a CA of
+	# another kind than ConfigMap or Secret, or a CA ConfigMap it cannot
+	# find is not applied: Contour then proxies in plain text to the TLS
+	# backend (lib.refguard.targets tls_policy_rejected).
+	"tls_policy_checks": "contour",
 }

@@ -11,7 +11,9 @@
 #   (ResolvedRefs stays True while traffic to a wrong port fails), allows
 #   ExternalName, header modifiers as the only backendRef filters, and the
 #   last failing reference's reason. XBackend and InferencePool are off
-#   unless istiod enables them (declare them as extension kinds then).
+#   unless istiod enables them (declare them as extension kinds then). A
+#   BackendTLSPolicy's CA is its first reference, which must be a
+#   ConfigMap.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.istio
@@ -60,4 +62,9 @@ profile := {
 	# dropped and the walk goes on, the last one's reason winning.
 	"hard_steps": {"filter", "dotted-name", "port-missing", "namespace-set"},
 	"join": "istio",
+	# A BackendTLSPolicy's first CA reference only, a ConfigMap only (no
+	# Secret), its certificate under cacert or ca.crt; otherwise traffic is
+	# blocked, with no route condition (lib.refguard.targets
+	# tls_policy_rejected).
+	"tls_policy_checks": "istio",
 }

@@ -63,6 +63,6 @@ _message(ctx, rec) := sprintf("%s; connections to this backend fail%s", [rec.res
 _fix(rec) := sprintf("put the CA certificate (PEM) in ConfigMap %s/%s under the key ca.crt", [rec.resolution.ca.namespace, rec.resolution.ca.name]) if {
 	rec.resolution.step == "backend-tls"
 	rec.resolution.ca != null
-} else := "give the BackendTLSPolicy one CA reference, a ConfigMap (or Secret) holding every CA certificate it needs under ca.crt" if {
+} else := "give the BackendTLSPolicy one CA reference, a ConfigMap holding every CA certificate it needs under ca.crt (the one kind every controller reads)" if {
 	rec.resolution.step == "backend-tls"
 } else := ""
