@@ -42,7 +42,7 @@ const (
 
 // everyRule is the order EveryRule plants in; a seed rotates it.
 var everyRule = []string{
-	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112", "RG113",
+	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112", "RG113", "RG114",
 	"RG201", "RG202", "RG203", "RG204", "RG205",
 	"RG301", "RG302", "RG303", "RG304",
 	"RG401",
@@ -124,6 +124,11 @@ func (g *generator) service(i int) {
 		// without the hash suffix a kustomize configMapGenerator gave it.
 		fmt.Fprintf(&g.b, "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ca-%d-5d8fk2m9tc\n  namespace: %s\ndata:\n  ca.crt: |\n    -----BEGIN CERTIFICATE-----\n    -----END CERTIFICATE-----\n---\n", i, g.ns(i))
 		fmt.Fprintf(&g.b, "apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata:\n  name: svc-%d-tls\n  namespace: %s\nspec:\n  targetRefs:\n    - group: \"\"\n      kind: Service\n      name: svc-%d\n  validation:\n    caCertificateRefs:\n      - group: \"\"\n        kind: ConfigMap\n        name: ca-%d\n    hostname: svc-%d.example.com\n---\n", i, g.ns(i), i, i, i)
+	}
+	if g.plants[i] == "RG114" {
+		// A BackendTLSPolicy for the Service's one port, by a name it
+		// does not have (the port is named http).
+		fmt.Fprintf(&g.b, "apiVersion: gateway.networking.k8s.io/v1\nkind: BackendTLSPolicy\nmetadata:\n  name: svc-%d-tls\n  namespace: %s\nspec:\n  targetRefs:\n    - group: \"\"\n      kind: Service\n      name: svc-%d\n      sectionName: htp\n  validation:\n    wellKnownCACertificates: System\n    hostname: svc-%d.example.com\n---\n", i, g.ns(i), i, i)
 	}
 	if g.plants[i] == "RG506" {
 		// The same Service again, differing in a field the policy reads

@@ -25,6 +25,7 @@ import data.lib.refguard.rules.backend_port_not_found
 import data.lib.refguard.rules.backend_port_protocol_mismatch
 import data.lib.refguard.rules.backend_ref_not_permitted
 import data.lib.refguard.rules.backend_tls_ca_not_found
+import data.lib.refguard.rules.backend_tls_policy_unapplied
 import data.lib.refguard.rules.backend_weight_invalid
 import data.lib.refguard.rules.grant_from_own_namespace
 import data.lib.refguard.rules.grant_shape_invalid
@@ -101,6 +102,8 @@ _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend
 _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-tls"
 
 _at_step(ctx, step) := backend_tls_ca_not_found.findings(ctx) if step == "backend-tls-ca"
+
+_at_step(ctx, step) := backend_tls_policy_unapplied.findings(ctx) if step == "backend-tls-unapplied"
 
 _at_step(ctx, step) := backend_port_not_found.findings(ctx) if step == "port-not-found"
 

@@ -136,6 +136,16 @@ rules := {
 		"title": "BackendTLSPolicy CA ConfigMap not found",
 		"since": "0.2.0",
 	},
+	"RG114": {
+		"name": "backend-tls-policy-unapplied",
+		"severity": "warning",
+		"enabled": true,
+		"scope": "inventory",
+		"reason": "",
+		"package": "lib.refguard.rules.backend_tls_policy_unapplied",
+		"title": "BackendTLSPolicy meant for the port applies to none",
+		"since": "0.2.0",
+	},
 	"RG201": {
 		"name": "grant-wildcard-to",
 		"severity": "warning",

@@ -415,10 +415,9 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("protocol", sprintf("port %v of %s is %s, %s needs %s%s", [rec.port, _ref_text(rec), _protocol(found.entry), refs.with_article(found.route.kind), _wanted_protocol(found.route), _transport_hint(found.entry)])) if {
 	found.entry != null
 	_protocol(found.entry) != _wanted_protocol(found.route)
-} else := _tls_resolution(problem, rec, applied, profile) if {
+} else := outcome if {
 	_ = found.inv.backendtlspolicies[rec.namespace] # a lookup: most namespaces have none
-	applied := targets.tls_policy(found.inv, rec, found.entry)
-	problem := targets.tls_policy_problem(object.get(profile, "tls_policy_checks", "spec"), applied, found.inv)
+	outcome := _tls_outcome(found, rec, profile)
 } else := _fail("app-protocol", sprintf("port %v of %s has appProtocol %s, which %s cannot use on the %s controller", [rec.port, _ref_text(rec), found.entry.appProtocol, refs.with_article(found.route.kind), profile.name])) if {
 	_ = found.entry.appProtocol
 	app_protocol_rejected(found.route, found.entry, rec, found.inv, profile)
@@ -431,6 +430,25 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	count(found.permitted_by) > 0
 	count(grants.permitting(found.inv, found.route, rec, {})) == 0
 } else := {"ok": true, "step": "resolved", "detail": "resolved"}
+
+# _tls_outcome: what the BackendTLSPolicies of the Service's namespace do to
+# a reference to one of its ports: the policy that applies fails it when
+# the controller cannot use it (_tls_resolution); with none applying, one
+# whose sectionName names no port of the Service, meant for this one
+# (targets.unapplied_tls_policies), leaves the connection in plain text,
+# which a backend that serves TLS refuses: advice, since the backend's
+# protocol is not in the manifests. Undefined when neither.
+_tls_outcome(found, rec, profile) := _tls_resolution(problem, rec, applied, profile) if {
+	applied := targets.tls_policy(found.inv, rec, found.entry)
+	problem := targets.tls_policy_problem(object.get(profile, "tls_policy_checks", "spec"), applied, found.inv)
+} else := {"ok": true, "step": "backend-tls-unapplied", "reason": "", "unapplied": unapplied, "detail": sprintf("%s: no BackendTLSPolicy applies to port %v", [_ref_text(rec), rec.port])} if {
+	found.route.kind in {"HTTPRoute", "GRPCRoute"}
+	rec.kind == "Service"
+	found.entry != null
+	not targets.tls_policy(found.inv, rec, found.entry)
+	unapplied := targets.unapplied_tls_policies(found.inv, rec, found.target, found.entry)
+	count(unapplied) > 0
+}
 
 # _tls_resolution: a BackendTLSPolicy the controller cannot use fails the
 # reference, but for a CA ConfigMap that is only absent from the checked

@@ -153,7 +153,10 @@ test_the_controller_refuses_a_policy_with_several_cas_or_another_kind if {
 
 test_a_policy_for_another_port_does_not_apply if {
 	two := {"caCertificateRefs": [{"group": "", "kind": "ConfigMap", "name": "a"}, {"group": "", "kind": "ConfigMap", "name": "b"}], "hostname": "x.example.com"}
-	_tls_step(two, "metrics").step == "resolved"
+
+	# it applies to no port, so its CAs are not the reference's concern; the
+	# Service's one port is what it was meant for (RG114's advice)
+	[_tls_step(two, "metrics").step, _tls_step(two, "metrics").ok] == ["backend-tls-unapplied", true]
 }
 
 _ca_step(cas, cfg) := rec.resolution if {

@@ -161,6 +161,29 @@ _section_matches(target, _) if object.get(target, "sectionName", null) == null
 
 _section_matches(target, entry) if target.sectionName == object.get(entry, "name", null)
 
+# unapplied_tls_policies: [name, sectionName] of the BackendTLSPolicies in
+# the reference's namespace that target its Service (svc) by a port name
+# the Service does not have, where that name was most likely meant for the
+# port the reference uses (entry): the Service has that one port, or the
+# port's name is the closest of the Service's to it (lib.refguard.similar). Such a policy applies
+# to no port (a sectionName names a port: GEP-1897), so the controller
+# connects to the backend in plain text where TLS was meant.
+unapplied_tls_policies(inv, rec, svc, entry) := sort([[name, section] |
+	some name, policy in object.get(inv, ["backendtlspolicies", rec.namespace], {})
+	some target in policy.spec.targetRefs
+	target.kind == "Service"
+	object.get(target, "group", "") in {"", "core"}
+	target.name == rec.name
+	section := target.sectionName
+	is_string(section)
+	not section in {port.name | some port in svc.spec.ports}
+	_meant_for(section, svc, entry)
+])
+
+_meant_for(_, svc, _) if count(svc.spec.ports) == 1
+
+_meant_for(section, svc, entry) if entry.name in similar.suggest(section, {port.name | some port in svc.spec.ports; is_string(port.name)})
+
 # tls_policy_rejected: why a controller cannot use the CA certificates a
 # BackendTLSPolicy names (check: the profile's tls_policy_checks), worded as
 # its condition; undefined for a policy it uses. Connections through a
