@@ -165,7 +165,7 @@ _section_matches(target, entry) if target.sectionName == object.get(entry, "name
 # the reference's namespace that target its Service (svc) by a port name
 # the Service does not have, where that name was most likely meant for the
 # port the reference uses (entry): the Service has that one port, or the
-# port's name is the closest of the Service's to it (lib.refguard.similar). Such a policy applies
+# port's name is the closest of the Service's to it. Such a policy applies
 # to no port (a sectionName names a port: GEP-1897), so the controller
 # connects to the backend in plain text where TLS was meant.
 unapplied_tls_policies(inv, rec, svc, entry) := sort([[name, section] |
@@ -182,7 +182,22 @@ unapplied_tls_policies(inv, rec, svc, entry) := sort([[name, section] |
 
 _meant_for(_, svc, _) if count(svc.spec.ports) == 1
 
-_meant_for(section, svc, entry) if entry.name in similar.suggest(section, {port.name | some port in svc.spec.ports; is_string(port.name)})
+# A port name is meant when it is the closest of the Service's by the Dice
+# coefficient of their bigrams, at 0.5 or more (ties all meant). Not
+# similar.suggest: its affix rule, made for a Service name under a
+# kustomize or Helm prefix, would take web for webtls over web-tls.
+_meant_for(section, svc, entry) if {
+	scores := {name: _dice(section, name) | some port in svc.spec.ports; name := port.name; is_string(name)}
+	best := max({score | some score in scores})
+	best >= 0.5
+	scores[entry.name] == best
+}
+
+_dice(a, b) := (2 * count(ba & bb)) / (count(ba) + count(bb)) if {
+	ba := similar.bigrams(a)
+	bb := similar.bigrams(b)
+	count(ba) + count(bb) > 0
+}
 
 # tls_policy_rejected: why a controller cannot use the CA certificates a
 # BackendTLSPolicy names (check: the profile's tls_policy_checks), worded as

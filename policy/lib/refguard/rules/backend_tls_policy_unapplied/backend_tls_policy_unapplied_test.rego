@@ -27,6 +27,11 @@ test_a_misspelt_section_name_leaves_the_port_in_plain_text if {
 	[f.severity, f.reason] == ["warning", ""]
 	contains(f.message, `by sectionName "htps", which is no port's name (http 80, https 443)`)
 	f.fix == "set sectionName: https in BackendTLSPolicy app/web-tls, the name of port 443"
+
+	# the closest name, not one that is a prefix of it
+	web := [{"name": "web", "port": 80}, {"name": "web-tls", "port": 443}]
+	count(_findings(web, [_policy("webtls")], 443, "HTTPRoute")) == 1
+	count(_findings(web, [_policy("webtls")], 80, "HTTPRoute")) == 0
 }
 
 test_a_section_name_on_a_single_unnamed_port_never_applies if {
