@@ -7,7 +7,8 @@
 #   (an error). TLSRoute `v1alpha2`/`v1alpha3` and TCPRoute/UDPRoute
 #   `v1alpha2` are served only by the experimental channel CRDs since
 #   Gateway API v1.6: with the standard channel installed the apply fails
-#   (a warning). Use `v1`.
+#   (a warning). Use `v1`, which holds one rule and, on a TLSRoute, at
+#   least one hostname: the message says when the route needs either.
 # related_resources:
 #   - description: "Gateway API v1.6 release notes"
 #     ref: https://github.com/kubernetes-sigs/gateway-api/releases
@@ -39,6 +40,38 @@ _finding(ctx, status, version) := result.rejected("RG504", ctx, "apiVersion", {
 }) if {
 	status.unserved
 } else := result.finding("RG504", ctx, "apiVersion", {
-	"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use %s", [ctx.route.kind, version, refs.use_version(ctx.route.kind)]),
-	"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
+	"message": sprintf("%s %s is served only by the experimental CRDs since Gateway API v1.6; use %s%s", [ctx.route.kind, version, refs.use_version(ctx.route.kind), _needs(ctx.route)]),
+	"fix": sprintf("set apiVersion: %s%s", [refs.use_version(ctx.route.kind), _also(ctx.route)]),
 })
+
+# What the v1 schema requires that the older version did not, so that the
+# route moved to v1 is not refused instead (apis/v1 tlsroute_types.go,
+# tcproute_types.go, udproute_types.go: hostnames MinItems 1 on a
+# TLSRoute, rules MaxItems 1): said in the message and the fix, never
+# written by `fix`, which cannot choose the hostnames or how to merge the
+# rules.
+_v1_requirements(route) := [text |
+	some [kind, text] in [
+		["hostnames", "at least one SNI hostname in spec.hostnames"],
+		["one-rule", "every backendRef in one rule"],
+	]
+	_requires(route, kind)
+]
+
+_requires(route, "hostnames") if {
+	route.kind == "TLSRoute"
+	count(object.get(route, ["spec", "hostnames"], [])) == 0
+}
+
+_requires(route, "one-rule") if {
+	route.kind in {"TCPRoute", "TLSRoute", "UDPRoute"}
+	count(object.get(route, ["spec", "rules"], [])) > 1
+}
+
+_needs(route) := sprintf(", which needs %s", [concat(" and ", _v1_requirements(route))]) if count(_v1_requirements(route)) > 0
+
+else := ""
+
+_also(route) := sprintf(", with %s", [concat(" and ", _v1_requirements(route))]) if count(_v1_requirements(route)) > 0
+
+else := ""
