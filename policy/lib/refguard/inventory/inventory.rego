@@ -88,7 +88,7 @@ narrow_for_route(route, profile, collections) := narrow.inventory(found, candida
 	tls_policies := {ns: _in_versions("backendtlspolicies", ns, "", names) |
 		some ns, names in narrow.tls_targets(route)
 	}
-	configmaps := {ns: {name: cm | some name in names; cm := data.inventory.namespace[ns].v1.ConfigMap[name]} |
+	configmaps := {ns: {name: cm | some name in names; cm := _object(refs.collections.configmaps, ns, name)} |
 		some ns, names in narrow.ca_targets(tls_policies)
 	}
 }

@@ -437,15 +437,23 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 # whose sectionName names no port of the Service, meant for this one
 # (targets.unapplied_tls_policies), leaves the connection in plain text,
 # which a backend that serves TLS refuses: advice, since the backend's
-# protocol is not in the manifests. Undefined when neither.
-_tls_outcome(found, rec, profile) := _tls_resolution(problem, rec, applied, profile) if {
+# protocol is not in the manifests. Undefined when neither. The applied
+# policy is selected once (null when none applies).
+_tls_outcome(found, rec, profile) := _tls_outcome_of(_applied_tls_policy(found, rec), found, rec, profile)
+
+_applied_tls_policy(found, rec) := applied if {
 	applied := targets.tls_policy(found.inv, rec, found.entry)
+} else := null
+
+_tls_outcome_of(applied, found, rec, profile) := _tls_resolution(problem, rec, applied, profile) if {
+	applied != null
 	problem := targets.tls_policy_problem(object.get(profile, "tls_policy_checks", "spec"), applied, found.inv)
-} else := {"ok": true, "step": "backend-tls-unapplied", "reason": "", "unapplied": unapplied, "detail": sprintf("%s: no BackendTLSPolicy applies to port %v", [_ref_text(rec), rec.port])} if {
+}
+
+_tls_outcome_of(null, found, rec, _) := {"ok": true, "step": "backend-tls-unapplied", "reason": "", "unapplied": unapplied, "detail": sprintf("%s: no BackendTLSPolicy applies to port %v", [_ref_text(rec), rec.port])} if {
 	found.route.kind in {"HTTPRoute", "GRPCRoute"}
 	rec.kind == "Service"
 	found.entry != null
-	not targets.tls_policy(found.inv, rec, found.entry)
 	unapplied := targets.unapplied_tls_policies(found.inv, rec, found.target, found.entry)
 	count(unapplied) > 0
 }

@@ -68,6 +68,14 @@ closest(name, candidates) := [] if {
 		bigrams(c) == ba
 	}
 	best := sort([c | some c in (affixed | same)])
+} else := by_bigrams(name, candidates)
+
+# by_bigrams: closest without the affix rule, for names that are no
+# object's under a prefix (a Service port's name): the candidates that tie
+# for the best Dice coefficient of bigrams with name, at 0.5 or more,
+# sorted; empty when none is.
+by_bigrams(name, candidates) := [] if {
+	count(name) > max_name_length
 } else := best if {
 	ba := bigrams(name)
 	na := count(ba)

@@ -182,30 +182,19 @@ unapplied_tls_policies(inv, rec, svc, entry) := sort([[name, section] |
 
 _meant_for(_, svc, _) if count(svc.spec.ports) == 1
 
-# A port name is meant when it is the closest of the Service's by the Dice
-# coefficient of their bigrams, at 0.5 or more (ties all meant). Not
-# similar.suggest: its affix rule, made for a Service name under a
-# kustomize or Helm prefix, would take web for webtls over web-tls.
-_meant_for(section, svc, entry) if {
-	scores := {name: _dice(section, name) | some port in svc.spec.ports; name := port.name; is_string(name)}
-	best := max({score | some score in scores})
-	best >= 0.5
-	scores[entry.name] == best
-}
-
-_dice(a, b) := (2 * count(ba & bb)) / (count(ba) + count(bb)) if {
-	ba := similar.bigrams(a)
-	bb := similar.bigrams(b)
-	count(ba) + count(bb) > 0
-}
+# A port name is meant when it is among the closest of the Service's by
+# bigrams (similar.by_bigrams). Not similar.suggest: its affix rule, made
+# for a Service name under a kustomize or Helm prefix, would take web for
+# webtls over web-tls.
+_meant_for(section, svc, entry) if entry.name in similar.by_bigrams(section, {port.name | some port in svc.spec.ports; is_string(port.name)})
 
 # tls_policy_rejected: why a controller cannot use the CA certificates a
 # BackendTLSPolicy names (check: the profile's tls_policy_checks), worded as
 # its condition; undefined for a policy it uses. Connections through a
 # policy without a usable CA fail (5xx: GEP-1897, the conformance test
 # BackendTLSPolicyInvalidKind). What the API server refuses already (both
-# CA sources, neither) and what needs the CA object itself (a ConfigMap or
-# Secret that is missing or holds no ca.crt) are not checked here.
+# CA sources, neither) is not checked; the CA ConfigMaps themselves are
+# tls_policy_problem's.
 #   spec                  no reference of a kind a controller reads: a
 #                         ConfigMap (Core support) or a Secret in the core
 #                         group.

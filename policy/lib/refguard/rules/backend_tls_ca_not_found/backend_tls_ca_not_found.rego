@@ -37,14 +37,14 @@ findings(ctx) := {f |
 	ca := rec.resolution.ca
 	f := result.reference_finding("RG113", ctx, rec, {
 		"reason": rec.resolution.reason,
-		"message": _message(ctx, rec, ca.meant),
+		"message": _message(ctx, rec),
 		"fix": _fix(ca, ca.meant),
 	})
 }
 
 # Absent from the checked objects, with none there it could have meant: what
 # the controller does when the cluster lacks it too.
-_message(ctx, rec, _) := sprintf("%s: if the cluster does not hold it either, every connection to this backend fails%s; give it with the manifests or --inventory", [rec.resolution.detail, _then_reports(ctx)]) if {
+_message(ctx, rec) := sprintf("%s: if the cluster does not hold it either, every connection to this backend fails%s; give it with the manifests or --inventory", [rec.resolution.detail, _then_reports(ctx)]) if {
 	rec.resolution.ok == true
 } else := sprintf("%s%s; connections to this backend fail%s", [rec.resolution.detail, _hint(meant), result.undetected(ctx, rec)]) if {
 	meant := rec.resolution.ca.meant
