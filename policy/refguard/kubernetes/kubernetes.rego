@@ -27,9 +27,14 @@ route_context(route, cfg) := ctx if {
 # reads, and what goes into the inventory whole, so only the candidates go
 # in. (The objects read are never passed to a function: a function's
 # arguments are hashed for its cache, which converts them whole.)
-narrow_inventory(route, profile) := narrow.inventory(found, candidate_grants, tls_policies, configmaps) if {
-	found := {t: obj |
+narrow_inventory(route, profile) := narrow.inventory(object.union(named, derived), candidate_grants, tls_policies, configmaps) if {
+	named := {t: obj |
 		some t in narrow.targets(route, profile)
+		[coll, ns, name] := t
+		obj := data.kubernetes[coll][ns][name]
+	}
+	derived := {t: obj |
+		some t in narrow.derived_targets(named, profile)
 		[coll, ns, name] := t
 		obj := data.kubernetes[coll][ns][name]
 	}

@@ -75,9 +75,14 @@ _reachable(collection, namespaces) := object.keys(object.get(data.inventory, "na
 # and what goes into the inventory whole, so only the candidates go in.
 # (The objects read are never passed to a function: a function's arguments
 # are hashed for its cache, which converts them whole.)
-narrow_for_route(route, profile, collections) := narrow.inventory(found, candidate_grants, tls_policies, configmaps) if {
-	found := {t: obj |
+narrow_for_route(route, profile, collections) := narrow.inventory(object.union(named, derived), candidate_grants, tls_policies, configmaps) if {
+	named := {t: obj |
 		some t in narrow.targets(route, profile)
+		[coll, ns, name] := t
+		obj := _object(collections[coll], ns, name)
+	}
+	derived := {t: obj |
+		some t in narrow.derived_targets(named, profile)
 		[coll, ns, name] := t
 		obj := _object(collections[coll], ns, name)
 	}

@@ -32,6 +32,18 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 	not coll in resolve.host_collections # found by host, not by name: the whole inventory is read
 }
 
+# derived_targets: [collection, namespace, name] of the objects that the
+# objects found by name ({[collection, namespace, name]: object}) stand
+# for under profile (its derived_targets: Cilium reads a ServiceImport
+# through the Service its derived-service annotation names), which an
+# adapter fetches beside them.
+derived_targets(found, profile) := {[spec.collection, t[1], name] |
+	some t, obj in found
+	spec := profile.derived_targets[t[0]]
+	name := obj.metadata.annotations[spec.annotation]
+	is_string(name)
+}
+
 # namesakes: {collection: {name}} of the route's references that
 # resolution finds by name. RG102 and RG103 name the other namespaces that
 # hold an object of a missing reference's name and kind; an adapter whose inventory

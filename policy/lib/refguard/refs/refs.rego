@@ -28,7 +28,7 @@ with_article(kind) := concat(" ", ["an", kind]) if {
 # this table; a user's backend_lookups add to it (lib.refguard.config).
 collections := {
 	"services": {"kind": "Service", "apiVersions": ["v1"]},
-	"serviceimports": {"kind": "ServiceImport", "apiVersions": ["multicluster.x-k8s.io/v1alpha1"]},
+	"serviceimports": {"kind": "ServiceImport", "apiVersions": ["multicluster.x-k8s.io/v1alpha1", "multicluster.x-k8s.io/v1beta1"]},
 	"referencegrants": {"kind": "ReferenceGrant", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1"]},
 	"backendtlspolicies": {"kind": "BackendTLSPolicy", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1alpha3"]},
 	"backends": {"kind": "Backend", "apiVersions": ["gateway.envoyproxy.io/v1alpha1"]},

@@ -50,7 +50,7 @@ _as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", 
 
 _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv, profile.group_aliases), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
-	target := _target(rec, inv, coll)
+	target := _target_of(rec, inv, coll, profile)
 	entry := _entry_or_null(target, object.get(rec, "port", null), route)
 }
 
@@ -63,7 +63,7 @@ _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "targe
 # context parity tests, which run conftest on whole objects, disagree.
 inventory_fields := {
 	"services": _target_fields,
-	"serviceimports": _target_fields,
+	"serviceimports": {"spec": ["type", "externalName", "ports"], "metadata": ["annotations"]},
 	"serviceentries": {"spec": ["hosts"]},
 	"configmaps": {"data": "*", "binaryData": "*"},
 }
@@ -126,6 +126,32 @@ _target(rec, inv, coll) := t if {
 	is_string(rec.name)
 	coll in host_collections
 	t := host_target(rec.name, inv)
+} else := null
+
+# _target_of: the object resolution reads for a reference: the referenced
+# one, or, for a collection the profile reads through another object
+# (profile.derived_targets: Cilium reads a ServiceImport through the
+# Service its derived-service annotation names, and checks that Service's
+# ports), that object; null when either is missing.
+_target_of(rec, inv, coll, profile) := t if {
+	spec := profile.derived_targets[coll] # a lookup: most profiles have none
+	t := derived_target(_target(rec, inv, coll), spec, inv, rec.namespace)
+} else := _target(rec, inv, coll)
+
+# derived_via: the object a reference names, when the profile reads it
+# through another (derived_targets); undefined otherwise and when absent.
+derived_via(rec, inv, profile) := via if {
+	coll := collection(rec, profile)
+	_ = profile.derived_targets[coll]
+	via := inv[coll][rec.namespace][rec.name]
+}
+
+# derived_target: the object that via names through spec (an annotation
+# naming an object of spec.collection in namespace ns), or null.
+derived_target(via, spec, inv, ns) := t if {
+	name := via.metadata.annotations[spec.annotation]
+	is_string(name)
+	t := inv[spec.collection][ns][name]
 } else := null
 
 # host_collections: collections a reference finds by host, not by name
@@ -346,6 +372,17 @@ _namespace_failure(rec, profile) := _schema_fail("namespace", rec.ref.namespace)
 
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
+# _not_found_detail: what is missing, the referenced object or the one the
+# profile reads through it (derived_targets).
+_not_found_detail(rec, found, profile) := sprintf("%s has no %s annotation: the %s controller finds no %s behind it", [_ref_text(rec), spec.annotation, profile.name, refs.collections[spec.collection].kind]) if {
+	spec := profile.derived_targets[found.collection]
+	via := found.inv[found.collection][rec.namespace][rec.name]
+	not is_string(object.get(via, ["metadata", "annotations", spec.annotation], null))
+} else := sprintf("%s stands for %s %s/%s (its %s annotation), which is not found", [_ref_text(rec), refs.collections[spec.collection].kind, rec.namespace, name, spec.annotation]) if {
+	spec := profile.derived_targets[found.collection]
+	name := found.inv[found.collection][rec.namespace][rec.name].metadata.annotations[spec.annotation]
+} else := sprintf("%s not found", [_ref_text(rec)])
+
 # resolution decides one reference; found holds the lookups resolve made
 # (collection, target, entry: null when absent; permitted_by) and the route
 # and inventory they were made for. detail is a short, controller-style
@@ -394,7 +431,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	found.inv == null
 } else := {"ok": true, "step": "external", "detail": sprintf("%s is accepted without a lookup", [_ref_text(rec)])} if {
 	found.collection == ""
-} else := _fail("not-found", sprintf("%s not found", [_ref_text(rec)])) if {
+} else := _fail("not-found", _not_found_detail(rec, found, profile)) if {
 	found.target == null
 } else := _fail(rejected.step, sprintf("%s: %s", [_ref_text(rec), rejected.detail])) if {
 	rejected := targets.rejected(profile.target_checks[found.collection], found.target, found.inv)

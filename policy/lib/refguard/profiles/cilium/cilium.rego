@@ -1,7 +1,8 @@
 # METADATA
 # title: cilium profile
 # description: |
-#   Cilium: Services and ServiceImports, a missing port is InvalidKind for
+#   Cilium: Services and ServiceImports (read through the Service their
+#   derived-service annotation names), a missing port is InvalidKind for
 #   every kind, a missing Service or a port it lacks is BackendNotFound, no
 #   protocol or appProtocol check, ExternalName allowed. It checks every
 #   reference for a grant, then every kind and port, then every lookup, so
@@ -39,6 +40,10 @@ profile := {
 	"app_protocols": {},
 	"port_required": "all",
 	"never_cross_namespace": {},
+	# helpers.GetBackendServiceName: a ServiceImport stands for the Service
+	# its derived-service annotation names (none: BackendNotFound), and
+	# CheckBackendIsExistingService checks that Service and its ports.
+	"derived_targets": {"serviceimports": {"annotation": "multicluster.kubernetes.io/derived-service", "collection": "services"}},
 	"join": "phase",
 	"phases": {"grant": 0, "kind": 1, "port-missing": 1},
 }

@@ -23,6 +23,7 @@
 package lib.refguard.rules.backend_not_found
 
 import data.lib.refguard.namesakes
+import data.lib.refguard.refs
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 import data.lib.refguard.similar
@@ -41,8 +42,18 @@ _some_names(names) := ns if {
 	ns := sort(names)
 } else := array.concat(array.slice(sort(names), 0, 5), ["…"])
 
-findings(ctx) := by_name | by_host if {
+findings(ctx) := (by_name | by_host) | by_derivation if {
 	by_name := _by_name(ctx)
+	by_derivation := {f |
+		some rec in ctx.records
+		rec.resolution.step == "not-found"
+		via := resolve.derived_via(rec, ctx.inv, ctx.profile)
+		f := result.reference_finding("RG103", ctx, rec, {
+			"reason": rec.resolution.reason,
+			"message": sprintf("%s%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
+			"fix": _derived_fix(rec, via, ctx),
+		})
+	}
 	by_host := {f |
 		some rec in ctx.records
 		rec.resolution.step == "not-found"
@@ -59,6 +70,7 @@ _by_name(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "not-found"
 	not resolve.collection(rec, ctx.profile) in resolve.host_collections
+	not resolve.derived_via(rec, ctx.inv, ctx.profile)
 	not contains(rec.name, ".")
 	d := _details(ctx, rec, resolve.namesakes(rec, ctx.inv, ctx.profile))
 	f := result.reference_finding("RG103", ctx, rec, {
@@ -77,4 +89,19 @@ _details(ctx, rec, homes) := object.union({"hint": namesakes.hint(ctx, rec, home
 } else := object.union({"hint": _hint(rec, best, candidates)}, result.set_unique(ctx.object, sprintf("%s.name", [rec.field]), "name", best)) if {
 	candidates := resolve.names_in_namespace(rec, ctx.inv, ctx.profile)
 	best := similar.suggest(rec.name, candidates)
+}
+
+# _derived_fix: the object the reference names exists, and the profile
+# reads it through another it names (lib.refguard.resolve.derived_target:
+# Cilium, a ServiceImport's derived Service): name that one, or create it.
+_derived_fix(rec, via, ctx) := sprintf("set the %s annotation of %s %s/%s to %s", [spec.annotation, rec.kind, rec.namespace, rec.name, best[0]]) if {
+	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
+	best := similar.suggest(object.get(via, ["metadata", "annotations", spec.annotation], rec.name), object.keys(object.get(ctx.inv, [spec.collection, rec.namespace], {})))
+	count(best) == 1
+} else := sprintf("create %s %s/%s, or set the %s annotation of %s %s/%s to the %s it stands for", [kind, rec.namespace, name, spec.annotation, rec.kind, rec.namespace, rec.name, kind]) if {
+	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
+	kind := refs.collections[spec.collection].kind
+	name := via.metadata.annotations[spec.annotation]
+} else := sprintf("annotate %s %s/%s with %s: <the name of the %s it stands for>", [rec.kind, rec.namespace, rec.name, spec.annotation, refs.collections[spec.collection].kind]) if {
+	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
 }

@@ -21,6 +21,8 @@
 # scope: package
 package lib.refguard.rules.backend_port_not_found
 
+import data.lib.refguard.refs
+import data.lib.refguard.resolve
 import data.lib.refguard.result
 
 # A kind looked up by a config's backend_lookups lists the ports it
@@ -30,6 +32,19 @@ _port_list(rec) := concat(", ", [sprintf("%v", [p]) | some p in rec.resolution.p
 }
 
 else := concat(", ", [sprintf("%s/%s", [_shown(p.port), object.get(p, "protocol", "TCP")]) | some p in rec.target.spec.ports])
+
+_declared(rec) := sprintf("ports: %s", [list]) if {
+	list := _port_list(rec)
+	list != ""
+} else := "it declares none"
+
+# _subject: the object whose ports were read: the referenced one, or the
+# one the profile reads through it (a Cilium ServiceImport's derived
+# Service).
+_subject(ctx, rec) := sprintf("%s %s/%s, read through %s %s/%s,", [rec.kind, rec.namespace, rec.name, refs.collections[spec.collection].kind, rec.namespace, via.metadata.annotations[spec.annotation]]) if {
+	via := resolve.derived_via(rec, ctx.inv, ctx.profile)
+	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
+} else := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 _shown(port) := sprintf("%q", [port]) if is_string(port)
 
@@ -99,7 +114,7 @@ findings(ctx) := on_target | portless if {
 		rec.target != null
 		f := result.reference_finding("RG105", ctx, rec, object.union(_repair(ctx, rec), {
 			"reason": rec.resolution.reason,
-			"message": sprintf("%s %s/%s has no port %v (ports: %s)%s%s", [rec.kind, rec.namespace, rec.name, rec.port, _port_list(rec), _hint(rec), result.undetected(ctx, rec)]),
+			"message": sprintf("%s has no port %v (%s)%s%s", [_subject(ctx, rec), rec.port, _declared(rec), _hint(rec), result.undetected(ctx, rec)]),
 		}))
 	}
 
