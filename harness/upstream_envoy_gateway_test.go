@@ -1,25 +1,16 @@
 package harness_test
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"slices"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
 	yaml "go.yaml.in/yaml/v3"
-
-	"github.com/refguard/refguard/harness/check"
-	"github.com/refguard/refguard/harness/manifest"
 )
 
 // envoyGatewaySuite is the Envoy Gateway release whose translator tests the
@@ -84,23 +75,14 @@ spec:
 `, i)
 }
 
-// TestEnvoyGatewayTranslatorStatus checks every route of Envoy Gateway's
-// translator tests under the envoy-gateway profile and compares the
-// predicted ResolvedRefs (status, and reason when False) with the status
-// the translator wrote. Every difference must be listed with its reason,
-// and every listed one must still occur.
+// TestEnvoyGatewayTranslatorStatus holds the envoy-gateway profile to
+// every route of Envoy Gateway's translator tests (compareUpstream).
 func TestEnvoyGatewayTranslatorStatus(t *testing.T) {
 	dir := moduleDir(t, envoyGatewaySuite)
 	inputs, err := filepath.Glob(filepath.Join(dir, "internal", "gatewayapi", "testdata", "*.in.yaml"))
 	require.NoError(t, err)
 	require.NotEmpty(t, inputs, "the release's translator testdata")
-	listed := readDifferences(t, envoyGatewayDifferences)
-
-	checker := newChecker(t)
-	cfg := check.Config("envoy-gateway", nil, nil, nil)
-	var compared int
-	var unlisted []string
-	seen := map[string]bool{}
+	var cases []upstreamCase
 	for _, in := range inputs {
 		name := strings.TrimSuffix(filepath.Base(in), ".in.yaml")
 		manifests, routes := envoyGatewayManifests(t, in)
@@ -108,51 +90,9 @@ func TestEnvoyGatewayTranslatorStatus(t *testing.T) {
 			continue
 		}
 		want := envoyGatewayRouteStatus(t, filepath.Join(filepath.Dir(in), name+".out.yaml"))
-		loaded, err := manifest.LoadContents([]string{name + ".yaml"}, map[string][]byte{name + ".yaml": manifests}, checker.LoadOptions())
-		require.NoError(t, err, name)
-		rep, err := checker.Check(context.Background(), loaded, nil, cfg)
-		require.NoError(t, err, name)
-		got := map[string]string{}
-		for _, r := range rep.Routes {
-			for _, c := range r.Conditions {
-				if c.Type == "ResolvedRefs" {
-					got[r.Object.Kind+"/"+r.Object.Namespace+"/"+r.Object.Name] = statusText(c.Status, c.Reason)
-				}
-			}
-		}
-		for _, route := range slices.Sorted(maps.Keys(want)) {
-			compared++
-			if got[route] == want[route] {
-				continue
-			}
-			line := fmt.Sprintf("%s %s want %s got %s", name, route, want[route], got[route])
-			if _, ok := listed[line]; ok {
-				seen[line] = true
-				continue
-			}
-			unlisted = append(unlisted, line)
-		}
+		cases = append(cases, upstreamCase{name: name, manifests: manifests, want: want})
 	}
-	var stale []string
-	for line := range listed {
-		if !seen[line] {
-			stale = append(stale, line)
-		}
-	}
-	sort.Strings(stale)
-	t.Logf("%s: %d routes compared, %d listed differences", envoyGatewaySuite, compared, len(listed))
-	require.GreaterOrEqual(t, compared, 900, "the suite's routes were read")
-	require.Empty(t, unlisted, "routes whose predicted ResolvedRefs differs from Envoy Gateway's and is not listed in %s", envoyGatewayDifferences)
-	require.Empty(t, stale, "listed differences that no longer occur: remove them from %s", envoyGatewayDifferences)
-}
-
-// statusText is a ResolvedRefs condition as the comparison reads it: the
-// reason only when the status is False.
-func statusText(status, reason string) string {
-	if status == "False" {
-		return "False/" + reason
-	}
-	return status
+	compareUpstream(t, envoyGatewaySuite, "envoy-gateway", envoyGatewayDifferences, cases, 900)
 }
 
 // envoyGatewayManifests turns one of the suite's inputs into manifests: the
@@ -196,7 +136,7 @@ func envoyGatewayManifests(t *testing.T, path string) (manifests []byte, routes 
 }
 
 // envoyGatewayRouteStatus reads the ResolvedRefs the translator wrote for
-// each route (the same on every parent; "several" when parents disagree).
+// each route.
 func envoyGatewayRouteStatus(t *testing.T, path string) map[string]string {
 	t.Helper()
 	raw, err := os.ReadFile(path)
@@ -210,73 +150,12 @@ func envoyGatewayRouteStatus(t *testing.T, path string) map[string]string {
 		}
 		list, _ := output[in.key].([]any)
 		for _, item := range list {
-			var route struct {
-				Metadata struct{ Namespace, Name string }
-				Status   struct {
-					Parents []struct {
-						Conditions []struct{ Type, Status, Reason string }
-					}
-				}
-			}
+			var route upstreamRoute
 			js, err := json.Marshal(item)
 			require.NoError(t, err)
 			require.NoError(t, json.Unmarshal(js, &route), path)
-			ns := route.Metadata.Namespace
-			if ns == "" {
-				ns = "default"
-			}
-			key := in.kind + "/" + ns + "/" + route.Metadata.Name
-			for _, p := range route.Status.Parents {
-				for _, c := range p.Conditions {
-					if c.Type != "ResolvedRefs" {
-						continue
-					}
-					s := statusText(c.Status, c.Reason)
-					if prev, ok := status[key]; ok && prev != s {
-						s = "several"
-					}
-					status[key] = s
-				}
-			}
+			addRouteStatus(status, in.kind, route)
 		}
 	}
 	return status
-}
-
-// readDifferences reads a differences file: one "case route want W got G"
-// line each, then "#" and the reason it is not modelled.
-func readDifferences(t *testing.T, path string) map[string]string {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	listed := map[string]string{}
-	scanner := bufio.NewScanner(f)
-	for scanner.Scan() {
-		line := strings.TrimSpace(scanner.Text())
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		diff, why, ok := strings.Cut(line, "#")
-		require.True(t, ok, "%s: every difference says why: %q", path, line)
-		require.NotEmpty(t, strings.TrimSpace(why), "%s: every difference says why: %q", path, line)
-		listed[strings.TrimSpace(diff)] = strings.TrimSpace(why)
-	}
-	require.NoError(t, scanner.Err())
-	return listed
-}
-
-// moduleDir downloads a module@version through the Go module proxy into
-// the module cache and returns its directory.
-func moduleDir(t *testing.T, module string) string {
-	t.Helper()
-	cmd := exec.Command("go", "mod", "download", "-json", module)
-	cmd.Dir = t.TempDir() // outside this module: its go.mod stays as it is
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod")
-	out, err := cmd.Output()
-	require.NoError(t, err, "go mod download %s: %s", module, out)
-	var info struct{ Dir string }
-	require.NoError(t, json.Unmarshal(out, &info))
-	require.NotEmpty(t, info.Dir)
-	return info.Dir
 }
