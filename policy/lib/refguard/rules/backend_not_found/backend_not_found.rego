@@ -6,7 +6,13 @@
 #   and requests matching the rule get 500s. When an object of that name
 #   exists in other namespaces the finding names them (the namespace was
 #   left out or mistyped); else it names the closest existing Service in
-#   the target namespace when one is close enough.
+#   the target namespace when one is close enough. When that one is the
+#   reference's name under a prefix or suffix the route's own name carries
+#   too, kustomize's namePrefix/nameSuffix renamed the Service but not the
+#   backendRef (its name references know no Gateway API kind): the fix
+#   says how to declare the reference in the kustomization. Under the
+#   cilium profile a ServiceImport stands for the Service its
+#   derived-service annotation names, which must exist too.
 # related_resources:
 #   - description: "Gateway API BackendObjectReference"
 #     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
@@ -86,17 +92,62 @@ _by_name(ctx) := {f |
 # the target namespace, when one is close enough.
 _details(ctx, rec, homes) := object.union({"hint": namesakes.hint(ctx, rec, homes)}, namesakes.repair(ctx, rec, homes)) if {
 	count(homes) > 0
-} else := object.union({"hint": _hint(rec, best, candidates)}, result.set_unique(ctx.object, sprintf("%s.name", [rec.field]), "name", best)) if {
+} else := _suggested(ctx, rec, best, candidates) if {
 	candidates := resolve.names_in_namespace(rec, ctx.inv, ctx.profile)
 	best := similar.suggest(rec.name, candidates)
 }
+
+# _suggested: the closest name, and when it is the reference's name under
+# a prefix or suffix the route's own name carries too, what put it there:
+# kustomize's namePrefix and nameSuffix rename every object of an overlay
+# but rewrite only the name references they know, and those know no
+# Gateway API kind (a chart's release-name prefix does the same when a
+# template writes the backendRef's name by hand). Setting the name in the
+# rendered output is undone by the next build; the kustomization has to
+# declare the reference.
+_suggested(ctx, rec, best, candidates) := object.union(repair, {
+	"hint": sprintf("%s %s carries the %s this route's name carries too: kustomize's namePrefix/nameSuffix (or a chart's release name) renamed the %s but not this backendRef", [_hint(rec, best, candidates), best[0], _affix_text(affix), rec.kind]),
+	"fix": sprintf("%s; with kustomize, declare the reference so that every build renames it: configurations: [nameref.yaml] in the kustomization, nameref.yaml holding nameReference: [{kind: %s, fieldSpecs: [{kind: %s, path: %s}]}]", [repair.fix, rec.kind, ctx.object.kind, _field_spec_path(rec.field)]),
+}) if {
+	affix := _renamed_affix(ctx.object.name, rec.name, best)
+	repair := result.set_unique(ctx.object, sprintf("%s.name", [rec.field]), "name", best)
+} else := object.union({"hint": _hint(rec, best, candidates)}, result.set_unique(ctx.object, sprintf("%s.name", [rec.field]), "name", best))
+
+# _renamed_affix: [prefix, suffix] that the one suggested name puts around
+# the reference's name, at least one of them non-empty, when the route's
+# name (longer than both) carries them too.
+_renamed_affix(route_name, name, best) := [prefix, suffix] if {
+	count(best) == 1
+	i := indexof(best[0], name)
+	i >= 0
+	prefix := substring(best[0], 0, i)
+	suffix := substring(best[0], i + count(name), -1)
+	count(prefix) + count(suffix) > 0
+	count(route_name) > count(prefix) + count(suffix)
+	startswith(route_name, prefix)
+	endswith(route_name, suffix)
+}
+
+_affix_text([prefix, ""]) := sprintf("prefix %s", [prefix]) if prefix != ""
+
+_affix_text(["", suffix]) := sprintf("suffix %s", [suffix]) if suffix != ""
+
+_affix_text([prefix, suffix]) := sprintf("prefix %s and suffix %s", [prefix, suffix]) if {
+	prefix != ""
+	suffix != ""
+}
+
+# _field_spec_path: a kustomize fieldSpec path for the name of the
+# reference at field (spec.rules[0].backendRefs[1] →
+# spec/rules/backendRefs/name): kustomize walks every entry of a list.
+_field_spec_path(field) := concat("/", array.concat(split(regex.replace(field, `\[[0-9]+\]`, ""), "."), ["name"]))
 
 # _derived_fix: the object the reference names exists, and the profile
 # reads it through another it names (lib.refguard.resolve.derived_target:
 # Cilium, a ServiceImport's derived Service): name that one, or create it.
 _derived_fix(rec, via, ctx) := sprintf("set the %s annotation of %s %s/%s to %s", [spec.annotation, rec.kind, rec.namespace, rec.name, best[0]]) if {
 	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
-	best := similar.suggest(object.get(via, ["metadata", "annotations", spec.annotation], rec.name), object.keys(object.get(ctx.inv, [spec.collection, rec.namespace], {})))
+	best := _derived_candidates(rec, via, spec, ctx.inv)
 	count(best) == 1
 } else := sprintf("create %s %s/%s, or set the %s annotation of %s %s/%s to the %s it stands for", [kind, rec.namespace, name, spec.annotation, rec.kind, rec.namespace, rec.name, kind]) if {
 	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
@@ -105,3 +156,11 @@ _derived_fix(rec, via, ctx) := sprintf("set the %s annotation of %s %s/%s to %s"
 } else := sprintf("annotate %s %s/%s with %s: <the name of the %s it stands for>", [rec.kind, rec.namespace, rec.name, spec.annotation, refs.collections[spec.collection].kind]) if {
 	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
 }
+
+# _derived_candidates: the object the annotation most likely meant: the
+# closest to the name it gives, or, without one, that of the reference's
+# own name.
+_derived_candidates(rec, via, spec, inv) := [rec.name] if {
+	not is_string(object.get(via, ["metadata", "annotations", spec.annotation], null))
+	_ = inv[spec.collection][rec.namespace][rec.name]
+} else := similar.suggest(object.get(via, ["metadata", "annotations", spec.annotation], rec.name), object.keys(object.get(inv, [spec.collection, rec.namespace], {})))

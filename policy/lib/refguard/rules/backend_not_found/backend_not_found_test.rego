@@ -37,3 +37,53 @@ test_namesakes_in_several_namespaces_are_named_without_a_fix if {
 	f.edits == []
 	contains(f.message, "namespaces backend, staging")
 }
+
+test_a_name_prefix_the_route_carries_too_names_the_kustomize_fix if {
+	route := t.route("HTTPRoute", "app", "prod-web", [{"name": "api", "port": 80}])
+	fs := backend_not_found.findings(t.ctx(route, [t.svc("app", "prod-api", [t.port(80)])]))
+	some f in fs
+	contains(f.message, "carries the prefix prod- this route's name carries too")
+	startswith(f.fix, "set name: prod-api; with kustomize")
+	contains(f.fix, "fieldSpecs: [{kind: HTTPRoute, path: spec/rules/backendRefs/name}]")
+	[edit] := f.edits
+	edit.value == "prod-api"
+}
+
+test_a_prefix_the_route_lacks_is_only_a_suggestion if {
+	fs := backend_not_found.findings(t.ctx(t.http([{"name": "api", "port": 80}]), [t.svc("app", "prod-api", [t.port(80)])]))
+	some f in fs
+	not contains(f.message, "kustomize")
+	f.fix == "set name: prod-api"
+}
+
+test_field_spec_path_drops_indexes if {
+	backend_not_found._field_spec_path("spec.rules[0].filters[2].requestMirror.backendRef") == "spec/rules/filters/requestMirror/backendRef/name"
+}
+
+_service_import(annotations) := {
+	"apiVersion": "multicluster.x-k8s.io/v1beta1", "kind": "ServiceImport",
+	"metadata": {"namespace": "app", "name": "api", "annotations": annotations},
+	"spec": {"ports": [t.port(80)]},
+}
+
+_import_ref := [{"group": "multicluster.x-k8s.io", "kind": "ServiceImport", "name": "api", "port": 80}]
+
+test_cilium_service_import_without_its_annotation if {
+	fs := backend_not_found.findings(t.ctx_with(t.http(_import_ref), [_service_import({}), t.svc("app", "api", [t.port(80)])], {"profile": "cilium"}))
+	some f in fs
+	contains(f.message, "has no multicluster.kubernetes.io/derived-service annotation")
+	f.fix == "set the multicluster.kubernetes.io/derived-service annotation of ServiceImport app/api to api"
+}
+
+test_cilium_service_import_whose_service_is_missing if {
+	objs := [_service_import({"multicluster.kubernetes.io/derived-service": "derived-api"})]
+	fs := backend_not_found.findings(t.ctx_with(t.http(_import_ref), objs, {"profile": "cilium"}))
+	some f in fs
+	contains(f.message, "stands for Service app/derived-api")
+	startswith(f.fix, "create Service app/derived-api")
+}
+
+test_cilium_service_import_with_its_service_resolves if {
+	objs := [_service_import({"multicluster.kubernetes.io/derived-service": "derived-api"}), t.svc("app", "derived-api", [t.port(80)])]
+	count(backend_not_found.findings(t.ctx_with(t.http(_import_ref), objs, {"profile": "cilium"}))) == 0
+}
