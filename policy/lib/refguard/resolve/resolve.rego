@@ -372,6 +372,15 @@ _namespace_failure(rec, profile) := _schema_fail("namespace", rec.ref.namespace)
 
 _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
+# _in_rule: a reference among the others of its rule, for a controller that
+# rejects an object by what it is combined with (targets.rejected): the
+# route's kind, the reference's weight and its rule's backendRefs (none
+# for a filter's reference).
+_in_rule(route, rec) := {"route_kind": route.kind, "weight": rec.weight, "refs": refs} if {
+	rec.via == "backendRef"
+	refs := route.spec.rules[rec.rule].backendRefs
+} else := {"route_kind": route.kind, "weight": rec.weight, "refs": []}
+
 # _not_found_detail: what is missing, the referenced object or the one the
 # profile reads through it (derived_targets).
 _not_found_detail(rec, found, profile) := sprintf("%s has no %s annotation: the %s controller finds no %s behind it", [_ref_text(rec), spec.annotation, profile.name, refs.collections[spec.collection].kind]) if {
@@ -434,7 +443,8 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("not-found", _not_found_detail(rec, found, profile)) if {
 	found.target == null
 } else := _fail(rejected.step, sprintf("%s: %s", [_ref_text(rec), rejected.detail])) if {
-	rejected := targets.rejected(profile.target_checks[found.collection], found.target, found.inv)
+	check := profile.target_checks[found.collection] # a lookup: most profiles have none
+	rejected := targets.rejected(check, found.target, found.inv, _in_rule(found.route, rec))
 } else := _fail("externalname", sprintf("%s is an ExternalName Service, which the %s controller rejects", [_ref_text(rec), profile.name])) if {
 	found.target.spec.type == "ExternalName"
 	profile.externalname == "rejected"

@@ -17,10 +17,13 @@ import data.lib.refguard.similar
 # backend.go validateBackend, validate.go validateBackendRefBackend, route.go
 # validateDestinationSettings), in its order: a DynamicResolver with
 # endpoints, TLS without a CA, an endpoint address it rejects, a Unix
-# socket (never allowed behind a route), FQDN and IP endpoints mixed.
-rejected("envoy-gateway-backend", backend, inv) := _eg_backend(backend, inv)
+# socket (never allowed behind a route), FQDN and IP endpoints mixed; then
+# what the route's rule does with it (route.go): a DynamicResolver that
+# carries traffic beside other backendRefs of an HTTPRoute or TLSRoute rule.
+# in_rule: the reference's route kind, weight and rule's backendRefs.
+rejected("envoy-gateway-backend", backend, inv, in_rule) := _eg_backend(backend, inv, in_rule)
 
-_eg_backend(backend, inv) := _stop("backend-invalid", "DynamicResolver type cannot have endpoints specified") if {
+_eg_backend(backend, inv, in_rule) := _stop("backend-invalid", "DynamicResolver type cannot have endpoints specified") if {
 	backend.spec.type == "DynamicResolver"
 	count(_endpoints(backend)) > 0
 } else := _stop("backend-invalid", "must specify either CACertificateRefs or WellKnownCACertificates when InsecureSkipVerify is unset or false") if {
@@ -37,6 +40,27 @@ _eg_backend(backend, inv) := _stop("backend-invalid", "DynamicResolver type cann
 	is_object(endpoint.fqdn)
 	some other in _endpoints(backend)
 	is_object(other.ip)
+} else := _stop("backend-invalid", "dynamic resolver is not supported for multiple backendRefs: the rule answers every request with 500") if {
+	backend.spec.type == "DynamicResolver"
+	_eg_dynamic_resolver_shared(in_rule)
+}
+
+# _eg_dynamic_resolver_shared: a DynamicResolver that carries traffic is
+# not its rule's only destination. An HTTPRoute rule counts every
+# backendRef, zero weights included (processHTTPRouteRule); a TLSRoute
+# rule those that carry traffic (processTLSRouteParentRefs, which also
+# leaves out the ones that fail: counted here, their own failure fails the
+# route anyway). A GRPCRoute rule has no such check.
+_eg_dynamic_resolver_shared(in_rule) if {
+	in_rule.route_kind == "HTTPRoute"
+	in_rule.weight != 0
+	count(in_rule.refs) > 1
+}
+
+_eg_dynamic_resolver_shared(in_rule) if {
+	in_rule.route_kind == "TLSRoute"
+	in_rule.weight > 0
+	count([r | some r in in_rule.refs; object.get(r, "weight", 1) != 0]) > 1
 }
 
 _stop(step, detail) := {"step": step, "detail": detail}

@@ -6,8 +6,9 @@
 #   an endpoint hostname that is not a domain of two labels or more, an IP
 #   address that is invalid or in the loopback range (InvalidAddress), a
 #   Unix socket behind a route or FQDN and IP endpoints mixed in one Backend
-#   (UnsupportedAddressType), a DynamicResolver with endpoints, or TLS with
-#   no CA and no BackendTLSPolicy that supplies one (InvalidBackendRef).
+#   (UnsupportedAddressType), a DynamicResolver with endpoints or beside
+#   other backendRefs of an HTTPRoute or TLSRoute rule, or TLS with no CA
+#   and no BackendTLSPolicy that supplies one (InvalidBackendRef).
 #   ResolvedRefs turns False and the rule's requests get 500s.
 #   A BackendTLSPolicy that applies to the Service port without a CA
 #   certificate reference the controller can read (a kind other than
