@@ -236,6 +236,12 @@ _meant_for(section, svc, entry) if entry.name in similar.by_bigrams(section, {po
 #                         computeBackendTLSPolicy: the policy is then not
 #                         applied, and Contour speaks plain text to the
 #                         backend).
+#   cilium                more than one reference, or one that is not a
+#                         ConfigMap in the core group
+#                         (operator/pkg/gateway-api/policychecks
+#                         backendtlspolicy.go ValidateSpec: the policy is
+#                         then not applied, and Cilium speaks plain text
+#                         to the backend).
 #   istio                 a first reference that is not a ConfigMap in the
 #                         core group: Secrets are not supported, and the
 #                         others are ignored (backend_policies.go
@@ -296,6 +302,12 @@ _ca_problem("contour", cas) := sprintf("BackendTLSPolicy.Spec.Validation.CACerti
 	some ca in cas
 	kind := object.get(ca, "kind", "")
 	not kind in {"ConfigMap", "Secret"}
+}
+
+_ca_problem("cilium", cas) := "Having more than one CA Certificate Ref is not supported" if {
+	count(cas) > 1
+} else := "Only ConfigMaps are supported for CA Certificate Refs" if {
+	not _core_ca(cas[0], {"ConfigMap"}, {""})
 }
 
 _ca_problem("istio", cas) := sprintf("Certificate reference invalid: unsupported reference kind: %v (only its first caCertificateRef is read, and it must be a ConfigMap)", [object.get(cas[0], "kind", "")]) if {
@@ -370,7 +382,7 @@ _reads_ca_at(check, _) if check != "istio"
 
 _configmap_group("envoy-gateway", _)
 
-_configmap_group(check, "") if check in {"spec", "istio", "contour"}
+_configmap_group(check, "") if check in {"spec", "istio", "contour", "cilium"}
 
 _configmap_group(check, group) if {
 	check in {"nginx-gateway-fabric", "traefik"}
@@ -385,7 +397,8 @@ _configmap_group(check, group) if {
 # ca.crt, not empty (loadServersTransport); Istio data's cacert or ca.crt,
 # not empty (credentials/kube/secrets.go ExtractRoot); Contour data's
 # ca.crt, not empty (internal/dag cache.go convertCACertConfigMapToSecret,
-# secret.go validCASecret).
+# secret.go validCASecret); Cilium data's ca.crt, which must be PEM
+# (ValidateSpec: an empty one is not).
 holds_ca(check, cm) if {
 	check in {"spec", "nginx-gateway-fabric"}
 	some field in ["data", "binaryData"]
@@ -403,6 +416,8 @@ holds_ca("traefik", cm) if cm.data["ca.crt"] != ""
 
 holds_ca("contour", cm) if cm.data["ca.crt"] != ""
 
+holds_ca("cilium", cm) if cm.data["ca.crt"] != ""
+
 holds_ca("istio", cm) if {
 	some key in ["cacert", "ca.crt"]
 	cm.data[key] != ""
@@ -417,6 +432,8 @@ _ca_missing_text("traefik", ns, name) := sprintf(`getting configmap %s/%s: confi
 
 _ca_missing_text("contour", ns, name) := sprintf("Could not find CACertificateRef ConfigMap: %s/%s", [ns, name])
 
+_ca_missing_text("cilium", ns, name) := sprintf("CA Certificate does not exist: %s/%s", [ns, name])
+
 _ca_missing_text("istio", ns, name) := sprintf("Certificate reference not found: ConfigMap %s/%s", [ns, name])
 
 _ca_missing_text("spec", ns, name) := sprintf("its CA certificate ConfigMap %s/%s does not exist", [ns, name])
@@ -428,6 +445,8 @@ _ca_empty_text("nginx-gateway-fabric", ns, name) := sprintf("validation.caCertif
 _ca_empty_text("traefik", ns, name) := sprintf("ConfigMap %s/%s does not have a ca.crt", [ns, name])
 
 _ca_empty_text("contour", ns, name) := sprintf("Could not find CACertificateRef ConfigMap: %s/%s (it holds no ca.crt)", [ns, name])
+
+_ca_empty_text("cilium", _, _) := "CA Certificate ConfigMap does not contain a `ca.crt` key"
 
 _ca_empty_text("istio", ns, name) := sprintf("Certificate invalid: ConfigMap %s/%s has neither key cacert nor ca.crt (or they are empty)", [ns, name])
 

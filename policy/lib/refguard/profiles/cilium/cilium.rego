@@ -7,7 +7,9 @@
 #   protocol or appProtocol check, ExternalName allowed. It checks every
 #   reference for a grant, then every kind and port, then every lookup, so
 #   RefNotPermitted outranks InvalidKind, which outranks BackendNotFound,
-#   whatever the order of the references.
+#   whatever the order of the references. A BackendTLSPolicy it cannot use
+#   (several CA references, one that is not a ConfigMap, a ConfigMap
+#   without ca.crt in data) is not applied: plain text to the backend.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.cilium
@@ -45,5 +47,10 @@ profile := {
 	# CheckBackendIsExistingService checks that Service and its ports.
 	"derived_targets": {"serviceimports": {"annotation": "multicluster.kubernetes.io/derived-service", "collection": "services"}},
 	"join": "phase",
+	# A BackendTLSPolicy with one CA reference, a ConfigMap holding ca.crt
+	# in data; otherwise it is not applied and Cilium connects in plain
+	# text, with no route condition (lib.refguard.targets
+	# tls_policy_rejected).
+	"tls_policy_checks": "cilium",
 	"phases": {"grant": 0, "kind": 1, "port-missing": 1},
 }
