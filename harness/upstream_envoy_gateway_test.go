@@ -154,7 +154,8 @@ func envoyGatewayRouteStatus(t *testing.T, path string) map[string]string {
 			js, err := json.Marshal(item)
 			require.NoError(t, err)
 			require.NoError(t, json.Unmarshal(js, &route), path)
-			addRouteStatus(status, in.kind, route)
+			route.Kind = in.kind // the translator's lists leave it out
+			addRouteStatus(status, route)
 		}
 	}
 	return status

@@ -109,12 +109,12 @@ type upstreamRoute struct {
 
 // addRouteStatus records the ResolvedRefs a controller wrote for a route:
 // the same on every parent, "several" when parents disagree.
-func addRouteStatus(status map[string]string, kind string, route upstreamRoute) {
+func addRouteStatus(status map[string]string, route upstreamRoute) {
 	ns := route.Metadata.Namespace
 	if ns == "" {
 		ns = "default"
 	}
-	key := kind + "/" + ns + "/" + route.Metadata.Name
+	key := route.Kind + "/" + ns + "/" + route.Metadata.Name
 	for _, p := range route.Status.Parents {
 		for _, c := range p.Conditions {
 			if c.Type != "ResolvedRefs" {
@@ -163,7 +163,7 @@ func routeStatusOfObjects(t *testing.T, path string, status map[string]string) {
 			}
 		}
 		if strings.HasSuffix(route.Kind, "Route") {
-			addRouteStatus(status, route.Kind, route)
+			addRouteStatus(status, route)
 		}
 	}
 }

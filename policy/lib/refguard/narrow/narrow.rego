@@ -40,8 +40,8 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 derived_targets(found, profile) := {[spec.collection, t[1], name] |
 	some t, obj in found
 	spec := profile.derived_targets[t[0]]
-	name := obj.metadata.annotations[spec.annotation]
-	is_string(name)
+	name := resolve.derived_name(obj, spec)
+	name != null
 }
 
 # namesakes: {collection: {name}} of the route's references that

@@ -63,7 +63,7 @@ _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "targe
 # context parity tests, which run conftest on whole objects, disagree.
 inventory_fields := {
 	"services": _target_fields,
-	"serviceimports": {"spec": ["type", "externalName", "ports"], "metadata": ["annotations"]},
+	"serviceimports": object.union(_target_fields, {"metadata": ["annotations"]}),
 	"serviceentries": {"spec": ["hosts"]},
 	"configmaps": {"data": "*", "binaryData": "*"},
 }
@@ -138,20 +138,27 @@ _target_of(rec, inv, coll, profile) := t if {
 	t := derived_target(_target(rec, inv, coll), spec, inv, rec.namespace)
 } else := _target(rec, inv, coll)
 
-# derived_via: the object a reference names, when the profile reads it
-# through another (derived_targets); undefined otherwise and when absent.
-derived_via(rec, inv, profile) := via if {
+# derivation: how a reference is read through the object it names, when
+# the profile does so (derived_targets) and that object exists: "via" the
+# object, "spec" the profile's entry, "kind" the kind read in its stead and
+# "name" the name its annotation gives (null without one). Undefined
+# otherwise.
+derivation(rec, inv, profile) := {"via": via, "spec": spec, "kind": refs.collections[spec.collection].kind, "name": derived_name(via, spec)} if {
 	coll := collection(rec, profile)
-	_ = profile.derived_targets[coll]
+	spec := profile.derived_targets[coll]
 	via := inv[coll][rec.namespace][rec.name]
 }
 
-# derived_target: the object that via names through spec (an annotation
-# naming an object of spec.collection in namespace ns), or null.
-derived_target(via, spec, inv, ns) := t if {
+# derived_name: the name via's annotation (spec.annotation) gives, or null.
+derived_name(via, spec) := name if {
 	name := via.metadata.annotations[spec.annotation]
 	is_string(name)
-	t := inv[spec.collection][ns][name]
+} else := null
+
+# derived_target: the object that via names through spec (an object of
+# spec.collection in namespace ns), or null.
+derived_target(via, spec, inv, ns) := t if {
+	t := inv[spec.collection][ns][derived_name(via, spec)]
 } else := null
 
 # host_collections: collections a reference finds by host, not by name
@@ -383,14 +390,13 @@ _in_rule(route, rec) := {"route_kind": route.kind, "weight": rec.weight, "refs":
 
 # _not_found_detail: what is missing, the referenced object or the one the
 # profile reads through it (derived_targets).
-_not_found_detail(rec, found, profile) := sprintf("%s has no %s annotation: the %s controller finds no %s behind it", [_ref_text(rec), spec.annotation, profile.name, refs.collections[spec.collection].kind]) if {
-	spec := profile.derived_targets[found.collection]
-	via := found.inv[found.collection][rec.namespace][rec.name]
-	not is_string(object.get(via, ["metadata", "annotations", spec.annotation], null))
-} else := sprintf("%s stands for %s %s/%s (its %s annotation), which is not found", [_ref_text(rec), refs.collections[spec.collection].kind, rec.namespace, name, spec.annotation]) if {
-	spec := profile.derived_targets[found.collection]
-	name := found.inv[found.collection][rec.namespace][rec.name].metadata.annotations[spec.annotation]
+_not_found_detail(rec, found, profile) := _derivation_missing(rec, d, profile) if {
+	d := derivation(rec, found.inv, profile)
 } else := sprintf("%s not found", [_ref_text(rec)])
+
+_derivation_missing(rec, d, profile) := sprintf("%s has no %s annotation: the %s controller finds no %s behind it", [_ref_text(rec), d.spec.annotation, profile.name, d.kind]) if {
+	d.name == null
+} else := sprintf("%s stands for %s %s/%s (its %s annotation), which is not found", [_ref_text(rec), d.kind, rec.namespace, d.name, d.spec.annotation])
 
 # resolution decides one reference; found holds the lookups resolve made
 # (collection, target, entry: null when absent; permitted_by) and the route

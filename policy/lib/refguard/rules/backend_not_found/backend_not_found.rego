@@ -29,7 +29,6 @@
 package lib.refguard.rules.backend_not_found
 
 import data.lib.refguard.namesakes
-import data.lib.refguard.refs
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 import data.lib.refguard.similar
@@ -53,11 +52,11 @@ findings(ctx) := (by_name | by_host) | by_derivation if {
 	by_derivation := {f |
 		some rec in ctx.records
 		rec.resolution.step == "not-found"
-		via := resolve.derived_via(rec, ctx.inv, ctx.profile)
+		d := resolve.derivation(rec, ctx.inv, ctx.profile)
 		f := result.reference_finding("RG103", ctx, rec, {
 			"reason": rec.resolution.reason,
 			"message": sprintf("%s%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
-			"fix": _derived_fix(rec, via, ctx),
+			"fix": _derived_fix(rec, d, ctx.inv),
 		})
 	}
 	by_host := {f |
@@ -76,7 +75,7 @@ _by_name(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "not-found"
 	not resolve.collection(rec, ctx.profile) in resolve.host_collections
-	not resolve.derived_via(rec, ctx.inv, ctx.profile)
+	not resolve.derivation(rec, ctx.inv, ctx.profile)
 	not contains(rec.name, ".")
 	d := _details(ctx, rec, resolve.namesakes(rec, ctx.inv, ctx.profile))
 	f := result.reference_finding("RG103", ctx, rec, {
@@ -143,24 +142,23 @@ _affix_text([prefix, suffix]) := sprintf("prefix %s and suffix %s", [prefix, suf
 _field_spec_path(field) := concat("/", array.concat(split(regex.replace(field, `\[[0-9]+\]`, ""), "."), ["name"]))
 
 # _derived_fix: the object the reference names exists, and the profile
-# reads it through another it names (lib.refguard.resolve.derived_target:
+# reads it through another it names (lib.refguard.resolve.derivation:
 # Cilium, a ServiceImport's derived Service): name that one, or create it.
-_derived_fix(rec, via, ctx) := sprintf("set the %s annotation of %s %s/%s to %s", [spec.annotation, rec.kind, rec.namespace, rec.name, best[0]]) if {
-	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
-	best := _derived_candidates(rec, via, spec, ctx.inv)
+_derived_fix(rec, d, inv) := sprintf("set the %s annotation of %s %s/%s to %s", [d.spec.annotation, rec.kind, rec.namespace, rec.name, best[0]]) if {
+	best := _derived_candidates(rec, d, inv)
 	count(best) == 1
-} else := sprintf("create %s %s/%s, or set the %s annotation of %s %s/%s to the %s it stands for", [kind, rec.namespace, name, spec.annotation, rec.kind, rec.namespace, rec.name, kind]) if {
-	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
-	kind := refs.collections[spec.collection].kind
-	name := via.metadata.annotations[spec.annotation]
-} else := sprintf("annotate %s %s/%s with %s: <the name of the %s it stands for>", [rec.kind, rec.namespace, rec.name, spec.annotation, refs.collections[spec.collection].kind]) if {
-	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
-}
+} else := sprintf("create %s %s/%s, or set the %s annotation of %s %s/%s to the %s it stands for", [d.kind, rec.namespace, d.name, d.spec.annotation, rec.kind, rec.namespace, rec.name, d.kind]) if {
+	d.name != null
+} else := sprintf("annotate %s %s/%s with %s: <the name of the %s it stands for>", [rec.kind, rec.namespace, rec.name, d.spec.annotation, d.kind])
 
 # _derived_candidates: the object the annotation most likely meant: the
 # closest to the name it gives, or, without one, that of the reference's
 # own name.
-_derived_candidates(rec, via, spec, inv) := [rec.name] if {
-	not is_string(object.get(via, ["metadata", "annotations", spec.annotation], null))
-	_ = inv[spec.collection][rec.namespace][rec.name]
-} else := similar.suggest(object.get(via, ["metadata", "annotations", spec.annotation], rec.name), object.keys(object.get(inv, [spec.collection, rec.namespace], {})))
+_derived_candidates(rec, d, inv) := [rec.name] if {
+	d.name == null
+	_ = inv[d.spec.collection][rec.namespace][rec.name]
+} else := similar.suggest(_name_or(d.name, rec.name), object.keys(object.get(inv, [d.spec.collection, rec.namespace], {})))
+
+_name_or(null, name) := name
+
+_name_or(given, _) := given if given != null

@@ -21,7 +21,6 @@
 # scope: package
 package lib.refguard.rules.backend_port_not_found
 
-import data.lib.refguard.refs
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 
@@ -41,9 +40,8 @@ _declared(rec) := sprintf("ports: %s", [list]) if {
 # _subject: the object whose ports were read: the referenced one, or the
 # one the profile reads through it (a Cilium ServiceImport's derived
 # Service).
-_subject(ctx, rec) := sprintf("%s %s/%s, read through %s %s/%s,", [rec.kind, rec.namespace, rec.name, refs.collections[spec.collection].kind, rec.namespace, via.metadata.annotations[spec.annotation]]) if {
-	via := resolve.derived_via(rec, ctx.inv, ctx.profile)
-	spec := ctx.profile.derived_targets[resolve.collection(rec, ctx.profile)]
+_subject(ctx, rec) := sprintf("%s %s/%s, read through %s %s/%s,", [rec.kind, rec.namespace, rec.name, d.kind, rec.namespace, d.name]) if {
+	d := resolve.derivation(rec, ctx.inv, ctx.profile)
 } else := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 _shown(port) := sprintf("%q", [port]) if is_string(port)
