@@ -16,14 +16,24 @@ import (
 
 var helmTemplate = regexp.MustCompile(`\{\{-?\s*[.$a-zA-Z(]`)
 
+// helmBuiltin is an action that reads one of Helm's built-in objects or
+// calls a function only Helm defines: no rendered manifest holds one, so
+// it marks a chart's template even inside a quoted value.
+var helmBuiltin = regexp.MustCompile(`\{\{-?[^}]*(\$?\.(Values|Release|Chart|Capabilities|Files|Template)\b|\b(include|tpl|required|toYaml|fromYaml)\b)`)
+
 // templateLine is the line of the first template action ({{ .Values.x }},
-// {{- include … }}) outside a comment, 0 when there is none. Any one makes
-// the file a template: YAML reads {{ … }} as a flow mapping, so a value
-// holding one is silently something else (a name becomes a map).
+// {{- include … }}) that makes the file a template, 0 when none does. An
+// action where YAML reads a value is one: YAML reads {{ … }} as a flow
+// mapping, so a value holding one is silently something else (a name
+// becomes a map). So is an action on Helm's built-in objects anywhere. An
+// action inside a string is data when it is not Helm's: a PrometheusRule's
+// "{{ $labels.instance }}", an Alertmanager template in a ConfigMap, a
+// kgateway transformation '{{ header("x") }}'; so is one in a comment.
 func templateLine(data []byte) int {
 	if !bytes.Contains(data, []byte("{{")) {
 		return 0
 	}
+	first, builtin, actions := 0, 0, 0
 	line := 0
 	for rest := data; len(rest) > 0; {
 		line++
@@ -36,11 +46,54 @@ func templateLine(data []byte) int {
 		if trimmed := bytes.TrimLeft(text, " \t"); len(trimmed) > 0 && trimmed[0] == '#' {
 			continue
 		}
-		if helmTemplate.Match(text) {
-			return line
+		if !helmTemplate.Match(text) {
+			continue
+		}
+		if first == 0 {
+			first = line
+		}
+		if builtin == 0 && helmBuiltin.Match(text) {
+			builtin = line
+		}
+		actions += bytes.Count(text, []byte("{{"))
+	}
+	switch {
+	case first == 0:
+		return 0
+	case builtin > 0:
+		return builtin
+	case actionsInStrings(data) >= actions:
+		return 0
+	}
+	return first
+}
+
+// actionsInStrings counts the "{{" that YAML reads inside string values
+// (and keys) of data's documents; -1 when data is not YAML. Aliases are
+// not followed, so the count is linear in data.
+func actionsInStrings(data []byte) int {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	count := 0
+	var walk func(*yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.ScalarNode {
+			count += strings.Count(n.Value, "{{")
+		}
+		for _, c := range n.Content {
+			walk(c)
 		}
 	}
-	return 0
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if err == io.EOF {
+			return count
+		}
+		if err != nil {
+			return -1
+		}
+		walk(&doc)
+	}
 }
 
 // parseRun parses a run of chunks (see singleRuns) with one decoder: a

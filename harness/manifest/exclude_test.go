@@ -62,17 +62,44 @@ func TestWalkExcludesAndFollowsARootLink(t *testing.T) {
 	require.Equal(t, []string{filepath.Join(link, "svc.yaml")}, res.Files)
 }
 
-// TestTemplateAnywhereIsAnError: a template action in any value (where
-// YAML would read a flow mapping and the object would be silently wrong)
-// is an error naming its line; in a comment it is not.
-func TestTemplateAnywhereIsAnError(t *testing.T) {
+// TestTemplateActionsOutsideStringsAreAnError: a template action where
+// YAML reads a value (a flow mapping, the object silently wrong), or one
+// on Helm's built-in objects anywhere, makes the file a template, an error
+// naming its line; an action in a comment, or inside a string and not
+// Helm's, is data.
+func TestTemplateActionsOutsideStringsAreAnError(t *testing.T) {
 	for src, line := range map[string]int{
 		"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: {{ .Values.port }}\n": 7,
 		"# {{ .Values.x }} documented\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n":                    0,
 		"{{- include \"x\" . }}\n": 1,
+		// Helm's objects inside quotes: a chart's template all the same.
+		"apiVersion: v1\nkind: Service\nmetadata:\n  name: \"{{ .Release.Name }}-web\"\n": 4,
+		// An action that is not Helm's, where YAML reads a value.
+		"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n    - port: {{ $port }}\n": 7,
+		// A PrometheusRule's annotations: strings, quoted or plain.
+		"apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: Down\n          annotations:\n            summary: \"{{ $labels.instance }} down\"\n            description: Instance {{ $labels.instance }} has {{ $value }}\n": 0,
+		// An Alertmanager template in a ConfigMap's block scalar.
+		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\ndata:\n  slack.tmpl: |\n    {{ define \"slack.title\" }}{{ .Status | toUpper }}{{ end }}\n": 0,
+		// kgateway's transformation, single-quoted.
+		"kind: TrafficPolicy\napiVersion: gateway.kgateway.dev/v1alpha1\nmetadata:\n  name: p\nspec:\n  transformation:\n    request:\n      set:\n        - name: x\n          value: '{{ header(\"x-user-id\") }}'\n": 0,
+		// A string action, then one outside any string: the file's first.
+		"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: t\n  annotations:\n    a: \"{{ x }}\"\ndata:\n  k: {{ y }}\n": 6,
+		// Not YAML at all: a template.
+		"{{ if x }}\napiVersion: v1\n{{ end }}\n": 1,
 	} {
 		require.Equal(t, line, templateLine([]byte(src)), src)
 	}
+}
+
+// TestPrometheusRuleBesideRoutesIsRead: a directory holding a
+// PrometheusRule with template actions in its annotations is checked, not
+// refused.
+func TestPrometheusRuleBesideRoutesIsRead(t *testing.T) {
+	src := "apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata:\n  name: r\n  namespace: shop\nspec:\n  groups:\n    - name: g\n      rules:\n        - alert: Down\n          annotations:\n            summary: \"{{ $labels.instance }} down\"\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\n"
+	res, err := LoadWithOptions([]string{"-"}, strings.NewReader(src), Options{})
+	require.NoError(t, err)
+	require.Len(t, res.Objects, 2)
+	require.Equal(t, "Service", res.Objects[1].Kind)
 }
 
 // TestByteOrderMarkStartingALaterDocument: a document that starts with a

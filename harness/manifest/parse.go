@@ -61,7 +61,6 @@ func parse(sources []source, opts Options) (*Result, error) {
 			}
 			continue
 		}
-		template := templateLine(src.data)
 		switch {
 		case len(src.data) > MaxFileSize:
 			prelude[i] = &Error{File: src.file, Err: fmt.Errorf("input larger than the %d byte limit", MaxFileSize)}
@@ -69,8 +68,6 @@ func parse(sources []source, opts Options) (*Result, error) {
 			prelude[i] = &Error{File: src.file, Line: firstBadLine(src.data), Err: errors.New("not a text file (binary data or invalid UTF-8)")}
 		case len(bytes.TrimSpace(src.data)) == 0:
 			notes[i] = []Note{{File: src.file, Line: 1, Message: "empty file, nothing to check"}}
-		case template > 0:
-			prelude[i] = &Error{File: src.file, Line: template, Err: errors.New("this is a Helm or Go template ({{ … }}), not a manifest: render it first (helm template RELEASE CHART -n NAMESPACE | refguard check -n NAMESPACE -), or leave it out with --exclude")}
 		default:
 			chunks := splitDocuments(src.data)
 			for _, c := range chunks {
@@ -80,6 +77,12 @@ func parse(sources []source, opts Options) (*Result, error) {
 				}
 			}
 			if prelude[i] != nil {
+				continue
+			}
+			// After admission: telling a template from a string that holds
+			// an action may parse the file, which the budget bounds.
+			if line := templateLine(src.data); line > 0 {
+				prelude[i] = &Error{File: src.file, Line: line, Err: errors.New("this is a Helm or Go template ({{ … }}), not a manifest: render it first (helm template RELEASE CHART -n NAMESPACE | refguard check -n NAMESPACE -), or leave it out with --exclude")}
 				continue
 			}
 			for _, group := range groupChunks(chunks, workers*4) {
