@@ -15,6 +15,7 @@ package lib.refguard.conftest
 import data.lib.refguard.all
 import data.lib.refguard.config
 import data.lib.refguard.context
+import data.lib.refguard.grants
 import data.lib.refguard.inventory as cluster_inventory
 import data.lib.refguard.narrow
 import data.lib.refguard.refs
@@ -206,9 +207,20 @@ _indexed := {collection: {ns: {name: objects[i] | some name, [i] in by_name} | s
 	some collection, by_ns in _positions
 }
 
-inventory := object.union({c: {} | some c, _ in _collections}, _indexed) if combined
+# inventory: the set's objects by collection, namespace and name, and the
+# indexes the core reads instead of scanning, built once per query: the
+# grants by target namespace, from namespace and to name (a namespace that
+# grants a hundred routes costs two lookups per reference, not a hundred
+# checks) and the names of the objects a backendRef names (where a
+# reference found nowhere costs one lookup, not one per namespace).
+inventory := object.union(_set_collections, {
+	"referencegrants_by_from_to": grants.by_from_to(_set_collections.referencegrants),
+	"namespaces_by_name": resolve.names_index(_set_collections, resolve.named_collections),
+}) if combined
 
 else := null
+
+_set_collections := object.union({c: {} | some c, _ in _collections}, _indexed)
 
 # inventory_for: the objects in the --combine set and, when a cluster
 # inventory is given with conftest --data, the cluster's objects in the

@@ -1,6 +1,8 @@
 package lib.refguard.conftest_test
 
 import data.lib.refguard.conftest
+import data.lib.refguard.profiles
+import data.lib.refguard.resolve
 import data.lib.refguard.testutil as t
 
 _file(contents) := {"path": "set.yaml", "contents": contents}
@@ -31,8 +33,17 @@ test_inventory_reads_list_items_and_skips_what_is_not_an_object if {
 
 test_inventory_has_every_collection if {
 	inv := conftest.inventory with input as [_file(t.svc("app", "web", []))]
-	object.keys(inv) == {"services", "serviceimports", "referencegrants", "backendtlspolicies", "backends", "serviceentries", "configmaps"}
+	object.keys(inv) == {"services", "serviceimports", "referencegrants", "backendtlspolicies", "backends", "serviceentries", "configmaps", "referencegrants_by_from_to", "namespaces_by_name"}
 	inv.serviceimports == {}
+}
+
+# The inventory carries the names index the core reads instead of every
+# namespace: a name found in other namespaces is found through it.
+test_inventory_indexes_names_by_collection if {
+	set := [_file([t.svc("a", "web", []), t.svc("b", "web", []), t.svc("b", "db", [])])]
+	inv := conftest.inventory with input as set
+	inv.namespaces_by_name.services == {"web": {"a": true, "b": true}, "db": {"b": true}}
+	resolve.namesakes({"group": "", "kind": "Service", "namespace": "c", "name": "web"}, inv, profiles.named("spec")) == ["a", "b"]
 }
 
 test_inventory_keys_objects_by_kind_and_group if {
