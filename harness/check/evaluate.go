@@ -130,16 +130,45 @@ func (c *Checker) wasmData(ctx context.Context, table inventory.Table, objects [
 		if err != nil {
 			return nil, err
 		}
-		derived, err := evalWasm[map[string]json.RawMessage](ctx, inst, engine.DerivedQuery, jsonObject(reads))
+		entries, err := evalWasm[json.RawMessage](ctx, inst, engine.DerivedQuery, jsonObject(reads))
 		inst.Close(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("derive inventory collections: %w", err)
 		}
-		for name, v := range derived {
-			collections[name] = v
+		if err := addAssembled(collections, entries); err != nil {
+			return nil, fmt.Errorf("derive inventory collections: %w", err)
 		}
 	}
 	return jsonObject(map[string][]byte{"kubernetes": jsonObject(collections)}), nil
+}
+
+// addAssembled nests the derived entries the Wasm build returned
+// (engine.AssembleDerived, as OPA's evaluator does) and adds each derived
+// collection to collections as JSON.
+func addAssembled(collections map[string][]byte, entries json.RawMessage) error {
+	if len(entries) == 0 {
+		return nil // the policy derives nothing
+	}
+	v, err := ast.ValueFromReader(bytes.NewReader(entries))
+	if err != nil {
+		return err
+	}
+	obj, ok := v.(ast.Object)
+	if !ok {
+		return fmt.Errorf("%s is not an object", engine.DerivedQuery)
+	}
+	derived, err := engine.AssembleDerived(obj)
+	if err != nil {
+		return err
+	}
+	return derived.Iter(func(k, v *ast.Term) error {
+		b, err := astjson.Append(nil, v.Value)
+		if err != nil {
+			return err
+		}
+		collections[string(k.Value.(ast.String))] = b
+		return nil
+	})
 }
 
 // jsonObject writes members (name → JSON text) as one JSON object, names

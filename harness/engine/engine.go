@@ -220,9 +220,13 @@ func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store
 	if err != nil {
 		return fmt.Errorf("derive inventory collections: %w", err)
 	}
-	derived, ok := t.Value.(ast.Object)
+	entries, ok := t.Value.(ast.Object)
 	if !ok {
 		return fmt.Errorf("derive inventory collections: %s is not an object", DerivedQuery)
+	}
+	derived, err := AssembleDerived(entries)
+	if err != nil {
+		return fmt.Errorf("derive inventory collections: %w", err)
 	}
 	txn, err := store.NewTransaction(ctx, storage.WriteParams)
 	if err != nil {

@@ -88,11 +88,14 @@ func TestAddDerivedStoresEachCollectionNextToTheInventory(t *testing.T) {
 	}{
 		"derived": {module: `package refguard.harness
 
-derived := {"names_by_ns": {ns: object.keys(objs) | some ns, objs in data.kubernetes.services}}
-`, want: `{"names_by_ns": {"a": ["x"]}, "services": {"a": {"x": {}}}}`},
+derived := {"names_by_ns": [[[ns, name], true] | some ns, objs in data.kubernetes.services; some name, _ in objs]}
+`, want: `{"names_by_ns": {"a": {"x": true}}, "services": {"a": {"x": {}}}}`},
 		"none":          {module: "package other\n\nx := 1\n", want: `{"services": {"a": {"x": {}}}}`},
 		"not an object": {module: "package refguard.harness\n\nderived := [1]\n", want: "is not an object", err: true},
-		"bad name":      {module: "package refguard.harness\n\nderived := {1: {}}\n", want: "collection name 1 is not a string", err: true},
+		"bad name":      {module: "package refguard.harness\n\nderived := {1: []}\n", want: "collection name 1 is not a string", err: true},
+		"not entries":   {module: "package refguard.harness\n\nderived := {\"x\": {}}\n", want: "the entries are not an array", err: true},
+		"bad path":      {module: "package refguard.harness\n\nderived := {\"x\": [[[\"a\", 1], true]]}\n", want: "path element 1 is not a string", err: true},
+		"value on path": {module: "package refguard.harness\n\nderived := {\"x\": [[[\"a\"], true], [[\"a\", \"b\"], true]]}\n", want: "holds a value, not an object", err: true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			compiler, err := Compile(map[string]string{"m.rego": tc.module})
@@ -112,4 +115,21 @@ derived := {"names_by_ns": {ns: object.keys(objs) | some ns, objs in data.kubern
 			assert.Equal(t, want, got)
 		})
 	}
+}
+
+// TestAssembleDerivedNestsEveryEntry: each entry's value lands at its
+// path, the objects on the way shared by the entries that pass through
+// them, and a path given twice keeps its first value.
+func TestAssembleDerivedNestsEveryEntry(t *testing.T) {
+	entries := ast.MustParseTerm(`{"idx": [
+		[["t", "a", "x"], {"g": 1}],
+		[["t", "a", "y"], {"g": 2}],
+		[["t", "b", "x"], {"g": 3}],
+		[["u", "a", "x"], {"g": 4}],
+		[["t", "a", "x"], {"g": 1}]
+	], "empty": []}`).Value.(ast.Object)
+	got, err := AssembleDerived(entries)
+	require.NoError(t, err)
+	want := ast.MustParseTerm(`{"idx": {"t": {"a": {"x": {"g": 1}, "y": {"g": 2}}, "b": {"x": {"g": 3}}}, "u": {"a": {"x": {"g": 4}}}}, "empty": {}}`).Value
+	assert.Equal(t, 0, want.Compare(got), "got %v", got)
 }

@@ -31,18 +31,24 @@ _inventory := data.kubernetes
 # derived: collections the CLI adds to data.kubernetes once, after loading
 # the inventory and before any route is evaluated, computed from the
 # inventory collections derived_reads names, given as input (both
-# evaluators hand over just those, instead of the whole inventory): the
-# grants indexed by target namespace, from namespace and to name ("" for an
-# entry without one), which lib.refguard.grants reads instead of every
-# grant of the target namespace (a namespace that grants a hundred routes
-# costs two lookups, not a hundred checks). Keys are the fields' values when
-# they are strings (JSON's object keys: the CLI hands the index to the Wasm
-# build as JSON; see lib.refguard.grants.by_from_to).
+# evaluators hand over just those, instead of the whole inventory). Each
+# is given as entries, [path, value] pairs that the CLI nests into the
+# collection (engine.AssembleDerived: OPA's Wasm build has no linear way to
+# group). The grants indexed by target namespace, from namespace and to
+# name ("" for an entry without one), which lib.refguard.grants reads
+# instead of every grant of the target namespace (a namespace that grants
+# a hundred routes costs two lookups, not a hundred checks); and the
+# namespaces of each name, which lib.refguard.resolve.namesakes reads
+# instead of every namespace. Path elements are strings (JSON's object
+# keys: the Wasm build hands the entries over as JSON).
 derived := _derived(input)
 
-derived_reads := {"referencegrants"}
+derived_reads := {"referencegrants"} | resolve.named_collections
 
-_derived(kubernetes) := {"referencegrants_by_from_to": grants.by_from_to(object.get(kubernetes, "referencegrants", {}))}
+_derived(kubernetes) := {
+	"referencegrants_by_from_to": grants.by_from_to_entries(object.get(kubernetes, "referencegrants", {})),
+	"namespaces_by_name": resolve.names_entries(kubernetes, resolve.named_collections),
+}
 
 # route_kinds: the kinds the CLI checks as routes. (Read here, not from
 # lib.refguard.refs: OPA's Wasm compiler rejects an entrypoint in that

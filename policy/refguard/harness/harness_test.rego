@@ -28,8 +28,12 @@ _route := {"kind": "HTTPRoute", "metadata": {"namespace": "a"}}
 
 _rec(name) := {"namespace": "t", "kind": "Service", "group": "", "name": name}
 
-_indexed := object.union(_inventory, derived) if {
-	derived := harness.derived with input as _inventory
+# The index as the CLI nests the entries derived gives (every entry's
+# value at its path: engine.AssembleDerived), and as conftest builds it.
+_indexed := object.union(_inventory, {"referencegrants_by_from_to": index}) if {
+	entries := harness.derived.referencegrants_by_from_to with input as _inventory
+	index := object.union_n([{p[0]: {p[1]: {p[2]: {p[3]: v}}}} | some [p, v] in entries])
+	index == grants.by_from_to(_inventory.referencegrants)
 }
 
 # The index holds every grant under each (from namespace, to name) pair, a
@@ -74,7 +78,7 @@ _services := {"t": {"x": {"apiVersion": "v1", "kind": "Service", "spec": {"ports
 test_derived_reads_is_all_derived_reads if {
 	full := object.union(_inventory, {"services": _services})
 	some_of_it := object.filter(full, harness.derived_reads)
-	object.keys(some_of_it) == {"referencegrants"}
+	object.keys(some_of_it) == {"referencegrants", "services"}
 	from_reads := harness.derived with input as some_of_it
 	from_reads == harness.derived with input as full
 }

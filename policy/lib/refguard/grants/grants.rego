@@ -109,9 +109,10 @@ _one_to_one(grant) if {
 # namespace from_ns to name, when the inventory carries them indexed
 # (referencegrants_by_from_to: {ns: {from_ns: {to_name: {name: grant}}}},
 # to_name "" for a to entry without a name; a context that holds its
-# inventory across evaluations builds it once — the CLI does, with
-# refguard.harness.derived); otherwise every grant of ns. permitting checks
-# every field either way.
+# inventory across evaluations builds it once: the CLI, from
+# by_from_to_entries with refguard.harness.derived, and conftest, with
+# by_from_to); otherwise every grant of ns. permitting checks every field
+# either way.
 _candidates(inv, ns, from_ns, name) := object.union(
 	object.get(index, [ns, from_ns, name], {}),
 	object.get(index, [ns, from_ns, ""], {}),
@@ -120,22 +121,16 @@ _candidates(inv, ns, from_ns, name) := object.union(
 	is_object(index)
 } else := grants_in(inv, ns)
 
-# by_from_to indexes ReferenceGrants ({namespace: {name: grant}}) by
-# target namespace, from namespace and to name ("" for a to entry without
-# one): {ns: {from_ns: {to_name: {name: grant}}}}, what _candidates reads.
-# Keys are the fields' values when they are strings (JSON's object keys):
-# a from namespace that is not a string matches no route, and a to name
-# that is not a string matches no reference that gets to the grant step,
-# so the index holds every grant that can permit a reference. A to name
-# left out or null is keyed "", every name.
-#
-# Built by object.union_n, which merges the one-path objects below in
-# place, not as a partial rule (by_from_to[ns][from_ns][to_name][name] :=
-# grant): OPA checks every value a partial object rule produces against all
-# the paths it produced before, which is quadratic in the number of grants
-# (0.18 s at 5,000; 0.07 s this way). A path produced twice holds the same
-# grant, so merging it changes nothing.
-by_from_to(grants_by_ns) := object.union_n([{ns: {from_ns: {to_name: {name: grant}}}} |
+# by_from_to_entries: where each ReferenceGrant ({namespace: {name:
+# grant}}) goes in the index _candidates reads, [[ns, from_ns, to_name,
+# name], grant], by target namespace, from namespace and to name ("" for
+# a to entry without one). Keys are the fields' values when they are
+# strings (JSON's object keys): a from namespace that is not a string
+# matches no route, and a to name that is not a string matches no
+# reference that gets to the grant step, so the index holds every grant
+# that can permit a reference. A to name left out or null is keyed "",
+# every name.
+by_from_to_entries(grants_by_ns) := [[[ns, from_ns, to_name, name], grant] |
 	some ns, by_name in grants_by_ns
 	some name, grant in by_name
 	some from in grant.spec.from
@@ -143,6 +138,18 @@ by_from_to(grants_by_ns) := object.union_n([{ns: {from_ns: {to_name: {name: gran
 	is_string(from_ns)
 	some to in grant.spec.to
 	to_name := _to_name(to)
+]
+
+# by_from_to is the index itself, for an adapter that builds it in Rego
+# (conftest). Built by object.union_n, which OPA's evaluator merges in
+# place, not as a partial rule (by_from_to[ns][from_ns][to_name][name] :=
+# grant): OPA checks every value a partial object rule produces against all
+# the paths it produced before, which is quadratic in the number of grants.
+# (OPA's Wasm build copies at every merge instead: the CLI nests the
+# entries in Go, engine.AssembleDerived.) A path produced twice holds the
+# same grant, so merging it changes nothing.
+by_from_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: {p[3]: grant}}}} |
+	some [p, grant] in by_from_to_entries(grants_by_ns)
 ])
 
 # _to_name: the index key of a to entry, "" for every name (left out or

@@ -199,14 +199,12 @@ namesakes(rec, inv, profile) := sorted if {
 } else := []
 
 # _namespaces_named: the namespaces of coll holding an object named name,
-# sorted, from the inventory's names index when it carries one for coll
-# (one lookup), otherwise from every namespace of coll. Without the index
-# a set of N routes in N namespaces, each naming an object found nowhere,
-# costs N × N lookups. conftest's adapter, which holds the whole set in
-# one query, builds it (names_index). The CLI does not: OPA's Wasm build
-# has no linear way to group (object.union_n copies the object it builds
-# at every step, sort is an insertion sort), so there a reference found
-# nowhere scans the namespaces of its kind (docs/performance.md).
+# from the inventory's names index when it carries one for coll (one
+# lookup), otherwise from every namespace of coll. Without the index a set
+# of N routes in N namespaces, each naming an object found nowhere, costs
+# N × N lookups; an adapter that holds a whole set or cluster builds the
+# index once: the CLI, from names_entries with refguard.harness.derived,
+# and conftest, with names_index.
 _namespaces_named(inv, coll, name) := object.keys(object.get(index, name, {})) if {
 	index := inv.namespaces_by_name[coll]
 } else := {ns |
@@ -214,20 +212,27 @@ _namespaces_named(inv, coll, name) := object.keys(object.get(index, name, {})) i
 	_ = objs[name]
 }
 
-# named_collections: the collections names_index indexes, those whose
+# named_collections: the collections the names index covers, those whose
 # objects a backendRef names by namespace and name (a host collection is
 # looked up by host). A lookup collection a user declares is read without
 # the index.
 named_collections := {"services", "serviceimports", "backends"}
 
-# names_index: {collection: {name: {namespace: true}}} of the given
-# collections of an inventory, what _namespaces_named reads. Built by
-# object.union_n, which OPA's evaluator merges in place: linear in the
-# inventory.
-names_index(inv, collections) := object.union_n([{coll: {name: {ns: true}}} |
+# names_entries: where each object of the given collections goes in the
+# names index, [[collection, name, namespace], true]: the index is
+# {collection: {name: {namespace: true}}}.
+names_entries(inv, collections) := [[[coll, name, ns], true] |
 	some coll in collections
 	some ns, objs in object.get(inv, coll, {})
 	some name, _ in objs
+]
+
+# names_index is the index itself, for an adapter that builds it in Rego
+# (conftest): object.union_n, which OPA's evaluator merges in place, so
+# linear in the inventory (lib.refguard.grants.by_from_to says why not in
+# Wasm).
+names_index(inv, collections) := object.union_n([{p[0]: {p[1]: {p[2]: v}}} |
+	some [p, v] in names_entries(inv, collections)
 ])
 
 _entry_or_null(target, port, route) := e if {
