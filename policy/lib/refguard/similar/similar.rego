@@ -17,6 +17,8 @@ bigrams(s) := {substring(s, i, 2) | some i in numbers.range(0, count(s) - 2)}
 suggest(name, candidates) := [lower(name)] if {
 	lower(name) != name
 	lower(name) in candidates
+} else := [] if {
+	count(candidates) > max_candidates
 } else := closest(name, candidates)
 
 # did_you_mean: the question that offers what suggest found ("" for
@@ -51,7 +53,8 @@ did_you_mean(best) := sprintf("did you mean %s?", [best[0]]) if {
 # Names longer than max_name_length are never compared: no Kubernetes
 # object can carry one, and the Wasm build's substring indexes from the
 # start of the string, so bigrams of a hostile megabyte-long "name" would
-# cost time quadratic in its length.
+# cost time quadratic in its length. suggest compares a name with at most
+# max_candidates candidates.
 closest(name, candidates) := [] if {
 	count(name) > max_name_length
 } else := best if {
@@ -98,6 +101,14 @@ by_bigrams(name, candidates) := [] if {
 # max_name_length is the longest name Kubernetes accepts for any object
 # (a DNS-1123 subdomain).
 max_name_length := 253
+
+# max_candidates bounds the names one name is compared with: a reference
+# found nowhere is compared with every object of its kind in its
+# namespace, so without a bound a namespace of N Services with a tenth of
+# its references mistyped would cost N × N / 10 comparisons. A namespace
+# with more objects of the kind gets no suggestion but the exact name in
+# lowercase (suggest).
+max_candidates := 1000
 
 _comparable(candidates) := {c | some c in candidates; count(c) <= max_name_length}
 

@@ -42,10 +42,18 @@ _hint(rec, best, candidates) := similar.did_you_mean(best) if {
 	count(candidates) == 0
 } else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", _some_names(candidates))])
 
-_some_names(names) := ns if {
+# _some_names: the first five names in order, "…" for the rest. Found by
+# min, five times, not by sorting them all: OPA's Wasm build sorts by
+# insertion, quadratic in a namespace's names for every reference into it.
+_some_names(names) := sort(names) if {
 	count(names) <= 5
-	ns := sort(names)
-} else := array.concat(array.slice(sort(names), 0, 5), ["…"])
+} else := [a, b, c, d, e, "…"] if {
+	a := min(names)
+	b := min(names - {a})
+	c := min(names - {a, b})
+	d := min(names - {a, b, c})
+	e := min(names - {a, b, c, d})
+}
 
 findings(ctx) := (by_name | by_host) | by_derivation if {
 	by_name := _by_name(ctx)
@@ -91,9 +99,26 @@ _by_name(ctx) := {f |
 # the target namespace, when one is close enough.
 _details(ctx, rec, homes) := object.union({"hint": namesakes.hint(ctx, rec, homes)}, namesakes.repair(ctx, rec, homes)) if {
 	count(homes) > 0
+} else := _crowded(ctx, rec, objs) if {
+	objs := object.get(ctx.inv, [resolve.collection(rec, ctx.profile), rec.namespace], {})
+	count(objs) > similar.max_candidates
 } else := _suggested(ctx, rec, best, candidates) if {
 	candidates := resolve.names_in_namespace(rec, ctx.inv, ctx.profile)
 	best := similar.suggest(rec.name, candidates)
+}
+
+# _crowded: a namespace holding more objects of the kind than a name is
+# compared with (lib.refguard.similar.max_candidates): only the name in
+# lowercase is looked up, and the hint counts the objects instead of
+# listing any, so that a reference into it costs the same however many it
+# holds.
+_crowded(ctx, rec, objs) := _suggested(ctx, rec, [lower(rec.name)], {lower(rec.name)}) if {
+	lower(rec.name) != rec.name
+	_ = objs[lower(rec.name)]
+} else := {
+	"hint": sprintf("namespace %s holds %d %ss, more than are compared for a similar name", [rec.namespace, count(objs), rec.kind]),
+	"fix": "",
+	"edits": [],
 }
 
 # _suggested: the closest name, and when it is the reference's name under

@@ -1,6 +1,7 @@
 package lib.refguard.rules.backend_not_found_test
 
 import data.lib.refguard.rules.backend_not_found
+import data.lib.refguard.similar
 import data.lib.refguard.testutil as t
 
 test_typo_fires_with_fix if {
@@ -86,4 +87,23 @@ test_cilium_service_import_whose_service_is_missing if {
 test_cilium_service_import_with_its_service_resolves if {
 	objs := [_service_import({"multicluster.kubernetes.io/derived-service": "derived-api"}), t.svc("app", "derived-api", [t.port(80)])]
 	count(backend_not_found.findings(t.ctx_with(t.http(_import_ref), objs, {"profile": "cilium"}))) == 0
+}
+
+# A namespace with more Services than a name is compared with: no similar
+# name is looked for and none listed, the count is given; the name in
+# lowercase is still found.
+test_a_crowded_namespace_is_counted_not_compared if {
+	objs := [t.svc("app", sprintf("svc-%d", [i]), [t.port(80)]) | some i in numbers.range(1, similar.max_candidates + 1)]
+	[f] := [f | some f in backend_not_found.findings(t.ctx(t.http([{"name": "svc-1x", "port": 80}]), objs))]
+	contains(f.message, sprintf("namespace app holds %d Services, more than are compared", [similar.max_candidates + 1]))
+	f.fix == ""
+	[g] := [g | some g in backend_not_found.findings(t.ctx(t.http([{"name": "SVC-1", "port": 80}]), objs))]
+	g.fix == "set name: svc-1"
+}
+
+# The hint lists the first five names in order when none is close.
+test_the_first_five_names_are_listed if {
+	objs := [t.svc("app", n, [t.port(80)]) | some n in ["f", "b", "g", "a", "e", "c", "d"]]
+	[f] := [f | some f in backend_not_found.findings(t.ctx(t.http([{"name": "zzzzzz", "port": 80}]), objs))]
+	contains(f.message, "Services in namespace app: a, b, c, d, e, …")
 }
