@@ -37,7 +37,8 @@ _inventory := data.kubernetes
 # group). The grants indexed by target namespace, from namespace and to
 # name ("" for an entry without one), which lib.refguard.grants reads
 # instead of every grant of the target namespace (a namespace that grants
-# a hundred routes costs two lookups, not a hundred checks); and the
+# a hundred routes costs two lookups, not a hundred checks), and by the
+# name a to entry allows (lib.refguard.grants.near_misses); and the
 # namespaces of each name, which lib.refguard.resolve.namesakes reads
 # instead of every namespace. Path elements are strings (JSON's object
 # keys: the Wasm build hands the entries over as JSON).
@@ -47,6 +48,7 @@ derived_reads := {"referencegrants"} | resolve.named_collections
 
 _derived(kubernetes) := {
 	"referencegrants_by_from_to": grants.by_from_to_entries(object.get(kubernetes, "referencegrants", {})),
+	"referencegrants_by_to": grants.by_to_entries(object.get(kubernetes, "referencegrants", {})),
 	"namespaces_by_name": resolve.names_entries(kubernetes, resolve.named_collections),
 }
 

@@ -211,10 +211,12 @@ _indexed := {collection: {ns: {name: objects[i] | some name, [i] in by_name} | s
 # indexes the core reads instead of scanning, built once per query: the
 # grants by target namespace, from namespace and to name (a namespace that
 # grants a hundred routes costs two lookups per reference, not a hundred
-# checks) and the names of the objects a backendRef names (where a
+# checks) and by the name they allow (the near misses of a reference no
+# grant permits), and the names of the objects a backendRef names (where a
 # reference found nowhere costs one lookup, not one per namespace).
 inventory := object.union(_set_collections, {
 	"referencegrants_by_from_to": grants.by_from_to(_set_collections.referencegrants),
+	"referencegrants_by_to": grants.by_to(_set_collections.referencegrants),
 	"namespaces_by_name": resolve.names_index(_set_collections, resolve.named_collections),
 }) if combined
 

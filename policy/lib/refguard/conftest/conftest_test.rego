@@ -33,7 +33,7 @@ test_inventory_reads_list_items_and_skips_what_is_not_an_object if {
 
 test_inventory_has_every_collection if {
 	inv := conftest.inventory with input as [_file(t.svc("app", "web", []))]
-	object.keys(inv) == {"services", "serviceimports", "referencegrants", "backendtlspolicies", "backends", "serviceentries", "configmaps", "referencegrants_by_from_to", "namespaces_by_name"}
+	object.keys(inv) == {"services", "serviceimports", "referencegrants", "backendtlspolicies", "backends", "serviceentries", "configmaps", "referencegrants_by_from_to", "referencegrants_by_to", "namespaces_by_name"}
 	inv.serviceimports == {}
 }
 

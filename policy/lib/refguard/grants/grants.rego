@@ -152,6 +152,25 @@ by_from_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: {p[3]: grant}}}
 	some [p, grant] in by_from_to_entries(grants_by_ns)
 ])
 
+# by_to_entries: where each ReferenceGrant goes in the second index,
+# [[ns, to_name, name], grant]: the grants of a namespace by the name a to
+# entry allows ("" for every name), whatever they allow it from.
+# near_misses reads it (with by_from_to) to find the grants that are off
+# in one field without looking at every grant of the namespace. Keyed as
+# by_from_to is.
+by_to_entries(grants_by_ns) := [[[ns, to_name, name], grant] |
+	some ns, by_name in grants_by_ns
+	some name, grant in by_name
+	some to in grant.spec.to
+	to_name := _to_name(to)
+]
+
+# by_to is that index itself, for an adapter that builds it in Rego
+# (conftest; see by_from_to).
+by_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: grant}}} |
+	some [p, grant] in by_to_entries(grants_by_ns)
+])
+
 # _to_name: the index key of a to entry, "" for every name (left out or
 # null); undefined for a name that is not a string, which the schema
 # rejects.
@@ -175,8 +194,9 @@ _want_to(rec) := {"group": rec.group, "kind": rec.kind, "name": rec.name}
 # RG204 and RG205), or that would permit it if they lived in the target
 # namespace.
 near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) | wrong_namespace if {
+	candidates := _near_candidates(inv, route, rec)
 	wrong_version := {miss |
-		some name, grant in grants_in(inv, rec.namespace)
+		some name, grant in candidates
 		refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
 		_allows(grant, route, rec)
 		miss := {
@@ -192,7 +212,7 @@ near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) |
 		}
 	}
 	wrong_schema := {miss |
-		some name, grant in grants_in(inv, rec.namespace)
+		some name, grant in candidates
 		not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
 		_allows_as_given(grant, route, rec)
 		problems := sort(schema_problems(grant))
@@ -211,7 +231,7 @@ near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) |
 		}
 	}
 	wrong_field := {miss |
-		some name, grant in grants_in(inv, rec.namespace)
+		some name, grant in candidates
 		not refs.api_versions.ReferenceGrant[grant.apiVersion].unserved
 		some fi, from in _entries(grant, "from")
 		some ti, to in _entries(grant, "to")
@@ -237,6 +257,26 @@ near_misses(inv, route, rec) := ((wrong_field | wrong_version) | wrong_schema) |
 		}
 	}
 }
+
+# _near_candidates: the grants of the target namespace near_misses looks
+# at. A near miss matches the reference in every field but one, or every
+# field it gives validly, so it names the route's namespace in a from entry
+# (any to entry: by_from_to under the route's namespace) or allows the
+# reference's name, or every name, in a to entry (by_to); with those
+# indexes a reference costs the grants that come close, not every grant of
+# a namespace that grants a thousand routes. Without them, every grant of
+# the namespace.
+_near_candidates(inv, route, rec) := object.union_n([
+	{name: grant |
+		some _, by_name in object.get(inv.referencegrants_by_from_to, [rec.namespace, refs.namespace(route)], {})
+		some name, grant in by_name
+	},
+	object.get(inv.referencegrants_by_to, [rec.namespace, rec.name], {}),
+	object.get(inv.referencegrants_by_to, [rec.namespace, ""], {}),
+]) if {
+	is_object(inv.referencegrants_by_from_to)
+	is_object(inv.referencegrants_by_to)
+} else := grants_in(inv, rec.namespace)
 
 # _allows: some from entry and some to entry of the grant match the
 # reference in every field.

@@ -115,3 +115,38 @@ test_a_group_alias_matches_on_both_sides if {
 	grants.permitting(inv, route, object.union(rec, {"group": "core"}), {}) == {"core"}
 	grants.permitting(inv, route, object.union(rec, {"group": "core"}), {"core": ""}) == {"core", "plain"}
 }
+
+# Grants one field off in every field a near miss can be off in, several
+# off, at an apiVersion no release serves, and every shape of _cases.
+_near := array.concat(_cases, [
+	_grant([object.union(_from, {"namespace": "elsewhere"})], [_to]),
+	_grant([object.union(_from, {"kind": "GRPCRoute"})], [_to]),
+	_grant([object.union(_from, {"group": "example.com"})], [_to]),
+	_grant([_from], [object.union(_to, {"name": "apx"})]),
+	_grant([_from], [object.union(_to, {"kind": "Backend"})]),
+	_grant([_from], [object.union(_to, {"group": "core"})]),
+	_grant([object.union(_from, {"namespace": "elsewhere"})], [object.union(_to, {"name": "apx"})]),
+	_grant([object.union(_from, {"namespace": "elsewhere"})], [{"group": "", "kind": "Service"}]),
+	object.union(_grant([_from], [_to]), {"apiVersion": "gateway.networking.k8s.io/v1alpha2"}),
+	_grant([{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute"}], [{"group": "", "kind": "Service", "name": "apx"}]),
+])
+
+# near_misses reads the grants that come close through the indexes when
+# the inventory carries them, and finds exactly what looking at every
+# grant of the namespace finds, for every reference and route.
+test_near_misses_through_the_indexes_are_those_of_every_grant if {
+	by_name := {sprintf("g%d", [i]): g | some i, g in _near}
+	plain := {"referencegrants": {"backend": by_name, "shop": {"misplaced": _grant([_from], [_to])}}}
+	indexed := object.union(plain, {
+		"referencegrants_by_from_to": grants.by_from_to(plain.referencegrants),
+		"referencegrants_by_to": grants.by_to(plain.referencegrants),
+	})
+	every name in ["api", "apx", "other", ""] {
+		every route_ns in ["shop", "elsewhere"] {
+			route := {"kind": "HTTPRoute", "metadata": {"namespace": route_ns}}
+			rec := {"namespace": "backend", "kind": "Service", "group": "", "name": name}
+			grants.near_misses(indexed, route, rec) == grants.near_misses(plain, route, rec)
+		}
+	}
+	count(grants.near_misses(indexed, {"kind": "HTTPRoute", "metadata": {"namespace": "shop"}}, {"namespace": "backend", "kind": "Service", "group": "", "name": "api"})) > 5
+}

@@ -147,13 +147,16 @@ _edits(ctx, rec, misses) := [] if {
 } else := [result.add_edit(ctx.object, grants.suggested_grant(ctx.route, rec), _grant_homes(ctx, rec))]
 
 # _grant_homes: where a new grant belongs, in order: beside the target
-# namespace's grants, else beside the object it permits; a repository laid
-# out by namespace (and owned so) keeps the grant with the namespace that
-# consents, not with the route that asks.
+# namespace's first grant by name, else beside the object it permits; a
+# repository laid out by namespace (and owned so) keeps the grant with the
+# namespace that consents, not with the route that asks. One grant, found
+# by min: sorting every grant of a namespace that grants thousands of
+# routes, for every reference into it, is quadratic in OPA's Wasm build,
+# which sorts by insertion.
 _grant_homes(ctx, rec) := _homes(rec, grants.grants_in(ctx.inv, rec.namespace))
 
 _homes(rec, in_namespace) := array.concat(
-	[{"kind": "ReferenceGrant", "namespace": rec.namespace, "name": name} | some name in sort(object.keys(in_namespace))],
+	[{"kind": "ReferenceGrant", "namespace": rec.namespace, "name": min(object.keys(in_namespace))} | count(in_namespace) > 0],
 	[{"kind": rec.kind, "namespace": rec.namespace, "name": rec.name} | rec.target != null],
 )
 
