@@ -43,7 +43,7 @@ test_inventory_indexes_names_by_collection if {
 	set := [_file([t.svc("a", "web", []), t.svc("b", "web", []), t.svc("b", "db", [])])]
 	inv := conftest.inventory with input as set
 	inv.namespaces_by_name.services == {"web": {"a": true, "b": true}, "db": {"b": true}}
-	resolve.namesakes({"group": "", "kind": "Service", "namespace": "c", "name": "web"}, inv, profiles.named("spec")) == ["a", "b"]
+	resolve.namesakes({"group": "", "kind": "Service", "namespace": "c", "name": "web"}, inv, profiles.named("spec")) == {"a", "b"}
 }
 
 test_inventory_keys_objects_by_kind_and_group if {

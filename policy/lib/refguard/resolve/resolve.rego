@@ -184,19 +184,22 @@ host_target(host, inv) := inv.serviceentries[ns][name] if {
 # its target namespace, what a "did you mean" chooses from.
 names_in_namespace(rec, inv, profile) := object.keys(object.get(inv, [collection(rec, profile), rec.namespace], {}))
 
-# namesakes: the other namespaces, sorted, holding an object of the
+# namesakes: the set of the other namespaces holding an object of the
 # reference's kind and name, for a kind found by name: where a reference
 # that left out or mistyped its namespace meant to go. Every adapter's
-# inventory holds them (lib.refguard.narrow.namesakes).
-namesakes(rec, inv, profile) := sorted if {
+# inventory holds them (lib.refguard.narrow.namesakes). A set, not a
+# sorted list: every reader shows at most five (lib.refguard.namesakes),
+# and a name every namespace of a cluster holds would be sorted for each
+# reference to it.
+namesakes(rec, inv, profile) := found if {
 	coll := collection(rec, profile)
 	coll != ""
 	not coll in host_collections
-	sorted := sort([ns |
+	found := {ns |
 		some ns in _namespaces_named(inv, coll, rec.name)
 		ns != rec.namespace
-	])
-} else := []
+	}
+} else := set()
 
 # _namespaces_named: the namespaces of coll holding an object named name,
 # from the inventory's names index when it carries one for coll (one

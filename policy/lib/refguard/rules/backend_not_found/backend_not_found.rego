@@ -40,20 +40,7 @@ _hint(rec, best, candidates) := similar.did_you_mean(best) if {
 	count(best) > 0
 } else := sprintf("there is no %s in namespace %s at all", [rec.kind, rec.namespace]) if {
 	count(candidates) == 0
-} else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", _some_names(candidates))])
-
-# _some_names: the first five names in order, "…" for the rest. Found by
-# min, five times, not by sorting them all: OPA's Wasm build sorts by
-# insertion, quadratic in a namespace's names for every reference into it.
-_some_names(names) := sort(names) if {
-	count(names) <= 5
-} else := [a, b, c, d, e, "…"] if {
-	a := min(names)
-	b := min(names - {a})
-	c := min(names - {a, b})
-	d := min(names - {a, b, c})
-	e := min(names - {a, b, c, d})
-}
+} else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", namesakes.first_in_order(candidates))])
 
 findings(ctx) := (by_name | by_host) | by_derivation if {
 	by_name := _by_name(ctx)
