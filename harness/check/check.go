@@ -31,6 +31,7 @@ type Checker struct {
 	profiles     []string
 	controllers  map[string]string // controllerName → profile
 	derivedReads []string          // the collections the derived ones are computed from (Wasm)
+	derivedNames []string          // those they read by namespace and name only (Wasm)
 }
 
 // Option configures a Checker.
@@ -99,7 +100,7 @@ func (c *Checker) readFacts(ctx context.Context) error {
 	}
 	defer done()
 	values := map[string]any{}
-	for _, q := range []string{engine.RouteKindsQuery, engine.InventoryFieldsQuery, engine.CollectionsQuery, engine.ProfilesQuery, engine.DerivedReadsQuery} {
+	for _, q := range []string{engine.RouteKindsQuery, engine.InventoryFieldsQuery, engine.CollectionsQuery, engine.ProfilesQuery, engine.DerivedReadsQuery, engine.DerivedNameReadsQuery} {
 		if values[q], err = eval(q); err != nil {
 			return fmt.Errorf("read %s from policy: %w", q, err)
 		}
@@ -123,7 +124,10 @@ func (c *Checker) readFacts(ctx context.Context) error {
 	if c.controllers, err = engine.ProfileControllersOf(values[engine.ProfilesQuery]); err != nil {
 		return err
 	}
-	c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery])
+	if c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery]); err != nil {
+		return err
+	}
+	c.derivedNames, err = engine.DerivedNameReadsOf(values[engine.DerivedNameReadsQuery])
 	return err
 }
 

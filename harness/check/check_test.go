@@ -34,7 +34,7 @@ route_kinds := {"HTTPRoute"}
 var restOfPolicy = map[string]string{
 	"profiles.rego": "package lib.refguard.profiles\n\nprofiles := {\"spec\": {}}\n",
 	"resolve.rego":  "package lib.refguard.resolve\n\ninventory_fields := {}\n",
-	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ncollections := {\"services\": {\"kind\": \"Service\", \"apiVersions\": [\"v1\"]}}\n\ngrant_reports := []\n\nduplicate_findings := set()\n\nderived_reads := set()\n\nderived := {}\n",
+	"grants.rego":   "package refguard.harness\n\nroute_kinds := data.lib.refguard.refs.route_kinds\n\ncollections := {\"services\": {\"kind\": \"Service\", \"apiVersions\": [\"v1\"]}}\n\ngrant_reports := []\n\nduplicate_findings := set()\n\nderived_reads := set()\n\nderived_name_reads := set()\n\nderived := {}\n",
 }
 
 const batchHarness = `package refguard.harness
@@ -168,6 +168,8 @@ route_kinds := data.lib.refguard.refs.route_kinds
 collections := {"referencegrants": {"kind": "ReferenceGrant", "apiVersions": ["gateway.networking.k8s.io/v1beta1"]}}
 
 derived_reads := set()
+
+derived_name_reads := set()
 
 derived := {}
 

@@ -112,17 +112,24 @@ func (c *Checker) newEvaluation(ctx context.Context, collections inventory.Table
 // data.kubernetes with the derived collections next to it, as engine.New
 // stores them, written as JSON from the objects (those kept as JSON as
 // they are). The derived ones are computed by the Wasm build too, from the
-// collections they read (derived_reads) handed over as input, so the
+// collections they read (derived_reads) handed over as input, and the
+// names of those they read by name only (derived_name_reads), so the
 // whole inventory is parsed only by the workers' instances.
 func (c *Checker) wasmData(ctx context.Context, table inventory.Table, objects [][]manifest.Object) ([]byte, error) {
 	collections, err := inventory.BuildJSON(table, objects...)
 	if err != nil {
 		return nil, err
 	}
-	if len(c.derivedReads) > 0 {
+	if len(c.derivedReads)+len(c.derivedNames) > 0 {
 		reads := map[string][]byte{}
 		for _, name := range c.derivedReads {
 			if v, ok := collections[name]; ok {
+				reads[name] = v
+			}
+		}
+		names := inventory.NamesJSON(table, objects...)
+		for _, name := range c.derivedNames {
+			if v, ok := names[name]; ok {
 				reads[name] = v
 			}
 		}

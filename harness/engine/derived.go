@@ -76,3 +76,23 @@ func place(obj ast.Object, entry *ast.Term) error {
 	}
 	return nil
 }
+
+// NamesOnly is a collection ({namespace: {name: object}}) as the derived
+// query reads a name-only input: {namespace: {name: true}}.
+func NamesOnly(collection ast.Value) ast.Value {
+	byNS, ok := collection.(ast.Object)
+	if !ok {
+		return collection
+	}
+	out := ast.NewObject()
+	byNS.Foreach(func(ns, objs *ast.Term) {
+		names := ast.NewObject()
+		if o, ok := objs.Value.(ast.Object); ok {
+			o.Foreach(func(name, _ *ast.Term) {
+				names.Insert(name, ast.InternedTerm(true))
+			})
+		}
+		out.Insert(ns, ast.NewTerm(names))
+	})
+	return out
+}

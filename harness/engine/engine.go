@@ -31,6 +31,10 @@ const (
 	// add to data.kubernetes once, before any route is evaluated.
 	DerivedQuery      = "data.refguard.harness.derived"
 	DerivedReadsQuery = "data.refguard.harness.derived_reads"
+	// DerivedNameReadsQuery names the collections the derived ones read
+	// by namespace and name only: both evaluators hand them over as
+	// {namespace: {name: true}}, not their objects.
+	DerivedNameReadsQuery = "data.refguard.harness.derived_name_reads"
 	// What Go reads of the policy itself, never restates.
 	RouteKindsQuery      = "data.refguard.harness.route_kinds"
 	InventoryFieldsQuery = "data.lib.refguard.resolve.inventory_fields"
@@ -49,7 +53,7 @@ func Entrypoint(query string) string {
 // everything check evaluates, so a check served by the Wasm build never
 // compiles the policy for OPA's evaluator.
 func WasmEntrypoints() []string {
-	queries := []string{RoutesQuery, GrantsQuery, DuplicatesQuery, DerivedReadsQuery, DerivedQuery, RouteKindsQuery, InventoryFieldsQuery, CollectionsQuery, ProfilesQuery}
+	queries := []string{RoutesQuery, GrantsQuery, DuplicatesQuery, DerivedReadsQuery, DerivedNameReadsQuery, DerivedQuery, RouteKindsQuery, InventoryFieldsQuery, CollectionsQuery, ProfilesQuery}
 	out := make([]string, len(queries))
 	for i, q := range queries {
 		out[i] = Entrypoint(q)
@@ -184,7 +188,8 @@ func New(ctx context.Context, compiler *ast.Compiler, inventory ast.Object, extr
 }
 
 // addDerived evaluates the policy's derived collections once, from the
-// inventory collections they read (DerivedReadsQuery) given as input, as
+// inventory collections they read (DerivedReadsQuery, and by name only
+// DerivedNameReadsQuery) given as input, as
 // the Wasm evaluation does, and stores each next to the inventory's own
 // collections. A policy without refguard.harness.derived derives nothing.
 func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store, inventory ast.Object) error {
@@ -196,10 +201,23 @@ func addDerived(ctx context.Context, compiler *ast.Compiler, store storage.Store
 	if err != nil {
 		return err
 	}
+	nameReads, err := EvalConstant(ctx, compiler, DerivedNameReadsQuery)
+	if err != nil {
+		return fmt.Errorf("derive inventory collections: %w", err)
+	}
+	byName, err := DerivedNameReadsOf(nameReads)
+	if err != nil {
+		return err
+	}
 	input := ast.NewObject()
 	for _, name := range names {
 		if v := inventory.Get(ast.InternedTerm(name)); v != nil {
 			input.Insert(ast.InternedTerm(name), v)
+		}
+	}
+	for _, name := range byName {
+		if v := inventory.Get(ast.InternedTerm(name)); v != nil {
+			input.Insert(ast.InternedTerm(name), ast.NewTerm(NamesOnly(v.Value)))
 		}
 	}
 	rs, err := rego.New(

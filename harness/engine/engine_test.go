@@ -133,3 +133,12 @@ func TestAssembleDerivedNestsEveryEntry(t *testing.T) {
 	want := ast.MustParseTerm(`{"idx": {"t": {"a": {"x": {"g": 1}, "y": {"g": 2}}, "b": {"x": {"g": 3}}}, "u": {"a": {"x": {"g": 4}}}}, "empty": {}}`).Value
 	assert.Equal(t, 0, want.Compare(got), "got %v", got)
 }
+
+// TestNamesOnlyKeepsNamespacesAndNames: what a collection read by name
+// only becomes, objects dropped, and what is not a collection left as is.
+func TestNamesOnlyKeepsNamespacesAndNames(t *testing.T) {
+	in := ast.MustParseTerm(`{"a": {"x": {"spec": {}}, "y": {}}, "b": {}}`).Value
+	want := ast.MustParseTerm(`{"a": {"x": true, "y": true}, "b": {}}`).Value
+	assert.Equal(t, 0, want.Compare(NamesOnly(in)))
+	assert.Equal(t, ast.String("x"), NamesOnly(ast.String("x")))
+}

@@ -63,6 +63,16 @@ func DerivedReadsOf(v any) ([]string, error) {
 	return stringList(v, DerivedReadsQuery, "derived collections' inputs")
 }
 
+// DerivedNameReadsOf reads DerivedNameReadsQuery's value: the inventory
+// collections the derived ones read by namespace and name only, sorted;
+// none when the policy declares none.
+func DerivedNameReadsOf(v any) ([]string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	return stringList(v, DerivedNameReadsQuery, "derived collections' name-only inputs")
+}
+
 // InventoryFieldsOf reads InventoryFieldsQuery's value: per inventory
 // collection, the fields the policy reads of the objects references
 // resolve to (lib.refguard.resolve.inventory_fields), top-level field →

@@ -105,6 +105,34 @@ func GatekeeperShape(table Table, sets ...[]manifest.Object) map[string]any {
 	return map[string]any{"inventory": map[string]any{"namespace": byNS}}
 }
 
+// NamesJSON writes each collection as JSON holding only its names,
+// {namespace: {name: true}}: what the derived collections read of the
+// collections they read by name only (refguard.harness.derived_name_reads).
+func NamesJSON(table Table, sets ...[]manifest.Object) map[string][]byte {
+	idx := index(table, sets)
+	out := make(map[string][]byte, len(idx))
+	for c, byNS := range idx {
+		b := []byte{'{'}
+		for i, ns := range slices.Sorted(maps.Keys(byNS)) {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = astjson.AppendString(b, ns)
+			b = append(b, ':', '{')
+			for j, name := range slices.Sorted(maps.Keys(byNS[ns])) {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = astjson.AppendString(b, name)
+				b = append(b, ":true"...)
+			}
+			b = append(b, '}')
+		}
+		out[c] = append(b, '}')
+	}
+	return out
+}
+
 // BuildJSON is Build as JSON text, one document per collection
 // ({namespace: {name: object}}, every collection present), for an
 // evaluator that reads JSON (the policy's Wasm build). Objects kept as

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/refguard/refguard/harness/astjson"
+	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/manifest"
 	"github.com/refguard/refguard/harness/policyset"
@@ -117,4 +118,25 @@ func TestBuildJSONIsBuildAsJSON(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestNamesJSONIsBuildsNamesOnly: the names-only form of each collection
+// NamesJSON writes is what engine.NamesOnly makes of Build's, so the Wasm
+// build and OPA's evaluator derive from the same input.
+func TestNamesJSONIsBuildsNamesOnly(t *testing.T) {
+	src := "apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: x}\nspec: {ports: [{port: 80}]}\n---\n" +
+		"apiVersion: v1\nkind: Service\nmetadata: {name: a, namespace: y}\n---\n" +
+		"apiVersion: v1\nkind: Service\nmetadata: {name: b}\n"
+	loaded, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), manifest.Options{})
+	require.NoError(t, err)
+	built, err := inventory.Build(testsupport.Collections(t), loaded.Objects)
+	require.NoError(t, err)
+	got := inventory.NamesJSON(testsupport.Collections(t), loaded.Objects)
+	require.Len(t, got, built.Len())
+	built.Foreach(func(k, v *ast.Term) {
+		text, err := astjson.Append(nil, engine.NamesOnly(v.Value))
+		require.NoError(t, err)
+		require.Equal(t, string(text), string(got[string(k.Value.(ast.String))]), "collection %v", k)
+	})
+	require.JSONEq(t, `{"default": {"b": true}, "x": {"a": true}, "y": {"a": true}}`, string(got["services"]))
 }

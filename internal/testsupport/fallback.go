@@ -22,6 +22,8 @@ duplicate_findings := set()
 
 derived_reads := set()
 
+derived_name_reads := set()
+
 derived := {}
 
 _report(obj) := {"findings": [], "condition": {"type": "ResolvedRefs", "status": "True", "reason": "ResolvedRefs", "message": obj.metadata.name}, "used_grants": [], "backend_refs": 0}

@@ -30,26 +30,34 @@ _inventory := data.kubernetes
 
 # derived: collections the CLI adds to data.kubernetes once, after loading
 # the inventory and before any route is evaluated, computed from the
-# inventory collections derived_reads names, given as input (both
-# evaluators hand over just those, instead of the whole inventory). Each
+# inventory collections derived_reads and derived_name_reads name, given
+# as input (both evaluators hand over just those, instead of the whole
+# inventory). Each
 # is given as entries, [path, value] pairs that the CLI nests into the
 # collection (engine.AssembleDerived: OPA's Wasm build has no linear way to
 # group). The grants indexed by target namespace, from namespace and to
 # name ("" for an entry without one), which lib.refguard.grants reads
 # instead of every grant of the target namespace (a namespace that grants
 # a hundred routes costs two lookups, not a hundred checks), and by the
-# name a to entry allows (lib.refguard.grants.near_misses); and the
-# namespaces of each name, which lib.refguard.resolve.namesakes reads
-# instead of every namespace. Path elements are strings (JSON's object
-# keys: the Wasm build hands the entries over as JSON).
+# name a to entry allows (lib.refguard.grants.near_misses); and, for a
+# collection spread over more namespaces than a reference may look
+# through (lib.refguard.resolve.scan_limit), the namespaces of each name,
+# which lib.refguard.resolve.namesakes reads instead of every namespace.
+# Path elements are strings (JSON's object keys: the Wasm build hands the
+# entries over as JSON).
 derived := _derived(input)
 
-derived_reads := {"referencegrants"} | resolve.named_collections
+derived_reads := {"referencegrants"}
+
+# derived_name_reads: the collections derived reads by namespace and name
+# only, which both evaluators hand over as {namespace: {name: true}}: the
+# objects themselves would be parsed once more for nothing.
+derived_name_reads := resolve.named_collections
 
 _derived(kubernetes) := {
 	"referencegrants_by_from_to": grants.by_from_to_entries(object.get(kubernetes, "referencegrants", {})),
 	"referencegrants_by_to": grants.by_to_entries(object.get(kubernetes, "referencegrants", {})),
-	"namespaces_by_name": resolve.names_entries(kubernetes, resolve.named_collections),
+	"namespaces_by_name": resolve.wide_names_entries(kubernetes, resolve.named_collections),
 }
 
 # route_kinds: the kinds the CLI checks as routes. (Read here, not from

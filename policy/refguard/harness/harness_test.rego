@@ -77,11 +77,18 @@ _services := {"t": {"x": {"apiVersion": "v1", "kind": "Service", "spec": {"ports
 # alone, derived derives what it does from the whole inventory.
 test_derived_reads_is_all_derived_reads if {
 	full := object.union(_inventory, {"services": _services})
-	some_of_it := object.filter(full, harness.derived_reads)
+	some_of_it := object.union(object.filter(full, harness.derived_reads), {c: _names_only(full[c]) |
+		some c in harness.derived_name_reads
+		full[c]
+	})
 	object.keys(some_of_it) == {"referencegrants", "services"}
+	some_of_it.services == {"t": {"x": true}}
 	from_reads := harness.derived with input as some_of_it
 	from_reads == harness.derived with input as full
 }
+
+# _names_only: a collection as engine.NamesOnly hands it over.
+_names_only(collection) := {ns: {name: true | some name, _ in objs} | some ns, objs in collection}
 
 _grant_ns := "t"
 

@@ -153,12 +153,13 @@ by_from_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: {p[3]: grant}}}
 ])
 
 # by_to_entries: where each ReferenceGrant goes in the second index,
-# [[ns, to_name, name], grant]: the grants of a namespace by the name a to
-# entry allows ("" for every name), whatever they allow it from.
+# [[ns, to_name, name], true]: the names of a namespace's grants by the
+# name a to entry allows ("" for every name), whatever they allow it from
+# (names, not grants: the grants are in the inventory already).
 # near_misses reads it (with by_from_to) to find the grants that are off
 # in one field without looking at every grant of the namespace. Keyed as
 # by_from_to is.
-by_to_entries(grants_by_ns) := [[[ns, to_name, name], grant] |
+by_to_entries(grants_by_ns) := [[[ns, to_name, name], true] |
 	some ns, by_name in grants_by_ns
 	some name, grant in by_name
 	some to in grant.spec.to
@@ -167,8 +168,8 @@ by_to_entries(grants_by_ns) := [[[ns, to_name, name], grant] |
 
 # by_to is that index itself, for an adapter that builds it in Rego
 # (conftest; see by_from_to).
-by_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: grant}}} |
-	some [p, grant] in by_to_entries(grants_by_ns)
+by_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: v}}} |
+	some [p, v] in by_to_entries(grants_by_ns)
 ])
 
 # _to_name: the index key of a to entry, "" for every name (left out or
@@ -271,12 +272,19 @@ _near_candidates(inv, route, rec) := object.union_n([
 		some _, by_name in object.get(inv.referencegrants_by_from_to, [rec.namespace, refs.namespace(route)], {})
 		some name, grant in by_name
 	},
-	object.get(inv.referencegrants_by_to, [rec.namespace, rec.name], {}),
-	object.get(inv.referencegrants_by_to, [rec.namespace, ""], {}),
+	_granting(inv, rec.namespace, rec.name),
+	_granting(inv, rec.namespace, ""),
 ]) if {
 	is_object(inv.referencegrants_by_from_to)
 	is_object(inv.referencegrants_by_to)
 } else := grants_in(inv, rec.namespace)
+
+# _granting: the grants of namespace ns whose to entries allow name, read
+# through referencegrants_by_to.
+_granting(inv, ns, name) := {grant_name: grant |
+	some grant_name, _ in object.get(inv.referencegrants_by_to, [ns, name], {})
+	grant := grants_in(inv, ns)[grant_name]
+}
 
 # _allows: some from entry and some to entry of the grant match the
 # reference in every field.

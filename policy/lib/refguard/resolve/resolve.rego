@@ -230,6 +230,21 @@ names_entries(inv, collections) := [[[coll, name, ns], true] |
 	some name, _ in objs
 ]
 
+# wide_names_entries: names_entries of the collections spread over more
+# than scan_limit namespaces, the only ones whose scan costs more than a
+# bounded number of lookups per reference. The CLI builds the index of
+# those alone: for a set of ordinary width the index would cost more
+# memory (every name, in every evaluator instance) than the scans it
+# saves cost time.
+wide_names_entries(inv, collections) := names_entries(inv, {coll |
+	some coll in collections
+	count(object.get(inv, coll, {})) > scan_limit
+})
+
+# scan_limit: the number of namespaces a reference found nowhere may have
+# looked through for its name, one lookup each, without the index.
+scan_limit := 1000
+
 # names_index is the index itself, for an adapter that builds it in Rego
 # (conftest): object.union_n, which OPA's evaluator merges in place, so
 # linear in the inventory (lib.refguard.grants.by_from_to says why not in
