@@ -109,27 +109,9 @@ func GatekeeperShape(table Table, sets ...[]manifest.Object) map[string]any {
 // {namespace: {name: true}}: what the derived collections read of the
 // collections they read by name only (refguard.harness.derived_name_reads).
 func NamesJSON(table Table, sets ...[]manifest.Object) map[string][]byte {
-	idx := index(table, sets)
-	out := make(map[string][]byte, len(idx))
-	for c, byNS := range idx {
-		b := []byte{'{'}
-		for i, ns := range slices.Sorted(maps.Keys(byNS)) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = astjson.AppendString(b, ns)
-			b = append(b, ':', '{')
-			for j, name := range slices.Sorted(maps.Keys(byNS[ns])) {
-				if j > 0 {
-					b = append(b, ',')
-				}
-				b = astjson.AppendString(b, name)
-				b = append(b, ":true"...)
-			}
-			b = append(b, '}')
-		}
-		out[c] = append(b, '}')
-	}
+	out, _ := collectionsJSON(index(table, sets), func(b []byte, _ *manifest.Object) ([]byte, error) {
+		return append(b, "true"...), nil
+	})
 	return out
 }
 
@@ -139,7 +121,25 @@ func NamesJSON(table Table, sets ...[]manifest.Object) map[string][]byte {
 // JSON (deferred with manifest.Options.DeferredJSON) are used as they are,
 // never parsed again.
 func BuildJSON(table Table, sets ...[]manifest.Object) (map[string][]byte, error) {
-	idx := index(table, sets)
+	return collectionsJSON(index(table, sets), func(b []byte, o *manifest.Object) ([]byte, error) {
+		if o.JSON != nil {
+			return append(b, o.JSON...), nil
+		}
+		full, err := o.Materialize()
+		if err != nil {
+			return nil, err
+		}
+		if b, err = astjson.Append(b, full.Value); err != nil {
+			return nil, o.Errorf(err)
+		}
+		return b, nil
+	})
+}
+
+// collectionsJSON writes each collection of idx as one JSON document,
+// {namespace: {name: value}}, namespaces and names sorted, value written
+// by appendValue.
+func collectionsJSON(idx map[string]map[string]map[string]*manifest.Object, appendValue func([]byte, *manifest.Object) ([]byte, error)) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(idx))
 	for c, byNS := range idx {
 		b := []byte{'{'}
@@ -155,17 +155,9 @@ func BuildJSON(table Table, sets ...[]manifest.Object) (map[string][]byte, error
 				}
 				b = astjson.AppendString(b, name)
 				b = append(b, ':')
-				o := byNS[ns][name]
-				if o.JSON != nil {
-					b = append(b, o.JSON...)
-					continue
-				}
-				full, err := o.Materialize()
-				if err != nil {
+				var err error
+				if b, err = appendValue(b, byNS[ns][name]); err != nil {
 					return nil, err
-				}
-				if b, err = astjson.Append(b, full.Value); err != nil {
-					return nil, o.Errorf(err)
 				}
 			}
 			b = append(b, '}')
