@@ -14,7 +14,6 @@ package refguard.harness
 
 import data.lib.refguard.all
 import data.lib.refguard.context
-import data.lib.refguard.grants
 import data.lib.refguard.refs
 import data.lib.refguard.resolve
 import data.lib.refguard.status
@@ -29,23 +28,14 @@ _config := object.get(input, "config", {})
 _inventory := data.kubernetes
 
 # derived: collections the CLI adds to data.kubernetes once, after loading
-# the inventory and before any route is evaluated, computed from the
-# inventory collections derived_reads and derived_name_reads name, given
-# as input (both evaluators hand over just those, instead of the whole
-# inventory). Each
-# is given as entries, [path, value] pairs that the CLI nests into the
-# collection (engine.AssembleDerived: OPA's Wasm build has no linear way to
-# group). The grants indexed by target namespace, from namespace and to
-# name ("" for an entry without one), which lib.refguard.grants reads
-# instead of every grant of the target namespace (a namespace that grants
-# a hundred routes costs two lookups, not a hundred checks), and by the
-# name a to entry allows (lib.refguard.grants.near_misses); and, for a
-# collection spread over more namespaces than a reference may look
-# through (lib.refguard.resolve.scan_limit), the namespaces of each name,
-# which lib.refguard.resolve.namesakes reads instead of every namespace.
-# Path elements are strings (JSON's object keys: the Wasm build hands the
+# the inventory and before any route is evaluated: the indexes the core
+# reads (lib.refguard.resolve.indexes), as [path, value] entries the CLI
+# nests (engine.AssembleDerived), computed from the inventory collections
+# derived_reads and derived_name_reads name, given as input (both
+# evaluators hand over just those, instead of the whole inventory). Path
+# elements are strings (JSON's object keys: the Wasm build hands the
 # entries over as JSON).
-derived := _derived(input)
+derived := resolve.indexes(input)
 
 derived_reads := {"referencegrants"}
 
@@ -53,12 +43,6 @@ derived_reads := {"referencegrants"}
 # only, which both evaluators hand over as {namespace: {name: true}}: the
 # objects themselves would be parsed once more for nothing.
 derived_name_reads := resolve.named_collections
-
-_derived(kubernetes) := {
-	"referencegrants_by_from_to": grants.by_from_to_entries(object.get(kubernetes, "referencegrants", {})),
-	"referencegrants_by_to": grants.by_to_entries(object.get(kubernetes, "referencegrants", {})),
-	"namespaces_by_name": resolve.wide_names_entries(kubernetes, resolve.named_collections),
-}
 
 # route_kinds: the kinds the CLI checks as routes. (Read here, not from
 # lib.refguard.refs: OPA's Wasm compiler rejects an entrypoint in that

@@ -1,6 +1,7 @@
 package refguard.harness_test
 
 import data.lib.refguard.grants
+import data.lib.refguard.resolve
 import data.refguard.harness
 
 _gw := "gateway.networking.k8s.io"
@@ -33,7 +34,7 @@ _rec(name) := {"namespace": "t", "kind": "Service", "group": "", "name": name}
 _indexed := object.union(_inventory, {"referencegrants_by_from_to": index}) if {
 	entries := harness.derived.referencegrants_by_from_to with input as _inventory
 	index := object.union_n([{p[0]: {p[1]: {p[2]: {p[3]: v}}}} | some [p, v] in entries])
-	index == grants.by_from_to(_inventory.referencegrants)
+	index == resolve.nested(grants.by_from_to_entries(_inventory.referencegrants))
 }
 
 # The index holds every grant under each (from namespace, to name) pair, a

@@ -15,7 +15,6 @@ package lib.refguard.conftest
 import data.lib.refguard.all
 import data.lib.refguard.config
 import data.lib.refguard.context
-import data.lib.refguard.grants
 import data.lib.refguard.inventory as cluster_inventory
 import data.lib.refguard.narrow
 import data.lib.refguard.refs
@@ -208,16 +207,10 @@ _indexed := {collection: {ns: {name: objects[i] | some name, [i] in by_name} | s
 }
 
 # inventory: the set's objects by collection, namespace and name, and the
-# indexes the core reads instead of scanning, built once per query: the
-# grants by target namespace, from namespace and to name (a namespace that
-# grants a hundred routes costs two lookups per reference, not a hundred
-# checks) and by the name they allow (the near misses of a reference no
-# grant permits), and the names of the objects a backendRef names (where a
-# reference found nowhere costs one lookup, not one per namespace).
-inventory := object.union(_set_collections, {
-	"referencegrants_by_from_to": grants.by_from_to(_set_collections.referencegrants),
-	"referencegrants_by_to": grants.by_to(_set_collections.referencegrants),
-	"namespaces_by_name": resolve.names_index(_set_collections, resolve.named_collections),
+# indexes the core reads instead of scanning (lib.refguard.resolve.indexes),
+# built once per query.
+inventory := object.union(_set_collections, {name: resolve.nested(entries) |
+	some name, entries in resolve.indexes(_set_collections)
 }) if combined
 
 else := null

@@ -38,11 +38,14 @@ test_inventory_has_every_collection if {
 }
 
 # The inventory carries the names index the core reads instead of every
-# namespace: a name found in other namespaces is found through it.
+# namespace, for a collection spread over more than scan_limit namespaces:
+# a name found in other namespaces is found through it.
 test_inventory_indexes_names_by_collection if {
 	set := [_file([t.svc("a", "web", []), t.svc("b", "web", []), t.svc("b", "db", [])])]
-	inv := conftest.inventory with input as set
+	inv := conftest.inventory with input as set with resolve.scan_limit as 1
 	inv.namespaces_by_name.services == {"web": {"a": true, "b": true}, "db": {"b": true}}
+	narrow := conftest.inventory with input as set
+	narrow.namespaces_by_name == {}
 	resolve.namesakes({"group": "", "kind": "Service", "namespace": "c", "name": "web"}, inv, profiles.named("spec")) == {"a", "b"}
 }
 

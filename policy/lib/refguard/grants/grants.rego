@@ -109,10 +109,9 @@ _one_to_one(grant) if {
 # namespace from_ns to name, when the inventory carries them indexed
 # (referencegrants_by_from_to: {ns: {from_ns: {to_name: {name: grant}}}},
 # to_name "" for a to entry without a name; a context that holds its
-# inventory across evaluations builds it once: the CLI, from
-# by_from_to_entries with refguard.harness.derived, and conftest, with
-# by_from_to); otherwise every grant of ns. permitting checks every field
-# either way.
+# inventory across evaluations builds it once from by_from_to_entries:
+# lib.refguard.resolve.indexes); otherwise every grant of ns. permitting
+# checks every field either way.
 _candidates(inv, ns, from_ns, name) := object.union(
 	object.get(index, [ns, from_ns, name], {}),
 	object.get(index, [ns, from_ns, ""], {}),
@@ -140,18 +139,6 @@ by_from_to_entries(grants_by_ns) := [[[ns, from_ns, to_name, name], grant] |
 	to_name := _to_name(to)
 ]
 
-# by_from_to is the index itself, for an adapter that builds it in Rego
-# (conftest). Built by object.union_n, which OPA's evaluator merges in
-# place, not as a partial rule (by_from_to[ns][from_ns][to_name][name] :=
-# grant): OPA checks every value a partial object rule produces against all
-# the paths it produced before, which is quadratic in the number of grants.
-# (OPA's Wasm build copies at every merge instead: the CLI nests the
-# entries in Go, engine.AssembleDerived.) A path produced twice holds the
-# same grant, so merging it changes nothing.
-by_from_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: {p[3]: grant}}}} |
-	some [p, grant] in by_from_to_entries(grants_by_ns)
-])
-
 # by_to_entries: where each ReferenceGrant goes in the second index,
 # [[ns, to_name, name], true]: the names of a namespace's grants by the
 # name a to entry allows ("" for every name), whatever they allow it from
@@ -165,12 +152,6 @@ by_to_entries(grants_by_ns) := [[[ns, to_name, name], true] |
 	some to in grant.spec.to
 	to_name := _to_name(to)
 ]
-
-# by_to is that index itself, for an adapter that builds it in Rego
-# (conftest; see by_from_to).
-by_to(grants_by_ns) := object.union_n([{p[0]: {p[1]: {p[2]: v}}} |
-	some [p, v] in by_to_entries(grants_by_ns)
-])
 
 # _to_name: the index key of a to entry, "" for every name (left out or
 # null); undefined for a name that is not a string, which the schema

@@ -1,6 +1,7 @@
 package lib.refguard.grants_test
 
 import data.lib.refguard.grants
+import data.lib.refguard.resolve
 
 _from := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "namespace": "shop"}
 
@@ -138,8 +139,8 @@ test_near_misses_through_the_indexes_are_those_of_every_grant if {
 	by_name := {sprintf("g%d", [i]): g | some i, g in _near}
 	plain := {"referencegrants": {"backend": by_name, "shop": {"misplaced": _grant([_from], [_to])}}}
 	indexed := object.union(plain, {
-		"referencegrants_by_from_to": grants.by_from_to(plain.referencegrants),
-		"referencegrants_by_to": grants.by_to(plain.referencegrants),
+		"referencegrants_by_from_to": resolve.nested(grants.by_from_to_entries(plain.referencegrants)),
+		"referencegrants_by_to": resolve.nested(grants.by_to_entries(plain.referencegrants)),
 	})
 	every name in ["api", "apx"] {
 		every route_ns in ["shop", "elsewhere"] {

@@ -58,7 +58,7 @@ namesakes(route, profile) := {coll: names |
 # references, with "" (a to entry without a name allows every name): a
 # ReferenceGrant of the namespace is a candidate when a from entry names the
 # route's namespace and a to entry one of these names (the index
-# lib.refguard.grants reads, by_from_to, has the same keys; permitting
+# lib.refguard.grants reads, by_from_to_entries, has the same keys; permitting
 # checks every field).
 grant_targets(route) := {ns: names |
 	some ns in {rec.namespace | some rec in _cross_namespace(route)}

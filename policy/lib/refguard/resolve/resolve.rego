@@ -206,8 +206,7 @@ namesakes(rec, inv, profile) := found if {
 # lookup), otherwise from every namespace of coll. Without the index a set
 # of N routes in N namespaces, each naming an object found nowhere, costs
 # N × N lookups; an adapter that holds a whole set or cluster builds the
-# index once: the CLI, from names_entries with refguard.harness.derived,
-# and conftest, with names_index.
+# index once (indexes).
 _namespaces_named(inv, coll, name) := object.keys(object.get(index, name, {})) if {
 	index := inv.namespaces_by_name[coll]
 } else := {ns |
@@ -232,10 +231,10 @@ names_entries(inv, collections) := [[[coll, name, ns], true] |
 
 # wide_names_entries: names_entries of the collections spread over more
 # than scan_limit namespaces, the only ones whose scan costs more than a
-# bounded number of lookups per reference. The CLI builds the index of
+# bounded number of lookups per reference. Adapters build the index of
 # those alone: for a set of ordinary width the index would cost more
-# memory (every name, in every evaluator instance) than the scans it
-# saves cost time.
+# memory (every name, in every evaluator instance of the CLI) than the
+# scans it saves cost time.
 wide_names_entries(inv, collections) := names_entries(inv, {coll |
 	some coll in collections
 	count(object.get(inv, coll, {})) > scan_limit
@@ -245,13 +244,32 @@ wide_names_entries(inv, collections) := names_entries(inv, {coll |
 # looked through for its name, one lookup each, without the index.
 scan_limit := 1000
 
-# names_index is the index itself, for an adapter that builds it in Rego
-# (conftest): object.union_n, which OPA's evaluator merges in place, so
-# linear in the inventory (lib.refguard.grants.by_from_to says why not in
-# Wasm).
-names_index(inv, collections) := object.union_n([{p[0]: {p[1]: {p[2]: v}}} |
-	some [p, v] in names_entries(inv, collections)
-])
+# indexes: the indexes the core reads instead of scanning, each as
+# [path, value] entries, built once by an adapter that holds a whole set or
+# cluster: the grants by target namespace, from namespace and to name
+# (lib.refguard.grants: a namespace that grants a hundred routes costs two
+# lookups per reference, not a hundred checks), by the name a to entry
+# allows (the near misses of a reference no grant permits), and, for a
+# collection spread over more namespaces than a reference may look through
+# (scan_limit), the namespaces of each name (namesakes). The CLI nests the
+# entries in Go (refguard.harness.derived, engine.AssembleDerived: OPA's
+# Wasm build has no linear way to group); conftest with nested.
+indexes(inv) := {
+	"referencegrants_by_from_to": grants.by_from_to_entries(object.get(inv, "referencegrants", {})),
+	"referencegrants_by_to": grants.by_to_entries(object.get(inv, "referencegrants", {})),
+	"namespaces_by_name": wide_names_entries(inv, named_collections),
+}
+
+# nested: an index from its entries, in OPA's evaluator, whose
+# object.union_n merges the one-path objects in place: linear in the
+# entries (a partial object rule would be quadratic: OPA checks every value
+# it produces against every path produced before). The indexes' paths have
+# three or four keys.
+nested(entries) := object.union_n([_nest(path, v) | some [path, v] in entries])
+
+_nest([a, b, c], v) := {a: {b: {c: v}}}
+
+_nest([a, b, c, d], v) := {a: {b: {c: {d: v}}}}
 
 _entry_or_null(target, port, route) := e if {
 	target != null
