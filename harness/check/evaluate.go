@@ -116,7 +116,8 @@ func (c *Checker) newEvaluation(ctx context.Context, collections inventory.Table
 // names of those they read by name only (derived_name_reads), so the
 // whole inventory is parsed only by the workers' instances.
 func (c *Checker) wasmData(ctx context.Context, table inventory.Table, objects [][]manifest.Object) ([]byte, error) {
-	collections, err := inventory.BuildJSON(table, objects...)
+	idx := inventory.IndexOf(table, objects...)
+	collections, err := idx.JSON()
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +128,7 @@ func (c *Checker) wasmData(ctx context.Context, table inventory.Table, objects [
 				reads[name] = v
 			}
 		}
-		names := inventory.NamesJSON(table, objects...)
+		names := idx.NamesJSON()
 		for _, name := range c.derivedNames {
 			if v, ok := names[name]; ok {
 				reads[name] = v

@@ -50,8 +50,8 @@ func Build(table Table, sets ...[]manifest.Object) (ast.Object, error) {
 // index groups the inventory objects of sets by collection, namespace and
 // name (every collection present); a later object of a name replaces an
 // earlier one.
-func index(table Table, sets [][]manifest.Object) map[string]map[string]map[string]*manifest.Object {
-	idx := map[string]map[string]map[string]*manifest.Object{}
+func index(table Table, sets [][]manifest.Object) Index {
+	idx := Index{}
 	for _, c := range table.Names() {
 		idx[c] = map[string]map[string]*manifest.Object{}
 	}
@@ -105,23 +105,26 @@ func GatekeeperShape(table Table, sets ...[]manifest.Object) map[string]any {
 	return map[string]any{"inventory": map[string]any{"namespace": byNS}}
 }
 
-// NamesJSON writes each collection as JSON holding only its names,
-// {namespace: {name: true}}: what the derived collections read of the
-// collections they read by name only (refguard.harness.derived_name_reads).
-func NamesJSON(table Table, sets ...[]manifest.Object) map[string][]byte {
-	out, _ := collectionsJSON(index(table, sets), func(b []byte, _ *manifest.Object) ([]byte, error) {
-		return append(b, "true"...), nil
-	})
-	return out
-}
+// Index is the inventory's objects by collection, namespace and name
+// (every collection present), later objects of the same name winning, as
+// Build indexes them; its methods write it as JSON.
+type Index map[string]map[string]map[string]*manifest.Object
+
+// IndexOf indexes the objects of sets by the table's collections.
+func IndexOf(table Table, sets ...[]manifest.Object) Index { return index(table, sets) }
 
 // BuildJSON is Build as JSON text, one document per collection
 // ({namespace: {name: object}}, every collection present), for an
-// evaluator that reads JSON (the policy's Wasm build). Objects kept as
-// JSON (deferred with manifest.Options.DeferredJSON) are used as they are,
-// never parsed again.
+// evaluator that reads JSON (the policy's Wasm build).
 func BuildJSON(table Table, sets ...[]manifest.Object) (map[string][]byte, error) {
-	return collectionsJSON(index(table, sets), func(b []byte, o *manifest.Object) ([]byte, error) {
+	return IndexOf(table, sets...).JSON()
+}
+
+// JSON writes each collection as one document, {namespace: {name:
+// object}}. Objects kept as JSON (deferred with
+// manifest.Options.DeferredJSON) are used as they are, never parsed again.
+func (idx Index) JSON() (map[string][]byte, error) {
+	return collectionsJSON(idx, func(b []byte, o *manifest.Object) ([]byte, error) {
 		if o.JSON != nil {
 			return append(b, o.JSON...), nil
 		}
@@ -136,10 +139,20 @@ func BuildJSON(table Table, sets ...[]manifest.Object) (map[string][]byte, error
 	})
 }
 
+// NamesJSON writes each collection holding only its names, {namespace:
+// {name: true}}: what the derived collections read of the collections
+// they read by name only (refguard.harness.derived_name_reads).
+func (idx Index) NamesJSON() map[string][]byte {
+	out, _ := collectionsJSON(idx, func(b []byte, _ *manifest.Object) ([]byte, error) {
+		return append(b, "true"...), nil
+	})
+	return out
+}
+
 // collectionsJSON writes each collection of idx as one JSON document,
 // {namespace: {name: value}}, namespaces and names sorted, value written
 // by appendValue.
-func collectionsJSON(idx map[string]map[string]map[string]*manifest.Object, appendValue func([]byte, *manifest.Object) ([]byte, error)) (map[string][]byte, error) {
+func collectionsJSON(idx Index, appendValue func([]byte, *manifest.Object) ([]byte, error)) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(idx))
 	for c, byNS := range idx {
 		b := []byte{'{'}

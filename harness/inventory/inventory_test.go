@@ -131,7 +131,7 @@ func TestNamesJSONIsBuildsNamesOnly(t *testing.T) {
 	require.NoError(t, err)
 	built, err := inventory.Build(testsupport.Collections(t), loaded.Objects)
 	require.NoError(t, err)
-	got := inventory.NamesJSON(testsupport.Collections(t), loaded.Objects)
+	got := inventory.IndexOf(testsupport.Collections(t), loaded.Objects).NamesJSON()
 	require.Len(t, got, built.Len())
 	built.Foreach(func(k, v *ast.Term) {
 		text, err := astjson.Append(nil, engine.NamesOnly(v.Value))
