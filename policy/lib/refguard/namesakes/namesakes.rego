@@ -36,4 +36,5 @@ first_in_order(names) := sort(names) if {
 	e := min(names - {a, b, c, d})
 }
 
+# repair: set the namespace when one namespace holds the object.
 repair(ctx, rec, homes) := result.set_unique(ctx.object, sprintf("%s.namespace", [rec.field]), "namespace", [home | some home in homes])
