@@ -35,13 +35,16 @@ type upstreamCase struct {
 // predicted ResolvedRefs (status, and reason when False) with the
 // controller's. Every difference must be listed in the differences file
 // with its reason, and every listed one must still occur, so a change in
-// the policy or in the suite shows up either way.
+// the policy or in the suite shows up either way. Each loadable case also
+// holds fix's repair invariant under the profile (repairCase): a
+// controller's own inputs are the shapes real repositories have, not the
+// ones our fixtures imagine.
 func compareUpstream(t *testing.T, suite, profile, differences string, cases []upstreamCase, minRoutes int) {
 	t.Helper()
 	listed := readDifferences(t, differences)
 	checker := newChecker(t)
 	cfg := check.Config(profile, nil, nil, nil)
-	var compared int
+	var compared, errorsBefore, errorsAfter int
 	var unlisted []string
 	seen := map[string]bool{}
 	for _, c := range cases {
@@ -49,6 +52,13 @@ func compareUpstream(t *testing.T, suite, profile, differences string, cases []u
 			continue
 		}
 		got := predictedStatus(t, checker, cfg, c)
+		if !slices.Contains(slices.Collect(maps.Values(got)), "unloadable") {
+			file := c.name + ".yaml"
+			t.Run("fix/"+c.name, func(t *testing.T) {
+				b, a := repairCase(t, checker, []string{file}, map[string][]byte{file: c.manifests}, nil, cfg)
+				errorsBefore, errorsAfter = errorsBefore+b, errorsAfter+a
+			})
+		}
 		for _, route := range slices.Sorted(maps.Keys(c.want)) {
 			compared++
 			if got[route] == c.want[route] {
@@ -70,6 +80,7 @@ func compareUpstream(t *testing.T, suite, profile, differences string, cases []u
 	}
 	sort.Strings(stale)
 	t.Logf("%s: %d routes compared under the %s profile, %d listed differences", suite, compared, profile, len(listed))
+	t.Logf("%s: fix held the repair invariant on every loadable case: %d errors before, %d after", suite, errorsBefore, errorsAfter)
 	require.GreaterOrEqual(t, compared, minRoutes, "the suite's routes were read")
 	require.Empty(t, unlisted, "routes whose predicted ResolvedRefs differs from the controller's and is not listed in %s", differences)
 	require.Empty(t, stale, "listed differences that no longer occur: remove them from %s", differences)
