@@ -126,6 +126,7 @@ findings(ctx) := on_target | portless if {
 			"reason": rec.resolution.reason,
 			"message": sprintf("%s; remove port %v from the backendRef", [rec.resolution.detail, rec.port]),
 			"fix": "remove port",
+			"edits": [result.remove_edit(ctx.object, sprintf("%s.port", [rec.field]))],
 		})
 	}
 }

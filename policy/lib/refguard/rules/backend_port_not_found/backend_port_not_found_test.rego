@@ -34,3 +34,14 @@ test_a_node_port_names_its_service_port if {
 	contains(f.message, "30443 is a nodePort: use the Service port 443, not the node port")
 	f.fix == "set port: 443"
 }
+
+# A kind that declares its own port (kgateway's Backend): the port on the
+# reference is what makes the lookup fail, so fix removes it.
+test_a_port_on_a_kind_that_declares_its_own_is_removed if {
+	ref := {"group": "gateway.kgateway.dev", "kind": "Backend", "name": "ext", "port": 443}
+	backend := {"apiVersion": "gateway.kgateway.dev/v1alpha1", "kind": "Backend", "metadata": {"namespace": "app", "name": "ext"}, "spec": {}}
+	[f] := [f | some f in backend_port_not_found.findings(t.ctx_with(t.http([ref]), [backend], {"profile": "kgateway"}))]
+	f.fix == "remove port"
+	[e] := f.edits
+	[e.op, e.field] == ["remove", "spec.rules[0].backendRefs[0].port"]
+}

@@ -37,6 +37,7 @@ findings(ctx) := {f |
 _finding(ctx, status, version) := result.rejected("RG504", ctx, "apiVersion", {
 	"message": sprintf("%s %s is not served by Gateway API since %s: the API server rejects the route; use %s", [ctx.route.kind, version, status.unserved, refs.use_version(ctx.route.kind)]),
 	"fix": sprintf("set apiVersion: %s", [refs.use_version(ctx.route.kind)]),
+	"edits": [result.set_edit(ctx.object, "apiVersion", refs.use_version(ctx.route.kind))],
 }) if {
 	status.unserved
 } else := result.finding("RG504", ctx, "apiVersion", {

@@ -18,6 +18,16 @@ test_httproute_v1alpha2_is_rejected_whatever_is_installed if {
 	[f] := [f | some f in route_version_not_served.findings(t.no_inventory(r))]
 	f.severity == "error"
 	f.fix == "set apiVersion: gateway.networking.k8s.io/v1"
+	[e] := f.edits
+	[e.op, e.field, e.value] == ["set", "apiVersion", "gateway.networking.k8s.io/v1"]
+}
+
+# Only a route no API server takes is moved by fix: one the experimental
+# CRDs still serve works where they are installed.
+test_experimental_only_is_not_edited if {
+	r := object.union(t.route("TCPRoute", "app", "r", []), {"apiVersion": "gateway.networking.k8s.io/v1alpha2"})
+	[f] := [f | some f in route_version_not_served.findings(t.no_inventory(r))]
+	object.get(f, "edits", []) == []
 }
 
 test_experimental_only_is_a_warning if {
