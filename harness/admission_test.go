@@ -58,7 +58,7 @@ func checkAdmission(t *testing.T, compiler *ast.Compiler, c *fixture.Case, cli *
 	loaded, replicated, err := c.Load()
 	require.NoError(t, err)
 	objects := check.FirstCopies(loaded.Objects)
-	inv, err := inventory.Build(testsupport.Collections(t).WithLookups(c.Config()["backend_lookups"]), replicated, objects)
+	inv, err := inventory.Build(collectionsFor(t, c.Config()), replicated, objects)
 	require.NoError(t, err)
 	eng, err := engine.New(ctx, compiler, inv, map[string]any{"refguard_settings": c.Config()})
 	require.NoError(t, err)

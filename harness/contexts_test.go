@@ -150,7 +150,7 @@ func checkConftest(t *testing.T, bin, policyDir string, scopes map[string]string
 		// Lookup-only objects reach conftest as a cluster inventory (--data).
 		inv, err := manifest.Load(c.Inventory, nil)
 		require.NoError(t, err)
-		inventoryArgs = []string{"--data", writeJSON(t, "inventory.json", inventory.GatekeeperShape(testsupport.Collections(t).WithLookups(c.Config()["backend_lookups"]), inv.Objects))}
+		inventoryArgs = []string{"--data", writeJSON(t, "inventory.json", inventory.GatekeeperShape(collectionsFor(t, c.Config()), inv.Objects))}
 	}
 	// conftest prints what decides the run: a finding the annotation
 	// suppresses neither fails nor warns there. conftest never sees

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,6 +13,7 @@ import (
 	"github.com/refguard/refguard/harness/check"
 	"github.com/refguard/refguard/harness/engine"
 	"github.com/refguard/refguard/harness/fixture"
+	"github.com/refguard/refguard/harness/inventory"
 	"github.com/refguard/refguard/harness/policyset"
 	"github.com/refguard/refguard/harness/rulemeta"
 	"github.com/refguard/refguard/harness/wasm"
@@ -25,6 +27,29 @@ func newChecker(t testing.TB) *check.Checker {
 	c, err := check.NewChecker(context.Background(), set)
 	require.NoError(t, err)
 	return c
+}
+
+var tableChecker struct {
+	once    sync.Once
+	checker *check.Checker
+	err     error
+}
+
+// collectionsFor is the table of collections a check under config indexes
+// (check.Checker.Collections: the policy's, the config profile's own and
+// the config's lookups): what a deployment replicates for that config.
+func collectionsFor(t testing.TB, config map[string]any) inventory.Table {
+	t.Helper()
+	tableChecker.once.Do(func() {
+		set, err := policyset.Embedded()
+		if err != nil {
+			tableChecker.err = err
+			return
+		}
+		tableChecker.checker, tableChecker.err = check.NewChecker(context.Background(), set)
+	})
+	require.NoError(t, tableChecker.err)
+	return tableChecker.checker.Collections(config)
 }
 
 // newWasmChecker evaluates routes with the policy compiled to Wasm, as

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -14,20 +16,21 @@ import (
 )
 
 func newInventoryCommand() *cobra.Command {
-	var out string
+	var out, profile string
 	var lookupFlags []string
 	cmd := &cobra.Command{
 		Use:   "inventory PATH...",
 		Short: "Write the objects backendRefs resolve against (Services, ServiceImports, ReferenceGrants, BackendTLSPolicies, ConfigMaps, Backends, ServiceEntries, declared lookups) as a data file for conftest --data (Gatekeeper's data.inventory shape)",
 		Long: `Reads manifests or cluster dumps (kubectl get svc,serviceimports,referencegrants,backendtlspolicies,configmaps -A -o yaml;
-add serviceentries.networking.istio.io for Istio's Hostname backends)
+add serviceentries.networking.istio.io for Istio's Hostname backends, httproutes.gateway.networking.k8s.io
+with --profile kgateway for the routes a route delegates to)
 and writes {"inventory": {"namespace": {ns: {apiVersion: {Kind: {name: object}}}}}}, the shape Gatekeeper
 syncs. Give it to conftest with --data so routes resolve against cluster objects:
   refguard inventory cluster.yaml -o inventory.json
   conftest test --combine --policy policy --data inventory.json routes/`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			table, err := inventoryTable(cmd, lookupFlags)
+			table, err := inventoryTable(cmd, profile, lookupFlags)
 			if err != nil {
 				return err
 			}
@@ -54,13 +57,15 @@ syncs. Give it to conftest with --data so routes resolve against cluster objects
 		},
 	}
 	cmd.Flags().StringVarP(&out, "output", "o", "", "write to this file instead of stdout")
+	cmd.Flags().StringVar(&profile, "profile", "", "also write the objects the profile reads beside refguard's own (kgateway: the HTTPRoutes a route delegates to); default the config file's profile")
 	cmd.Flags().StringArrayVar(&lookupFlags, "backend-lookup", nil, `also write the objects of a backend kind declared as check's --backend-lookup; repeatable (the config file's backendLookups are read too)`)
 	return cmd
 }
 
-// inventoryTable is the policy's collections with the declared lookups
-// (the config file's, then the flags').
-func inventoryTable(cmd *cobra.Command, lookupFlags []string) (inventory.Table, error) {
+// inventoryTable is the policy's collections with the profile's own
+// (the flag's, else the config file's) and the declared lookups (the
+// config file's, then the flags').
+func inventoryTable(cmd *cobra.Command, profile string, lookupFlags []string) (inventory.Table, error) {
 	set, err := policyset.Embedded()
 	if err != nil {
 		return inventory.Table{}, err
@@ -80,6 +85,12 @@ func inventoryTable(cmd *cobra.Command, lookupFlags []string) (inventory.Table, 
 			return inventory.Table{}, err
 		}
 		decls = append(decls, cfg.BackendLookups...)
+		if profile == "" {
+			profile = cfg.Profile
+		}
+	}
+	if profile != "" && !slices.Contains(checker.Profiles(), profile) {
+		return inventory.Table{}, fmt.Errorf("unknown profile %q (known: %s)", profile, strings.Join(checker.Profiles(), ", "))
 	}
 	for _, f := range lookupFlags {
 		l, err := check.ParseBackendLookup(f)
@@ -92,5 +103,5 @@ func inventoryTable(cmd *cobra.Command, lookupFlags []string) (inventory.Table, 
 	if err != nil {
 		return inventory.Table{}, err
 	}
-	return checker.Collections(map[string]any{"backend_lookups": lookups}), nil
+	return checker.Collections(map[string]any{"profile": profile, "backend_lookups": lookups}), nil
 }

@@ -27,6 +27,7 @@ type Checker struct {
 	notes        []string
 	routeKinds   map[string]bool
 	collections  inventory.Table                // the policy's collections
+	byProfile    map[string]inventory.Table     // with a profile's own collections, for the profiles that read some
 	fields       map[string]map[string][]string // manifest.Fields by inventory collection
 	profiles     []string
 	controllers  map[string]string // controllerName → profile
@@ -124,6 +125,16 @@ func (c *Checker) readFacts(ctx context.Context) error {
 	if c.controllers, err = engine.ProfileControllersOf(values[engine.ProfilesQuery]); err != nil {
 		return err
 	}
+	own, err := engine.ProfileCollectionsOf(values[engine.ProfilesQuery])
+	if err != nil {
+		return err
+	}
+	c.byProfile = map[string]inventory.Table{}
+	for name, collections := range own {
+		if c.byProfile[name], err = c.collections.With(collections.(map[string]any)); err != nil {
+			return fmt.Errorf("profile %s: %w", name, err)
+		}
+	}
 	if c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery]); err != nil {
 		return err
 	}
@@ -170,10 +181,15 @@ func (c *Checker) InventoryFields(apiVersion, kind string) manifest.Fields {
 	return c.fields[c.collections.Of(apiVersion, kind)]
 }
 
-// Collections is the policy's table of inventory collections, with a
-// config's backend_lookups added: what a check indexes.
+// Collections is the policy's table of inventory collections, with the
+// config profile's own collections and the config's backend_lookups
+// added (lib.refguard.config.collections): what a check indexes.
 func (c *Checker) Collections(config map[string]any) inventory.Table {
-	return c.collections.WithLookups(config["backend_lookups"])
+	table := c.collections
+	if name, _ := config["profile"].(string); c.byProfile[name].Names() != nil {
+		table = c.byProfile[name]
+	}
+	return table.WithLookups(config["backend_lookups"])
 }
 
 // LoadOptions are the manifest options a check works best with: routes

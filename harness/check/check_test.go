@@ -247,3 +247,21 @@ func TestAWasmFailureIsReportedNotSilent(t *testing.T) {
 	require.Equal(t, 1, rep.Fallback.Batches, "only the batch holding the route")
 	require.Contains(t, rep.Fallback.Error, "conflict")
 }
+
+// TestCollectionsTakeTheProfilesOwn: a check indexes the collections its
+// profile reads beside the policy's (kgateway's child HTTPRoutes), and no
+// other profile's; a config's lookups come on top.
+func TestCollectionsTakeTheProfilesOwn(t *testing.T) {
+	set, err := policyset.Embedded()
+	require.NoError(t, err)
+	c, err := NewChecker(context.Background(), set)
+	require.NoError(t, err)
+	require.Equal(t, "httproutes", c.Collections(map[string]any{"profile": "kgateway"}).Of("gateway.networking.k8s.io/v1", "HTTPRoute"))
+	for _, config := range []map[string]any{nil, {"profile": "spec"}, {"profile": "envoy-gateway"}} {
+		require.Equal(t, "", c.Collections(config).Of("gateway.networking.k8s.io/v1", "HTTPRoute"), "%v", config)
+	}
+	with := c.Collections(map[string]any{"profile": "kgateway", "backend_lookups": []any{map[string]any{"kind": "gateway.example.com/Backend", "version": "v1", "resource": "examplebackends"}}})
+	require.Equal(t, "httproutes", with.Of("gateway.networking.k8s.io/v1beta1", "HTTPRoute"))
+	require.Equal(t, "examplebackends", with.Of("gateway.example.com/v1", "Backend"))
+	require.Equal(t, "services", with.Of("v1", "Service"))
+}

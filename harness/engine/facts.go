@@ -53,6 +53,29 @@ func ProfileControllersOf(v any) (map[string]string, error) {
 	return out, nil
 }
 
+// ProfileCollectionsOf reads, from ProfilesQuery's value, the inventory
+// collections each profile reads beside the policy's own (a profile's
+// "collections", in lib.refguard.refs.collections' shape), for the
+// profiles that declare any.
+func ProfileCollectionsOf(v any) (map[string]any, error) {
+	profiles, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("read profiles from policy: %s is %s, not an object of profiles", ProfilesQuery, describe(v))
+	}
+	out := map[string]any{}
+	for name, p := range profiles {
+		profile, _ := p.(map[string]any)
+		switch c := profile["collections"].(type) {
+		case nil:
+		case map[string]any:
+			out[name] = c
+		default:
+			return nil, fmt.Errorf("read profiles from policy: profile %s's collections is %s, not an object of collections", name, describe(c))
+		}
+	}
+	return out, nil
+}
+
 // DerivedReadsOf reads DerivedReadsQuery's value: the inventory
 // collections the derived ones are computed from, sorted; none when the
 // policy derives nothing.

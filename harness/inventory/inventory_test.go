@@ -32,7 +32,20 @@ func TestTableIsThePolicysCollections(t *testing.T) {
 	require.NoError(t, err)
 	var sources map[string][][2]string
 	require.NoError(t, json.Unmarshal(raw, &sources))
-	table := testsupport.Collections(t)
+	// Gatekeeper syncs what every profile reads: the policy's table with
+	// each profile's own collections (kgateway's child HTTPRoutes).
+	base := testsupport.Collections(t)
+	profiles, err := engine.EvalConstant(context.Background(), compiler, engine.ProfilesQuery)
+	require.NoError(t, err)
+	own, err := engine.ProfileCollectionsOf(profiles)
+	require.NoError(t, err)
+	require.NotEmpty(t, own, "a profile reads collections of its own")
+	table := base
+	for _, collections := range own {
+		table, err = table.With(collections.(map[string]any))
+		require.NoError(t, err)
+	}
+	require.Subset(t, table.Names(), base.Names())
 	require.ElementsMatch(t, table.Names(), keys(sources))
 	for collection, pairs := range sources {
 		for _, p := range pairs {

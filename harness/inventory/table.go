@@ -58,6 +58,28 @@ func (t *Table) add(name string, gk groupKind) {
 	slices.Sort(t.names)
 }
 
+// With adds collections in lib.refguard.refs.collections' shape (a
+// profile's own: lib.refguard.config.collections) to the table; the
+// table's own win, as there.
+func (t Table) With(collections map[string]any) (Table, error) {
+	if len(collections) == 0 {
+		return t, nil
+	}
+	added, err := TableOf(collections)
+	if err != nil {
+		return Table{}, err
+	}
+	out := Table{byKind: maps.Clone(t.byKind), names: slices.Clone(t.names)}
+	for _, name := range added.names {
+		for gk, n := range added.byKind {
+			if n == name {
+				out.add(name, gk)
+			}
+		}
+	}
+	return out, nil
+}
+
 // WithLookups adds the collections of a config's backend_lookups
 // ([{"kind": "group/Kind", "resource": …}, …]); entries without both are
 // left out, as the policy leaves them out.

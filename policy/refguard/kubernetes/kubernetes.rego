@@ -67,8 +67,10 @@ _tls_policies(ns, names) := {name: policy |
 	ref.name in names
 }
 
-_reachable(collection, namespaces) := object.keys(object.get(data.kubernetes, collection, {})) if {
+_reachable(collection, namespaces, route, profile) := object.keys(object.get(data.kubernetes, collection, {})) if {
 	collection in refs.cluster_wide
+} else := object.keys(object.get(data.kubernetes, collection, {})) if {
+	narrow.every_namespace(collection, route, profile)
 } else := namespaces
 
 # inventory: every object of the namespaces the route can reach (RG102's
@@ -83,7 +85,7 @@ inventory(route, cfg, profile) := object.union(reachable, namesakes) if {
 	reachable := {collection: by_ns |
 		some collection, _ in config.collections(cfg)
 		by_ns := {ns: objs |
-			some ns in _reachable(collection, namespaces)
+			some ns in _reachable(collection, namespaces, route, profile)
 			objs := data.kubernetes[collection][ns]
 		}
 	}

@@ -97,8 +97,16 @@ _lookup_list(cfg) := ls if {
 	is_array(ls)
 } else := []
 
-# collections: refguard's collections and a config's lookups, one table.
-collections(cfg) := object.union(lookups(cfg), refs.collections)
+# collections: refguard's collections, those of the config's profile
+# (a profile's own collections: kgateway's child routes) and the config's
+# lookups, one table.
+collections(cfg) := object.union(object.union(lookups(cfg), profile_collections(cfg)), refs.collections)
+
+# profile_collections: the collections the config's profile reads beside
+# refguard's own ({} for most).
+profile_collections(cfg) := object.get(_named(cfg), "collections", {}) if is_object(cfg)
+
+else := {}
 
 # with_lookups adds a config's lookups to a profile: each kind resolves
 # to its collection (so a reference to a missing object is

@@ -56,10 +56,12 @@ route_context(cfg) := ctx if {
 }
 
 # _collections: refguard's table, a constant, unless the constraint
-# declares backend lookups (then the table with them).
+# declares backend lookups or its profile reads collections of its own
+# (then the table with them).
 _collections := refs.collections if {
 	count(backend_lookups) == 0
-} else := policy_config.collections({"backend_lookups": backend_lookups})
+	count(policy_config.profile_collections({"profile": profile})) == 0
+} else := policy_config.collections({"profile": profile, "backend_lookups": backend_lookups})
 
 # grant_context is the context of the ReferenceGrant under review, if it is one.
 grant_context(cfg) := context.grant_context(input.review.object, cfg) if {

@@ -11,14 +11,19 @@
 package lib.refguard.inventory
 
 import data.lib.refguard.narrow
+import data.lib.refguard.profiles
 import data.lib.refguard.refs
 
 # sources: collection → [apiVersion, Kind], most preferred first, of
-# lib.refguard.refs.collections: what the generated sync config asks
-# Gatekeeper to replicate.
+# lib.refguard.refs.collections and the collections profiles read beside
+# them (kgateway's child HTTPRoutes): what the generated sync config asks
+# Gatekeeper to replicate, so that a constraint under any profile finds
+# what it reads.
 sources := {c: [[api_version, spec.kind] | some api_version in spec.apiVersions] |
-	some c, spec in refs.collections
+	some c, spec in object.union(_profile_collections, refs.collections)
 }
+
+_profile_collections := object.union_n([object.get(p, "collections", {}) | some p in profiles.profiles])
 
 _objects(ns, gv, kind) := objs if {
 	objs := data.inventory.namespace[ns][gv][kind]
@@ -44,7 +49,7 @@ for_route(route, collections, profile) := object.union(reachable, namesakes) if 
 	reachable := {collection: by_ns |
 		some collection, spec in collections
 		by_ns := {ns: objs |
-			some ns in _reachable(collection, namespaces)
+			some ns in _reachable(collection, namespaces, route, profile)
 			objs := _merged(spec, ns)
 			count(objs) > 0
 		}
@@ -66,8 +71,10 @@ _namesakes(spec, names) := {ns |
 	data.inventory.namespace[ns][gv][spec.kind][name]
 }
 
-_reachable(collection, namespaces) := object.keys(object.get(data.inventory, "namespace", {})) if {
+_reachable(collection, namespaces, route, profile) := object.keys(object.get(data.inventory, "namespace", {})) if {
 	collection in refs.cluster_wide
+} else := object.keys(object.get(data.inventory, "namespace", {})) if {
+	narrow.every_namespace(collection, route, profile)
 } else := namespaces
 
 # narrow_for_route: what resolution reads (lib.refguard.narrow), read by

@@ -32,6 +32,18 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 	not coll in resolve.host_collections # found by host, not by name: the whole inventory is read
 }
 
+# every_namespace: the route delegates to the routes of a collection in
+# every namespace (a profile's delegation by label, with its wildcard
+# namespace: lib.refguard.resolve.delegation_candidates), so an adapter
+# reads that collection's every namespace, as a cluster-wide one's.
+every_namespace(collection, route, profile) if {
+	collection in resolve.delegation_collections
+	spec := profile.delegation
+	some rec in refs.records(route)
+	rec.kind == spec.label_kind
+	rec.namespace == spec.every_namespace
+}
+
 # derived_targets: [collection, namespace, name] of the objects that the
 # objects found by name ({[collection, namespace, name]: object}) stand
 # for under profile (its derived_targets: Cilium reads a ServiceImport

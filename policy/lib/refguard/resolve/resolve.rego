@@ -50,7 +50,7 @@ _as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", 
 
 _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv, profile.group_aliases), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
-	target := _target_of(rec, inv, coll, profile)
+	target := _target_of(rec, inv, coll, profile, route)
 	entry := _entry_or_null(target, object.get(rec, "port", null), route)
 }
 
@@ -133,10 +133,79 @@ _target(rec, inv, coll) := t if {
 # (profile.derived_targets: Cilium reads a ServiceImport through the
 # Service its derived-service annotation names, and checks that Service's
 # ports), that object; null when either is missing.
-_target_of(rec, inv, coll, profile) := t if {
+_target_of(rec, inv, coll, profile, route) := t if {
 	spec := profile.derived_targets[coll] # a lookup: most profiles have none
 	t := derived_target(_target(rec, inv, coll), spec, inv, rec.namespace)
+} else := delegated_child(rec, route, inv, coll, profile.delegation) if {
+	coll in delegation_collections
 } else := _target(rec, inv, coll)
+
+# delegation_collections: collections of routes a reference delegates to
+# (a profile's delegation: kgateway's child HTTPRoutes), whose object is
+# not the one named but a child route the reference selects.
+delegation_collections := {"httproutes"}
+
+# delegated_child: the first (by namespace and name) of the child routes a
+# delegating reference reaches (delegation_children) that the controller
+# keeps: one that sets no hostnames (a child inherits its parent's), and
+# not the route itself (a cycle: delegation_cycle); null when there is
+# none.
+delegated_child(rec, route, inv, coll, spec) := inv[coll][ns][name] if {
+	not delegation_cycle(rec, route, inv, coll, spec)
+	[ns, name] := min({[ns, name] |
+		some [ns, name] in delegation_children(rec, route, inv, coll, spec)
+		count(object.get(inv[coll][ns][name], ["spec", "hostnames"], [])) == 0
+	})
+} else := null
+
+# delegation_cycle: the route is among its own children (kgateway marks
+# the visited routes of a delegation chain and fails the reference that
+# reaches one again: RefNotPermitted). A longer cycle, through other
+# routes, is not followed.
+delegation_cycle(rec, route, inv, coll, spec) if {
+	[refs.namespace(route), refs.name(route)] in delegation_children(rec, route, inv, coll, spec)
+}
+
+# delegation_children: [namespace, name] of the routes the reference
+# selects (candidates) that attach to the route: a child without
+# parentRefs attaches to any parent, one with parentRefs only to a parent
+# they name as an HTTPRoute (kgateway utils/delegation
+# ChildRouteCanAttachToParentRef; the API server writes the group a
+# parentRef leaves out).
+delegation_children(rec, route, inv, coll, spec) := {[ns, name] |
+	some [ns, name] in delegation_candidates(rec, inv, coll, spec)
+	_attaches(inv[coll][ns][name], ns, route)
+}
+
+# delegation_candidates: [namespace, name] of the routes a reference
+# selects before attachment: by label value (spec.label_kind; in every
+# namespace for spec.every_namespace), else by name, "*" for every route
+# of the namespace.
+delegation_candidates(rec, inv, coll, spec) := {[ns, name] |
+	some ns in _delegation_namespaces(rec, inv, coll, spec)
+	some name, child in object.get(inv, [coll, ns], {})
+	object.get(child, ["metadata", "labels", spec.label], null) == rec.name
+} if {
+	rec.kind == spec.label_kind
+} else := {[rec.namespace, name] |
+	some name, _ in object.get(inv, [coll, rec.namespace], {})
+} if {
+	rec.name == "*"
+} else := {[rec.namespace, rec.name] | _ = inv[coll][rec.namespace][rec.name]}
+
+_delegation_namespaces(rec, inv, coll, spec) := object.keys(object.get(inv, coll, {})) if {
+	rec.namespace == spec.every_namespace
+} else := {rec.namespace}
+
+_attaches(child, _, _) if count(object.get(child, ["spec", "parentRefs"], [])) == 0
+
+_attaches(child, ns, route) if {
+	some parent in child.spec.parentRefs
+	object.get(parent, "group", refs.gateway_group) == refs.gateway_group
+	object.get(parent, "kind", "Gateway") == "HTTPRoute"
+	parent.name == refs.name(route)
+	object.get(parent, "namespace", ns) == refs.namespace(route)
+}
 
 # derivation: how a reference is read through the object it names, when
 # the profile does so (derived_targets) and that object exists: "via" the
@@ -460,11 +529,49 @@ _in_rule(route, rec) := {"route_kind": route.kind, "weight": rec.weight, "refs":
 	refs := route.spec.rules[rec.rule].backendRefs
 } else := {"route_kind": route.kind, "weight": rec.weight, "refs": []}
 
-# _not_found_detail: what is missing, the referenced object or the one the
-# profile reads through it (derived_targets).
-_not_found_detail(rec, found, profile) := _derivation_missing(rec, d, profile) if {
+# _missing: the failure of a reference whose object is not found: a
+# delegation that reaches the route itself (delegation_cycle), else
+# not-found.
+_missing(rec, found, profile) := _fail("delegation-cycle", sprintf("%s selects %s %s/%s itself, a cycle the %s controller refuses", [_delegation_text(rec, profile.delegation), found.route.kind, refs.namespace(found.route), refs.name(found.route), profile.name])) if {
+	found.collection in delegation_collections
+	delegation_cycle(rec, found.route, found.inv, found.collection, profile.delegation)
+} else := _fail("not-found", _not_found_detail(rec, found, profile))
+
+# _not_found_detail: what is missing, the referenced object, the child
+# route a delegation needs, or the one the profile reads through the
+# object (derived_targets).
+_not_found_detail(rec, found, profile) := _delegation_missing(rec, found, profile.delegation) if {
+	found.collection in delegation_collections
+} else := _derivation_missing(rec, d, profile) if {
 	d := derivation(rec, found.inv, profile)
 } else := sprintf("%s not found", [_ref_text(rec)])
+
+# _delegation_missing: why a delegating reference has no child route: no
+# route selected, none that attaches to this one, or only ones that set
+# hostnames (the first of each, by namespace and name).
+_delegation_missing(rec, found, spec) := sprintf("%s: %s", [_delegation_text(rec, spec), _none_selected(rec, spec)]) if {
+	count(delegation_candidates(rec, found.inv, found.collection, spec)) == 0
+} else := sprintf("%s selects no HTTPRoute that attaches to %s %s/%s: HTTPRoute %s/%s lists parentRefs, and none of them names this route", [_delegation_text(rec, spec), found.route.kind, refs.namespace(found.route), refs.name(found.route), ns, name]) if {
+	count(delegation_children(rec, found.route, found.inv, found.collection, spec)) == 0
+	[ns, name] := min(delegation_candidates(rec, found.inv, found.collection, spec))
+} else := sprintf("%s selects only HTTPRoutes that set spec.hostnames (HTTPRoute %s/%s), which a delegated route must leave unset: it takes its parent's", [_delegation_text(rec, spec), ns, name]) if {
+	[ns, name] := min(delegation_children(rec, found.route, found.inv, found.collection, spec))
+}
+
+_none_selected(rec, spec) := "no HTTPRoute carries that label" if {
+	rec.kind == spec.label_kind
+} else := "the namespace holds none" if {
+	rec.name == "*"
+} else := "no such HTTPRoute"
+
+_delegation_text(rec, spec) := sprintf("delegation to HTTPRoutes labelled %s=%s in every namespace", [spec.label, rec.name]) if {
+	rec.kind == spec.label_kind
+	rec.namespace == spec.every_namespace
+} else := sprintf("delegation to HTTPRoutes labelled %s=%s in namespace %s", [spec.label, rec.name, rec.namespace]) if {
+	rec.kind == spec.label_kind
+} else := sprintf("delegation to every HTTPRoute of namespace %s", [rec.namespace]) if {
+	rec.name == "*"
+} else := sprintf("delegation to HTTPRoute %s/%s", [rec.namespace, rec.name])
 
 _derivation_missing(rec, d, profile) := sprintf("%s has no %s annotation: the %s controller finds no %s behind it", [_ref_text(rec), d.spec.annotation, profile.name, d.kind]) if {
 	d.name == null
@@ -518,7 +625,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	found.inv == null
 } else := {"ok": true, "step": "external", "detail": sprintf("%s is accepted without a lookup", [_ref_text(rec)])} if {
 	found.collection == ""
-} else := _fail("not-found", _not_found_detail(rec, found, profile)) if {
+} else := _missing(rec, found, profile) if {
 	found.target == null
 } else := _fail(rejected.step, sprintf("%s: %s", [_ref_text(rec), rejected.detail])) if {
 	check := profile.target_checks[found.collection] # a lookup: most profiles have none

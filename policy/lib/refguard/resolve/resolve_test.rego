@@ -71,14 +71,64 @@ test_only_the_traefik_profile_knows_provider_refs if {
 	rec.resolution.step == "kind"
 }
 
+# kgateway's route delegation: a reference to HTTPRoutes (by name, "*",
+# or a delegation label) finds child routes, in any namespace without a
+# grant; other profiles do not know the kind.
+_child(ns, name, spec) := {
+	"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
+	"metadata": {"namespace": ns, "name": name, "labels": {"delegation.kgateway.dev/label": "team"}},
+	"spec": spec,
+}
+
+_first_step(ctx) := rec.resolution.step if some rec in ctx.records
+
+_delegation(ref, objs) := [rec.resolution.step, rec.resolution.reason, rec.resolution.detail] if {
+	some rec in t.ctx_with(t.http([ref]), objs, {"profile": "kgateway"}).records
+}
+
 test_kgateway_delegation_crosses_namespaces_without_a_grant if {
 	ref := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "*", "namespace": "team1"}
-	ctx := t.ctx_with(t.http([ref]), [], {"profile": "kgateway"})
-	some rec in ctx.records
-	rec.resolution.step == "external"
-	spec := t.ctx_with(t.http([ref]), [], {"profile": "spec"})
-	some other in spec.records
-	other.resolution.step == "kind"
+	_delegation(ref, [_child("team1", "a", {})])[0] == "resolved"
+	_first_step(t.ctx_with(t.http([ref]), [], {"profile": "spec"})) == "kind"
+}
+
+test_kgateway_delegation_selects_by_name_wildcard_and_label if {
+	by_name := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "a", "namespace": "team1"}
+	_delegation(by_name, [_child("team1", "a", {})])[0] == "resolved"
+	_delegation(by_name, [_child("team1", "b", {})]) == ["not-found", "BackendNotFound", "delegation to HTTPRoute team1/a: no such HTTPRoute"]
+	_delegation(object.union(by_name, {"name": "*"}), []) == ["not-found", "BackendNotFound", "delegation to every HTTPRoute of namespace team1: the namespace holds none"]
+
+	label := {"group": "delegation.kgateway.dev", "kind": "label", "name": "team", "namespace": "team1"}
+	_delegation(label, [_child("team1", "b", {})])[0] == "resolved"
+	_delegation(object.union(label, {"name": "other"}), [_child("team1", "b", {})])[0] == "not-found"
+	_delegation(label, [_child("team2", "b", {})])[0] == "not-found"
+	_delegation(object.union(label, {"namespace": "all"}), [_child("team2", "b", {})])[0] == "resolved"
+}
+
+test_kgateway_delegation_keeps_children_that_attach_and_leave_hostnames_unset if {
+	ref := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "*", "namespace": "team1"}
+	to_parent := {"parentRefs": [{"kind": "HTTPRoute", "name": "r", "namespace": "app"}]}
+	_delegation(ref, [_child("team1", "a", to_parent)])[0] == "resolved"
+
+	elsewhere := {"parentRefs": [{"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "other", "namespace": "app"}]}
+	_delegation(ref, [_child("team1", "a", elsewhere)]) == ["not-found", "BackendNotFound", "delegation to every HTTPRoute of namespace team1 selects no HTTPRoute that attaches to HTTPRoute app/r: HTTPRoute team1/a lists parentRefs, and none of them names this route"]
+	gateway := {"parentRefs": [{"name": "r", "namespace": "app"}]}
+	_delegation(ref, [_child("team1", "a", gateway)])[0] == "not-found"
+
+	hostnames := {"hostnames": ["a.example.com"]}
+	_delegation(ref, [_child("team1", "a", hostnames)])[2] == "delegation to every HTTPRoute of namespace team1 selects only HTTPRoutes that set spec.hostnames (HTTPRoute team1/a), which a delegated route must leave unset: it takes its parent's"
+	_delegation(ref, [_child("team1", "a", hostnames), _child("team1", "b", {})])[0] == "resolved"
+}
+
+test_kgateway_delegation_to_itself_is_a_cycle if {
+	ref := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "r"}
+	self := json.patch(t.http([ref]), [{"op": "remove", "path": "/spec/parentRefs"}])
+	[step, reason, _] := _delegation(ref, [self])
+	[step, reason] == ["delegation-cycle", "RefNotPermitted"]
+
+	# the route among other children of a wildcard: kgateway fails the reference all the same
+	wildcard := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "*"}
+	_delegation(wildcard, [self, _child("app", "z", {})])[0] == "delegation-cycle"
 }
 
 test_service_port_takes_the_routes_protocol_where_a_number_is_listed_twice if {

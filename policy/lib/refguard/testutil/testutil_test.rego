@@ -2,6 +2,7 @@
 # harness builds it. A _test.rego file, so it never ships in the bundle.
 package lib.refguard.testutil
 
+import data.lib.refguard.config
 import data.lib.refguard.context
 import data.lib.refguard.refs
 
@@ -39,8 +40,12 @@ grant(ns, name, from, to) := {
 }
 
 # inventory indexes objects the way every adapter does.
-inventory(objs) := {c: by_ns |
-	some c, spec in refs.collections
+inventory(objs) := inventory_in(objs, refs.collections)
+
+# inventory_in: objs indexed by a table of collections (a config's:
+# lib.refguard.config.collections).
+inventory_in(objs, collections) := {c: by_ns |
+	some c, spec in collections
 	by_ns := {ns: {o.metadata.name: o | some o in objs; o.kind == spec.kind; o.metadata.namespace == ns} |
 		some obj in objs
 		obj.kind == spec.kind
@@ -50,7 +55,7 @@ inventory(objs) := {c: by_ns |
 
 ctx(route, objs) := context.build(route, inventory(objs), {})
 
-ctx_with(route, objs, cfg) := context.build(route, inventory(objs), cfg)
+ctx_with(route, objs, cfg) := context.build(route, inventory_in(objs, config.collections(cfg)), cfg)
 
 # no_inventory is the context conftest builds one document at a time.
 no_inventory(route) := context.build(route, null, {})

@@ -9,7 +9,11 @@
 #   filter, the last failing reference's reason. An HTTPRoute may delegate
 #   to child HTTPRoutes (a backendRef to gateway.networking.k8s.io
 #   HTTPRoute, by name or "*", or to delegation.kgateway.dev label), in any
-#   namespace without a ReferenceGrant.
+#   namespace without a ReferenceGrant: the children are looked up
+#   (lib.refguard.resolve.delegated_child), and a reference none of whose
+#   children attaches to the route, or whose only children set hostnames,
+#   is BackendNotFound; a route among its own children is a cycle,
+#   RefNotPermitted.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.kgateway
@@ -21,10 +25,20 @@ profile := {
 	"kinds": {
 		"": {"Service": "services"},
 		"gateway.kgateway.dev": {"Backend": ""},
-		# route delegation: the children are not looked up (not modelled)
-		"gateway.networking.k8s.io": {"HTTPRoute": ""},
-		"delegation.kgateway.dev": {"label": ""},
+		# route delegation: the children are HTTPRoutes, by name or "*", or
+		# by the value of their delegation label
+		"gateway.networking.k8s.io": {"HTTPRoute": "httproutes"},
+		"delegation.kgateway.dev": {"label": "httproutes"},
 	},
+	# collections: inventory collections this profile reads beside
+	# refguard's own (lib.refguard.config.collections): every adapter
+	# indexes them only under this profile.
+	"collections": {"httproutes": {"kind": "HTTPRoute", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1"]}},
+	# delegation: how a reference finds its child routes (query/route.go
+	# fetchRoutesByRef, api/labels/delegation.go): the label kind selects
+	# the routes whose label carries the reference's name, in its
+	# namespace or, for the wildcard namespace, in every namespace.
+	"delegation": {"label_kind": "label", "label": "delegation.kgateway.dev/label", "every_namespace": "all"},
 	"reasons": {
 		"filter": "",
 		"kind": "InvalidKind",
@@ -33,6 +47,7 @@ profile := {
 		"port-invalid": "",
 		"shape": "",
 		"not-found": "BackendNotFound",
+		"delegation-cycle": "RefNotPermitted",
 		"port-not-found": "BackendNotFound",
 		"protocol": "",
 		"app-protocol": "",

@@ -12,7 +12,11 @@
 #   backendRef (its name references know no Gateway API kind): the fix
 #   says how to declare the reference in the kustomization. Under the
 #   cilium profile a ServiceImport stands for the Service its
-#   derived-service annotation names, which must exist too.
+#   derived-service annotation names, which must exist too. Under the
+#   kgateway profile a reference to HTTPRoutes delegates to child routes:
+#   it fails when none of the routes it selects attaches to the route or
+#   leaves its hostnames unset (BackendNotFound), or when the route is
+#   among them (a cycle, RefNotPermitted).
 # related_resources:
 #   - description: "Gateway API BackendObjectReference"
 #     ref: https://gateway-api.sigs.k8s.io/reference/spec/#backendref
@@ -42,8 +46,15 @@ _hint(rec, best, candidates) := similar.did_you_mean(best) if {
 	count(candidates) == 0
 } else := sprintf("%ss in namespace %s: %s", [rec.kind, rec.namespace, concat(", ", namesakes.first_in_order(candidates))])
 
-findings(ctx) := (by_name | by_host) | by_derivation if {
+findings(ctx) := ((by_name | by_host) | by_derivation) | by_delegation if {
 	by_name := _by_name(ctx)
+	by_delegation := {f |
+		some rec in ctx.records
+		rec.resolution.step in {"not-found", "delegation-cycle"}
+		coll := resolve.collection(rec, ctx.profile)
+		coll in resolve.delegation_collections
+		f := result.reference_finding("RG103", ctx, rec, _delegation_details(ctx, rec, coll))
+	}
 	by_derivation := {f |
 		some rec in ctx.records
 		rec.resolution.step == "not-found"
@@ -66,10 +77,32 @@ findings(ctx) := (by_name | by_host) | by_derivation if {
 	}
 }
 
+# _delegation_details: a child route named that its namespace does not
+# hold gets the closest name there, as a Service does; any other failure
+# of a delegation says why no child is kept.
+_delegation_details(ctx, rec, coll) := {
+	"reason": rec.resolution.reason,
+	"message": sprintf("%s; %s%s", [rec.resolution.detail, d.hint, result.undetected(ctx, rec)]),
+	"fix": d.fix,
+	"edits": d.edits,
+} if {
+	rec.resolution.step == "not-found"
+	rec.kind != ctx.profile.delegation.label_kind
+	rec.name != "*"
+	not ctx.inv[coll][rec.namespace][rec.name]
+	candidates := resolve.names_in_namespace(rec, ctx.inv, ctx.profile)
+	d := _suggested(ctx, rec, similar.suggest(rec.name, candidates), candidates)
+} else := {
+	"reason": rec.resolution.reason,
+	"message": sprintf("%s%s", [rec.resolution.detail, result.undetected(ctx, rec)]),
+	"fix": "",
+}
+
 _by_name(ctx) := {f |
 	some rec in ctx.records
 	rec.resolution.step == "not-found"
 	not resolve.collection(rec, ctx.profile) in resolve.host_collections
+	not resolve.collection(rec, ctx.profile) in resolve.delegation_collections
 	not resolve.derivation(rec, ctx.inv, ctx.profile)
 	not contains(rec.name, ".")
 	d := _details(ctx, rec, resolve.namesakes(rec, ctx.inv, ctx.profile))

@@ -109,3 +109,19 @@ test_the_first_five_names_are_listed if {
 	[f] := [f | some f in backend_not_found.findings(t.ctx(t.http([{"name": "zzzzzz", "port": 80}]), objs))]
 	contains(f.message, "Services in namespace app: a, b, c, d, e, …")
 }
+
+# kgateway's route delegation: a child route the reference names that its
+# namespace does not hold gets the closest name there, with the rename;
+# a wildcard into an empty namespace says so, with nothing to rename.
+test_a_delegation_to_a_missing_child_suggests_the_closest_route if {
+	ref := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "child-team2", "namespace": "team2"}
+	child := {"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute", "metadata": {"namespace": "team2", "name": "child-team-2"}, "spec": {}}
+	[f] := [f | some f in backend_not_found.findings(t.ctx_with(t.http([ref]), [child], {"profile": "kgateway"}))]
+	f.message == "delegation to HTTPRoute team2/child-team2: no such HTTPRoute; did you mean child-team-2?"
+	f.fix == "set name: child-team-2"
+
+	wildcard := object.union(ref, {"name": "*", "namespace": "team1"})
+	[g] := [g | some g in backend_not_found.findings(t.ctx_with(t.http([wildcard]), [child], {"profile": "kgateway"}))]
+	g.message == "delegation to every HTTPRoute of namespace team1: the namespace holds none"
+	object.get(g, "edits", []) == []
+}
