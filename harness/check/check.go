@@ -131,9 +131,18 @@ func (c *Checker) readFacts(ctx context.Context) error {
 	}
 	c.byProfile = map[string]inventory.Table{}
 	for name, collections := range own {
-		if c.byProfile[name], err = c.collections.With(collections.(map[string]any)); err != nil {
+		table, err := c.collections.With(collections.(map[string]any))
+		if err != nil {
 			return fmt.Errorf("profile %s: %w", name, err)
 		}
+		// A load keeps these objects whole (they are routes, checked
+		// too): the index keeps what the policy reads of them.
+		for collection := range collections.(map[string]any) {
+			if f := c.fields[collection]; f != nil {
+				table = table.Keeping(collection, f)
+			}
+		}
+		c.byProfile[name] = table
 	}
 	if c.derivedReads, err = engine.DerivedReadsOf(values[engine.DerivedReadsQuery]); err != nil {
 		return err

@@ -69,6 +69,17 @@ func index(table Table, sets [][]manifest.Object) Index {
 			idx[c][ns][o.Name] = o
 		}
 	}
+	for c, f := range table.kept {
+		for _, byName := range idx[c] {
+			for name, o := range byName {
+				// A document that no longer parses keeps its place whole:
+				// materialising it for the index reports the error.
+				if kept, err := o.Kept(f); err == nil {
+					byName[name] = kept
+				}
+			}
+		}
+	}
 	return idx
 }
 

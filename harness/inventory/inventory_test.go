@@ -153,3 +153,39 @@ func TestNamesJSONIsBuildsNamesOnly(t *testing.T) {
 	})
 	require.JSONEq(t, `{"default": {"b": true}, "x": {"a": true}, "y": {"a": true}}`, string(got["services"]))
 }
+
+// TestKeepingIndexesCopies: a collection the table keeps fields of (routes
+// a profile reads, checked whole too) is indexed as copies with only those
+// fields, the same however the objects were loaded, and the objects stay
+// whole for the check.
+func TestKeepingIndexesCopies(t *testing.T) {
+	src := "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: c, namespace: x, labels: {l: v}, annotations: {a: b}}\n" +
+		"spec: {parentRefs: [{kind: HTTPRoute, name: p}], hostnames: [], rules: [{backendRefs: [{name: s, port: 80}]}]}\n"
+	table, err := testsupport.Collections(t).With(map[string]any{"httproutes": map[string]any{"kind": "HTTPRoute", "apiVersions": []any{"gateway.networking.k8s.io/v1"}}})
+	require.NoError(t, err)
+	table = table.Keeping("httproutes", manifest.Fields{"metadata": {"labels"}, "spec": {"parentRefs", "hostnames"}})
+	want := ast.MustParseTerm(`{"metadata": {"labels": {"l": "v"}}, "spec": {"parentRefs": [{"kind": "HTTPRoute", "name": "p"}], "hostnames": []}}`).Value
+	for name, opts := range map[string]manifest.Options{
+		"values":    {},
+		"text":      {Defer: func(string, string) bool { return true }},
+		"text+JSON": {Defer: func(string, string) bool { return true }, DeferredJSON: true},
+	} {
+		loaded, err := manifest.LoadWithOptions([]string{"-"}, strings.NewReader(src), opts)
+		require.NoError(t, err, name)
+		built, err := inventory.Build(table, loaded.Objects)
+		require.NoError(t, err, name)
+		got, err := built.Find(ast.MustParseRef("x.httproutes.x.c")[1:])
+		require.NoError(t, err, name)
+		require.Equal(t, 0, want.Compare(got), "%s: %v", name, got)
+		docs, err := inventory.IndexOf(table, loaded.Objects).JSON()
+		require.NoError(t, err, name)
+		fromJSON, err := ast.ParseTerm(string(docs["httproutes"]))
+		require.NoError(t, err, name)
+		require.Equal(t, 0, ast.NewObject(ast.Item(ast.StringTerm("x"), ast.NewTerm(ast.NewObject(ast.Item(ast.StringTerm("c"), ast.NewTerm(want)))))).Compare(fromJSON.Value), "%s: %s", name, docs["httproutes"])
+		whole, err := loaded.Objects[0].Materialize()
+		require.NoError(t, err)
+		rules, err := whole.Value.Find(ast.MustParseRef("x.spec.rules")[1:])
+		require.NoError(t, err, "%s: the route stays whole", name)
+		require.NotNil(t, rules)
+	}
+}

@@ -22,7 +22,8 @@ type groupKind struct{ group, kind string }
 // nothing.
 type Table struct {
 	byKind map[groupKind]string
-	names  []string // every collection, sorted
+	names  []string                   // every collection, sorted
+	kept   map[string]manifest.Fields // what the index keeps of a collection's objects (Keeping)
 }
 
 // TableOf reads the value of lib.refguard.refs.collections
@@ -69,7 +70,7 @@ func (t Table) With(collections map[string]any) (Table, error) {
 	if err != nil {
 		return Table{}, err
 	}
-	out := Table{byKind: maps.Clone(t.byKind), names: slices.Clone(t.names)}
+	out := Table{byKind: maps.Clone(t.byKind), names: slices.Clone(t.names), kept: t.kept}
 	for _, name := range added.names {
 		for gk, n := range added.byKind {
 			if n == name {
@@ -80,6 +81,21 @@ func (t Table) With(collections map[string]any) (Table, error) {
 	return out, nil
 }
 
+// Keeping has the index keep only f of the objects of a collection whose
+// objects a load keeps whole (routes a profile reads as a collection,
+// which are checked whole too): the index holds a copy with f's fields
+// (manifest.Object.Kept). A collection a load trims already
+// (manifest.Options.Fields) needs none.
+func (t Table) Keeping(collection string, f manifest.Fields) Table {
+	out := t
+	out.kept = maps.Clone(t.kept)
+	if out.kept == nil {
+		out.kept = map[string]manifest.Fields{}
+	}
+	out.kept[collection] = f
+	return out
+}
+
 // WithLookups adds the collections of a config's backend_lookups
 // ([{"kind": "group/Kind", "resource": …}, …]); entries without both are
 // left out, as the policy leaves them out.
@@ -88,7 +104,7 @@ func (t Table) WithLookups(lookups any) Table {
 	if len(list) == 0 {
 		return t
 	}
-	out := Table{byKind: maps.Clone(t.byKind), names: slices.Clone(t.names)}
+	out := Table{byKind: maps.Clone(t.byKind), names: slices.Clone(t.names), kept: t.kept}
 	for _, l := range list {
 		m, _ := l.(map[string]any)
 		kind, _ := m["kind"].(string)

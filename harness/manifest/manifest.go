@@ -4,6 +4,7 @@
 package manifest
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -141,6 +142,66 @@ func (o *Object) keepFields(f Fields) {
 		kept.Insert(k, ast.NewTerm(sub))
 	})
 	o.Value = kept
+}
+
+// Kept is a copy of the object with only what f lists of its value (a
+// deferred one parsed), for an index that holds objects also checked whole
+// elsewhere (the routes a profile reads as an inventory collection): the
+// object itself is left as it is.
+func (o *Object) Kept(f Fields) (*Object, error) {
+	if o.JSON != nil {
+		// Deferred with its JSON (the Wasm build reads it): the JSON is
+		// cut down without parsing the document, and a later Materialize
+		// keeps the same fields.
+		b, err := keptJSON(o.JSON, f)
+		if err != nil {
+			return nil, o.Errorf(err)
+		}
+		kept := *o
+		kept.JSON, kept.keep = b, f
+		return &kept, nil
+	}
+	full, err := o.Materialize()
+	if err != nil {
+		return nil, err
+	}
+	kept := *full
+	kept.Lines, kept.Ignores = nil, nil // an index locates nothing
+	kept.keepFields(f)
+	return &kept, nil
+}
+
+// keptJSON is a JSON object with only what f lists (keepFields' selection):
+// each listed field whole, or only its listed keys when it is an object.
+func keptJSON(src []byte, f Fields) ([]byte, error) {
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(src, &top); err != nil {
+		return nil, err
+	}
+	out := make(map[string]json.RawMessage, len(f))
+	for field, keys := range f {
+		v, ok := top[field]
+		if !ok {
+			continue
+		}
+		var inner map[string]json.RawMessage
+		if len(keys) == 0 || json.Unmarshal(v, &inner) != nil {
+			out[field] = v
+			continue
+		}
+		sub := make(map[string]json.RawMessage, len(keys))
+		for _, k := range keys {
+			if iv, ok := inner[k]; ok {
+				sub[k] = iv
+			}
+		}
+		b, err := json.Marshal(sub)
+		if err != nil {
+			return nil, err
+		}
+		out[field] = b
+	}
+	return json.Marshal(out)
 }
 
 // Deferred reports whether the object is held as source text.

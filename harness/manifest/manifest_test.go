@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -124,6 +125,31 @@ func FuzzLoad(f *testing.F) {
 				if err != nil || string(o.JSON) != string(text) {
 					t.Fatalf("object %d: deferred JSON %s, want %s (%v)", i, o.JSON, text, err)
 				}
+			}
+			// A kept copy is the same whether the object was deferred
+			// (its JSON cut down) or not (its value), and leaves the
+			// object whole.
+			keep := Fields{"metadata": {"labels", "name"}, "spec": {"parentRefs", "hostnames"}, "kind": nil}
+			plain, err := res.Objects[i].Kept(keep)
+			if err != nil {
+				t.Fatalf("keep: %v", err)
+			}
+			fromDeferred, err := deferred.Objects[i].Kept(keep)
+			if err != nil {
+				t.Fatalf("keep deferred: %v", err)
+			}
+			if fromDeferred.JSON != nil {
+				text, err := astjson.Append(nil, plain.Value)
+				if err != nil || !sameJSON(fromDeferred.JSON, text) {
+					t.Fatalf("object %d: kept JSON %s, want %s (%v)", i, fromDeferred.JSON, text, err)
+				}
+			}
+			again, err := fromDeferred.Materialize()
+			if err != nil || again.Value.Compare(plain.Value) != 0 {
+				t.Fatalf("object %d: kept copy materializes to %v, want %v (%v)", i, again.Value, plain.Value, err)
+			}
+			if res.Objects[i].Value.Compare(want.Value) != 0 {
+				t.Fatalf("object %d: keeping changed the object", i)
 			}
 		}
 		var objs []*Object
@@ -495,4 +521,13 @@ spec: {}
 	plain, err := Load([]string{"-"}, strings.NewReader(src))
 	require.NoError(t, err)
 	require.Equal(t, "", plain.Objects[0].Namespace, "without the option nothing is added")
+}
+
+// sameJSON: two JSON texts hold the same value.
+func sameJSON(a, b []byte) bool {
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return false
+	}
+	return reflect.DeepEqual(x, y)
 }

@@ -66,6 +66,7 @@ inventory_fields := {
 	"serviceimports": object.union(_target_fields, {"metadata": ["annotations"]}),
 	"serviceentries": {"spec": ["hosts"]},
 	"configmaps": {"data": "*", "binaryData": "*"},
+	"httproutes": {"metadata": ["labels"], "spec": ["parentRefs", "hostnames"]},
 }
 
 _target_fields := {"spec": ["type", "externalName", "ports"]}
