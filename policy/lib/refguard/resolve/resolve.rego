@@ -155,7 +155,7 @@ delegated_child(rec, route, inv, coll, spec) := inv[coll][ns][name] if {
 	not delegation_cycle(rec, route, inv, coll, spec)
 	[ns, name] := min({[ns, name] |
 		some [ns, name] in delegation_children(rec, route, inv, coll, spec)
-		count(object.get(inv[coll][ns][name], ["spec", "hostnames"], [])) == 0
+		not _lists(inv[coll][ns][name], "hostnames")
 	})
 } else := null
 
@@ -198,7 +198,7 @@ _delegation_namespaces(rec, inv, coll, spec) := object.keys(object.get(inv, coll
 	rec.namespace == spec.every_namespace
 } else := {rec.namespace}
 
-_attaches(child, _, _) if count(object.get(child, ["spec", "parentRefs"], [])) == 0
+_attaches(child, _, _) if not _lists(child, "parentRefs")
 
 _attaches(child, ns, route) if {
 	some parent in child.spec.parentRefs
@@ -206,6 +206,14 @@ _attaches(child, ns, route) if {
 	object.get(parent, "kind", "Gateway") == "HTTPRoute"
 	parent.name == refs.name(route)
 	object.get(parent, "namespace", ns) == refs.namespace(route)
+}
+
+# _lists: the route's spec lists some value under key (a key left out, null
+# or empty lists none, as kgateway reads it: a nil or empty Go slice).
+_lists(route, key) if {
+	values := route.spec[key]
+	is_array(values)
+	count(values) > 0
 }
 
 # derivation: how a reference is read through the object it names, when

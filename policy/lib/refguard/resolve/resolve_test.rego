@@ -115,6 +115,9 @@ test_kgateway_delegation_keeps_children_that_attach_and_leave_hostnames_unset if
 	gateway := {"parentRefs": [{"name": "r", "namespace": "app"}]}
 	_delegation(ref, [_child("team1", "a", gateway)])[0] == "not-found"
 
+	_delegation(ref, [_child("team1", "a", {"parentRefs": null, "hostnames": null})])[0] == "resolved"
+	_delegation(ref, [_child("team1", "a", {"parentRefs": [], "hostnames": []})])[0] == "resolved"
+
 	hostnames := {"hostnames": ["a.example.com"]}
 	_delegation(ref, [_child("team1", "a", hostnames)])[2] == "delegation to every HTTPRoute of namespace team1 selects only HTTPRoutes that set spec.hostnames (HTTPRoute team1/a), which a delegated route must leave unset: it takes its parent's"
 	_delegation(ref, [_child("team1", "a", hostnames), _child("team1", "b", {})])[0] == "resolved"
