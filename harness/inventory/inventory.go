@@ -72,8 +72,10 @@ func index(table Table, sets [][]manifest.Object) Index {
 	for c, f := range table.kept {
 		for _, byName := range idx[c] {
 			for name, o := range byName {
-				// A document that no longer parses keeps its place whole:
-				// materialising it for the index reports the error.
+				// An object no copy can be made of stays whole: the
+				// policy reads the same of it, and a document that no
+				// longer parses reports that when the index materialises
+				// it.
 				if kept, err := o.Kept(f); err == nil {
 					byName[name] = kept
 				}

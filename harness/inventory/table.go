@@ -18,7 +18,9 @@ type groupKind struct{ group, kind string }
 
 // Table says which collection an object belongs to: the policy's
 // lib.refguard.refs.collections, read by the checker (TableOf), with a
-// config's backend_lookups added (WithLookups). The zero Table indexes
+// profile's own collections (With) and a config's backend_lookups
+// (WithLookups) added, and what the index keeps of the objects of a
+// collection a load keeps whole (Keeping). The zero Table indexes
 // nothing.
 type Table struct {
 	byKind map[groupKind]string

@@ -144,10 +144,11 @@ func (o *Object) keepFields(f Fields) {
 	o.Value = kept
 }
 
-// Kept is a copy of the object with only what f lists of its value (a
-// deferred one parsed), for an index that holds objects also checked whole
-// elsewhere (the routes a profile reads as an inventory collection): the
-// object itself is left as it is.
+// Kept is a copy of the object with only what f lists of its value, for
+// an index that holds objects also checked whole elsewhere (the routes a
+// profile reads as an inventory collection): the object itself is left as
+// it is. A deferred object with its JSON keeps a cut JSON; any other is
+// parsed, if deferred, and cut.
 func (o *Object) Kept(f Fields) (*Object, error) {
 	if o.JSON != nil {
 		// Deferred with its JSON (the Wasm build reads it): the JSON is
