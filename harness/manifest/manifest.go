@@ -108,8 +108,24 @@ type Options struct {
 
 // Fields selects what of an object's value is kept: each listed top-level
 // field whole (no keys) or only the listed keys of it, when it is a
-// mapping. Fields not listed are dropped.
+// mapping. A key written "list[].member" keeps the list with only that
+// member of each of its mappings (one member per list). Fields not listed
+// are dropped.
 type Fields map[string][]string
+
+// selection says whether keys select key, and how: whole, or (member not
+// "") only that member of each mapping of the list key holds.
+func selection(keys []string, key string) (member string, ok bool) {
+	for _, k := range keys {
+		if k == key {
+			return "", true
+		}
+		if list, m, found := strings.Cut(k, "[]."); found && list == key {
+			return m, true
+		}
+	}
+	return "", false
+}
 
 // keepFields drops what f does not list from the object's value (a nil f
 // keeps everything). Values are shared, not copied.
@@ -133,12 +149,15 @@ func (o *Object) keepFields(f Fields) {
 			return
 		}
 		sub := ast.NewObjectWithCapacity(len(keys))
-		for _, key := range keys {
-			kt := ast.StringTerm(key)
-			if t := inner.Get(kt); t != nil {
-				sub.Insert(kt, t)
+		inner.Foreach(func(ik, iv *ast.Term) {
+			key, ok := ik.Value.(ast.String)
+			if !ok {
+				return
 			}
-		}
+			if member, selected := selection(keys, string(key)); selected {
+				sub.Insert(ik, keptMembers(iv, member))
+			}
+		})
 		kept.Insert(k, ast.NewTerm(sub))
 	})
 	o.Value = kept
@@ -191,9 +210,14 @@ func keptJSON(src []byte, f Fields) ([]byte, error) {
 			continue
 		}
 		sub := make(map[string]json.RawMessage, len(keys))
-		for _, k := range keys {
-			if iv, ok := inner[k]; ok {
-				sub[k] = iv
+		var err error
+		for k, iv := range inner {
+			member, selected := selection(keys, k)
+			if !selected {
+				continue
+			}
+			if sub[k], err = keptMembersJSON(iv, member); err != nil {
+				return nil, err
 			}
 		}
 		b, err := json.Marshal(sub)
@@ -203,6 +227,53 @@ func keptJSON(src []byte, f Fields) ([]byte, error) {
 		out[field] = b
 	}
 	return json.Marshal(out)
+}
+
+// keptMembersJSON is keptMembers on JSON text.
+func keptMembersJSON(v json.RawMessage, member string) (json.RawMessage, error) {
+	var list []json.RawMessage
+	if member == "" || json.Unmarshal(v, &list) != nil {
+		return v, nil
+	}
+	for i, item := range list {
+		var obj map[string]json.RawMessage
+		if json.Unmarshal(item, &obj) != nil {
+			continue
+		}
+		only := map[string]json.RawMessage{}
+		if m, ok := obj[member]; ok {
+			only[member] = m
+		}
+		b, err := json.Marshal(only)
+		if err != nil {
+			return nil, err
+		}
+		list[i] = b
+	}
+	return json.Marshal(list)
+}
+
+// keptMembers is a list with only member of each of its mappings, or v
+// itself (member "", or not a list).
+func keptMembers(v *ast.Term, member string) *ast.Term {
+	list, ok := v.Value.(*ast.Array)
+	if member == "" || !ok {
+		return v
+	}
+	items := make([]*ast.Term, 0, list.Len())
+	list.Foreach(func(item *ast.Term) {
+		obj, ok := item.Value.(ast.Object)
+		if !ok {
+			items = append(items, item)
+			return
+		}
+		only := ast.NewObjectWithCapacity(1)
+		if m := obj.Get(ast.StringTerm(member)); m != nil {
+			only.Insert(ast.StringTerm(member), m)
+		}
+		items = append(items, ast.NewTerm(only))
+	})
+	return ast.ArrayTerm(items...)
 }
 
 // Deferred reports whether the object is held as source text.

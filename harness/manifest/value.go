@@ -277,12 +277,44 @@ func appendKeptJSON(b []byte, root *yaml.Node, f Fields) ([]byte, error) {
 		if len(keys) == 0 || value.Kind != yaml.MappingNode {
 			return appendJSON(b, value)
 		}
-		inner, err := plainPairs(value, func(k string) bool { return slices.Contains(keys, k) })
+		inner, err := plainPairs(value, func(k string) bool { _, ok := selection(keys, k); return ok })
 		if err != nil {
 			return b, err
 		}
-		return appendPairs(b, value, inner, appendValue)
+		return appendPairs(b, value, inner, func(b []byte, k string, v *yaml.Node) ([]byte, error) {
+			member, _ := selection(keys, k)
+			return appendMembers(b, v, member)
+		})
 	})
+}
+
+// appendMembers writes a list with only member of each of its plain
+// mappings (keptMembers), or the value whole (member "", or not a list).
+func appendMembers(b []byte, list *yaml.Node, member string) ([]byte, error) {
+	if member == "" || list.Kind != yaml.SequenceNode {
+		return appendJSON(b, list)
+	}
+	b = append(b, '[')
+	for i, item := range list.Content {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		if item.Kind != yaml.MappingNode {
+			var err error
+			if b, err = appendJSON(b, item); err != nil {
+				return b, err
+			}
+			continue
+		}
+		only, err := plainPairs(item, func(k string) bool { return k == member })
+		if err != nil {
+			return b, err
+		}
+		if b, err = appendPairs(b, item, only, appendValue); err != nil {
+			return b, err
+		}
+	}
+	return append(b, ']'), nil
 }
 
 // plainPairs returns the indexes of a mapping's keys that keep selects

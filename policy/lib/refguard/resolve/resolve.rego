@@ -56,8 +56,8 @@ _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "targe
 
 # inventory_fields: what resolution and the rules read of the objects a
 # reference resolves to, per inventory collection: "*" keeps a top-level
-# field whole, a list keeps those keys of it. Collections not listed are
-# read whole. The CLI keeps only these fields of the objects it holds (a
+# field whole, a list keeps those keys of it ("list[].member": that member
+# of each of the list's items). Collections not listed are read whole. The CLI keeps only these fields of the objects it holds (a
 # cluster dump's Services carry labels, annotations and status nobody
 # reads); a rule that reads another field of a target adds it here, or the
 # context parity tests, which run conftest on whole objects, disagree.
@@ -66,7 +66,7 @@ inventory_fields := {
 	"serviceimports": object.union(_target_fields, {"metadata": ["annotations"]}),
 	"serviceentries": {"spec": ["hosts"]},
 	"configmaps": {"data": "*", "binaryData": "*"},
-	"httproutes": {"metadata": ["labels"], "spec": ["parentRefs", "hostnames"]},
+	"httproutes": {"metadata": ["labels", "annotations"], "spec": ["parentRefs", "hostnames", "rules[].matches"]},
 }
 
 _target_fields := {"spec": ["type", "externalName", "ports"]}
@@ -150,14 +150,100 @@ delegation_collections := {"httproutes"}
 # delegating reference reaches (delegation_children) that the controller
 # keeps: one that sets no hostnames (a child inherits its parent's), and
 # not the route itself (a cycle: delegation_cycle); null when there is
-# none.
+# none, or when a match of the reference's rule is served by none of them
+# (delegation_unserved: kgateway hands each parent match over on its own).
 delegated_child(rec, route, inv, coll, spec) := inv[coll][ns][name] if {
 	not delegation_cycle(rec, route, inv, coll, spec)
-	[ns, name] := min({[ns, name] |
-		some [ns, name] in delegation_children(rec, route, inv, coll, spec)
-		not _lists(inv[coll][ns][name], "hostnames")
-	})
+	kept := delegation_kept(rec, route, inv, coll, spec)
+	not delegation_unserved(rec, route, inv, coll, spec, kept)
+	[ns, name] := min(kept)
 } else := null
+
+# delegation_kept: [namespace, name] of the children that attach and set
+# no hostnames (translator/httproute/delegation.go validateChildRoute).
+delegation_kept(rec, route, inv, coll, spec) := {[ns, name] |
+	some [ns, name] in delegation_children(rec, route, inv, coll, spec)
+	not _lists(inv[coll][ns][name], "hostnames")
+}
+
+# delegation_unserved: the first match of the reference's rule (as the
+# API server defaults it) that no kept child serves, undefined when every
+# one is served. The matches of a route that itself takes its parent's
+# match (the inherit-parent-matcher annotation) are relative to a match up
+# the chain, which the reference does not see: its children are not
+# compared with them.
+delegation_unserved(rec, route, inv, coll, spec, kept) := m if {
+	count(kept) == 0
+	m := _rule_matches(route, rec)[0]
+} else := m if {
+	not _inherits(route, spec)
+	some m in _rule_matches(route, rec)
+	not _served(m, inv, coll, spec, kept)
+}
+
+_served(parent, inv, coll, spec, kept) if {
+	some [ns, name] in kept
+	_serves(inv[coll][ns][name], parent, spec)
+}
+
+# _serves: a child route keeps a rule for the parent match
+# (delegation_helpers.go filterDelegatedChildren): with the
+# inherit-parent-matcher annotation (spec.inherit_annotation) every rule
+# it has; otherwise a rule with a match that narrows the parent's
+# (_narrows).
+_serves(child, _, spec) if {
+	_inherits(child, spec)
+	count(object.get(child, ["spec", "rules"], [])) > 0
+}
+
+_serves(child, parent, spec) if {
+	not _inherits(child, spec)
+	some rule in object.get(child, ["spec", "rules"], [])
+	some m in _matches_of(rule)
+	_narrows(parent, m)
+}
+
+_inherits(child, spec) if lower(child.metadata.annotations[spec.inherit_annotation]) in {"true", "yes", "enabled"}
+
+# _narrows: a child match within a parent's (utils/delegation
+# IsDelegatedRouteMatch): the parent's path is a prefix (PathPrefix) that
+# the child's path starts with, every header and query parameter match of
+# the parent's is among the child's, and the child's method is the
+# parent's when that sets one.
+_narrows(parent, child) if {
+	_path(parent).type == "PathPrefix"
+	startswith(_path(child).value, _path(parent).value)
+	every h in object.get(parent, "headers", []) {
+		_exact(h) in {_exact(c) | some c in object.get(child, "headers", [])}
+	}
+	every q in object.get(parent, "queryParams", []) {
+		_exact(q) in {_exact(c) | some c in object.get(child, "queryParams", [])}
+	}
+	_same_method(parent, child)
+}
+
+_same_method(parent, _) if not parent.method
+
+_same_method(parent, child) if parent.method == child.method
+
+# The API server's defaults for a rule's matches, a match's path and a
+# header or query parameter match's type (HTTPRoute CRD).
+_rule_matches(route, rec) := ms if {
+	rec.via == "backendRef"
+	ms := route.spec.rules[rec.rule].matches
+	is_array(ms)
+	count(ms) > 0
+} else := [{}]
+
+_matches_of(rule) := ms if {
+	ms := rule.matches
+	is_array(ms)
+	count(ms) > 0
+} else := [{}]
+
+_path(m) := {"type": object.get(m, ["path", "type"], "PathPrefix"), "value": object.get(m, ["path", "value"], "/")}
+
+_exact(m) := object.union({"type": "Exact"}, m)
 
 # delegation_cycle: the route is among its own children (kgateway marks
 # the visited routes of a delegation chain and fails the reference that
@@ -564,8 +650,22 @@ _delegation_missing(rec, found, spec) := sprintf("%s: %s", [_delegation_text(rec
 	count(delegation_children(rec, found.route, found.inv, found.collection, spec)) == 0
 	[ns, name] := min(delegation_candidates(rec, found.inv, found.collection, spec))
 } else := sprintf("%s selects only HTTPRoutes that set spec.hostnames (HTTPRoute %s/%s), which a delegated route must leave unset: it takes its parent's", [_delegation_text(rec, spec), ns, name]) if {
+	count(delegation_kept(rec, found.route, found.inv, found.collection, spec)) == 0
 	[ns, name] := min(delegation_children(rec, found.route, found.inv, found.collection, spec))
+} else := sprintf("%s: %s rule within the parent's match %s; a delegated route's paths start with the parent's prefix, and its header, query parameter and method matches narrow the parent's (or it carries %s: \"true\")", [_delegation_text(rec, spec), _none_within(rec, spec), _match_text(m), spec.inherit_annotation]) if {
+	m := delegation_unserved(rec, found.route, found.inv, found.collection, spec, delegation_kept(rec, found.route, found.inv, found.collection, spec))
 }
+
+_none_within(rec, spec) := "the route has no" if {
+	rec.kind != spec.label_kind
+	rec.name != "*"
+} else := "no HTTPRoute it selects has a"
+
+_match_text(m) := sprintf("%s %s%s", [_path(m).type, _path(m).value, _narrowed(m)])
+
+_narrowed(m) := " with header, query parameter or method matches" if {
+	(count(object.get(m, "headers", [])) + count(object.get(m, "queryParams", []))) + count([1 | m.method]) > 0
+} else := ""
 
 _none_selected(rec, spec) := "no HTTPRoute carries that label" if {
 	rec.kind == spec.label_kind

@@ -77,7 +77,7 @@ test_only_the_traefik_profile_knows_provider_refs if {
 _child(ns, name, spec) := {
 	"apiVersion": "gateway.networking.k8s.io/v1", "kind": "HTTPRoute",
 	"metadata": {"namespace": ns, "name": name, "labels": {"delegation.kgateway.dev/label": "team"}},
-	"spec": spec,
+	"spec": object.union({"rules": [{"backendRefs": [{"name": "api", "port": 8080}]}]}, spec),
 }
 
 _first_step(ctx) := rec.resolution.step if some rec in ctx.records
@@ -335,4 +335,48 @@ test_only_wide_collections_are_indexed_by_name if {
 	entries := resolve.wide_names_entries(inv, resolve.named_collections) with resolve.scan_limit as 2
 	{e[0] | some e in entries} == {["services", "api", "a"], ["services", "api", "b"], ["services", "db", "c"]}
 	resolve.wide_names_entries(inv, resolve.named_collections) == []
+}
+
+# kgateway hands each match of the parent's rule to the children that
+# narrow it: a child rule's path starts with the parent's prefix, its
+# headers, query parameters and method include the parent's; the
+# inherit-parent-matcher annotation takes the parent's match instead.
+test_kgateway_delegation_needs_a_child_within_each_parent_match if {
+	ref := {"group": "gateway.networking.k8s.io", "kind": "HTTPRoute", "name": "*", "namespace": "team1"}
+	parent := t.http_with_rules([{
+		"matches": [
+			{"path": {"type": "PathPrefix", "value": "/a"}, "headers": [{"name": "h", "value": "1"}]},
+			{"path": {"type": "PathPrefix", "value": "/b"}},
+		],
+		"backendRefs": [ref],
+	}])
+	within_a := {"matches": [{"path": {"type": "Exact", "value": "/a/x"}, "headers": [{"type": "Exact", "name": "h", "value": "1"}, {"name": "g", "value": "2"}]}]}
+	within_b := {"matches": [{"path": {"value": "/b/y"}, "method": "GET"}]}
+	both := _child("team1", "c", {"rules": [within_a, within_b]})
+	_delegation_of(parent, [both])[0] == "resolved"
+	_delegation_of(parent, [_child("team1", "c", {"rules": [within_a]}), _child("team1", "d", {"rules": [within_b]})])[0] == "resolved"
+
+	[step, reason, detail] := _delegation_of(parent, [_child("team1", "c", {"rules": [within_a]})])
+	[step, reason] == ["not-found", "BackendNotFound"]
+	detail == "delegation to every HTTPRoute of namespace team1: no HTTPRoute it selects has a rule within the parent's match PathPrefix /b; a delegated route's paths start with the parent's prefix, and its header, query parameter and method matches narrow the parent's (or it carries delegation.kgateway.dev/inherit-parent-matcher: \"true\")"
+
+	no_header := {"matches": [{"path": {"value": "/a/x"}}]}
+	_delegation_of(parent, [_child("team1", "c", {"rules": [no_header, within_b]})])[0] == "not-found"
+	outside := {"matches": [{"path": {"value": "/v1"}}]}
+	_delegation_of(parent, [_child("team1", "c", {"rules": [outside, within_b]})])[0] == "not-found"
+
+	inherits := json.patch(_child("team1", "c", {"rules": [outside]}), [{"op": "add", "path": "/metadata/annotations", "value": {"delegation.kgateway.dev/inherit-parent-matcher": "True"}}])
+	_delegation_of(parent, [inherits])[0] == "resolved"
+
+	exact := t.http_with_rules([{"matches": [{"path": {"type": "Exact", "value": "/a"}}], "backendRefs": [ref]}])
+	_delegation_of(exact, [both])[0] == "not-found"
+
+	# a parent that takes its own parent's match: its matches are relative
+	# to one up the chain, so its children are not compared with them
+	relative := json.patch(parent, [{"op": "add", "path": "/metadata/annotations", "value": {"delegation.kgateway.dev/inherit-parent-matcher": "true"}}])
+	_delegation_of(relative, [_child("team1", "c", {"rules": [outside]})])[0] == "resolved"
+}
+
+_delegation_of(route, objs) := [rec.resolution.step, rec.resolution.reason, rec.resolution.detail] if {
+	some rec in t.ctx_with(route, objs, {"profile": "kgateway"}).records
 }

@@ -37,8 +37,10 @@ profile := {
 	# delegation: how a reference finds its child routes (query/route.go
 	# fetchRoutesByRef, api/labels/delegation.go): the label kind selects
 	# the routes whose label carries the reference's name, in its
-	# namespace or, for the wildcard namespace, in every namespace.
-	"delegation": {"label_kind": "label", "label": "delegation.kgateway.dev/label", "every_namespace": "all"},
+	# namespace or, for the wildcard namespace, in every namespace; a child
+	# with the annotation takes the parent's match instead of narrowing it
+	# (api/annotations/delegation.go).
+	"delegation": {"label_kind": "label", "label": "delegation.kgateway.dev/label", "every_namespace": "all", "inherit_annotation": "delegation.kgateway.dev/inherit-parent-matcher"},
 	"reasons": {
 		"filter": "",
 		"kind": "InvalidKind",
