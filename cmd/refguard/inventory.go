@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -89,8 +87,10 @@ func inventoryTable(cmd *cobra.Command, profile string, lookupFlags []string) (i
 			profile = cfg.Profile
 		}
 	}
-	if profile != "" && !slices.Contains(checker.Profiles(), profile) {
-		return inventory.Table{}, fmt.Errorf("unknown profile %q (known: %s)", profile, strings.Join(checker.Profiles(), ", "))
+	if profile != "" {
+		if err := checkProfile(checker, profile); err != nil {
+			return inventory.Table{}, err
+		}
 	}
 	for _, f := range lookupFlags {
 		l, err := check.ParseBackendLookup(f)

@@ -295,6 +295,21 @@ func TestInventoryCommand(t *testing.T) {
 	require.NoError(t, json.Unmarshal(raw, &inv))
 	require.Contains(t, inv.Inventory.Namespace["default"]["v1"]["Service"], "web")
 	require.NotContains(t, string(raw), "Deployment", "only objects references resolve against")
+
+	// HTTPRoutes are written for a profile that reads them (kgateway's
+	// delegation), whole, as Gatekeeper syncs them; for no other.
+	route := writeFile(t, dir, "routes.yaml", "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: {name: child, namespace: team}\nspec: {rules: [{backendRefs: [{name: web, port: 80}]}]}\n")
+	r = runCLI(t, "", "inventory", "--profile", "kgateway", route)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NoError(t, json.Unmarshal([]byte(r.stdout), &inv))
+	require.Contains(t, inv.Inventory.Namespace["team"]["gateway.networking.k8s.io/v1"]["HTTPRoute"], "child")
+	require.Contains(t, r.stdout, "backendRefs")
+	r = runCLI(t, "", "inventory", route)
+	require.Equal(t, 0, r.code, r.stderr)
+	require.NotContains(t, r.stdout, "HTTPRoute")
+	r = runCLI(t, "", "inventory", "--profile", "nope", route)
+	require.Equal(t, 2, r.code)
+	require.Contains(t, r.stderr, `--profile "nope": the policy defines`)
 }
 
 func TestSARIFAndJUnit(t *testing.T) {

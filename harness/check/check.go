@@ -131,13 +131,13 @@ func (c *Checker) readFacts(ctx context.Context) error {
 	}
 	c.byProfile = map[string]inventory.Table{}
 	for name, collections := range own {
-		table, err := c.collections.With(collections.(map[string]any))
+		table, err := c.collections.With(collections)
 		if err != nil {
 			return fmt.Errorf("profile %s: %w", name, err)
 		}
 		// A load keeps these objects whole (they are routes, checked
 		// too): the index keeps what the policy reads of them.
-		for collection := range collections.(map[string]any) {
+		for collection := range collections {
 			if f := c.fields[collection]; f != nil {
 				table = table.Keeping(collection, f)
 			}

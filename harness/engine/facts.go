@@ -57,12 +57,12 @@ func ProfileControllersOf(v any) (map[string]string, error) {
 // collections each profile reads beside the policy's own (a profile's
 // "collections", in lib.refguard.refs.collections' shape), for the
 // profiles that declare any.
-func ProfileCollectionsOf(v any) (map[string]any, error) {
+func ProfileCollectionsOf(v any) (map[string]map[string]any, error) {
 	profiles, ok := v.(map[string]any)
 	if !ok {
 		return nil, fmt.Errorf("read profiles from policy: %s is %s, not an object of profiles", ProfilesQuery, describe(v))
 	}
-	out := map[string]any{}
+	out := map[string]map[string]any{}
 	for name, p := range profiles {
 		profile, _ := p.(map[string]any)
 		switch c := profile["collections"].(type) {

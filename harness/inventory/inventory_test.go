@@ -42,7 +42,7 @@ func TestTableIsThePolicysCollections(t *testing.T) {
 	require.NotEmpty(t, own, "a profile reads collections of its own")
 	table := base
 	for _, collections := range own {
-		table, err = table.With(collections.(map[string]any))
+		table, err = table.With(collections)
 		require.NoError(t, err)
 	}
 	require.Subset(t, table.Names(), base.Names())
