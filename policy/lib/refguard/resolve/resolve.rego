@@ -153,16 +153,18 @@ delegation_collections := {"httproutes"}
 # none, or when a match of the reference's rule is served by none of them
 # (delegation_unserved: kgateway hands each parent match over on its own).
 delegated_child(rec, route, inv, coll, spec) := inv[coll][ns][name] if {
-	not delegation_cycle(rec, route, inv, coll, spec)
-	kept := delegation_kept(rec, route, inv, coll, spec)
+	children := delegation_children(rec, route, inv, coll, spec)
+	not _among(route, children)
+	kept := delegation_kept(children, inv, coll)
 	not delegation_unserved(rec, route, inv, coll, spec, kept)
 	[ns, name] := min(kept)
 } else := null
 
-# delegation_kept: [namespace, name] of the children that attach and set
-# no hostnames (translator/httproute/delegation.go validateChildRoute).
-delegation_kept(rec, route, inv, coll, spec) := {[ns, name] |
-	some [ns, name] in delegation_children(rec, route, inv, coll, spec)
+# delegation_kept: [namespace, name] of the children (attached:
+# delegation_children) that set no hostnames
+# (translator/httproute/delegation.go validateChildRoute).
+delegation_kept(children, inv, coll) := {[ns, name] |
+	some [ns, name] in children
 	not _lists(inv[coll][ns][name], "hostnames")
 }
 
@@ -228,11 +230,8 @@ _same_method(parent, child) if parent.method == child.method
 
 # The API server's defaults for a rule's matches, a match's path and a
 # header or query parameter match's type (HTTPRoute CRD).
-_rule_matches(route, rec) := ms if {
+_rule_matches(route, rec) := _matches_of(route.spec.rules[rec.rule]) if {
 	rec.via == "backendRef"
-	ms := route.spec.rules[rec.rule].matches
-	is_array(ms)
-	count(ms) > 0
 } else := [{}]
 
 _matches_of(rule) := ms if {
@@ -249,9 +248,9 @@ _exact(m) := object.union({"type": "Exact"}, m)
 # the visited routes of a delegation chain and fails the reference that
 # reaches one again: RefNotPermitted). A longer cycle, through other
 # routes, is not followed.
-delegation_cycle(rec, route, inv, coll, spec) if {
-	[refs.namespace(route), refs.name(route)] in delegation_children(rec, route, inv, coll, spec)
-}
+delegation_cycle(rec, route, inv, coll, spec) if _among(route, delegation_children(rec, route, inv, coll, spec))
+
+_among(route, children) if [refs.namespace(route), refs.name(route)] in children
 
 # delegation_children: [namespace, name] of the routes the reference
 # selects (candidates) that attach to the route: a child without
@@ -650,10 +649,12 @@ _delegation_missing(rec, found, spec) := sprintf("%s: %s", [_delegation_text(rec
 	count(delegation_children(rec, found.route, found.inv, found.collection, spec)) == 0
 	[ns, name] := min(delegation_candidates(rec, found.inv, found.collection, spec))
 } else := sprintf("%s selects only HTTPRoutes that set spec.hostnames (HTTPRoute %s/%s), which a delegated route must leave unset: it takes its parent's", [_delegation_text(rec, spec), ns, name]) if {
-	count(delegation_kept(rec, found.route, found.inv, found.collection, spec)) == 0
-	[ns, name] := min(delegation_children(rec, found.route, found.inv, found.collection, spec))
+	children := delegation_children(rec, found.route, found.inv, found.collection, spec)
+	count(delegation_kept(children, found.inv, found.collection)) == 0
+	[ns, name] := min(children)
 } else := sprintf("%s: %s rule within the parent's match %s; a delegated route's paths start with the parent's prefix, and its header, query parameter and method matches narrow the parent's (or it carries %s: \"true\")", [_delegation_text(rec, spec), _none_within(rec, spec), _match_text(m), spec.inherit_annotation]) if {
-	m := delegation_unserved(rec, found.route, found.inv, found.collection, spec, delegation_kept(rec, found.route, found.inv, found.collection, spec))
+	kept := delegation_kept(delegation_children(rec, found.route, found.inv, found.collection, spec), found.inv, found.collection)
+	m := delegation_unserved(rec, found.route, found.inv, found.collection, spec, kept)
 }
 
 _none_within(rec, spec) := "the route has no" if {
