@@ -16,7 +16,7 @@ import (
 // envoyGatewaySuite is the Envoy Gateway release whose translator tests the
 // envoy-gateway profile is held to: internal/gatewayapi/testdata pairs an
 // input (routes, Services, Backends, ReferenceGrants, BackendTLSPolicies,
-// ConfigMaps)
+// ConfigMaps, HTTPRouteFilters)
 // with the status the translator writes, ResolvedRefs included. The module
 // proxy serves the release with its testdata; nothing of it is committed.
 const envoyGatewaySuite = "github.com/envoyproxy/gateway@v1.9.1"
@@ -41,6 +41,7 @@ var envoyGatewayInputs = []struct{ key, apiVersion, kind string }{
 	{"backends", "gateway.envoyproxy.io/v1alpha1", "Backend"},
 	{"backendTLSPolicies", "gateway.networking.k8s.io/v1", "BackendTLSPolicy"},
 	{"configMaps", "v1", "ConfigMap"},
+	{"httpFilters", "gateway.envoyproxy.io/v1alpha1", "HTTPRouteFilter"},
 }
 
 // envoyGatewayCommonServices are the Services the suite's test adds to

@@ -12,14 +12,15 @@ import (
 )
 
 // healthyRouteAllocationBudget: allocations OPA may make to evaluate one
-// healthy route (one backendRef, same namespace) in a batch of 32. Measured:
-// 723 with OPA v1.22.3; 1,397 before the context was returned as a finished
-// value (docs/decisions.md 33), which this budget exists to catch: a route
-// context left as an object literal is copied for every rule that takes it.
-// An allocation count is a property of the policy and the OPA version, not
-// of the machine: this is not a timing assertion. An OPA upgrade that moves
-// it past the budget is a reason to look, then to re-measure the budget.
-const healthyRouteAllocationBudget = 1000
+// healthy route (one backendRef, same namespace) in a batch of 32, with a
+// small margin over what the policy needs. It exists to catch the route
+// context coming back as an object literal (docs/decisions.md 33), copied
+// for every rule that takes it: that costs about two fifths more. An
+// allocation count is a property of the policy and the OPA version, not of
+// the machine: this is not a timing assertion. A change that moves it past
+// the budget is a reason to look (the test logs the count), then, when
+// the cost buys a check, to re-measure the budget.
+const healthyRouteAllocationBudget = 1030
 
 // batchesByKind evaluates every route of a generated set of n routes once
 // and keeps up to 32 of each kind: "healthy" (one backendRef, no finding,

@@ -35,14 +35,15 @@ const (
 	// EveryRule plants a failure of every rule in turn. Its Config selects
 	// the envoy-gateway profile, which rejects a RequestRedirect on a
 	// backendRef (RG111; the spec profile accepts any filter), checks
-	// appProtocol (RG107; Istio does not) and what a Backend object says
-	// (RG112; no other profile does), and turns RG401 on (off by default).
+	// appProtocol (RG107; Istio does not), what a Backend object says
+	// (RG112; no other profile does) and the HTTPRouteFilters ExtensionRefs
+	// name (RG115), and turns RG401 on (off by default).
 	EveryRule
 )
 
 // everyRule is the order EveryRule plants in; a seed rotates it.
 var everyRule = []string{
-	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112", "RG113", "RG114",
+	"RG101", "RG102", "RG103", "RG104", "RG105", "RG106", "RG107", "RG108", "RG109", "RG110", "RG111", "RG112", "RG113", "RG114", "RG115",
 	"RG201", "RG202", "RG203", "RG204", "RG205",
 	"RG301", "RG302", "RG303", "RG304",
 	"RG401",
@@ -226,6 +227,8 @@ func (g *generator) route(i int) {
 	case "RG502":
 		minus := -1
 		refs[0].weight = &minus
+	case "RG115": // an HTTPRouteFilter the set does not hold
+		ruleFilters = fmt.Sprintf("      filters:\n        - type: ExtensionRef\n          extensionRef:\n            group: gateway.envoyproxy.io\n            kind: HTTPRouteFilter\n            name: rewrite-%d\n", i)
 	case "RG503":
 		ruleFilters = "      filters:\n        - type: RequestRedirect\n          requestRedirect:\n            scheme: https\n"
 	case "RG504":

@@ -9,6 +9,7 @@ package lib.refguard.all
 
 import data.lib.refguard.config
 import data.lib.refguard.refs
+import data.lib.refguard.resolve
 import data.lib.refguard.rules.backend_app_protocol_nonstandard
 import data.lib.refguard.rules.backend_app_protocol_unsupported
 import data.lib.refguard.rules.backend_duplicate
@@ -27,6 +28,7 @@ import data.lib.refguard.rules.backend_ref_not_permitted
 import data.lib.refguard.rules.backend_tls_ca_not_found
 import data.lib.refguard.rules.backend_tls_policy_unapplied
 import data.lib.refguard.rules.backend_weight_invalid
+import data.lib.refguard.rules.filter_ref_not_found
 import data.lib.refguard.rules.grant_from_own_namespace
 import data.lib.refguard.rules.grant_shape_invalid
 import data.lib.refguard.rules.grant_unused
@@ -49,7 +51,7 @@ import data.lib.refguard.rules.rule_weights_all_zero
 # rules about references and the rules about the route and its rules: OPA
 # keeps a body's variables in a small array up to 16 and in a map beyond,
 # and thirteen calls in one body cost that map for every route.
-route_findings(ctx) := ({f |
+route_findings(ctx) := (({f |
 	some findings in [
 		backend_app_protocol_nonstandard.findings(ctx),
 		backend_duplicate.findings(ctx),
@@ -73,6 +75,10 @@ route_findings(ctx) := ({f |
 }) | {f |
 	some step in {rec.resolution.step | some rec in ctx.records}
 	some f in _at_step(ctx, step)
+}) | {f |
+	count(ctx.profile.filter_lookups) > 0 # most profiles look no filter up
+	count(resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile)) > 0 # no reference stops for a rule's own filter
+	some f in filter_ref_not_found.findings(ctx)
 }
 
 # _at_step: the findings of the rules that fire at one resolution step. The
@@ -106,6 +112,8 @@ _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend
 _at_step(ctx, step) := backend_tls_ca_not_found.findings(ctx) if step == "backend-tls-ca"
 
 _at_step(ctx, step) := backend_tls_policy_unapplied.findings(ctx) if step == "backend-tls-unapplied"
+
+_at_step(ctx, step) := filter_ref_not_found.findings(ctx) if step == "backend-filter-not-found"
 
 _at_step(ctx, step) := backend_port_not_found.findings(ctx) if step == "port-not-found"
 

@@ -146,6 +146,16 @@ rules := {
 		"title": "BackendTLSPolicy meant for the port applies to none",
 		"since": "0.2.0",
 	},
+	"RG115": {
+		"name": "filter-ref-not-found",
+		"severity": "error",
+		"enabled": true,
+		"scope": "inventory",
+		"reason": "",
+		"package": "lib.refguard.rules.filter_ref_not_found",
+		"title": "ExtensionRef filter names an object that does not exist",
+		"since": "0.2.0",
+	},
 	"RG201": {
 		"name": "grant-wildcard-to",
 		"severity": "warning",

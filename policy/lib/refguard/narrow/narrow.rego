@@ -30,6 +30,20 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 	coll := resolve.collection(rec, profile)
 	coll != ""
 	not coll in resolve.host_collections # found by host, not by name: the whole inventory is read
+} | filter_targets(route, profile)
+
+# filter_targets: [collection, namespace, name] of the objects the
+# ExtensionRef filters of the route's rules and backendRefs name, of the
+# kinds the profile looks up (lib.refguard.resolve.missing_filters).
+filter_targets(route, profile) := set() if {
+	count(object.get(profile, "filter_lookups", {})) == 0
+} else := {[coll, ns, ext.name] |
+	ns := refs.namespace(route)
+	some rule in refs.rules(route)
+	some holder in array.concat([rule], object.get(rule, "backendRefs", []))
+	some [_, ext] in refs.extension_filters(holder)
+	coll := profile.filter_lookups[refs.extension_group(ext)][ext.kind]
+	is_string(ext.name)
 }
 
 # every_namespace: the route delegates to the routes of a collection in
@@ -162,11 +176,18 @@ _found_in(coll, found) := {ns: {name: obj |
 # the inventory whole: RG102 lists the grants that nearly permit a reference
 # (lib.refguard.grants.near_misses), RG103 suggests names from the target's
 # namespace, RG113 from the ConfigMaps of the BackendTLSPolicy's.
-scanning_steps := {"grant", "not-found", "backend-tls-ca"}
+scanning_steps := {"grant", "not-found", "backend-tls-ca", "backend-filter-not-found"}
 
-# complete: the context's findings are those of the whole inventory.
+# complete: the context's findings are those of the whole inventory (RG115
+# suggests names from the route's namespace for a missing filter object).
 complete(ctx) if {
 	every rec in ctx.records {
 		not rec.resolution.step in scanning_steps
 	}
+	not _rule_filters_fail(ctx)
+}
+
+_rule_filters_fail(ctx) if {
+	count(ctx.profile.filter_lookups) > 0 # most profiles look no filter up
+	count(resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile)) > 0
 }

@@ -1,6 +1,7 @@
 package lib.refguard.narrow_test
 
 import data.lib.refguard.all
+import data.lib.refguard.context
 import data.lib.refguard.narrow
 import data.lib.refguard.profiles
 import data.lib.refguard.testutil as t
@@ -80,6 +81,7 @@ test_complete_unless_a_finding_scans_a_namespace if {
 	narrow.complete({"records": [{"resolution": {"step": "resolved"}}, {"resolution": {"step": "port-not-found"}}]})
 	not narrow.complete({"records": [{"resolution": {"step": "resolved"}}, {"resolution": {"step": "grant"}}]})
 	not narrow.complete({"records": [{"resolution": {"step": "not-found"}}]})
+	not narrow.complete({"records": [{"resolution": {"step": "backend-filter-not-found"}}]})
 	narrow.complete({"records": []})
 }
 
@@ -101,4 +103,16 @@ test_only_the_scanning_steps_read_the_inventory_after_resolution if {
 	narrow.complete(ctx)
 	count(all.route_findings(ctx)) > 0
 	all.route_findings(ctx) == all.route_findings(object.union(ctx, {"inv": {}}))
+}
+
+# A rule's own ExtensionRef to a missing filter stops no reference, yet its
+# finding suggests names from the route's namespace.
+test_not_complete_when_a_rule_filter_is_missing if {
+	ext := {"type": "ExtensionRef", "extensionRef": {"group": "gateway.envoyproxy.io", "kind": "HTTPRouteFilter", "name": "gone"}}
+	route := t.route("HTTPRoute", "app", "r", [{"name": "web", "port": 8080}])
+	with_filter := json.patch(route, [{"op": "add", "path": "/spec/rules/0/filters", "value": [ext]}])
+	inv := {"services": {"app": {"web": t.svc("app", "web", [t.port(8080)])}}}
+	narrow.complete(context.build(route, inv, {"profile": "envoy-gateway"}))
+	not narrow.complete(context.build(with_filter, inv, {"profile": "envoy-gateway"}))
+	narrow.complete(context.build(with_filter, inv, {"profile": "spec"}))
 }

@@ -161,6 +161,21 @@ _filters(holder) := fs if {
 	is_array(fs)
 } else := []
 
+# extension_filters: [index, extensionRef] of the ExtensionRef filters of
+# a rule or a backendRef (holder) whose extensionRef is an object: the
+# filters an implementation looks up by group, kind and name in the
+# route's namespace (a LocalObjectReference).
+extension_filters(holder) := [[k, ext] |
+	some k, filter in _filters(holder)
+	filter.type == "ExtensionRef"
+	ext := filter.extensionRef
+	is_object(ext)
+]
+
+# extension_group: an extensionRef's group ("" for the core group, as the
+# API server leaves it when it is left out).
+extension_group(ext) := _group(ext)
+
 _backend_refs(rule) := bs if {
 	bs := rule.backendRefs
 	is_array(bs)

@@ -26,7 +26,7 @@ import data.lib.refguard.targets
 # reference. _found returns a finished value (object.union, see
 # context.build) that resolution and the record read without copying.
 resolve(rec, route, inv, profile) := object.union(rec, {
-	"resolution": _as_reported(res, rec, profile),
+	"resolution": _as_reported(res, rec, found, profile),
 	"target": found.target,
 	"permitted_by": found.permitted_by,
 }) if {
@@ -40,8 +40,16 @@ resolve(rec, route, inv, profile) := object.union(rec, {
 # controller that drops weight-0 references before any lookup
 # (profile.skips_zero_weight) never fails on one: the reference is
 # resolved as any other, so a broken one still gets its finding, but it is
-# marked skipped, ok (no traffic goes there) and without a reason.
-_as_reported(res, rec, profile) := object.union(res, {"ok": true, "reason": "", "skipped": true}) if {
+# marked skipped, ok (no traffic goes there) and without a reason. A
+# reference that resolves but carries an ExtensionRef filter whose object
+# is missing fails there (_filter_failure), checked here where every
+# reference passes anyway: most have no filters, and the test costs them
+# one lookup.
+_as_reported(res, rec, found, profile) := object.union({"reason": object.get(profile.reasons, "backend-filter-not-found", "")}, failure) if {
+	res.ok == true
+	is_array(rec.ref.filters) # a builtin first: most references have none
+	failure := _filter_failure(rec, found, profile)
+} else := object.union(res, {"ok": true, "reason": "", "skipped": true}) if {
 	res.ok == false
 	profile.skips_zero_weight
 	rec.via == "backendRef"
@@ -53,6 +61,61 @@ _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "targe
 	target := _target_of(rec, inv, coll, profile, route)
 	entry := _entry_or_null(target, object.get(rec, "port", null), route)
 }
+
+# Filter lookups. An ExtensionRef filter names an object of an
+# implementation's own kind (Envoy Gateway's HTTPRouteFilter), which the
+# controller looks up by name in the route's namespace; when it is
+# missing, the rule or the backendRef that carries the filter fails
+# (GEP-1364: an unresolvable filter is a reference failure,
+# ResolvedRefs=False, and the traffic it would have processed gets 500).
+# profile.filter_lookups: group → kind → the collection it is looked up
+# in; a profile without it looks nothing up.
+
+# missing_filters: the ExtensionRef filters of holder (a rule, or a
+# backendRef, at field) naming an object of a kind the profile looks up
+# that inv does not hold in the route's namespace ns, in order.
+missing_filters(holder, field, ns, inv, profile) := [m |
+	some [k, ext] in refs.extension_filters(holder)
+	group := refs.extension_group(ext)
+	coll := profile.filter_lookups[group][ext.kind]
+	is_string(ext.name)
+	not inv[coll][ns][ext.name]
+	m := {"field": sprintf("%s.filters[%d]", [field, k]), "collection": coll, "kind": ext.kind, "namespace": ns, "name": ext.name}
+]
+
+filter_text(m) := sprintf("%s %s/%s", [m.kind, m.namespace, m.name])
+
+# _filter_failure: the failure of a resolved reference whose own
+# ExtensionRef filters name a missing object; undefined when none does.
+# The controller processes a backendRef's filters once its backend
+# resolved (Envoy Gateway's processDestinationSetting calls
+# processDestinationFilters last).
+_filter_failure(rec, found, profile) := object.union(_fail("backend-filter-not-found", sprintf("%s: filter %s not found", [_ref_text(rec), filter_text(missing[0])])), {"filters": missing}) if {
+	rec.via == "backendRef"
+	missing := missing_filters(rec.ref, rec.field, refs.namespace(found.route), found.inv, profile)
+	count(missing) > 0
+}
+
+# rule_filter_failures: one failure per ExtensionRef filter of an
+# HTTPRoute's or GRPCRoute's rules (not of their backendRefs) that names a
+# missing object, in walk order, shaped as lib.refguard.status reads a
+# rule's failure: the controller answers every request the rule matches
+# with 500 (Envoy Gateway: processUnresolvedHTTPFilter). Empty without an
+# inventory and under a profile that looks no filter kind up.
+rule_filter_failures(route, inv, profile) := [] if {
+	count(object.get(profile, "filter_lookups", {})) == 0
+} else := [] if {
+	inv == null
+} else := [failure |
+	route.kind in {"HTTPRoute", "GRPCRoute"}
+	ns := refs.namespace(route)
+	some i, rule in refs.rules(route)
+	some m in missing_filters(rule, sprintf("spec.rules[%d]", [i]), ns, inv, profile)
+	failure := {
+		"field": m.field, "rule": i, "index": null, "filter": m,
+		"resolution": {"ok": false, "step": "filter-not-found", "reason": object.get(profile.reasons, "filter-not-found", ""), "detail": sprintf("%s not found", [filter_text(m)])},
+	}
+]
 
 # inventory_fields: what resolution and the rules read of the objects a
 # reference resolves to, per inventory collection: "*" keeps a top-level

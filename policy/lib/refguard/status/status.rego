@@ -16,6 +16,7 @@ import data.lib.refguard.schema
 failing(ctx) := _failing_refs(ctx) if {
 	ctx.profile.reasons["no-backends"] == ""
 	ctx.profile.reasons["tls-mismatch"] == ""
+	count(ctx.profile.filter_lookups) == 0
 } else := _with_rule_failures(ctx)
 
 _failing_refs(ctx) := [rec |
@@ -27,11 +28,13 @@ _failing_refs(ctx) := [rec |
 # _with_rule_failures: the failing references and the rules a controller
 # fails as a whole, in walk order (a rule's references first, then the
 # rule): a rule without backendRefs, for a controller that reports one
-# (a profile's "no-backends" reason), and a rule whose backends'
-# BackendTLSPolicies differ (resolve.tls_mismatches).
+# (a profile's "no-backends" reason), a rule whose backends'
+# BackendTLSPolicies differ (resolve.tls_mismatches), and a rule whose
+# own filter names a missing object (resolve.rule_filter_failures) with
+# the reason the controller writes for it.
 _with_rule_failures(ctx) := [all[k] | some [_, _, k] in sort(keys)] if {
 	refs_failing := _failing_refs(ctx)
-	rules := array.concat(_backendless(ctx), _tls_mismatched(ctx))
+	rules := array.concat(array.concat(_backendless(ctx), _tls_mismatched(ctx)), [f | some f in resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile); f.resolution.reason != ""])
 	all := array.concat(refs_failing, rules)
 	keys := array.concat(
 		[[rec.rule, 0, k] | some k, rec in refs_failing],
@@ -94,7 +97,7 @@ _false(ctx, fs) := {
 	"type": "ResolvedRefs",
 	"status": "False",
 	"reason": concat(",", sort({rec.resolution.reason | some rec in fs})),
-	"message": concat("\n", [sprintf("Failed to process route rule %d backendRef %d: %s", [rec.rule, object.get(rec, "index", 0), rec.resolution.detail]) | some rec in fs]),
+	"message": concat("\n", [_envoy_gateway_line(rec) | some rec in fs]),
 } if {
 	ctx.profile.join == "envoy-gateway"
 } else := {
@@ -112,6 +115,11 @@ _false(ctx, fs) := {
 } if {
 	rec := _reported(ctx, fs)
 }
+
+# A rule's own failure (index null) is written as the error alone.
+_envoy_gateway_line(rec) := rec.resolution.detail if {
+	rec.index == null
+} else := sprintf("Failed to process route rule %d backendRef %d: %s", [rec.rule, rec.index, rec.resolution.detail])
 
 # _rejected_fields: where the API server rejects the route, sorted (the
 # first names the rejection): the shape of the parts that hold backendRefs

@@ -16,6 +16,7 @@ package lib.refguard.profiles.cilium
 
 profile := {
 	"name": "cilium",
+	"filter_lookups": {},
 	"controllers": ["io.cilium/gateway-controller"],
 	"group_aliases": {},
 	"kinds": {

@@ -12,6 +12,7 @@ package lib.refguard.profiles.contour
 
 profile := {
 	"name": "contour",
+	"filter_lookups": {},
 	"controllers": ["projectcontour.io/gateway-controller"],
 	"group_aliases": {},
 	"kinds": {"": {"Service": "services"}},

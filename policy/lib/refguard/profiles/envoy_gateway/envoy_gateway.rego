@@ -7,7 +7,10 @@
 #   port the Service lacks or of the wrong protocol, UnsupportedValue for
 #   ExternalName Services, header modifiers, hostname URLRewrite and
 #   ExtensionRef as the only backendRef filters (header modifiers only on a
-#   GRPCRoute), appProtocol never reported, several failures joined; an
+#   GRPCRoute), an ExtensionRef to an HTTPRouteFilter it does not find
+#   failing the rule (UnsupportedValue) or the backendRef
+#   (InvalidBackendFilters) that carries it, appProtocol never reported,
+#   several failures joined; an
 #   extension manager kind (a declared lookup) is checked for a
 #   ReferenceGrant and existence, never for its port.
 #   Sources and the versions they were read at: docs/profiles.md.
@@ -44,7 +47,16 @@ profile := {
 		"backend-invalid": "InvalidBackendRef",
 		"backend-address": "InvalidAddress",
 		"backend-address-type": "UnsupportedAddressType",
+		# a rule's filter (processUnresolvedHTTPFilter), a backendRef's
+		# (route.go processDestinationSetting: RouteReasonInvalidBackendFilters)
+		"filter-not-found": "UnsupportedValue",
+		"backend-filter-not-found": "InvalidBackendFilters",
 	},
+	# filter_lookups: the ExtensionRef filter kinds it looks up in the
+	# route's namespace (filters.go processExtensionRefHTTPFilter), read
+	# from a collection of its own (lib.refguard.config.collections).
+	"filter_lookups": {"gateway.envoyproxy.io": {"HTTPRouteFilter": "httproutefilters"}},
+	"collections": {"httproutefilters": {"kind": "HTTPRouteFilter", "apiVersions": ["gateway.envoyproxy.io/v1alpha1"]}},
 	"target_checks": {"backends": "envoy-gateway-backend"},
 	"externalname": "rejected",
 	"backendref_filters": {

@@ -20,6 +20,7 @@ package lib.refguard.profiles.istio
 
 profile := {
 	"name": "istio",
+	"filter_lookups": {},
 	"controllers": ["istio.io/gateway-controller", "istio.io/mesh-controller", "istio.io/unmanaged-gateway", "istio.io/eastwest-controller"],
 	"group_aliases": {},
 	"kinds": {

@@ -20,6 +20,7 @@ package lib.refguard.profiles.kgateway
 
 profile := {
 	"name": "kgateway",
+	"filter_lookups": {},
 	"controllers": ["kgateway.dev/kgateway"],
 	"group_aliases": {},
 	"kinds": {

@@ -21,6 +21,7 @@ _group_aliases := {"core": ""}
 
 profile := {
 	"name": "nginx-gateway-fabric",
+	"filter_lookups": {},
 	"controllers": ["gateway.nginx.org/nginx-gateway-controller"],
 	"group_aliases": _group_aliases,
 	"kinds": spec.with_aliases(

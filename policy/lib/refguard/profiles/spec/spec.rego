@@ -26,6 +26,7 @@ app_protocols := {
 
 profile := {
 	"name": "spec",
+	"filter_lookups": {},
 	"controllers": [],
 	"group_aliases": {},
 	"kinds": {

@@ -21,6 +21,7 @@ _group_aliases := {"core": ""}
 
 profile := {
 	"name": "traefik",
+	"filter_lookups": {},
 	"controllers": ["traefik.io/gateway-controller"],
 	"group_aliases": _group_aliases,
 	"kinds": spec.with_aliases(

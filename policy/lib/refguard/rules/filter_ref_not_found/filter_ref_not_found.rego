@@ -1,0 +1,69 @@
+# METADATA
+# title: ExtensionRef filter names an object that does not exist
+# description: |
+#   An ExtensionRef filter, on a rule or on a backendRef, names an object of
+#   a kind the controller looks up itself (Envoy Gateway's
+#   gateway.envoyproxy.io HTTPRouteFilter), and the route's namespace holds
+#   none of that name. The filter is not skipped: every request the rule
+#   matches, or every request sent to that backendRef, gets a 500, and the
+#   route reports ResolvedRefs=False (GEP-1364; Envoy Gateway writes
+#   UnsupportedValue for a rule's filter, InvalidBackendFilters for a
+#   backendRef's). The finding names the closest existing object of the
+#   kind when one is close enough. Only profiles that declare the kinds
+#   their controller looks up check this; other ExtensionRef kinds are
+#   accepted without a lookup.
+# related_resources:
+#   - description: "GEP-1364: status and conditions of unresolvable filters"
+#     ref: https://gateway-api.sigs.k8s.io/geps/gep-1364/
+#   - description: "Envoy Gateway HTTPRouteFilter"
+#     ref: https://gateway.envoyproxy.io/docs/api/extension_types/#httproutefilter
+# custom:
+#   id: RG115
+#   name: filter-ref-not-found
+#   severity: error
+#   since: 0.2.0
+#   reason: ""
+#   scope: inventory
+# scope: package
+package lib.refguard.rules.filter_ref_not_found
+
+import data.lib.refguard.resolve
+import data.lib.refguard.result
+import data.lib.refguard.similar
+
+findings(ctx) := by_backend_ref | by_rule if {
+	by_backend_ref := {f |
+		some rec in ctx.records
+		rec.resolution.step == "backend-filter-not-found"
+		some m in rec.resolution.filters
+		f := result.reference_finding("RG115", ctx, object.union(rec, {"field": m.field}), _details(ctx, m, rec.resolution.reason, "every request sent to this backendRef"))
+	}
+	by_rule := {f |
+		some failure in resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile)
+		f := result.condition_finding("RG115", ctx, failure.field, _details(ctx, failure.filter, failure.resolution.reason, sprintf("every request rule %d matches", [failure.rule])))
+	}
+}
+
+# _details: the message names what the controller answers and, from the
+# objects of the kind in the route's namespace, the one most likely meant
+# (a unique one is the repair).
+_details(ctx, m, reason, traffic) := object.union(
+	{
+		"reason": reason,
+		"message": sprintf("%s not found: the %s controller answers %s with 500; %s", [resolve.filter_text(m), ctx.profile.name, traffic, _hint(m, best, candidates)]),
+	},
+	_repair(ctx, m, best),
+) if {
+	candidates := object.keys(object.get(ctx.inv, [m.collection, m.namespace], {}))
+	best := similar.suggest(m.name, candidates)
+}
+
+_hint(m, best, candidates) := similar.did_you_mean(best) if {
+	count(best) > 0
+} else := sprintf("there is no %s in namespace %s at all", [m.kind, m.namespace]) if {
+	count(candidates) == 0
+} else := sprintf("none of the %d %ss in namespace %s has a similar name", [count(candidates), m.kind, m.namespace])
+
+_repair(ctx, m, best) := result.set_repair(ctx.object, sprintf("%s.extensionRef.name", [m.field]), "name", best[0]) if {
+	count(best) == 1
+} else := {"fix": sprintf("create %s, or name one that exists", [resolve.filter_text(m)])}
