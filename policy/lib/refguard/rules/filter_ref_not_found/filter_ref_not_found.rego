@@ -27,6 +27,7 @@
 # scope: package
 package lib.refguard.rules.filter_ref_not_found
 
+import data.lib.refguard.namesakes
 import data.lib.refguard.resolve
 import data.lib.refguard.result
 import data.lib.refguard.similar
@@ -40,30 +41,48 @@ findings(ctx) := by_backend_ref | by_rule if {
 	}
 	by_rule := {f |
 		some failure in resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile)
-		f := result.condition_finding("RG115", ctx, failure.field, _details(ctx, failure.filter, failure.resolution.reason, sprintf("every request rule %d matches", [failure.rule])))
+		f := result.condition_finding("RG115", ctx, failure.field, _details(ctx, failure.filter, failure.resolution.reason, sprintf("every request that rule %d matches", [failure.rule])))
 	}
 }
 
 # _details: the message names what the controller answers and, from the
 # objects of the kind in the route's namespace, the one most likely meant
-# (a unique one is the repair).
+# (a unique one is the repair); without one, the other namespaces that
+# hold an object of that name: an ExtensionRef is a local reference, so a
+# route copied to another namespace needs its filter copied too.
 _details(ctx, m, reason, traffic) := object.union(
 	{
 		"reason": reason,
-		"message": sprintf("%s not found: the %s controller answers %s with 500; %s", [resolve.filter_text(m), ctx.profile.name, traffic, _hint(m, best, candidates)]),
+		"message": sprintf("%s not found: the %s controller answers %s with 500; %s", [resolve.filter_text(m), ctx.profile.name, traffic, _hint(m, best, candidates, homes)]),
 	},
-	_repair(ctx, m, best),
+	_repair(ctx, m, best, homes),
 ) if {
 	candidates := object.keys(object.get(ctx.inv, [m.collection, m.namespace], {}))
 	best := similar.suggest(m.name, candidates)
+	homes := _homes(ctx.inv, m, best)
 }
 
-_hint(m, best, candidates) := similar.did_you_mean(best) if {
+# _homes: the other namespaces holding an object of the name, looked for
+# only when the route's namespace offers no close name (one key per
+# namespace that holds objects of the kind).
+_homes(inv, m, best) := set() if {
 	count(best) > 0
+} else := {ns |
+	some ns, objs in object.get(inv, m.collection, {})
+	ns != m.namespace
+	_ = objs[m.name]
+}
+
+_hint(m, best, candidates, homes) := similar.did_you_mean(best) if {
+	count(best) > 0
+} else := sprintf("%s %s is in namespace %s, and an ExtensionRef names an object in the route's own namespace", [m.kind, m.name, concat(", ", namesakes.first_in_order(homes))]) if {
+	count(homes) > 0
 } else := sprintf("there is no %s in namespace %s at all", [m.kind, m.namespace]) if {
 	count(candidates) == 0
 } else := sprintf("none of the %d %ss in namespace %s has a similar name", [count(candidates), m.kind, m.namespace])
 
-_repair(ctx, m, best) := result.set_repair(ctx.object, sprintf("%s.extensionRef.name", [m.field]), "name", best[0]) if {
+_repair(ctx, m, best, homes) := result.set_repair(ctx.object, sprintf("%s.extensionRef.name", [m.field]), "name", best[0]) if {
 	count(best) == 1
+} else := {"fix": sprintf("copy %s %s/%s to namespace %s", [m.kind, home, m.name, m.namespace])} if {
+	[home] := [ns | some ns in homes]
 } else := {"fix": sprintf("create %s, or name one that exists", [resolve.filter_text(m)])}

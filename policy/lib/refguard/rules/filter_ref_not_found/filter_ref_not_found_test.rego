@@ -62,3 +62,14 @@ test_a_backend_that_fails_first_is_reported_for_that if {
 	ctx.records[0].resolution.step == "not-found"
 	count(filter_ref_not_found.findings(ctx)) == 0
 }
+
+test_filter_of_that_name_in_another_namespace_is_named if {
+	inv := object.union(_inv, {"httproutefilters": {
+		"app": {"rewrite-v2": {}},
+		"shop": {"strip-prefix": {}},
+	}})
+	[f] := [f | some f in _findings(_route({"filters": [_ext("strip-prefix")], "backendRefs": [{"name": "api", "port": 8080}]}), inv, _eg)]
+	contains(f.message, "HTTPRouteFilter strip-prefix is in namespace shop, and an ExtensionRef names an object in the route's own namespace")
+	f.fix == "copy HTTPRouteFilter shop/strip-prefix to namespace app"
+	object.get(f, "edits", []) == []
+}
