@@ -26,21 +26,35 @@ _failing_refs(ctx) := [rec |
 ]
 
 # _with_rule_failures: the failing references and the rules a controller
-# fails as a whole, in walk order (a rule's references first, then the
-# rule): a rule without backendRefs, for a controller that reports one
-# (a profile's "no-backends" reason), a rule whose backends'
-# BackendTLSPolicies differ (resolve.tls_mismatches), and a rule whose
-# own filter names a missing object (resolve.rule_filter_failures) with
-# the reason the controller writes for it.
+# fails as a whole, in walk order: first the rules whose own filter names
+# a missing object (resolve.rule_filter_failures), which a controller
+# checks as it builds the route, before any reference (NGINX Gateway
+# Fabric's processRules; Envoy Gateway sorts the reasons it joins, so the
+# order is no matter there); then, rule by rule, the references, then the
+# rule: one without backendRefs, for a controller that reports one (a
+# profile's "no-backends" reason), and one whose backends'
+# BackendTLSPolicies differ (resolve.tls_mismatches). A controller that
+# leaves the references of a rule whose filters failed unresolved
+# (profile.filter_failure_skips_rule) reports nothing else of that rule.
 _with_rule_failures(ctx) := [all[k] | some [_, _, k] in sort(keys)] if {
-	refs_failing := _failing_refs(ctx)
-	rules := array.concat(array.concat(_backendless(ctx), _tls_mismatched(ctx)), [f | some f in resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile); f.resolution.reason != ""])
-	all := array.concat(refs_failing, rules)
+	filters := resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile)
+	skipped := _skipped_rules(ctx.profile, filters)
+	filters_failing := [f | some f in filters; f.resolution.reason != ""]
+	refs_failing := [rec | some rec in _failing_refs(ctx); not rec.rule in skipped]
+	rules := [f | some f in array.concat(_backendless(ctx), _tls_mismatched(ctx)); not f.rule in skipped]
+	all := array.concat(array.concat(filters_failing, refs_failing), rules)
 	keys := array.concat(
-		[[rec.rule, 0, k] | some k, rec in refs_failing],
-		[[rec.rule, 1, count(refs_failing) + k] | some k, rec in rules],
+		array.concat(
+			[[-1, 0, k] | some k, _ in filters_failing],
+			[[rec.rule, 0, count(filters_failing) + k] | some k, rec in refs_failing],
+		),
+		[[rec.rule, 1, (count(filters_failing) + count(refs_failing)) + k] | some k, rec in rules],
 	)
 }
+
+_skipped_rules(profile, filters) := {f.rule | some f in filters} if {
+	profile.filter_failure_skips_rule
+} else := set()
 
 _backendless(ctx) := [_rule_failure(i, "no-backends", reason, "rule has no backendRefs") |
 	reason := object.get(ctx.profile.reasons, "no-backends", "")

@@ -9,7 +9,9 @@
 #   with a BackendTLSPolicy and on TLSRoutes); a BackendTLSPolicy with more
 #   than one CA reference, or a CA of another kind than ConfigMap or Secret,
 #   and the backends of one rule under BackendTLSPolicies that differ, are
-#   UnsupportedValue.
+#   UnsupportedValue; an ExtensionRef to a SnippetsFilter or
+#   AuthenticationFilter it does not find fails the rule (InvalidFilter);
+#   the last failing reference's reason.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.nginx_gateway_fabric
@@ -21,7 +23,18 @@ _group_aliases := {"core": ""}
 
 profile := {
 	"name": "nginx-gateway-fabric",
-	"filter_lookups": {},
+	# filter_lookups: the ExtensionRef filter kinds it looks up in the
+	# route's namespace (extension_ref_filter.go buildExtRefFilterResolvers):
+	# one it does not find fails the rule's filters (common_filter.go
+	# processRuleFilters: ResolvedRefs=False, InvalidFilter), and the rule
+	# answers 500 without its backendRefs being resolved
+	# (backend_refs.go addBackendRefsToRules skips the rule).
+	"filter_lookups": {"gateway.nginx.org": {"SnippetsFilter": "snippetsfilters", "AuthenticationFilter": "authenticationfilters"}},
+	"collections": {
+		"snippetsfilters": {"kind": "SnippetsFilter", "apiVersions": ["gateway.nginx.org/v1alpha1"]},
+		"authenticationfilters": {"kind": "AuthenticationFilter", "apiVersions": ["gateway.nginx.org/v1alpha1"]},
+	},
+	"filter_failure_skips_rule": true,
 	"controllers": ["gateway.nginx.org/nginx-gateway-controller"],
 	"group_aliases": _group_aliases,
 	"kinds": spec.with_aliases(
@@ -46,6 +59,7 @@ profile := {
 		"backend-tls": "UnsupportedValue",
 		"tls-mismatch": "UnsupportedValue",
 		"no-backends": "",
+		"filter-not-found": "InvalidFilter",
 	},
 	"externalname": "rejected",
 	"backendref_filters": set(),
@@ -64,7 +78,12 @@ profile := {
 	# route kinds' references must be Services.
 	"kind_route_kinds": {"InferencePool": {"HTTPRoute"}},
 	"never_cross_namespace": {},
-	"join": "first",
+	# Every failing reference appends its condition in walk order
+	# (backend_refs.go addBackendRefsToRules), after the conditions of the
+	# route's rules (InvalidFilter), and the status keeps the last of each
+	# type (status/prepare_requests.go prepareRouteStatus,
+	# conditions.DeduplicateConditions).
+	"join": "last",
 	# What it refuses in the BackendTLSPolicy of a Service port: more than
 	# one CA reference, one of another kind than ConfigMap or Secret
 	# (lib.refguard.targets tls_policy_rejected). One configuration for

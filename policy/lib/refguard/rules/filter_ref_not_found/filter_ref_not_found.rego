@@ -3,12 +3,14 @@
 # description: |
 #   An ExtensionRef filter, on a rule or on a backendRef, names an object of
 #   a kind the controller looks up itself (Envoy Gateway's
-#   gateway.envoyproxy.io HTTPRouteFilter), and the route's namespace holds
+#   gateway.envoyproxy.io HTTPRouteFilter, NGINX Gateway Fabric's
+#   gateway.nginx.org SnippetsFilter and AuthenticationFilter), and the
+#   route's namespace holds
 #   none of that name. The filter is not skipped: every request the rule
 #   matches, or every request sent to that backendRef, gets a 500, and the
 #   route reports ResolvedRefs=False (GEP-1364; Envoy Gateway writes
 #   UnsupportedValue for a rule's filter, InvalidBackendFilters for a
-#   backendRef's). The finding names the closest existing object of the
+#   backendRef's; NGINX Gateway Fabric InvalidFilter). The finding names the closest existing object of the
 #   kind when one is close enough. Only profiles that declare the kinds
 #   their controller looks up check this; other ExtensionRef kinds are
 #   accepted without a lookup.

@@ -2,6 +2,7 @@ package lib.refguard.rules.filter_ref_not_found_test
 
 import data.lib.refguard.context
 import data.lib.refguard.rules.filter_ref_not_found
+import data.lib.refguard.status
 
 _route(rule) := {
 	"apiVersion": "gateway.networking.k8s.io/v1",
@@ -72,4 +73,19 @@ test_filter_of_that_name_in_another_namespace_is_named if {
 	contains(f.message, "HTTPRouteFilter strip-prefix is in namespace shop, and an ExtensionRef names an object in the route's own namespace")
 	f.fix == "copy HTTPRouteFilter shop/strip-prefix to namespace app"
 	object.get(f, "edits", []) == []
+}
+
+# NGINX Gateway Fabric fails a rule's filters before any reference and
+# leaves that rule's references unresolved: the rule's filter is reported,
+# not its missing Service; a later rule's failure is appended after it and
+# kept (the last condition wins).
+test_nginx_gateway_fabric_skips_the_rule_whose_filter_fails if {
+	sf := {"type": "ExtensionRef", "extensionRef": {"group": "gateway.nginx.org", "kind": "SnippetsFilter", "name": "gone"}}
+	ngf := {"profile": "nginx-gateway-fabric"}
+	alone := _route({"filters": [sf], "backendRefs": [{"name": "nope", "port": 8080}]})
+	status.condition(context.build(alone, _inv, ngf)).reason == "InvalidFilter"
+	later := json.patch(alone, [{"op": "add", "path": "/spec/rules/-", "value": {"backendRefs": [{"name": "also-nope", "port": 8080}]}}])
+	status.condition(context.build(later, _inv, ngf)).reason == "BackendNotFound"
+	[f] := [f | some f in _findings(alone, _inv, ngf)]
+	f.reason == "InvalidFilter"
 }
