@@ -21,7 +21,17 @@ _group_aliases := {"core": ""}
 
 profile := {
 	"name": "traefik",
-	"filter_lookups": {},
+	# filter_lookups: an ExtensionRef to a traefik.io Middleware names
+	# <namespace>-<name>@kubernetescrd, the route's namespace
+	# (provider/kubernetes/crd FillExtensionBuilderRegistry), unlooked at
+	# translation and with no condition; at run time a router whose
+	# middleware, or whose service's middleware, does not exist is not
+	# built ("middleware ... does not exist", server/middleware
+	# middlewares.go BuildChain), so the rule's requests get 404 or go to
+	# another route that matches (filter_not_found_drops_rule).
+	"filter_lookups": {"traefik.io": {"Middleware": "middlewares"}},
+	"collections": {"middlewares": {"kind": "Middleware", "apiVersions": ["traefik.io/v1alpha1"]}},
+	"filter_not_found_drops_rule": true,
 	"controllers": ["traefik.io/gateway-controller"],
 	"group_aliases": _group_aliases,
 	"kinds": spec.with_aliases(
@@ -47,6 +57,8 @@ profile := {
 		"backend-tls": "RefNotPermitted",
 		"no-backends": "",
 		"tls-mismatch": "",
+		"filter-not-found": "",
+		"backend-filter-not-found": "",
 	},
 	"externalname": "rejected",
 	"backendref_filters": {

@@ -4,13 +4,15 @@
 #   An ExtensionRef filter, on a rule or on a backendRef, names an object of
 #   a kind the controller looks up itself (Envoy Gateway's
 #   gateway.envoyproxy.io HTTPRouteFilter, NGINX Gateway Fabric's
-#   gateway.nginx.org SnippetsFilter and AuthenticationFilter), and the
-#   route's namespace holds
+#   gateway.nginx.org SnippetsFilter and AuthenticationFilter, Traefik's
+#   traefik.io Middleware), and the route's namespace holds
 #   none of that name. The filter is not skipped: every request the rule
 #   matches, or every request sent to that backendRef, gets a 500, and the
 #   route reports ResolvedRefs=False (GEP-1364; Envoy Gateway writes
 #   UnsupportedValue for a rule's filter, InvalidBackendFilters for a
-#   backendRef's; NGINX Gateway Fabric InvalidFilter). The finding names the closest existing object of the
+#   backendRef's; NGINX Gateway Fabric InvalidFilter). Traefik reports
+#   nothing and does not build the routes of the rule: its requests get
+#   404, or go to another route that matches. The finding names the closest existing object of the
 #   kind when one is close enough. Only profiles that declare the kinds
 #   their controller looks up check this; other ExtensionRef kinds are
 #   accepted without a lookup.
@@ -39,13 +41,26 @@ findings(ctx) := by_backend_ref | by_rule if {
 		some rec in ctx.records
 		rec.resolution.step == "backend-filter-not-found"
 		some m in rec.resolution.filters
-		f := result.reference_finding("RG115", ctx, object.union(rec, {"field": m.field}), _details(ctx, m, rec.resolution.reason, "every request sent to this backendRef"))
+		f := result.reference_finding("RG115", ctx, object.union(rec, {"field": m.field}), _details(ctx, m, rec.resolution.reason, _traffic(ctx.profile, rec.rule, "every request sent to this backendRef", rec.resolution.reason)))
 	}
 	by_rule := {f |
 		some failure in resolve.rule_filter_failures(ctx.route, ctx.inv, ctx.profile)
-		f := result.condition_finding("RG115", ctx, failure.field, _details(ctx, failure.filter, failure.resolution.reason, sprintf("every request that rule %d matches", [failure.rule])))
+		f := result.condition_finding("RG115", ctx, failure.field, _details(ctx, failure.filter, failure.resolution.reason, _traffic(ctx.profile, failure.rule, sprintf("every request that rule %d matches", [failure.rule]), failure.resolution.reason)))
 	}
 }
+
+# _traffic: what becomes of the requests: a 500 for those the filter
+# would have processed, or, for a controller that drops the routes it
+# builds for the rule (profile.filter_not_found_drops_rule), a 404 or
+# another route for every request of the rule; with whether the
+# controller says so in the route's status.
+_traffic(profile, rule, requests, reason) := sprintf("drops the routes it builds for rule %d, so its requests get 404 or go to another route that matches%s", [rule, _unreported(reason)]) if {
+	profile.filter_not_found_drops_rule
+} else := sprintf("answers %s with 500%s", [requests, _unreported(reason)])
+
+_unreported("") := " (and does not report it: ResolvedRefs stays True)"
+
+_unreported(reason) := "" if reason != ""
 
 # _details: the message names what the controller answers and, from the
 # objects of the kind in the route's namespace, the one most likely meant
@@ -55,7 +70,7 @@ findings(ctx) := by_backend_ref | by_rule if {
 _details(ctx, m, reason, traffic) := object.union(
 	{
 		"reason": reason,
-		"message": sprintf("%s not found: the %s controller answers %s with 500; %s", [resolve.filter_text(m), ctx.profile.name, traffic, _hint(m, best, candidates, homes)]),
+		"message": sprintf("%s not found: the %s controller %s; %s", [resolve.filter_text(m), ctx.profile.name, traffic, _hint(m, best, candidates, homes)]),
 	},
 	_repair(ctx, m, best, homes),
 ) if {
