@@ -63,13 +63,15 @@ _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "targe
 }
 
 # Filter lookups. An ExtensionRef filter names an object of an
-# implementation's own kind (Envoy Gateway's HTTPRouteFilter), which the
+# implementation's own kind (Envoy Gateway's HTTPRouteFilter, NGINX
+# Gateway Fabric's SnippetsFilter, Traefik's Middleware), which the
 # controller looks up by name in the route's namespace; when it is
 # missing, the rule or the backendRef that carries the filter fails
-# (GEP-1364: an unresolvable filter is a reference failure,
-# ResolvedRefs=False, and the traffic it would have processed gets 500).
-# profile.filter_lookups: group → kind → the collection it is looked up
-# in; a profile without it looks nothing up.
+# (GEP-1364: an unresolvable filter is a reference failure, and the
+# traffic it would have processed gets an error; the profile's reasons
+# say whether the controller reports it). profile.filter_lookups: group →
+# kind → the collection it is looked up in; empty when it looks nothing
+# up.
 
 # missing_filters: the ExtensionRef filters of holder (a rule, or a
 # backendRef, at field) naming an object of a kind the profile looks up
@@ -99,9 +101,9 @@ _filter_failure(rec, found, profile) := object.union(_fail("backend-filter-not-f
 # rule_filter_failures: one failure per ExtensionRef filter of an
 # HTTPRoute's or GRPCRoute's rules (not of their backendRefs) that names a
 # missing object, in walk order, shaped as lib.refguard.status reads a
-# rule's failure: the controller answers every request the rule matches
-# with 500 (Envoy Gateway: processUnresolvedHTTPFilter). Empty without an
-# inventory and under a profile that looks no filter kind up.
+# rule's failure: every request the rule matches fails (Envoy Gateway's
+# processUnresolvedHTTPFilter answers 500). Empty without an inventory
+# and under a profile that looks no filter kind up.
 rule_filter_failures(route, inv, profile) := [] if {
 	count(object.get(profile, "filter_lookups", {})) == 0
 } else := [] if {
