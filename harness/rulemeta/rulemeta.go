@@ -316,7 +316,7 @@ func scopeText(scope string) string {
 	case "route":
 		return "the route alone (runs in every context, also conftest without --combine)"
 	case "inventory":
-		return "the route and the Services/ReferenceGrants it points at"
+		return "the route and the objects it points at (Services, ReferenceGrants, BackendTLSPolicies, filters)"
 	case "grant":
 		return "the ReferenceGrant alone"
 	case "set":
