@@ -91,9 +91,11 @@ filter_text(m) := sprintf("%s %s/%s", [m.kind, m.namespace, m.name])
 # ExtensionRef filters name a missing object; undefined when none does.
 # The controller processes a backendRef's filters once its backend
 # resolved (Envoy Gateway's processDestinationSetting calls
-# processDestinationFilters last).
+# processDestinationFilters last); a controller that ignores a missing
+# one there (profile.filter_lookups_on_backend_refs false) fails nothing.
 _filter_failure(rec, found, profile) := object.union(_fail("backend-filter-not-found", sprintf("%s: filter %s not found", [_ref_text(rec), filter_text(missing[0])])), {"filters": missing}) if {
 	rec.via == "backendRef"
+	object.get(profile, "filter_lookups_on_backend_refs", true)
 	missing := missing_filters(rec.ref, rec.field, refs.namespace(found.route), found.inv, profile)
 	count(missing) > 0
 }

@@ -13,14 +13,25 @@
 #   (lib.refguard.resolve.delegated_child), and a reference none of whose
 #   children attaches to the route, or whose only children set hostnames,
 #   is BackendNotFound; a route among its own children is a cycle,
-#   RefNotPermitted.
+#   RefNotPermitted. A rule's ExtensionRef to a TrafficPolicy or
+#   DirectResponse it does not find replaces the rule with a direct 500,
+#   outside ResolvedRefs.
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.kgateway
 
 profile := {
 	"name": "kgateway",
-	"filter_lookups": {},
+	# filter_lookups: a rule's ExtensionRef names one of its policies in the
+	# route's namespace (krtcollections/policy.go resolveExtension); one
+	# it does not find is ErrPolicyNotFound, a RouteAcceptanceError that
+	# replaces the rule with a direct 500 (irtranslator/route.go
+	# finalizeRoute) under kgateway.dev/Programmed=False, not ResolvedRefs.
+	# A backendRef's ExtensionRefs are resolved with the error dropped
+	# (getBackends), so a missing one there is not applied and fails
+	# nothing (filter_lookups_on_backend_refs).
+	"filter_lookups": {"gateway.kgateway.dev": {"TrafficPolicy": "trafficpolicies", "DirectResponse": "directresponses"}},
+	"filter_lookups_on_backend_refs": false,
 	"controllers": ["kgateway.dev/kgateway"],
 	"group_aliases": {},
 	"kinds": {
@@ -34,7 +45,11 @@ profile := {
 	# collections: inventory collections this profile reads beside
 	# refguard's own (lib.refguard.config.collections): every adapter
 	# indexes them only under this profile.
-	"collections": {"httproutes": {"kind": "HTTPRoute", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1"]}},
+	"collections": {
+		"httproutes": {"kind": "HTTPRoute", "apiVersions": ["gateway.networking.k8s.io/v1", "gateway.networking.k8s.io/v1beta1"]},
+		"trafficpolicies": {"kind": "TrafficPolicy", "apiVersions": ["gateway.kgateway.dev/v1alpha1"]},
+		"directresponses": {"kind": "DirectResponse", "apiVersions": ["gateway.kgateway.dev/v1alpha1"]},
+	},
 	# delegation: how a reference finds its child routes (query/route.go
 	# fetchRoutesByRef, api/labels/delegation.go): the label kind selects
 	# the routes whose label carries the reference's name, in its
@@ -57,6 +72,7 @@ profile := {
 		"externalname": "",
 		"no-backends": "",
 		"tls-mismatch": "",
+		"filter-not-found": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

@@ -5,14 +5,16 @@
 #   a kind the controller looks up itself (Envoy Gateway's
 #   gateway.envoyproxy.io HTTPRouteFilter, NGINX Gateway Fabric's
 #   gateway.nginx.org SnippetsFilter and AuthenticationFilter, Traefik's
-#   traefik.io Middleware), and the route's namespace holds
+#   traefik.io Middleware, kgateway's gateway.kgateway.dev TrafficPolicy
+#   and DirectResponse on a rule), and the route's namespace holds
 #   none of that name. The filter is not skipped: every request the rule
 #   matches, or every request sent to that backendRef, gets a 500, and the
 #   route reports ResolvedRefs=False (GEP-1364; Envoy Gateway writes
 #   UnsupportedValue for a rule's filter, InvalidBackendFilters for a
 #   backendRef's; NGINX Gateway Fabric InvalidFilter). Traefik reports
 #   nothing and does not build the routes of the rule: its requests get
-#   404, or go to another route that matches. The finding names the closest existing object of the
+#   404, or go to another route that matches; kgateway answers 500 and
+#   reports it in its own kgateway.dev/Programmed condition. The finding names the closest existing object of the
 #   kind when one is close enough. Only profiles that declare the kinds
 #   their controller looks up check this; other ExtensionRef kinds are
 #   accepted without a lookup.
@@ -58,7 +60,7 @@ _traffic(profile, rule, requests, reason) := sprintf("drops the routes it builds
 	profile.filter_not_found_drops_rule
 } else := sprintf("answers %s with 500%s", [requests, _unreported(reason)])
 
-_unreported("") := " (and does not report it: ResolvedRefs stays True)"
+_unreported("") := " (ResolvedRefs stays True)"
 
 _unreported(reason) := "" if reason != ""
 

@@ -89,3 +89,18 @@ test_nginx_gateway_fabric_skips_the_rule_whose_filter_fails if {
 	[f] := [f | some f in _findings(alone, _inv, ngf)]
 	f.reason == "InvalidFilter"
 }
+
+# kgateway replaces a rule whose ExtensionRef names a missing policy with a
+# direct 500, outside ResolvedRefs, and drops the error of a backendRef's.
+test_kgateway_fails_the_rule_and_ignores_a_backend_ref_filter if {
+	tp := {"type": "ExtensionRef", "extensionRef": {"group": "gateway.kgateway.dev", "kind": "TrafficPolicy", "name": "gone"}}
+	kgw := {"profile": "kgateway"}
+	on_rule := _route({"filters": [tp], "backendRefs": [{"name": "api", "port": 8080}]})
+	[f] := [f | some f in _findings(on_rule, _inv, kgw)]
+	f.severity == "error"
+	f.reason == ""
+	status.condition(context.build(on_rule, _inv, kgw)).status == "True"
+	on_ref := _route({"backendRefs": [{"name": "api", "port": 8080, "filters": [tp]}]})
+	count(_findings(on_ref, _inv, kgw)) == 0
+	context.build(on_ref, _inv, kgw).records[0].resolution.ok == true
+}
