@@ -34,16 +34,14 @@ targets(route, profile) := {[coll, rec.namespace, rec.name] |
 
 # filter_targets: [collection, namespace, name] of the objects the
 # ExtensionRef filters of the route's rules and backendRefs name, of the
-# kinds the profile looks up (lib.refguard.resolve.missing_filters).
+# kinds the profile looks up (lib.refguard.resolve.looked_up_filters).
 filter_targets(route, profile) := set() if {
 	count(object.get(profile, "filter_lookups", {})) == 0
 } else := {[coll, ns, ext.name] |
 	ns := refs.namespace(route)
 	some rule in refs.rules(route)
 	some holder in array.concat([rule], object.get(rule, "backendRefs", []))
-	some [_, ext] in refs.extension_filters(holder)
-	coll := profile.filter_lookups[refs.extension_group(ext)][ext.kind]
-	is_string(ext.name)
+	some [_, ext, coll] in resolve.looked_up_filters(holder, profile)
 }
 
 # every_namespace: the route delegates to the routes of a collection in

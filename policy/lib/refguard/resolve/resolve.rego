@@ -77,12 +77,19 @@ _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "targe
 # backendRef, at field) naming an object of a kind the profile looks up
 # that inv does not hold in the route's namespace ns, in order.
 missing_filters(holder, field, ns, inv, profile) := [m |
-	some [k, ext] in refs.extension_filters(holder)
-	group := refs.extension_group(ext)
-	coll := profile.filter_lookups[group][ext.kind]
-	is_string(ext.name)
+	some [k, ext, coll] in looked_up_filters(holder, profile)
 	not inv[coll][ns][ext.name]
 	m := {"field": sprintf("%s.filters[%d]", [field, k]), "collection": coll, "kind": ext.kind, "namespace": ns, "name": ext.name}
+]
+
+# looked_up_filters: [index, extensionRef, collection] of the ExtensionRef
+# filters of holder (a rule or a backendRef) of a kind the profile looks
+# up, with a name: what resolution looks for, and what an adapter fetches
+# (lib.refguard.narrow.filter_targets).
+looked_up_filters(holder, profile) := [[k, ext, coll] |
+	some [k, ext] in refs.extension_filters(holder)
+	coll := profile.filter_lookups[refs.extension_group(ext)][ext.kind]
+	is_string(ext.name)
 ]
 
 filter_text(m) := sprintf("%s %s/%s", [m.kind, m.namespace, m.name])
