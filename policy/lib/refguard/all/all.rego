@@ -103,6 +103,8 @@ _at_step(ctx, step) := backend_externalname_service.findings(ctx) if step == "ex
 
 _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-invalid"
 
+_at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-unsupported"
+
 _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-address"
 
 _at_step(ctx, step) := backend_object_rejected.findings(ctx) if step == "backend-address-type"

@@ -690,12 +690,18 @@ _ref_text(rec) := sprintf("%s %s/%s", [rec.kind, rec.namespace, rec.name])
 
 # _in_rule: a reference among the others of its rule, for a controller that
 # rejects an object by what it is combined with (targets.rejected): the
-# route's kind, the reference's weight and its rule's backendRefs (none
-# for a filter's reference).
-_in_rule(route, rec) := {"route_kind": route.kind, "weight": rec.weight, "refs": refs} if {
+# route's kind, the reference's weight, its rule's backendRefs and the
+# objects its rule's ExtensionRef filters resolve to (none for a filter's
+# reference).
+_in_rule(route, rec, inv, profile) := {"route_kind": route.kind, "weight": rec.weight, "refs": rule.backendRefs, "filters": filters} if {
 	rec.via == "backendRef"
-	refs := route.spec.rules[rec.rule].backendRefs
-} else := {"route_kind": route.kind, "weight": rec.weight, "refs": []}
+	rule := route.spec.rules[rec.rule]
+	ns := refs.namespace(route)
+	filters := [obj |
+		some [_, ext, coll] in looked_up_filters(rule, profile)
+		obj := inv[coll][ns][ext.name]
+	]
+} else := {"route_kind": route.kind, "weight": rec.weight, "refs": [], "filters": []}
 
 # _missing: the failure of a reference whose object is not found: a
 # delegation that reaches the route itself (delegation_cycle), else
@@ -813,7 +819,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	found.target == null
 } else := _fail(rejected.step, sprintf("%s: %s", [_ref_text(rec), rejected.detail])) if {
 	check := profile.target_checks[found.collection] # a lookup: most profiles have none
-	rejected := targets.rejected(check, found.target, found.inv, _in_rule(found.route, rec))
+	rejected := targets.rejected(check, found.target, found.inv, _in_rule(found.route, rec, found.inv, profile))
 } else := _fail("externalname", sprintf("%s is an ExternalName Service, which the %s controller rejects", [_ref_text(rec), profile.name])) if {
 	found.target.spec.type == "ExternalName"
 	profile.externalname == "rejected"

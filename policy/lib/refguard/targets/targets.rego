@@ -18,9 +18,13 @@ import data.lib.refguard.similar
 # validateDestinationSettings), in its order: a DynamicResolver with
 # endpoints, TLS without a CA, an endpoint address it rejects, a Unix
 # socket (never allowed behind a route), FQDN and IP endpoints mixed; then
-# what the route's rule does with it (route.go): a DynamicResolver that
-# carries traffic beside other backendRefs of an HTTPRoute or TLSRoute rule.
-# in_rule: the reference's route kind, weight and rule's backendRefs.
+# what the route's rule does with it (route.go), in the order of its
+# switch: a DynamicResolver that carries traffic in a rule whose
+# HTTPRouteFilter rewrites the host from the path (the upstream host would
+# come from request text the forward proxy's loopback guard never sees),
+# then one beside other backendRefs of an HTTPRoute or TLSRoute rule.
+# in_rule: the reference's route kind, weight, rule's backendRefs and the
+# objects its rule's ExtensionRef filters resolve to.
 rejected("envoy-gateway-backend", backend, inv, in_rule) := _eg_backend(backend, inv, in_rule)
 
 _eg_backend(backend, inv, in_rule) := _stop("backend-invalid", "DynamicResolver type cannot have endpoints specified") if {
@@ -40,6 +44,12 @@ _eg_backend(backend, inv, in_rule) := _stop("backend-invalid", "DynamicResolver 
 	is_object(endpoint.fqdn)
 	some other in _endpoints(backend)
 	is_object(other.ip)
+} else := _stop("backend-unsupported", "host rewrite from path (PathRegex) is not supported with a dynamic resolver backend: the rule answers every request with 500") if {
+	backend.spec.type == "DynamicResolver"
+	in_rule.weight != 0
+	some filter in object.get(in_rule, "filters", [])
+	filter.kind == "HTTPRouteFilter"
+	filter.spec.urlRewrite.hostname.type == "PathRegex"
 } else := _stop("backend-invalid", "dynamic resolver is not supported for multiple backendRefs: the rule answers every request with 500") if {
 	backend.spec.type == "DynamicResolver"
 	_eg_dynamic_resolver_shared(in_rule)

@@ -34,3 +34,25 @@ test_a_dynamic_resolver_with_endpoints_is_rejected_first if {
 	r := targets.rejected("envoy-gateway-backend", backend, {}, _in_rule("HTTPRoute", 1, [{"name": "egress"}, {"name": "api"}]))
 	r.detail == "DynamicResolver type cannot have endpoints specified"
 }
+
+_path_regex_rewrite := {"kind": "HTTPRouteFilter", "spec": {"urlRewrite": {"hostname": {"type": "PathRegex", "pathRegex": {"pattern": "^/([^/]+)", "substitution": "\\1"}}}}}
+
+test_a_dynamic_resolver_under_a_host_rewrite_from_the_path_is_unsupported if {
+	r := targets.rejected("envoy-gateway-backend", _resolver, {}, object.union(_in_rule("GRPCRoute", 1, [{"name": "egress"}]), {"filters": [_path_regex_rewrite]}))
+	r.step == "backend-unsupported"
+	startswith(r.detail, "host rewrite from path (PathRegex) is not supported")
+}
+
+test_a_host_rewrite_from_a_header_is_accepted_with_a_dynamic_resolver if {
+	header := json.patch(_path_regex_rewrite, [{"op": "replace", "path": "/spec/urlRewrite/hostname", "value": {"type": "Header", "header": "x-host"}}])
+	not targets.rejected("envoy-gateway-backend", _resolver, {}, object.union(_in_rule("HTTPRoute", 1, [{"name": "egress"}]), {"filters": [header]}))
+}
+
+test_the_path_rewrite_is_reported_before_the_other_backendrefs if {
+	r := targets.rejected("envoy-gateway-backend", _resolver, {}, object.union(_in_rule("HTTPRoute", 1, [{"name": "egress"}, {"name": "api"}]), {"filters": [_path_regex_rewrite]}))
+	r.step == "backend-unsupported"
+}
+
+test_a_weight_zero_dynamic_resolver_ignores_the_path_rewrite if {
+	not targets.rejected("envoy-gateway-backend", _resolver, {}, object.union(_in_rule("HTTPRoute", 0, [{"name": "egress", "weight": 0}]), {"filters": [_path_regex_rewrite]}))
+}

@@ -45,6 +45,8 @@ profile := {
 		"no-backends": "",
 		"tls-mismatch": "",
 		"backend-invalid": "InvalidBackendRef",
+		# route.go rejectPathRegexHostRewriteWithDynamicResolver
+		"backend-unsupported": "UnsupportedValue",
 		"backend-address": "InvalidAddress",
 		"backend-address-type": "UnsupportedAddressType",
 		# a rule's filter (processUnresolvedHTTPFilter), a backendRef's

@@ -8,7 +8,9 @@
 #   Unix socket behind a route or FQDN and IP endpoints mixed in one Backend
 #   (UnsupportedAddressType), a DynamicResolver with endpoints or beside
 #   other backendRefs of an HTTPRoute or TLSRoute rule, or TLS with no CA
-#   and no BackendTLSPolicy that supplies one (InvalidBackendRef).
+#   and no BackendTLSPolicy that supplies one (InvalidBackendRef), a
+#   DynamicResolver in a rule whose HTTPRouteFilter rewrites the host from
+#   the path (UnsupportedValue).
 #   ResolvedRefs turns False and the rule's requests get 500s.
 #   A BackendTLSPolicy that applies to the Service port without a CA
 #   certificate reference the controller can read (a kind other than
@@ -38,7 +40,7 @@ import data.lib.refguard.result
 
 # steps: the resolution steps of lib.refguard.targets (backend-tls: the
 # BackendTLSPolicy of the Service port).
-steps := {"backend-invalid", "backend-address", "backend-address-type", "backend-tls"}
+steps := {"backend-invalid", "backend-unsupported", "backend-address", "backend-address-type", "backend-tls"}
 
 findings(ctx) := {f |
 	some rec in ctx.records
@@ -59,11 +61,14 @@ _message(ctx, rec) := sprintf("%s; connections to this backend fail%s", [rec.res
 
 # _fix: what to change, where one change does it: the CA ConfigMap without
 # a certificate, or the policy's CA references, one ConfigMap or Secret
-# that holds every CA certificate (a PEM bundle). A Backend's endpoints are
-# the owner's to choose.
+# that holds every CA certificate (a PEM bundle); a host taken from a
+# header, which the forward proxy's loopback guard inspects. A Backend's
+# endpoints are the owner's to choose.
 _fix(rec) := sprintf("put the CA certificate (PEM) in ConfigMap %s/%s under the key ca.crt", [rec.resolution.ca.namespace, rec.resolution.ca.name]) if {
 	rec.resolution.step == "backend-tls"
 	rec.resolution.ca != null
 } else := "give the BackendTLSPolicy one CA reference, a ConfigMap holding every CA certificate it needs under ca.crt (the one kind every controller reads)" if {
 	rec.resolution.step == "backend-tls"
+} else := "take the upstream host from a request header (urlRewrite.hostname type Header) rather than from the path, or move the path rewrite to a rule without the DynamicResolver" if {
+	rec.resolution.step == "backend-unsupported"
 } else := ""

@@ -89,3 +89,20 @@ test_a_policy_with_two_cas_fails_the_reference_on_nginx_gateway_fabric_only if {
 	count(_tls_findings(["ca"], "nginx-gateway-fabric")) == 0
 	count(_tls_findings(["ca-old", "ca-new"], "spec")) == 0
 }
+
+test_a_dynamic_resolver_behind_a_host_rewrite_from_the_path_is_unsupported if {
+	route := json.patch(t.http([_ref("b")]), [{"op": "add", "path": "/spec/rules/0/filters", "value": [{"type": "ExtensionRef", "extensionRef": {"group": "gateway.envoyproxy.io", "kind": "HTTPRouteFilter", "name": "host-from-path"}}]}])
+	rewrite := {
+		"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "HTTPRouteFilter",
+		"metadata": {"name": "host-from-path", "namespace": "app"},
+		"spec": {"urlRewrite": {"hostname": {"type": "PathRegex", "pathRegex": {"pattern": "^/([^/]+)", "substitution": "\\1"}}}},
+	}
+	found := backend_object_rejected.findings(t.ctx_with(route, [_backend("b", {"type": "DynamicResolver"}), rewrite], {"profile": "envoy-gateway"}))
+	[[f.reason, f.severity] | some f in found] == [["UnsupportedValue", "error"]]
+	every f in found {
+		contains(f.fix, "urlRewrite.hostname type Header")
+	}
+
+	# the rule without the filter routes to the resolver
+	count(backend_object_rejected.findings(t.ctx_with(t.http([_ref("b")]), [_backend("b", {"type": "DynamicResolver"}), rewrite], {"profile": "envoy-gateway"}))) == 0
+}
