@@ -16,6 +16,7 @@ import data.lib.refguard.schema
 failing(ctx) := _failing_refs(ctx) if {
 	ctx.profile.reasons["no-backends"] == ""
 	ctx.profile.reasons["tls-mismatch"] == ""
+	ctx.profile.reasons["external-auth"] == ""
 	count(ctx.profile.filter_lookups) == 0
 } else := _with_rule_failures(ctx)
 
@@ -32,8 +33,11 @@ _failing_refs(ctx) := [rec |
 # Fabric's processRules; Envoy Gateway sorts the reasons it joins, so the
 # order is no matter there); then, rule by rule, the references, then the
 # rule: one without backendRefs, for a controller that reports one (a
-# profile's "no-backends" reason), and one whose backends'
-# BackendTLSPolicies differ (resolve.tls_mismatches). A controller that
+# profile's "no-backends" reason), one whose backends'
+# BackendTLSPolicies differ (resolve.tls_mismatches), and one whose
+# ExternalAuth filter's backendRef failed, for a controller that rejects
+# such a rule rather than let it through unauthenticated (a profile's
+# "external-auth" reason). A controller that
 # leaves the references of a rule whose filters failed unresolved
 # (profile.filter_failure_skips_rule) reports nothing else of that rule.
 _with_rule_failures(ctx) := [all[k] | some [_, _, k] in sort(keys)] if {
@@ -41,7 +45,7 @@ _with_rule_failures(ctx) := [all[k] | some [_, _, k] in sort(keys)] if {
 	skipped := _skipped_rules(ctx.profile, filters)
 	filters_failing := [f | some f in filters; f.resolution.reason != ""]
 	refs_failing := [rec | some rec in _failing_refs(ctx); not rec.rule in skipped]
-	rules := [f | some f in array.concat(_backendless(ctx), _tls_mismatched(ctx)); not f.rule in skipped]
+	rules := [f | some f in array.concat(array.concat(_backendless(ctx), _tls_mismatched(ctx)), _auth_unresolved(ctx)); not f.rule in skipped]
 	all := array.concat(array.concat(filters_failing, refs_failing), rules)
 	keys := array.concat(
 		array.concat(
@@ -66,6 +70,19 @@ _backendless(ctx) := [_rule_failure(i, "no-backends", reason, "rule has no backe
 _tls_mismatched(ctx) := [_rule_failure(i, "tls-mismatch", ctx.profile.reasons["tls-mismatch"], "Backend TLS policies do not match for all backends") |
 	some i, mismatch in resolve.tls_mismatches(ctx)
 	mismatch.reported
+]
+
+# The text is the controller's own condition message. One per rule: the
+# controller checks the rule once, after all its references. A rule whose
+# BackendTLSPolicies differ has every backend invalid, the ExternalAuth
+# one among them (NGINX Gateway Fabric's addBackendRefsToRules).
+_auth_unresolved(ctx) := [_rule_failure(i, "external-auth", reason, "ExternalAuth filter references a backend that could not be resolved; the rule is rejected to avoid proxying without authentication") |
+	reason := object.get(ctx.profile.reasons, "external-auth", "")
+	reason != ""
+	auth_rules := {rec.rule | some rec in ctx.records; rec.via == "externalAuth"}
+	failed := {rec.rule | some rec in _failing_refs(ctx); rec.via == "externalAuth"}
+	mismatched := {f.rule | some f in _tls_mismatched(ctx)} & auth_rules
+	some i in sort(failed | mismatched)
 ]
 
 _rule_failure(i, step, reason, detail) := {

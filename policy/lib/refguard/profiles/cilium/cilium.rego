@@ -37,6 +37,7 @@ profile := {
 		"externalname": "",
 		"no-backends": "",
 		"tls-mismatch": "",
+		"external-auth": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": "any",

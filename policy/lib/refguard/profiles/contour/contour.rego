@@ -30,6 +30,7 @@ profile := {
 		"externalname": "BackendNotFound",
 		"no-backends": "Degraded",
 		"tls-mismatch": "",
+		"external-auth": "",
 	},
 	"externalname": "rejected",
 	"backendref_filters": "any",

@@ -44,6 +44,7 @@ profile := {
 		"backend-tls": "InvalidBackendTLS",
 		"no-backends": "",
 		"tls-mismatch": "",
+		"external-auth": "",
 		"backend-invalid": "InvalidBackendRef",
 		# route.go rejectPathRegexHostRewriteWithDynamicResolver
 		"backend-unsupported": "UnsupportedValue",

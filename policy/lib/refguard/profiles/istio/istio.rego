@@ -44,6 +44,7 @@ profile := {
 		"externalname": "",
 		"no-backends": "",
 		"tls-mismatch": "",
+		"external-auth": "",
 	},
 	"externalname": "allowed",
 	"backendref_filters": {"RequestHeaderModifier", "ResponseHeaderModifier"},

@@ -72,6 +72,7 @@ profile := {
 		"externalname": "",
 		"no-backends": "",
 		"tls-mismatch": "",
+		"external-auth": "",
 		"filter-not-found": "",
 	},
 	"externalname": "allowed",

@@ -58,6 +58,10 @@ profile := {
 		"externalname": "UnsupportedValue",
 		"backend-tls": "UnsupportedValue",
 		"tls-mismatch": "UnsupportedValue",
+		# a rule whose ExternalAuth filter's backendRef fails: the rule is
+		# rejected rather than proxied without authentication
+		# (backend_refs.go invalidateRuleIfExternalAuthBackendUnresolved)
+		"external-auth": "InvalidFilter",
 		"no-backends": "",
 		"filter-not-found": "InvalidFilter",
 	},

@@ -57,6 +57,7 @@ profile := {
 		"backend-tls": "RefNotPermitted",
 		"no-backends": "",
 		"tls-mismatch": "",
+		"external-auth": "",
 		"filter-not-found": "",
 		"backend-filter-not-found": "",
 	},
