@@ -21,7 +21,35 @@ finding(id, ctx, field, details) := _finding(id, ctx, field, details, config.sev
 # the reference works there and the finding is portability advice. Without
 # an inventory the resolution is undecided and the catalog severity holds.
 # A severity set in the config wins.
-reference_finding(id, ctx, rec, details) := _finding(id, ctx, rec.field, details, config.severity_or(ctx.cfg, id, _traffic_severity(id, rec.resolution.ok)))
+# A filter's reference whose failure the controller turns into a failure
+# of its whole rule says so: a user reads a broken mirror or auth server
+# as a side matter unless told that every request of the rule fails.
+reference_finding(id, ctx, rec, details) := _finding(id, ctx, rec.field, _with_rule_consequence(details, ctx, rec), config.severity_or(ctx.cfg, id, _traffic_severity(id, rec.resolution.ok)))
+
+_with_rule_consequence(details, ctx, rec) := object.union(details, {"message": _clause(details.message, consequence)}) if {
+	rec.resolution.ok == false
+	rec.resolution.reason != "" # one the controller does not report fails no rule
+	rec.index == null
+	consequence := _rule_consequence(ctx.profile, rec)
+} else := details
+
+# _clause: a clause after a message, a sentence of its own after a
+# question.
+_clause(message, more) := sprintf("%s %s%s", [message, upper(substring(more, 0, 1)), substring(more, 1, -1)]) if {
+	endswith(message, "?")
+} else := sprintf("%s; %s", [message, more])
+
+# _rule_consequence: Envoy Gateway fails a rule whose filter fails, a
+# RequestMirror's reference among them (route.go processHTTPRouteRule:
+# processFilterError); NGINX Gateway Fabric rejects a rule whose
+# ExternalAuth backend fails (the profile's "external-auth" reason).
+_rule_consequence(profile, rec) := sprintf("the %s controller answers every request that rule %d matches with 500, not only the mirrored copies", [profile.name, rec.rule]) if {
+	rec.via == "mirror"
+	object.get(profile, "mirror_failure_fails_rule", false)
+} else := sprintf("the %s controller rejects rule %d rather than serve it without authentication, so every request it matches gets 500", [profile.name, rec.rule]) if {
+	rec.via == "externalAuth"
+	object.get(profile.reasons, "external-auth", "") != ""
+}
 
 # advice builds a finding that is portability advice whatever becomes of
 # the reference (a warning unless the config says otherwise): it works on

@@ -61,6 +61,10 @@ profile := {
 	"filter_lookups": {"gateway.envoyproxy.io": {"HTTPRouteFilter": "httproutefilters"}},
 	"collections": {"httproutefilters": {"kind": "HTTPRouteFilter", "apiVersions": ["gateway.envoyproxy.io/v1alpha1"]}},
 	"target_checks": {"backends": "envoy-gateway-backend"},
+	# A rule's RequestMirror whose reference fails fails the rule's filters,
+	# and the rule answers 500 (route.go processHTTPRouteRule,
+	# processGRPCRouteRule: processFilterError).
+	"mirror_failure_fails_rule": true,
 	"externalname": "rejected",
 	"backendref_filters": {
 		"HTTPRoute": {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite:hostname", "ExtensionRef"},

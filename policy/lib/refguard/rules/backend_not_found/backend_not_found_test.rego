@@ -125,3 +125,31 @@ test_a_delegation_to_a_missing_child_suggests_the_closest_route if {
 	g.message == "delegation to every HTTPRoute of namespace team1: the namespace holds none"
 	object.get(g, "edits", []) == []
 }
+
+# A filter's reference that fails its whole rule on the chosen controller
+# says so; elsewhere the message is the reference's own.
+test_a_missing_mirror_fails_the_rule_on_envoy_gateway_only if {
+	route := t.http_with_rules([
+		{"backendRefs": [{"name": "api", "port": 80}]},
+		{
+			"filters": [{"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "shadow", "port": 80}}}],
+			"backendRefs": [{"name": "api", "port": 80}],
+		},
+	])
+	objs := [t.svc("app", "api", [t.port(80)])]
+	[eg] := [f.message | some f in backend_not_found.findings(t.ctx_with(route, objs, {"profile": "envoy-gateway"}))]
+	endswith(eg, "; the envoy-gateway controller answers every request that rule 1 matches with 500, not only the mirrored copies")
+	[spec] := [f.message | some f in backend_not_found.findings(t.ctx_with(route, objs, {"profile": "contour"}))]
+	not contains(spec, "rule 1")
+}
+
+test_a_missing_external_auth_backend_rejects_the_rule_on_nginx_gateway_fabric if {
+	route := t.http_with_rules([{
+		"filters": [{"type": "ExternalAuth", "externalAuth": {"protocol": "HTTP", "http": {}, "backendRef": {"name": "authz", "port": 9000}}}],
+		"backendRefs": [{"name": "api", "port": 80}],
+	}])
+	objs := [t.svc("app", "api", [t.port(80)])]
+	[f] := [f | some f in backend_not_found.findings(t.ctx_with(route, objs, {"profile": "nginx-gateway-fabric"}))]
+	f.severity == "error"
+	contains(f.message, "rejects rule 0 rather than serve it without authentication")
+}
