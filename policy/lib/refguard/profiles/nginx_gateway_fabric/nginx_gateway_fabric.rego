@@ -3,8 +3,8 @@
 # description: |
 #   NGINX Gateway Fabric: Services (and InferencePools on HTTPRoutes), accepts
 #   group: core, does not check the port protocol, UnsupportedValue for a
-#   missing port, an ExternalName Service without a DNS resolver and any
-#   per-backendRef filter, and its own appProtocol table per route kind
+#   missing port and any per-backendRef filter, an ExternalName Service
+#   (no DNS resolver assumed) not routed and not reported, and its own appProtocol table per route kind
 #   (h2c on HTTP and gRPC routes, ws on HTTPRoutes only, wss on HTTPRoutes
 #   with a BackendTLSPolicy and on TLSRoutes); a BackendTLSPolicy with more
 #   than one CA reference, or a CA of another kind than ConfigMap or Secret,
@@ -55,7 +55,13 @@ profile := {
 		"port-not-found": "BackendNotFound",
 		"protocol": "",
 		"app-protocol": "UnsupportedProtocol",
-		"externalname": "UnsupportedValue",
+		# An ExternalName Service without a DNS resolver in the Gateway's
+		# NginxProxy is left out of the Gateway's upstreams, and the
+		# condition checkExternalNameValidForGateways builds for it is kept
+		# per Gateway for the data plane, never written to the route
+		# (backend_refs.go createBackendRef; its test "ExternalName service
+		# without DNS resolver" expects no condition).
+		"externalname": "",
 		"backend-tls": "UnsupportedValue",
 		"tls-mismatch": "UnsupportedValue",
 		# a rule whose ExternalAuth filter's backendRef fails: the rule is
@@ -66,6 +72,7 @@ profile := {
 		"filter-not-found": "InvalidFilter",
 	},
 	"externalname": "rejected",
+	"externalname_fix": "give the NginxProxy of the route's Gateway a DNS resolver (spec.dnsResolver), which NGINX Gateway Fabric needs to route to an ExternalName Service",
 	"backendref_filters": set(),
 	"app_protocols": {
 		"rejected": {

@@ -4,8 +4,9 @@
 #   The target Service is `type: ExternalName`. The specification says
 #   implementations SHOULD NOT support it (CVE-2021-25740: it can be used to
 #   reach services in other namespaces without a grant). Envoy Gateway ≥ 1.9
-#   reports UnsupportedValue, Contour BackendNotFound by default, Istio
-#   allows it. A warning where the controller follows it; an error under a
+#   reports UnsupportedValue, Contour BackendNotFound by default, NGINX
+#   Gateway Fabric leaves it out of the Gateway's upstreams without a DNS
+#   resolver and reports nothing, Istio allows it. A warning where the controller follows it; an error under a
 #   profile whose controller rejects it, since requests to it fail there.
 #   Use the implementation's own backend kind for external hosts.
 # related_resources:
@@ -25,9 +26,18 @@ package lib.refguard.rules.backend_externalname_service
 
 import data.lib.refguard.result
 
-_verdict(ctx, rec) := sprintf("the %s controller rejects it, so requests to this backend fail", [ctx.profile.name]) if {
+_verdict(ctx, rec) := sprintf("the %s controller does not route to it and does not report this: ResolvedRefs stays True, yet requests to this backend fail", [ctx.profile.name]) if {
+	rec.resolution.ok == false
+	rec.resolution.reason == ""
+} else := sprintf("the %s controller rejects it, so requests to this backend fail", [ctx.profile.name]) if {
 	rec.resolution.ok == false
 } else := "implementations should not follow it"
+
+# _fix: what makes the controller follow it, where the profile knows.
+_fix(ctx, rec) := fix if {
+	rec.resolution.ok == false
+	fix := ctx.profile.externalname_fix
+} else := ""
 
 findings(ctx) := {f |
 	some rec in ctx.records
@@ -36,6 +46,6 @@ findings(ctx) := {f |
 	f := result.reference_finding("RG108", ctx, rec, {
 		"reason": rec.resolution.reason,
 		"message": sprintf("%s/%s is an ExternalName Service (%s); %s (CVE-2021-25740): use your implementation's backend kind for external hosts", [rec.namespace, rec.name, object.get(rec.target.spec, "externalName", ""), _verdict(ctx, rec)]),
-		"fix": "",
+		"fix": _fix(ctx, rec),
 	})
 }
