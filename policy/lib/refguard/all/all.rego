@@ -87,6 +87,10 @@ route_findings(ctx) := (({f |
 # and would otherwise evaluate all seven for every step of every route.
 _at_step(ctx, step) := backend_filter_unsupported.findings(ctx) if step == "filter"
 
+_at_step(ctx, step) := backend_filter_unsupported.findings(ctx) if step == "filter-ignored"
+
+_at_step(ctx, step) := backend_filter_unsupported.findings(ctx) if step == "filter-type"
+
 _at_step(ctx, step) := backend_ref_not_permitted.findings(ctx) if step == "grant"
 
 _at_step(ctx, step) := backend_ref_not_permitted.findings(ctx) if step == "namespace-set"

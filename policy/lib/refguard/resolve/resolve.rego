@@ -44,17 +44,47 @@ resolve(rec, route, inv, profile) := object.union(rec, {
 # reference that resolves but carries an ExtensionRef filter whose object
 # is missing fails there (_filter_failure), checked here where every
 # reference passes anyway: most have no filters, and the test costs them
-# one lookup.
-_as_reported(res, rec, found, profile) := object.union({"reason": object.get(profile.reasons, "backend-filter-not-found", "")}, failure) if {
-	res.ok == true
+# one lookup. A controller that ignores a filter it does not support on
+# a backendRef (profile.backendref_filters_ignored) serves the reference
+# without it (filter-ignored, ok), and never fails on the reference such a
+# filter holds, which it never looks up (unused).
+_as_reported(res, rec, found, profile) := out if {
+	res.ok != false # resolved, or not decided for want of an inventory
 	is_array(rec.ref.filters) # a builtin first: most references have none
-	failure := _filter_failure(rec, found, profile)
-} else := object.union(res, {"ok": true, "reason": "", "skipped": true}) if {
+	out := _with_filters(res, rec, found, profile)
+} else := out if {
 	res.ok == false
+	out := _not_failing(rec, res, found, profile)
+} else := object.union({"reason": object.get(profile.reasons, res.step, "")}, res)
+
+# _with_filters: a reference that resolved, failing on an ExtensionRef
+# filter whose object is missing; or one that resolved or was not decided
+# (no inventory), served without a filter the controller ignores;
+# undefined when its filters change nothing.
+_with_filters(res, rec, found, profile) := object.union({"reason": object.get(profile.reasons, "backend-filter-not-found", "")}, failure) if {
+	res.ok == true
+	failure := _filter_failure(rec, found, profile)
+} else := object.union(res, {"step": "filter-ignored", "reason": "", "detail": sprintf("backendRef filter %s is not supported on a backendRef of %s by the %s controller, which ignores it", [type, refs.with_article(found.route.kind), profile.name])}) if {
+	profile.backendref_filters_ignored
+	res.step in {"resolved", "unresolved"} # the filter needs no other object
+	type := filter_rejected(rec, profile, found.route.kind)
+}
+
+# _not_failing: a reference that failed, which the controller never
+# follows: weight 0 under a controller that drops those first, or one a
+# backendRef's ignored filter holds; undefined for the others.
+_not_failing(rec, res, found, profile) := object.union(res, {"ok": true, "reason": "", "skipped": true}) if {
 	profile.skips_zero_weight
 	rec.via == "backendRef"
 	rec.weight == 0
-} else := object.union({"reason": object.get(profile.reasons, res.step, "")}, res)
+} else := {"ok": true, "step": "unused", "reason": "", "detail": sprintf("the %s controller ignores the filter on this backendRef, so it never looks this reference up", [profile.name])} if {
+	profile.backendref_filters_ignored
+	rec.via != "backendRef"
+	rec.index != null # a backendRef's own filter
+	allowed := _allowed_filters(profile, found.route.kind)
+	allowed != "any"
+	not _filter_allowed({}, _via_types[rec.via], allowed)
+}
 
 _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv, profile.group_aliases), "route": route, "inv": inv}) if {
 	coll := _collection_or_null(rec, profile)
@@ -552,6 +582,14 @@ filter_rejected(rec, profile, route_kind) := types[0] if {
 	count(types) > 0
 }
 
+# What a controller answers for a rule it cannot build.
+_unsupported_answer("GRPCRoute") := "an error (UNAVAILABLE)"
+
+_unsupported_answer(kind) := "500" if kind != "GRPCRoute"
+
+# The filter type a filter's reference comes from.
+_via_types := {"mirror": "RequestMirror", "externalAuth": "ExternalAuth"}
+
 # backendref_filters is "any", a set of filter types, or an object of route
 # kind → either of those ("*" for kinds not listed).
 _allowed_filters(profile, route_kind) := a if {
@@ -781,6 +819,10 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	rec.name == ""
 } else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef of %s by the %s controller", [filter_rejected(rec, profile, found.route.kind), refs.with_article(found.route.kind), profile.name])) if {
 	filter_rejected(rec, profile, found.route.kind)
+	not profile.backendref_filters_ignored # a controller that ignores it fails nothing (_as_reported)
+} else := _fail("filter-type", sprintf("%s is not supported on %s by the %s controller, which never sends to this reference and answers every request of rule %d with %s", [_via_types[rec.via], refs.with_article(found.route.kind), profile.name, rec.rule, _unsupported_answer(found.route.kind)])) if {
+	rec.via != "backendRef"
+	_via_types[rec.via] in object.get(profile, ["rule_filters_unsupported", found.route.kind], set())
 } else := _unknown_kind(rec) if {
 	found.collection == null
 } else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on %s", [rec.kind, concat(", ", sort(route_kinds(rec, profile))), profile.name, refs.with_article(found.route.kind)])) if {

@@ -5,7 +5,8 @@
 #   a missing Service, a port it lacks, a protocol mismatch and an
 #   ExternalName Service (ExternalName is off unless enabled), Degraded for a
 #   missing port, UnsupportedProtocol for any appProtocol outside
-#   kubernetes.io/h2c, kubernetes.io/ws, http, https.
+#   kubernetes.io/h2c, kubernetes.io/ws, http, https; a backendRef filter
+#   other than a header modifier ignored (Accepted=False).
 #   Sources and the versions they were read at: docs/profiles.md.
 # scope: package
 package lib.refguard.profiles.contour
@@ -33,7 +34,18 @@ profile := {
 		"external-auth": "",
 	},
 	"externalname": "rejected",
-	"backendref_filters": "any",
+	# Only header modifiers on a backendRef; any other filter there is
+	# ignored, the route marked Accepted=False (UnsupportedValue) and its
+	# requests served without it (gatewayapi_processor.go httpClusters,
+	# grpcClusters; status_test.go "HTTPRouteFilterRequestMirror not yet
+	# supported for httproute backendref"): RG111 warns, and the reference a
+	# RequestMirror there names is never looked up.
+	"backendref_filters": {
+		"HTTPRoute": {"RequestHeaderModifier", "ResponseHeaderModifier"},
+		"GRPCRoute": {"RequestHeaderModifier", "ResponseHeaderModifier"},
+		"*": "any",
+	},
+	"backendref_filters_ignored": true,
 	"app_protocols": {"allowed": {"*": {"kubernetes.io/h2c", "kubernetes.io/ws", "http", "https"}}},
 	"never_cross_namespace": {},
 	"join": "last",

@@ -66,6 +66,12 @@ profile := {
 	# processGRPCRouteRule: processFilterError).
 	"mirror_failure_fails_rule": true,
 	"externalname": "rejected",
+	# rule_filters_unsupported: an ExternalAuth filter is not one it
+	# supports (helpers.go ValidateHTTPRouteFilter): the rule answers 500
+	# (filters.go processInvalidHTTPFilter, Accepted=False,
+	# UnsupportedValue), its reference is never looked up.
+	"rule_filters_unsupported": {"HTTPRoute": {"ExternalAuth"}},
+	"rule_filter_fixes": {"ExternalAuth": "remove the ExternalAuth filter and configure external authorization in a SecurityPolicy (spec.extAuth) that targets the route"},
 	"backendref_filters": {
 		"HTTPRoute": {"RequestHeaderModifier", "ResponseHeaderModifier", "URLRewrite:hostname", "ExtensionRef"},
 		"GRPCRoute": {"RequestHeaderModifier", "ResponseHeaderModifier"},

@@ -62,6 +62,19 @@ profile := {
 		"backend-filter-not-found": "",
 	},
 	"externalname": "rejected",
+	# rule_filters_unsupported: by route kind, the filter types holding a
+	# reference that the controller does not support on a rule: it fails
+	# the rule (loadMiddlewares, loadGRPCMiddlewares: "unsupported filter",
+	# the router sent to a 500 service, UNAVAILABLE for gRPC), writes no
+	# condition, and never looks the reference up.
+	"rule_filters_unsupported": {
+		"HTTPRoute": {"RequestMirror", "ExternalAuth"},
+		"GRPCRoute": {"RequestMirror"},
+	},
+	"rule_filter_fixes": {
+		"RequestMirror": "remove the RequestMirror filter and send the rule to a TraefikService that mirrors (spec.mirroring), a backend kind Traefik supports on HTTPRoutes",
+		"ExternalAuth": "remove the ExternalAuth filter and authenticate with a ForwardAuth Middleware through an ExtensionRef filter",
+	},
 	"backendref_filters": {
 		"HTTPRoute": {"RequestRedirect", "RequestHeaderModifier", "ResponseHeaderModifier", "ExtensionRef", "URLRewrite", "CORS"},
 		"*": "any",
