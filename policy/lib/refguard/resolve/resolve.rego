@@ -822,6 +822,7 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 	not profile.backendref_filters_ignored # a controller that ignores it fails nothing (_as_reported)
 } else := _fail("filter-type", sprintf("%s is not supported on %s by the %s controller, which never sends to this reference and answers every request of rule %d with %s", [_via_types[rec.via], refs.with_article(found.route.kind), profile.name, rec.rule, _unsupported_answer(found.route.kind)])) if {
 	rec.via != "backendRef"
+	rec.index == null # a rule's filter; a backendRef's is RG111's "filter" step
 	_via_types[rec.via] in object.get(profile, ["rule_filters_unsupported", found.route.kind], set())
 } else := _unknown_kind(rec) if {
 	found.collection == null

@@ -79,11 +79,18 @@ _tls_mismatched(ctx) := [_rule_failure(i, "tls-mismatch", ctx.profile.reasons["t
 _auth_unresolved(ctx) := [_rule_failure(i, "external-auth", reason, "ExternalAuth filter references a backend that could not be resolved; the rule is rejected to avoid proxying without authentication") |
 	reason := object.get(ctx.profile.reasons, "external-auth", "")
 	reason != ""
-	auth_rules := {rec.rule | some rec in ctx.records; rec.via == "externalAuth"}
-	failed := {rec.rule | some rec in _failing_refs(ctx); rec.via == "externalAuth"}
+	auth_rules := {rec.rule | some rec in ctx.records; _rule_auth(rec)}
+	failed := {rec.rule | some rec in _failing_refs(ctx); _rule_auth(rec)}
 	mismatched := {f.rule | some f in _tls_mismatched(ctx)} & auth_rules
 	some i in sort(failed | mismatched)
 ]
+
+# _rule_auth: the reference of a rule's ExternalAuth filter (one on a
+# backendRef is never followed where a rule's is checked).
+_rule_auth(rec) if {
+	rec.via == "externalAuth"
+	rec.index == null
+}
 
 _rule_failure(i, step, reason, detail) := {
 	"field": sprintf("spec.rules[%d]", [i]),

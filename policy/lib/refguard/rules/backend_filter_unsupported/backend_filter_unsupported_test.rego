@@ -73,3 +73,12 @@ test_a_rule_filter_the_controller_does_not_support if {
 	[g] := [g | some g in backend_filter_unsupported.findings(t.ctx_with(grpc, objs, {"profile": "traefik"}))]
 	contains(g.message, "an error (UNAVAILABLE)")
 }
+
+# A RequestMirror on a backendRef is that backendRef's failure (Traefik:
+# InvalidKind), not a rule filter's.
+test_a_backendref_mirror_is_not_a_rule_filter_type if {
+	mirror := {"type": "RequestMirror", "requestMirror": {"backendRef": {"name": "shadow", "port": 8080}}}
+	route := t.http([{"name": "api", "port": 8080, "filters": [mirror]}])
+	ctx := t.ctx_with(route, [t.svc("app", "api", [t.port(8080)]), t.svc("app", "shadow", [t.port(8080)])], {"profile": "traefik"})
+	[[f.field, f.reason] | some f in backend_filter_unsupported.findings(ctx)] == [["spec.rules[0].backendRefs[0]", "InvalidKind"]]
+}
