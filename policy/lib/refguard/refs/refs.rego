@@ -184,6 +184,9 @@ _backend_refs(rule) := bs if {
 # filter_kinds maps a filter field to the location kind it holds.
 filter_kinds := {"requestMirror": "mirror", "externalAuth": "externalAuth"}
 
+# filter_types maps a filter location kind to its filter's type.
+filter_types := {"mirror": "RequestMirror", "externalAuth": "ExternalAuth"}
+
 # The filter fields in the order a controller walks them.
 _filter_keys := ["externalAuth", "requestMirror"]
 

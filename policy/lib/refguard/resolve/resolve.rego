@@ -83,7 +83,7 @@ _not_failing(rec, res, found, profile) := object.union(res, {"ok": true, "reason
 	rec.index != null # a backendRef's own filter
 	allowed := _allowed_filters(profile, found.route.kind)
 	allowed != "any"
-	not _filter_allowed({}, _via_types[rec.via], allowed)
+	not _filter_allowed({}, refs.filter_types[rec.via], allowed)
 }
 
 _found(rec, route, inv, profile) := object.union({}, {"collection": coll, "target": target, "entry": entry, "permitted_by": _permitted_by(rec, route, inv, profile.group_aliases), "route": route, "inv": inv}) if {
@@ -587,9 +587,6 @@ _unsupported_answer("GRPCRoute") := "an error (UNAVAILABLE)"
 
 _unsupported_answer(kind) := "500" if kind != "GRPCRoute"
 
-# The filter type a filter's reference comes from.
-_via_types := {"mirror": "RequestMirror", "externalAuth": "ExternalAuth"}
-
 # backendref_filters is "any", a set of filter types, or an object of route
 # kind → either of those ("*" for kinds not listed).
 _allowed_filters(profile, route_kind) := a if {
@@ -820,10 +817,10 @@ resolution(rec, profile, found) := _fail("shape", _malformed(rec)) if {
 } else := _fail("filter", sprintf("backendRef filter %s is not supported on a backendRef of %s by the %s controller", [filter_rejected(rec, profile, found.route.kind), refs.with_article(found.route.kind), profile.name])) if {
 	filter_rejected(rec, profile, found.route.kind)
 	not profile.backendref_filters_ignored # a controller that ignores it fails nothing (_as_reported)
-} else := _fail("filter-type", sprintf("%s is not supported on %s by the %s controller, which never sends to this reference and answers every request of rule %d with %s", [_via_types[rec.via], refs.with_article(found.route.kind), profile.name, rec.rule, _unsupported_answer(found.route.kind)])) if {
+} else := _fail("filter-type", sprintf("%s is not supported on %s by the %s controller, which never sends to this reference and answers every request of rule %d with %s", [refs.filter_types[rec.via], refs.with_article(found.route.kind), profile.name, rec.rule, _unsupported_answer(found.route.kind)])) if {
 	rec.via != "backendRef"
 	rec.index == null # a rule's filter; a backendRef's is RG111's "filter" step
-	_via_types[rec.via] in object.get(profile, ["rule_filters_unsupported", found.route.kind], set())
+	refs.filter_types[rec.via] in object.get(profile, ["rule_filters_unsupported", found.route.kind], set())
 } else := _unknown_kind(rec) if {
 	found.collection == null
 } else := _fail("kind", sprintf("backend kind %s is supported on %s only by the %s controller, not on %s", [rec.kind, concat(", ", sort(route_kinds(rec, profile))), profile.name, refs.with_article(found.route.kind)])) if {

@@ -28,6 +28,7 @@
 # scope: package
 package lib.refguard.rules.backend_filter_unsupported
 
+import data.lib.refguard.refs
 import data.lib.refguard.result
 
 findings(ctx) := ({f |
@@ -60,9 +61,5 @@ _fix := "move the filter from the backendRef to the rule's filters"
 # _type_fix: the controller's own way to do what the filter does, where
 # the profile names one.
 _type_fix(profile, rec) := fix if {
-	fix := profile.rule_filter_fixes[_filter_type(rec)]
-} else := sprintf("remove the %s filter from rule %d, or choose a controller that supports it", [_filter_type(rec), rec.rule])
-
-_filter_type(rec) := "RequestMirror" if rec.via == "mirror"
-
-_filter_type(rec) := "ExternalAuth" if rec.via == "externalAuth"
+	fix := profile.rule_filter_fixes[refs.filter_types[rec.via]]
+} else := sprintf("remove the %s filter from rule %d, or choose a controller that supports it", [refs.filter_types[rec.via], rec.rule])
